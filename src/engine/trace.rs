@@ -1,0 +1,196 @@
+//! The trace: every step any component takes, in order, with the virtual time it happened at.
+//!
+//! This is what the browser animates and the CLI prints. Entries carry a one-line summary for people and
+//! a `data` payload (before/after objects, scores, Status objects) for inspectors. Nothing here has a
+//! counterpart upstream; it plays the role of the components' logs and audit log together.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Which component acted. Serialized as the name a Kubernetes user knows (`kubelet/<node>` for kubelets).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Component {
+    Kubectl,
+    ApiServer,
+    Etcd,
+    Scheduler,
+    /// The kubelet of the named node.
+    Kubelet(String),
+}
+
+impl Component {
+    /// The display name: `kubectl`, `kube-apiserver`, `etcd`, `kube-scheduler`, `kubelet/<node>`.
+    pub fn name(&self) -> String {
+        match self {
+            Component::Kubectl => "kubectl".into(),
+            Component::ApiServer => "kube-apiserver".into(),
+            Component::Etcd => "etcd".into(),
+            Component::Scheduler => "kube-scheduler".into(),
+            Component::Kubelet(node) => format!("kubelet/{node}"),
+        }
+    }
+
+    /// Parses a display name back; `None` for an unknown name.
+    pub fn from_name(name: &str) -> Option<Component> {
+        Some(match name {
+            "kubectl" => Component::Kubectl,
+            "kube-apiserver" => Component::ApiServer,
+            "etcd" => Component::Etcd,
+            "kube-scheduler" => Component::Scheduler,
+            other => Component::Kubelet(other.strip_prefix("kubelet/")?.to_string()),
+        })
+    }
+}
+
+impl Serialize for Component {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Component {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        Component::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown component {name:?}")))
+    }
+}
+
+/// The stage of the story a trace entry belongs to; the UI maps each to a box of the flow diagram.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Stage {
+    // kubectl
+    /// kubectl reads the manifest and sends the request (GET then POST for `apply`).
+    Apply,
+    /// kubectl prints its result line (`pod/demo-pod created`, or the error).
+    Result,
+    // kube-apiserver request pipeline, in upstream order
+    Authentication,
+    Authorization,
+    /// Deserialization of the body, strict field validation, and defaulting.
+    Decode,
+    MutatingAdmission,
+    Validation,
+    ValidatingAdmission,
+    /// The response the API server returns (status code, Status object on failure).
+    Response,
+    // etcd
+    /// A key written, with its new revision.
+    Write,
+    /// A key deleted.
+    Delete,
+    /// A watch event delivered to a component.
+    WatchEvent,
+    // kube-scheduler
+    /// The pod entered a scheduling queue (activeQ, backoffQ, unschedulable pods).
+    Queue,
+    Filter,
+    Score,
+    /// The binding subresource call and its outcome.
+    Bind,
+    /// No node fits: FailedScheduling.
+    Unschedulable,
+    // kubelet
+    /// The kubelet saw a pod bound to its node and admitted it.
+    Admit,
+    /// Pod sandbox (network namespace, pause container) created.
+    Sandbox,
+    PullImage,
+    CreateContainer,
+    StartContainer,
+    /// A status write through the `status` subresource.
+    StatusUpdate,
+    /// A retry wait (image pull back-off).
+    BackOff,
+    // events
+    /// A core/v1 Event recorded by a component.
+    Event,
+    /// A user or scenario action on the cluster (cordon, taint, delete).
+    ClusterAction,
+}
+
+/// Whether the step went through, failed, or just reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Ok,
+    Failed,
+    Info,
+}
+
+/// One recorded step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceEntry {
+    /// Position in the trace, from 0.
+    pub seq: u64,
+    /// Virtual time in milliseconds since the simulation started.
+    pub time_ms: u64,
+    pub component: Component,
+    pub stage: Stage,
+    /// The object acted on, as `<resource>/<namespace>/<name>` (or `<resource>/<name>` when cluster-scoped).
+    pub object: String,
+    pub summary: String,
+    pub outcome: Outcome,
+    /// Details for inspectors and animation (before/after, scores, Status). `null` when there are none.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub data: Value,
+}
+
+/// The append-only trace log.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    pub entries: Vec<TraceEntry>,
+}
+
+impl Trace {
+    /// Appends an entry and returns its sequence number.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record(
+        &mut self,
+        time_ms: u64,
+        component: Component,
+        stage: Stage,
+        object: impl Into<String>,
+        outcome: Outcome,
+        summary: impl Into<String>,
+        data: Value,
+    ) -> u64 {
+        let seq = self.entries.len() as u64;
+        self.entries.push(TraceEntry {
+            seq,
+            time_ms,
+            component,
+            stage,
+            object: object.into(),
+            summary: summary.into(),
+            outcome,
+            data,
+        });
+        seq
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// One line per entry, e.g. `t=000120ms kube-scheduler Bind pods/default/web-1: ...`: the golden format.
+    pub fn to_lines(&self) -> String {
+        let mut out = String::new();
+        for e in &self.entries {
+            out.push_str(&format!(
+                "t={:06}ms {} {:?} {}: {}\n",
+                e.time_ms,
+                e.component.name(),
+                e.stage,
+                e.object,
+                e.summary
+            ));
+        }
+        out
+    }
+}

@@ -1,0 +1,2 @@
+//! podflow: a faithful, deterministic model of the Kubernetes control plane.
+pub mod engine;
