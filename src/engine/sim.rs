@@ -96,7 +96,7 @@ impl Simulation {
         Simulation {
             now_ms: 0,
             rng: SimRng::new(seed),
-            api: ApiServer::new(),
+            api: ApiServer::new(seed),
             scheduler,
             kubelets: BTreeMap::new(),
             trace: Trace::default(),

@@ -14,12 +14,15 @@ pub mod validation;
 
 pub use types::*;
 
+use super::rng::SimRng;
 use super::store::{Store, WatchEvent};
 use super::trace::Trace;
 
 /// The API server with its storage.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ApiServer {
+    /// For generated values: UIDs, `generateName` suffixes, `kube-api-access-xxxxx` volume names.
+    pub rng: SimRng,
     pub store: Store,
     /// Watch events produced by writes, waiting for the simulation to deliver them.
     pending_watch: Vec<WatchEvent>,
@@ -28,8 +31,14 @@ pub struct ApiServer {
 }
 
 impl ApiServer {
-    pub fn new() -> Self {
-        Self::default()
+    /// An API server whose generated values derive from `seed`.
+    pub fn new(seed: u64) -> Self {
+        ApiServer {
+            rng: SimRng::new(seed ^ 0x6170_6973_6572_7665),
+            store: Store::new(),
+            pending_watch: Vec::new(),
+            requests: Vec::new(),
+        }
     }
 
     /// Serves one request at virtual time `now_ms`, recording each pipeline stage in `trace`.
