@@ -10,6 +10,7 @@ pub mod kubelet;
 pub mod objects;
 pub mod quantity;
 pub mod rng;
+pub mod scenario;
 pub mod scheduler;
 pub mod sim;
 pub mod store;

@@ -12,3 +12,14 @@ pub fn invalid(kind: &str, group: &str, name: &str, errors: &[FieldError]) -> St
     let _ = (kind, group, name, errors);
     Status::default()
 }
+
+/// 400 BadRequest with the given message.
+pub fn bad_request(message: &str) -> Status {
+    Status {
+        message: Some(message.to_string()),
+        code: Some(400),
+        reason: Some("BadRequest".into()),
+        status: Some("Failure".into()),
+        ..Default::default()
+    }
+}
