@@ -2,16 +2,51 @@
 //!
 //! A scenario is a multi-document YAML (or JSON, or a `kind: List`) of Nodes, Pods, Namespaces,
 //! PriorityClasses, ServiceAccounts, RBAC objects and at most one KubeSchedulerConfiguration. Nodes
-//! register first, as their kubelets would; pods that already name a node are existing workload; the
-//! rest is applied in document order.
+//! register first, as their kubelets would; pods that already name a node are existing workload, created
+//! before the story starts; the rest is applied in document order, one `kubectl apply` per document.
+//!
+//! Two podflow-only conventions, both removed before anything reaches the API server:
+//! - a document `apiVersion: podflow.dev/v1alpha1, kind: User` (`metadata.name`, `groups`) declares a
+//!   user the API server's authenticator knows;
+//! - the annotation `podflow.dev/user: <name>` on an object means that user runs the `kubectl apply`
+//!   (otherwise the cluster admin does).
 
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::engine::api::{Credentials, FieldValidation};
+use crate::engine::kubectl::ClientAction;
+use crate::engine::node_registration;
 use crate::engine::scheduler::Scheduler;
-use crate::engine::sim::Simulation;
+use crate::engine::sim::{Event, Simulation};
+
+/// The apiVersion of podflow's own scenario documents.
+pub const PODFLOW_API_VERSION: &str = "podflow.dev/v1alpha1";
+/// The annotation naming the user who applies an object.
+pub const USER_ANNOTATION: &str = "podflow.dev/user";
+/// Largest scenario text accepted (the API server's own request limit is 3 MiB per object).
+pub const MAX_SCENARIO_BYTES: usize = 16 * 1024 * 1024;
+/// Most documents in one scenario.
+pub const MAX_DOCUMENTS: usize = 50_000;
+/// The virtual time the first `kubectl apply` of the story happens after the cluster settled.
+pub const STORY_START_DELAY_MS: u64 = 100;
+/// Spacing between consecutive applies of a multi-document scenario.
+pub const APPLY_SPACING_MS: u64 = 50;
+/// A bound on events handled while the cluster registers, so a pathological scenario cannot hang.
+pub const SETUP_MAX_STEPS: u64 = 10_000_000;
 
 /// Why a scenario could not be loaded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
     pub message: String,
+}
+
+impl ScenarioError {
+    fn new(message: impl Into<String>) -> Self {
+        ScenarioError {
+            message: message.into(),
+        }
+    }
 }
 
 impl std::fmt::Display for ScenarioError {
@@ -22,33 +57,426 @@ impl std::fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// A user the scenario declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioUser {
+    pub name: String,
+    pub groups: Vec<String>,
+}
+
+/// One object to apply, with who applies it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Application {
+    pub credentials: Credentials,
+    pub manifest: Value,
+}
+
 /// A parsed scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub name: String,
-    pub documents: Vec<serde_json::Value>,
+    /// Every document, as parsed (podflow documents included), for export.
+    pub documents: Vec<Value>,
+    pub users: Vec<ScenarioUser>,
+    pub scheduler_config: Option<Value>,
+    /// Nodes, registered by their kubelets before the story.
+    pub nodes: Vec<Value>,
+    /// Pods that name their node: running workload before the story.
+    pub existing_pods: Vec<Value>,
+    /// Everything else, applied in document order.
+    pub applications: Vec<Application>,
 }
 
-/// The names of the built-in scenarios.
+struct Builtin {
+    name: &'static str,
+    title: &'static str,
+    /// Whether the seed's three-node cluster comes first (nodes the scenario defines replace it).
+    on_seed_cluster: bool,
+    text: &'static str,
+}
+
+const SEED_CLUSTER: &str = include_str!("../../scenarios/_seed-cluster.yaml");
+
+const BUILTINS: &[Builtin] = &[
+    Builtin {
+        name: "demo-pod",
+        title: "The seed's demo-pod: kubectl apply → Running",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/demo-pod.yaml"),
+    },
+    Builtin {
+        name: "constrained-pod",
+        title: "The seed's constrained-pod, corrected (spec.affinity.nodeAffinity)",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/constrained-pod.yaml"),
+    },
+    Builtin {
+        name: "constrained-pod-as-written",
+        title: "The seed's constrained-pod as written: rejected by strict decoding",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/constrained-pod-as-written.yaml"),
+    },
+    Builtin {
+        name: "pod-too-large",
+        title: "A pod too large for any node: FailedScheduling",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/pod-too-large.yaml"),
+    },
+    Builtin {
+        name: "cordoned-node",
+        title: "node-c cordoned: the scheduler skips it",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/cordoned-node.yaml"),
+    },
+    Builtin {
+        name: "tainted-node",
+        title: "A tainted node, with and without a toleration",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/tainted-node.yaml"),
+    },
+    Builtin {
+        name: "image-not-found",
+        title: "An image that does not exist: ErrImagePull, ImagePullBackOff",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/image-not-found.yaml"),
+    },
+    Builtin {
+        name: "rbac-forbidden",
+        title: "A user without RBAC permission: 403 Forbidden",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/rbac-forbidden.yaml"),
+    },
+];
+
+/// The names of the built-in scenarios, in presentation order.
 pub fn builtin_names() -> Vec<&'static str> {
-    Vec::new()
+    BUILTINS.iter().map(|b| b.name).collect()
 }
 
-/// The YAML text of a built-in scenario.
-pub fn builtin(name: &str) -> Option<&'static str> {
-    let _ = name;
-    None
+/// A one-line description of a built-in scenario.
+pub fn builtin_title(name: &str) -> Option<&'static str> {
+    BUILTINS.iter().find(|b| b.name == name).map(|b| b.title)
 }
 
-/// Parses scenario text (multi-document YAML, JSON, or a `kind: List`).
+/// The full YAML text of a built-in scenario (cluster included), as the CLI would read it from a file.
+pub fn builtin(name: &str) -> Option<String> {
+    let b = BUILTINS.iter().find(|b| b.name == name)?;
+    if !b.on_seed_cluster {
+        return Some(b.text.to_string());
+    }
+    // Seed nodes the scenario redefines are left out, so each node is defined once.
+    let own = parse_documents(b.text).ok()?;
+    let redefined: Vec<String> = own
+        .iter()
+        .filter(|d| d.get("kind").and_then(Value::as_str) == Some("Node"))
+        .filter_map(|d| {
+            d.pointer("/metadata/name")
+                .and_then(Value::as_str)
+                .map(String::from)
+        })
+        .collect();
+    let mut out = String::new();
+    for chunk in SEED_CLUSTER.split("\n---\n") {
+        let name = chunk
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("name: "))
+            .unwrap_or("");
+        if redefined.iter().any(|r| r == name) {
+            continue;
+        }
+        out.push_str(chunk.trim_end());
+        out.push_str("\n---\n");
+    }
+    out.push_str(b.text);
+    Some(out)
+}
+
+/// Splits scenario text into JSON documents: JSON (an object, an array, or a `List`), or multi-document
+/// YAML. Empty documents are skipped; `kind: List` documents are expanded into their items.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, ScenarioError> {
+    if text.len() > MAX_SCENARIO_BYTES {
+        return Err(ScenarioError::new(format!(
+            "scenario is {} bytes; the limit is {} bytes",
+            text.len(),
+            MAX_SCENARIO_BYTES
+        )));
+    }
+    let trimmed = text.trim_start();
+    let mut raw: Vec<Value> = Vec::new();
+    if trimmed.starts_with('[')
+        || (trimmed.starts_with('{') && serde_json::from_str::<Value>(text).is_ok())
+    {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| ScenarioError::new(format!("error parsing JSON: {e}")))?;
+        match value {
+            Value::Array(items) => raw.extend(items),
+            other => raw.push(other),
+        }
+    } else {
+        for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
+            if index >= MAX_DOCUMENTS {
+                return Err(ScenarioError::new(format!(
+                    "more than {MAX_DOCUMENTS} documents"
+                )));
+            }
+            let value = Value::deserialize(document).map_err(|e| {
+                ScenarioError::new(format!("error converting YAML to JSON: yaml: {e}"))
+            })?;
+            raw.push(value);
+        }
+    }
+    let mut documents = Vec::new();
+    for value in raw {
+        match value {
+            Value::Null => continue,
+            Value::Object(ref map) if map.is_empty() => continue,
+            Value::Object(ref map) if map.get("kind").and_then(Value::as_str) == Some("List") => {
+                match map.get("items") {
+                    Some(Value::Array(items)) => documents.extend(items.iter().cloned()),
+                    Some(Value::Null) | None => {}
+                    Some(_) => return Err(ScenarioError::new("a List's items must be an array")),
+                }
+            }
+            Value::Object(_) => documents.push(value),
+            other => {
+                return Err(ScenarioError::new(format!(
+                    "error: a document must be an object, not {}",
+                    json_type(&other)
+                )))
+            }
+        }
+    }
+    Ok(documents)
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+/// Parses scenario text (multi-document YAML, JSON, or a `kind: List`) and sorts its documents into
+/// cluster, existing workload and story.
 pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
-    let _ = text;
-    Ok(Scenario { name: name.to_string(), documents: Vec::new() })
+    let documents = parse_documents(text)?;
+    let mut scenario = Scenario {
+        name: name.to_string(),
+        documents: documents.clone(),
+        users: Vec::new(),
+        scheduler_config: None,
+        nodes: Vec::new(),
+        existing_pods: Vec::new(),
+        applications: Vec::new(),
+    };
+    for (index, mut doc) in documents.into_iter().enumerate() {
+        let api_version = str_at(&doc, "/apiVersion").unwrap_or("").to_string();
+        let kind = str_at(&doc, "/kind").unwrap_or("").to_string();
+        if api_version == PODFLOW_API_VERSION && kind == "User" {
+            let user_name = str_at(&doc, "/metadata/name")
+                .filter(|n| !n.is_empty())
+                .ok_or_else(|| {
+                    ScenarioError::new(format!(
+                        "document {}: a User needs metadata.name",
+                        index + 1
+                    ))
+                })?;
+            let groups = match doc.get("groups") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|g| {
+                        g.as_str().map(String::from).ok_or_else(|| {
+                            ScenarioError::new(format!(
+                                "document {}: User groups must be strings",
+                                index + 1
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => {
+                    return Err(ScenarioError::new(format!(
+                        "document {}: User groups must be a list",
+                        index + 1
+                    )))
+                }
+            };
+            scenario.users.push(ScenarioUser {
+                name: user_name.to_string(),
+                groups,
+            });
+            continue;
+        }
+        if kind == "KubeSchedulerConfiguration" {
+            if scenario.scheduler_config.is_some() {
+                return Err(ScenarioError::new(
+                    "a scenario may hold at most one KubeSchedulerConfiguration",
+                ));
+            }
+            scenario.scheduler_config = Some(doc);
+            continue;
+        }
+        let user = take_user_annotation(&mut doc);
+        let credentials = match user {
+            Some(u) => Credentials::User(u),
+            None => Credentials::ClusterAdmin,
+        };
+        let node_name = str_at(&doc, "/spec/nodeName").filter(|n| !n.is_empty());
+        if api_version == "v1" && kind == "Node" {
+            scenario.nodes.push(doc);
+        } else if api_version == "v1" && kind == "Pod" && node_name.is_some() {
+            scenario.existing_pods.push(doc);
+        } else {
+            scenario.applications.push(Application {
+                credentials,
+                manifest: doc,
+            });
+        }
+    }
+    Ok(scenario)
 }
 
-/// A simulation with the scenario's cluster registered and its applies queued; run it with `step()` or
-/// `run_until_idle()`.
+/// Removes the `podflow.dev/user` annotation (and an emptied annotations map), returning the user.
+fn take_user_annotation(doc: &mut Value) -> Option<String> {
+    let annotations = doc.pointer_mut("/metadata/annotations")?.as_object_mut()?;
+    let user = annotations.remove(USER_ANNOTATION)?;
+    if annotations.is_empty() {
+        if let Some(meta) = doc.pointer_mut("/metadata").and_then(Value::as_object_mut) {
+            meta.remove("annotations");
+        }
+    }
+    user.as_str().map(String::from)
+}
+
+/// A simulation with the scenario's cluster registered and settled (nodes and existing workload), and
+/// the story's applies queued; run it with `step()` or `run_until_idle()`.
 pub fn start(scenario: &Scenario, seed: u64) -> Result<Simulation, ScenarioError> {
-    let _ = scenario;
-    Ok(Simulation::new(seed, Scheduler::default()))
+    let scheduler = Scheduler::from_config(scenario.scheduler_config.as_ref())
+        .map_err(|e| ScenarioError::new(format!("KubeSchedulerConfiguration: {e}")))?;
+    let mut sim = Simulation::new(seed, scheduler);
+    for user in &scenario.users {
+        sim.api.add_user(&user.name, &user.groups);
+    }
+    for node in &scenario.nodes {
+        node_registration::register(&mut sim, node)?;
+    }
+    for pod in &scenario.existing_pods {
+        sim.schedule(
+            sim.now_ms,
+            Event::Client(ClientAction::Apply {
+                credentials: Credentials::ClusterAdmin,
+                manifest: pod.clone(),
+                source: format!("{}.yaml", scenario.name),
+                validate: FieldValidation::Strict,
+            }),
+        );
+    }
+    sim.run_until_idle(SETUP_MAX_STEPS);
+    sim.story_start_seq = sim.trace.len() as u64;
+    let first = sim.now_ms + STORY_START_DELAY_MS;
+    for (i, app) in scenario.applications.iter().enumerate() {
+        sim.schedule(
+            first + APPLY_SPACING_MS * i as u64,
+            Event::Client(ClientAction::Apply {
+                credentials: app.credentials.clone(),
+                manifest: app.manifest.clone(),
+                source: format!("{}.yaml", scenario.name),
+                validate: FieldValidation::Strict,
+            }),
+        );
+    }
+    Ok(sim)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_parses() {
+        for name in builtin_names() {
+            let text = builtin(name).unwrap();
+            let s = parse(name, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert!(!s.nodes.is_empty(), "{name} has nodes");
+            assert!(!s.applications.is_empty(), "{name} applies something");
+        }
+    }
+
+    #[test]
+    fn seed_cluster_nodes_are_replaced_not_duplicated() {
+        let s = parse("cordoned-node", &builtin("cordoned-node").unwrap()).unwrap();
+        let names: Vec<_> = s
+            .nodes
+            .iter()
+            .map(|n| str_at(n, "/metadata/name").unwrap())
+            .collect();
+        assert_eq!(names, vec!["node-a", "node-b", "node-c"]);
+        assert_eq!(
+            s.nodes[2].pointer("/spec/unschedulable"),
+            Some(&Value::Bool(true))
+        );
+    }
+
+    #[test]
+    fn lists_and_json_are_accepted() {
+        let list = r#"{"apiVersion":"v1","kind":"List","items":[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}}]}"#;
+        assert_eq!(parse_documents(list).unwrap().len(), 1);
+        let array = r#"[{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a"}},{"apiVersion":"v1","kind":"Pod","metadata":{"name":"b"}}]"#;
+        assert_eq!(parse_documents(array).unwrap().len(), 2);
+        let yaml = "---\n---\napiVersion: v1\nkind: List\nitems: []\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: x}\n";
+        assert_eq!(parse_documents(yaml).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn user_annotation_selects_credentials_and_is_stripped() {
+        let s = parse("rbac", &builtin("rbac-forbidden").unwrap()).unwrap();
+        assert_eq!(
+            s.users,
+            vec![ScenarioUser {
+                name: "jane".into(),
+                groups: vec!["developers".into()]
+            }]
+        );
+        let pod = s
+            .applications
+            .iter()
+            .find(|a| str_at(&a.manifest, "/kind") == Some("Pod"))
+            .unwrap();
+        assert_eq!(pod.credentials, Credentials::User("jane".into()));
+        assert!(pod.manifest.pointer("/metadata/annotations").is_none());
+    }
+
+    #[test]
+    fn malformed_input_gives_clear_errors() {
+        for bad in [
+            "a: [",
+            "- 1\n- 2",
+            "\"just a string\"",
+            "{\"kind\": ",
+            "a: b\n  c: d",
+        ] {
+            assert!(parse("bad", bad).is_err(), "{bad:?} should fail");
+        }
+        let two = "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n---\napiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n";
+        assert!(parse("two", two)
+            .unwrap_err()
+            .message
+            .contains("at most one"));
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let deep = format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse("deep", &deep).is_err());
+        let deep_yaml = format!("a: {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse("deep", &deep_yaml).is_err());
+    }
 }
