@@ -1,0 +1,318 @@
+//! The run report: what the CLI prints after a simulation, as JSON (`-o json`) or for a person
+//! (`-o text`, like `kubectl describe` plus the scheduler's reasoning).
+//!
+//! No upstream counterpart as a whole; its pieces are what `kubectl get -o json`, `kubectl get events`,
+//! the API server's audit log and the scheduler's verbose logs would show.
+
+use k8s_openapi::api::core::v1::{Event, Pod};
+use serde_json::{json, Value};
+
+use crate::engine::objects::Object;
+use crate::engine::printers::{event_row, event_time_ms, pod_row, table};
+use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
+use crate::engine::sim::Simulation;
+use crate::engine::store::ETCD_PREFIX;
+use crate::engine::trace::{Component, Stage};
+
+/// Stored objects of one resource, in key order, as the API server returns them.
+pub fn list(sim: &Simulation, resource: &str) -> Vec<Object> {
+    let prefix = format!("{ETCD_PREFIX}/{resource}/");
+    sim.api
+        .store
+        .list(&prefix)
+        .map(|(_, stored)| stored.object.clone())
+        .collect()
+}
+
+/// Pods in key order (namespace, then name).
+pub fn pods(sim: &Simulation) -> Vec<Pod> {
+    list(sim, "pods")
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Events sorted as `kubectl get events --sort-by=.lastTimestamp` would show them (by time, then name).
+pub fn events(sim: &Simulation) -> Vec<Event> {
+    let mut events: Vec<Event> = list(sim, "events")
+        .into_iter()
+        .filter_map(|o| match o {
+            Object::Event(e) => Some(e),
+            _ => None,
+        })
+        .collect();
+    events.sort_by_key(|e| {
+        (
+            event_time_ms(e),
+            e.metadata
+                .resource_version
+                .clone()
+                .and_then(|r| r.parse::<i64>().ok()),
+        )
+    });
+    events
+}
+
+/// The lines kubectl printed, in order.
+pub fn kubectl_output(sim: &Simulation) -> Vec<String> {
+    sim.trace
+        .entries
+        .iter()
+        .filter(|e| e.component == Component::Kubectl && e.stage == Stage::Result)
+        .map(|e| {
+            e.data
+                .get("output")
+                .and_then(Value::as_str)
+                .map(String::from)
+                .unwrap_or_else(|| e.summary.clone())
+        })
+        .collect()
+}
+
+/// The JSON report (`podflow run -o json`).
+pub fn json_report(sim: &Simulation, scenario: &str, seed: u64) -> Value {
+    let objects = |resource: &str| -> Vec<Value> {
+        list(sim, resource).iter().map(Object::to_json).collect()
+    };
+    json!({
+        "scenario": scenario,
+        "seed": seed,
+        "timeMs": sim.now_ms,
+        "storyStartSeq": sim.story_start_seq,
+        "kubectl": kubectl_output(sim),
+        "pods": objects("pods"),
+        "nodes": objects("nodes"),
+        "events": events(sim).iter().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+        "requests": sim.api.requests,
+        "scheduling": sim.scheduler.attempts(),
+        "trace": sim.trace.entries,
+    })
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{}.{:03}s", ms / 1000, ms % 1000)
+}
+
+/// The scheduler's reasoning for one attempt: filter verdicts, then the score table.
+pub fn attempt_text(attempt: &SchedulingAttempt) -> String {
+    let mut out = String::new();
+    let verdict = match (attempt.result, &attempt.node) {
+        (AttemptResult::Scheduled, Some(node)) => format!("Scheduled on {node}"),
+        _ => "Unschedulable".to_string(),
+    };
+    out.push_str(&format!(
+        "Pod {} attempt {} at t={}: {}\n  {}\n",
+        attempt.pod,
+        attempt.attempt,
+        seconds(attempt.time_ms),
+        verdict,
+        attempt.message
+    ));
+    let passed = attempt.nodes.iter().filter(|n| n.filter.passed).count();
+    out.push_str(&format!(
+        "  Filter: {passed} of {} evaluated nodes passed\n",
+        attempt.nodes.len()
+    ));
+    let filter_rows: Vec<Vec<String>> = attempt
+        .nodes
+        .iter()
+        .map(|n| {
+            if n.filter.passed {
+                vec![n.name.clone(), "passed".into(), String::new()]
+            } else {
+                vec![
+                    n.name.clone(),
+                    n.filter.plugin.clone().unwrap_or_default(),
+                    n.filter.reasons.join("; "),
+                ]
+            }
+        })
+        .collect();
+    for line in table(&["NODE", "FILTER", "REASONS"], &filter_rows).lines() {
+        out.push_str(&format!("    {}\n", line.trim_end()));
+    }
+    if attempt.scoring_skipped {
+        out.push_str("  Score: skipped (exactly one node passed the filters)\n");
+    } else if attempt.nodes.iter().any(|n| n.total.is_some()) {
+        out.push_str("  Score (raw → normalized × weight = weighted):\n");
+        let mut rows = Vec::new();
+        for n in attempt.nodes.iter().filter(|n| n.total.is_some()) {
+            for s in &n.scores {
+                rows.push(vec![
+                    n.name.clone(),
+                    s.plugin.clone(),
+                    s.raw.to_string(),
+                    s.normalized.to_string(),
+                    s.weight.to_string(),
+                    s.weighted.to_string(),
+                ]);
+            }
+            let total = n.total.unwrap_or(0);
+            let marker = if attempt.node.as_deref() == Some(n.name.as_str()) {
+                " (chosen)"
+            } else {
+                ""
+            };
+            rows.push(vec![
+                n.name.clone(),
+                "TOTAL".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!("{total}{marker}"),
+            ]);
+        }
+        for line in table(
+            &["NODE", "PLUGIN", "RAW", "NORMALIZED", "WEIGHT", "WEIGHTED"],
+            &rows,
+        )
+        .lines()
+        {
+            out.push_str(&format!("    {}\n", line.trim_end()));
+        }
+    }
+    out
+}
+
+fn describe_pod(pod: &Pod) -> String {
+    let mut out = String::new();
+    let status = pod.status.clone().unwrap_or_default();
+    let spec = pod.spec.clone().unwrap_or_default();
+    out.push_str(&format!(
+        "Name:         {}\nNamespace:    {}\nNode:         {}\nStatus:       {}\nIP:           {}\nQoS Class:    {}\n",
+        pod.metadata.name.clone().unwrap_or_default(),
+        pod.metadata.namespace.clone().unwrap_or_default(),
+        spec.node_name.clone().unwrap_or_else(|| "<none>".into()),
+        status.phase.clone().unwrap_or_default(),
+        status.pod_ip.clone().unwrap_or_else(|| "<none>".into()),
+        status.qos_class.clone().unwrap_or_default(),
+    ));
+    let statuses = status.container_statuses.clone().unwrap_or_default();
+    out.push_str("Containers:\n");
+    for c in &spec.containers {
+        out.push_str(&format!(
+            "  {}:\n    Image:  {}\n",
+            c.name,
+            c.image.clone().unwrap_or_default()
+        ));
+        if let Some(cs) = statuses.iter().find(|s| s.name == c.name) {
+            let state = cs.state.clone().unwrap_or_default();
+            if let Some(w) = state.waiting {
+                out.push_str(&format!(
+                    "    State:  Waiting\n      Reason:  {}\n",
+                    w.reason.unwrap_or_default()
+                ));
+            } else if state.running.is_some() {
+                out.push_str("    State:  Running\n");
+            } else if let Some(t) = state.terminated {
+                out.push_str(&format!(
+                    "    State:  Terminated\n      Reason:  {}\n",
+                    t.reason.unwrap_or_default()
+                ));
+            }
+            out.push_str(&format!(
+                "    Ready:  {}\n",
+                if cs.ready { "True" } else { "False" }
+            ));
+        }
+    }
+    let conditions = status.conditions.clone().unwrap_or_default();
+    if !conditions.is_empty() {
+        out.push_str("Conditions:\n");
+        let rows: Vec<Vec<String>> = conditions
+            .iter()
+            .map(|c| vec![c.type_.clone(), c.status.clone()])
+            .collect();
+        for line in table(&["Type", "Status"], &rows).lines() {
+            out.push_str(&format!("  {}\n", line.trim_end()));
+        }
+    }
+    out
+}
+
+/// The report for a person (`podflow run -o text`).
+pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Scenario {scenario} (seed {seed}): {} trace steps, quiet at t={}\n\n",
+        sim.trace.len(),
+        seconds(sim.now_ms)
+    ));
+    out.push_str("== kubectl\n");
+    for line in kubectl_output(sim) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push_str("\n== kubectl get pods -o wide\n");
+    let pods = pods(sim);
+    if pods.is_empty() {
+        out.push_str("No resources found\n");
+    } else {
+        let rows: Vec<Vec<String>> = pods
+            .iter()
+            .map(|p| {
+                let r = pod_row(p, sim.now_ms);
+                vec![
+                    r.name,
+                    r.ready,
+                    r.status,
+                    r.restarts,
+                    r.age,
+                    r.ip,
+                    r.node,
+                    r.nominated_node,
+                    r.readiness_gates,
+                ]
+            })
+            .collect();
+        out.push_str(&table(
+            &[
+                "NAME",
+                "READY",
+                "STATUS",
+                "RESTARTS",
+                "AGE",
+                "IP",
+                "NODE",
+                "NOMINATED NODE",
+                "READINESS GATES",
+            ],
+            &rows,
+        ));
+    }
+    out.push_str("\n== Scheduling\n");
+    if sim.scheduler.attempts().is_empty() {
+        out.push_str("No scheduling attempts.\n");
+    }
+    for attempt in sim.scheduler.attempts() {
+        out.push_str(&attempt_text(attempt));
+    }
+    for pod in &pods {
+        out.push_str("\n== kubectl describe pod\n");
+        out.push_str(&describe_pod(pod));
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        let rows: Vec<Vec<String>> = events(sim)
+            .iter()
+            .filter(|e| e.involved_object.name.as_deref() == Some(name.as_str()))
+            .map(|e| {
+                let r = event_row(e, sim.now_ms);
+                let from = e.reporting_component.clone().unwrap_or_default();
+                vec![r.event_type, r.reason, r.last_seen, from, r.message]
+            })
+            .collect();
+        out.push_str("Events:\n");
+        if rows.is_empty() {
+            out.push_str("  <none>\n");
+        } else {
+            for line in table(&["Type", "Reason", "Age", "From", "Message"], &rows).lines() {
+                out.push_str(&format!("  {}\n", line.trim_end()));
+            }
+        }
+    }
+    out.push_str("\n== Trace\n");
+    out.push_str(&sim.trace.to_lines());
+    out
+}
