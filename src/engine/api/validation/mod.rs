@@ -756,3 +756,6 @@ fn validate_subject(subject: &Subject, namespaced: bool, path: &str) -> Vec<Fiel
 pub fn validate_metadata(meta: &ObjectMeta, namespaced: bool) -> Vec<FieldError> {
     validate_object_meta(meta, namespaced, name_is_dns_subdomain, "metadata")
 }
+
+#[cfg(test)]
+mod tests;

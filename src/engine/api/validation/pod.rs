@@ -1265,25 +1265,8 @@ fn validate_volume_mounts(
         }
         let sub_path = s(&mount.sub_path);
         let sub_path_expr = s(&mount.sub_path_expr);
-        if volumes
-            .get(mount.name.as_str())
-            .is_some_and(|v| v.image.is_some())
-        {
-            if !sub_path.is_empty() {
-                errs.push(FieldError::invalid(
-                    &format!("{item}.subPath"),
-                    sub_path,
-                    "not allowed in image volume sources",
-                ));
-            }
-            if !sub_path_expr.is_empty() {
-                errs.push(FieldError::invalid(
-                    &format!("{item}.subPathExpr"),
-                    sub_path_expr,
-                    "not allowed in image volume sources",
-                ));
-            }
-        }
+        // Image volumes accept subPath/subPathExpr since v1.33 (the older "not allowed in image volume
+        // sources" rule no longer applies).
         if !sub_path.is_empty() {
             errs.extend(validate_local_descending_path(
                 sub_path,
@@ -2081,23 +2064,23 @@ fn validate_resource_name(name: &str, path: &str, pod_level: bool) -> Vec<FieldE
                 "must be a standard resource type or fully qualified",
             )];
         }
+        if pod_level {
+            if !(matches!(name, "cpu" | "memory") || is_hugepages(name)) {
+                return vec![FieldError::not_supported(path, name, &["cpu", "memory"])];
+            }
+            return Vec::new();
+        }
         let container_standard =
             matches!(name, "cpu" | "memory" | "ephemeral-storage") || is_hugepages(name);
         if !container_standard {
-            let detail = if pod_level {
-                "must be a standard resource for pods"
-            } else {
-                "must be a standard resource for containers"
-            };
-            return vec![FieldError::invalid(path, name, detail)];
-        }
-        if pod_level && name == "ephemeral-storage" {
-            return vec![FieldError::not_supported(
+            return vec![FieldError::invalid(
                 path,
                 name,
-                &["cpu", "hugepages-", "memory"],
+                "must be a standard resource for containers",
             )];
         }
+    } else if pod_level {
+        return vec![FieldError::not_supported(path, name, &["cpu", "memory"])];
     } else if !is_native_resource(name) && !is_extended_resource_name(name) {
         return vec![FieldError::invalid(
             path,
