@@ -660,3 +660,37 @@ proptest! {
         let _ = decode(resource_for_kind("v1", "Pod").expect("pods"), spec, FieldValidation::Strict);
     }
 }
+
+#[test]
+fn should_store_a_created_pod_like_a_v1_36_server_before_admission() {
+    let created = object(pod(
+        json!({"containers": [{"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80}],
+        "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}}}]}),
+    ));
+    assert_eq!(
+        created.to_json(),
+        json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"generation": 1, "name": "demo-pod", "namespace": "default"},
+            "spec": {
+                "containers": [{
+                    "image": "nginx:1.27",
+                    "imagePullPolicy": "IfNotPresent",
+                    "name": "nginx",
+                    "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}, "requests": {"cpu": "500m", "memory": "128Mi"}},
+                    "terminationMessagePath": "/dev/termination-log",
+                    "terminationMessagePolicy": "File"
+                }],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "terminationGracePeriodSeconds": 30
+            },
+            "status": {"phase": "Pending", "qosClass": "Guaranteed"}
+        })
+    );
+}
