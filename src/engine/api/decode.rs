@@ -94,11 +94,14 @@ pub fn decode(
         .iter()
         .map(|path| format!("unknown field {}", go_quote(path)))
         .collect();
-    match validation {
-        FieldValidation::Strict if !errors.is_empty() => Err(bad_request(&format!(
+    if matches!(validation, FieldValidation::Strict) && !errors.is_empty() {
+        return Err(bad_request(&format!(
             "{prefix}strict decoding error: {}",
             errors.join(", ")
-        ))),
+        )));
+    }
+    let object = omit_empty(info.kind, object, encoded);
+    match validation {
         FieldValidation::Warn => Ok((object, errors)),
         _ => Ok((object, Vec::new())),
     }
@@ -585,6 +588,45 @@ fn go_struct_name(kind: &str, parents: &[&str]) -> String {
     })
 }
 
+/// Slice fields Go serializes without `omitempty` (required in k8s-openapi): an empty one stays.
+const REQUIRED_LISTS: &[&str] = &["containers", "verbs", "nodeSelectorTerms", "rules"];
+
+/// Go drops empty `omitempty` slices and maps when it stores and serves an object (`tolerations: []` and
+/// `labels: {}` disappear); k8s-openapi would keep them. Rewrites the typed object the same way, keeping the
+/// original when the result does not decode.
+fn omit_empty(kind: &str, object: Object, mut encoded: Value) -> Object {
+    fn strip(kind: &str, value: &mut Value) -> bool {
+        let mut changed = false;
+        match value {
+            Value::Object(map) => {
+                let before = map.len();
+                map.retain(|key, v| match v {
+                    Value::Array(items) => {
+                        !items.is_empty() || REQUIRED_LISTS.contains(&key.as_str())
+                    }
+                    Value::Object(m) => !m.is_empty() || !is_map_field(kind, key),
+                    _ => true,
+                });
+                changed |= map.len() != before;
+                for v in map.values_mut() {
+                    changed |= strip(kind, v);
+                }
+            }
+            Value::Array(items) => {
+                for item in items {
+                    changed |= strip(kind, item);
+                }
+            }
+            _ => {}
+        }
+        changed
+    }
+    if !strip(kind, &mut encoded) {
+        return object;
+    }
+    Object::from_json(kind, encoded).unwrap_or(object)
+}
+
 /// Walks the input beside its typed re-encoding; every input key the typed object dropped is unknown.
 fn collect_unknown_fields(input: &Value, typed: &Value, path: &mut String, out: &mut Vec<String>) {
     match (input, typed) {
@@ -819,6 +861,20 @@ spec:
         }
         let result = decode(pods(), body, FieldValidation::Strict);
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn should_drop_empty_lists_and_maps_as_go_does() {
+        let body = pod_with(
+            json!({"containers": [{"name": "a", "image": "x", "ports": [], "resources": {"limits": {}}}],
+            "tolerations": [], "nodeSelector": {}, "securityContext": {}}),
+        );
+        let (object, _) = decode(pods(), body, FieldValidation::Strict).expect("accepted");
+        let spec = &object.to_json()["spec"];
+        assert_eq!(
+            spec,
+            &json!({"containers": [{"image": "x", "name": "a", "resources": {}}], "securityContext": {}})
+        );
     }
 
     #[test]

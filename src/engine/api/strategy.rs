@@ -209,6 +209,9 @@ fn apply_scheduling_gated_condition(pod: &mut Pod) {
     if !gated {
         return;
     }
+    // `UpdatePodCondition` stamps the transition with "now": the request time the handler already wrote
+    // into `creationTimestamp`.
+    let now = pod.metadata.creation_timestamp.clone();
     let status = pod.status.get_or_insert_with(Default::default);
     let conditions = status.conditions.get_or_insert_with(Vec::new);
     if conditions.iter().any(|c| c.type_ == "PodScheduled") {
@@ -219,6 +222,7 @@ fn apply_scheduling_gated_condition(pod: &mut Pod) {
         status: "False".into(),
         reason: Some("SchedulingGated".into()),
         message: Some(SCHEDULING_GATED_MESSAGE.into()),
+        last_transition_time: now,
         ..Default::default()
     });
 }
