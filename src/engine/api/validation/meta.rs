@@ -284,7 +284,7 @@ fn validate_owner_references(meta: &ObjectMeta, path: &str) -> Vec<FieldError> {
     if controllers.len() > 1 {
         errs.push(FieldError::invalid_raw(
             path,
-            "[...]".into(),
+            serde_json::to_string(&meta.owner_references).unwrap_or_default(),
             "Only one reference can have Controller set to true.",
         ));
     }
@@ -312,7 +312,7 @@ fn validate_finalizers(finalizers: &[String], path: &str) -> Vec<FieldError> {
     if has_orphan && has_foreground {
         errs.push(FieldError::invalid_raw(
             path,
-            format!("[]string{{{}}}", go_quote_list(finalizers)),
+            serde_json::to_string(finalizers).unwrap_or_default(),
             "finalizer orphan and foregroundDeletion cannot be both set",
         ));
     }

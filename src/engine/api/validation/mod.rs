@@ -398,14 +398,14 @@ pub fn validate_status_update(new: &Object, old: &Object) -> Vec<FieldError> {
     }
 }
 
-/// Go's `%#v` of an `rbac.RoleRef`.
+/// How upstream prints an internal `rbac.RoleRef` as a bad value (`json.Marshal`, Go field names).
 fn go_role_ref(role_ref: &RoleRef) -> String {
-    format!(
-        "rbac.RoleRef{{APIGroup:{}, Kind:{}, Name:{}}}",
-        quote(role_ref.api_group.as_deref().unwrap_or("")),
-        quote(&role_ref.kind),
-        quote(&role_ref.name)
-    )
+    serde_json::json!({
+        "APIGroup": role_ref.api_group.clone().unwrap_or_default(),
+        "Kind": role_ref.kind,
+        "Name": role_ref.name,
+    })
+    .to_string()
 }
 
 fn validate_finalizer_name(finalizer: &str, path: &str) -> Vec<FieldError> {
@@ -485,12 +485,8 @@ fn validate_node_taints(taints: &[Taint], path: &str) -> Vec<FieldError> {
         if seen.contains(&(taint.key.as_str(), taint.effect.as_str())) {
             let mut dup = FieldError::invalid_raw(
                 &p,
-                format!(
-                    "core.Taint{{Key:{}, Value:{}, Effect:{}, TimeAdded:(*v1.Time)(nil)}}",
-                    quote(&taint.key),
-                    quote(value),
-                    quote(&taint.effect)
-                ),
+                serde_json::json!({"Key": taint.key, "Value": value, "Effect": taint.effect, "TimeAdded": null})
+                    .to_string(),
                 "taints must be unique by key and effect pair",
             );
             dup.error_type = ErrorType::Duplicate;
@@ -642,10 +638,7 @@ fn validate_policy_rule(rule: &PolicyRule, namespaced: bool, path: &str) -> Vec<
     let urls = rule.non_resource_urls.clone().unwrap_or_default();
     let present = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|v| !v.is_empty());
     if !urls.is_empty() {
-        let shown = format!(
-            "[]string{{{}}}",
-            urls.iter().map(|u| quote(u)).collect::<Vec<_>>().join(", ")
-        );
+        let shown = serde_json::to_string(&urls).unwrap_or_default();
         if namespaced {
             errs.push(FieldError::invalid_raw(
                 &format!("{path}.nonResourceURLs"),

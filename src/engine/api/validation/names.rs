@@ -6,9 +6,14 @@
 //! ...) and `apimachinery/pkg/api/validation/path/name.go` (IsValidPathSegmentName). Each function returns
 //! the list of messages; callers turn each into one `Invalid` field error, as upstream does.
 
-/// `MaxLenError`.
+/// `MaxLenError` of `util/validation` (DNS names, config keys).
 pub fn max_len_error(length: usize) -> String {
     format!("must be no more than {length} characters")
+}
+
+/// `MaxLenError` of `api/validate/content`, which label keys and values use since v1.35.
+pub fn max_len_bytes_error(length: usize) -> String {
+    format!("must be no more than {length} bytes")
 }
 
 /// `RegexError`: `msg (e.g. 'a',  or 'b', regex used for validation is 'fmt')` (the double space is upstream's).
@@ -119,6 +124,35 @@ pub fn is_dns1123_subdomain(value: &str) -> Vec<String> {
     errs
 }
 
+/// `IsDNS1123SubdomainWithUnderscore`: labels may start with one `_` and contain `_`.
+pub fn is_dns1123_subdomain_with_underscore(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 253 {
+        errs.push(max_len_error(253));
+    }
+    let label_ok = |label: &str| {
+        let body = label.strip_prefix('_').unwrap_or(label).as_bytes();
+        match (body.first(), body.last()) {
+            (Some(&f), Some(&l)) => {
+                is_lower_alnum(f)
+                    && is_lower_alnum(l)
+                    && body
+                        .iter()
+                        .all(|&c| is_lower_alnum(c) || c == b'-' || c == b'_')
+            }
+            _ => false,
+        }
+    };
+    if value.is_empty() || !value.split('.').all(label_ok) {
+        errs.push(regex_error(
+            "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character",
+            "_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*",
+            &["example.com"],
+        ));
+    }
+    errs
+}
+
 /// `IsDNS1035Label`.
 pub fn is_dns1035_label(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
@@ -217,7 +251,7 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
         }
         _ => {
             errs.push(format!(
-                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                "a valid label key {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
                 regex_error(QUALIFIED_NAME_ERR, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
             ));
             return errs;
@@ -226,7 +260,7 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
     if name.is_empty() {
         errs.push("name part must be non-empty".into());
     } else if name.len() > 63 {
-        errs.push(format!("name part {}", max_len_error(63)));
+        errs.push(format!("name part {}", max_len_bytes_error(63)));
     }
     if !matches_qualified_name_part(name) {
         errs.push(format!(
@@ -241,11 +275,11 @@ pub fn is_qualified_name(value: &str) -> Vec<String> {
     errs
 }
 
-/// `IsValidLabelValue`.
+/// `IsValidLabelValue` (`content.IsLabelValue`).
 pub fn is_valid_label_value(value: &str) -> Vec<String> {
     let mut errs = Vec::new();
     if value.len() > 63 {
-        errs.push(max_len_error(63));
+        errs.push(max_len_bytes_error(63));
     }
     if !value.is_empty() && !matches_qualified_name_part(value) {
         errs.push(regex_error(
@@ -274,14 +308,12 @@ pub fn is_config_map_key(value: &str) -> Vec<String> {
             &["key.name", "KEY_NAME", "key-name"],
         ));
     }
-    if errs.is_empty() {
-        if value == "." {
-            errs.push("must not be '.'".into());
-        } else if value == ".." {
-            errs.push("must not be '..'".into());
-        } else if value.starts_with("..") {
-            errs.push("must not start with '..'".into());
-        }
+    if value == "." {
+        errs.push("must not be '.'".into());
+    } else if value == ".." {
+        errs.push("must not be '..'".into());
+    } else if value.starts_with("..") {
+        errs.push("must not start with '..'".into());
     }
     errs
 }
@@ -344,11 +376,11 @@ pub fn is_valid_port_num(port: i64) -> Vec<String> {
 /// `IsValidPortName` (IANA_SVC_NAME).
 pub fn is_valid_port_name(port: &str) -> Vec<String> {
     let mut errs = Vec::new();
-    if port.is_empty() || port.len() > 15 {
-        errs.push("must be no more than 15 characters".into());
+    if port.len() > 15 {
+        errs.push(max_len_error(15));
     }
     let b = port.as_bytes();
-    if !b.iter().all(|&c| is_lower_alnum(c) || c == b'-') {
+    if b.is_empty() || !b.iter().all(|&c| is_lower_alnum(c) || c == b'-') {
         errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into());
     }
     if !b.iter().any(|c| c.is_ascii_lowercase()) {

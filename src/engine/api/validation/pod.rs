@@ -27,6 +27,7 @@ use super::meta::{
 };
 use super::names::*;
 use crate::engine::quantity::Quantity;
+use serde_json::Value;
 
 /// Files-mode error text (`fileModeErrorMsg`).
 const FILE_MODE_ERROR: &str = "must be a number between 0 and 0777 (octal), both inclusive";
@@ -1423,7 +1424,7 @@ fn validate_security_context(container: &Container, path: &str) -> Vec<FieldErro
         if sc.privileged == Some(true) {
             errs.push(FieldError::invalid_raw(
                 path,
-                "&core.SecurityContext{...}".into(),
+                go_security_context(sc),
                 "cannot set `allowPrivilegeEscalation` to false and `privileged` to true",
             ));
         }
@@ -1433,7 +1434,7 @@ fn validate_security_context(container: &Container, path: &str) -> Vec<FieldErro
             .and_then(|c| c.add.as_ref())
             .is_some_and(|a| a.iter().any(|c| c == "CAP_SYS_ADMIN"));
         if adds_sys_admin {
-            errs.push(FieldError::invalid_raw(path, "&core.SecurityContext{...}".into(), "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"));
+            errs.push(FieldError::invalid_raw(path, go_security_context(sc), "cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN"));
         }
     }
     if let Some(profile) = &sc.app_armor_profile {
@@ -2091,28 +2092,29 @@ fn validate_resource_name(name: &str, path: &str, pod_level: bool) -> Vec<FieldE
     Vec::new()
 }
 
-/// Go's `%#v` of a `resource.Quantity` value (how upstream prints a non-integer extended resource).
-fn go_quantity_struct(q: &Quantity) -> String {
-    let canonical = q.canonical();
-    let digits_end = canonical
-        .find(|c: char| !(c.is_ascii_digit() || c == '-'))
-        .unwrap_or(canonical.len());
-    let (value, suffix) = canonical.split_at(digits_end);
-    let scale = match suffix {
-        "n" => -9,
-        "u" => -6,
-        "m" => -3,
-        "k" => 3,
-        "M" => 6,
-        "G" => 9,
-        "T" => 12,
-        "P" => 15,
-        "E" => 18,
-        _ => 0,
-    };
-    format!(
-        "resource.Quantity{{i:resource.int64Amount{{value:{value}, scale:{scale}}}, d:resource.infDecAmount{{Dec:(*inf.Dec)(nil)}}, s:\"{canonical}\", Format:\"DecimalSI\"}}"
-    )
+/// How upstream prints an internal `core.SecurityContext` as a bad value: `json.Marshal` of a type
+/// without JSON tags, so Go field names.
+fn go_security_context(sc: &k8s_openapi::api::core::v1::SecurityContext) -> String {
+    let raw = |v: Option<Value>| v.unwrap_or(Value::Null);
+    let capabilities = sc
+        .capabilities
+        .as_ref()
+        .map(|c| serde_json::json!({"Add": c.add.clone(), "Drop": c.drop.clone()}));
+    let value = serde_json::json!({
+        "Capabilities": raw(capabilities),
+        "Privileged": sc.privileged,
+        "SELinuxOptions": raw(sc.se_linux_options.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+        "WindowsOptions": raw(sc.windows_options.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+        "RunAsUser": sc.run_as_user,
+        "RunAsGroup": sc.run_as_group,
+        "RunAsNonRoot": sc.run_as_non_root,
+        "ReadOnlyRootFilesystem": sc.read_only_root_filesystem,
+        "AllowPrivilegeEscalation": sc.allow_privilege_escalation,
+        "ProcMount": sc.proc_mount,
+        "SeccompProfile": raw(sc.seccomp_profile.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+        "AppArmorProfile": raw(sc.app_armor_profile.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+    });
+    serde_json::to_string(&value).unwrap_or_default()
 }
 
 /// `validateResourceRequirements`.
@@ -2139,7 +2141,7 @@ fn validate_resource_requirements(
         if is_integer_resource_name(name) && parsed.milli_value() % 1000 != 0 {
             errs.push(FieldError::invalid_raw(
                 item,
-                go_quantity_struct(&parsed),
+                super::field::quote(&parsed.canonical()),
                 NOT_INTEGER,
             ));
         }
@@ -2719,7 +2721,7 @@ fn validate_dns_config(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     if nameservers.len() > 3 {
         errs.push(FieldError::invalid_raw(
             &format!("{path}.nameservers"),
-            format!("{nameservers:?}"),
+            serde_json::to_string(nameservers).unwrap_or_default(),
             "must not have more than 3 nameservers",
         ));
     }
@@ -2727,14 +2729,14 @@ fn validate_dns_config(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     if searches.len() > 32 {
         errs.push(FieldError::invalid_raw(
             &format!("{path}.searches"),
-            format!("{searches:?}"),
+            serde_json::to_string(searches).unwrap_or_default(),
             "must not have more than 32 search paths",
         ));
     }
     if searches.join(" ").len() > 2048 {
         errs.push(FieldError::invalid_raw(
             &format!("{path}.searches"),
-            format!("{searches:?}"),
+            serde_json::to_string(searches).unwrap_or_default(),
             "must not have more than 2048 characters (including spaces) in the search list",
         ));
     }
@@ -2743,17 +2745,12 @@ fn validate_dns_config(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             continue;
         }
         let trimmed = search.strip_suffix('.').unwrap_or(search);
-        // Relaxed DNS search validation (GA): underscores are allowed.
-        let relaxed = trimmed.replace('_', "a");
-        if !is_dns1123_subdomain(&relaxed).is_empty() {
+        // Relaxed DNS search validation (GA): `IsDNS1123SubdomainWithUnderscore`.
+        for msg in is_dns1123_subdomain_with_underscore(trimmed) {
             errs.push(FieldError::invalid(
                 &format!("{path}.searches[{i}]"),
                 trimmed,
-                &regex_error(
-                    "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-                    "[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*",
-                    &["example.com"],
-                ),
+                &msg,
             ));
         }
     }

@@ -238,6 +238,24 @@ fn should_reject_invalid_pods_with_upstream_messages_in_upstream_order() {
             vec!["spec.nodeSelector: Invalid value: \"s s d\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into()],
         ),
         (
+            "fractional extended resource",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"example.com/gpu": "500m"}}}]}),
+            vec![
+                "spec.containers[0].resources.limits[example.com/gpu]: Invalid value: \"500m\": must be an integer".into(),
+                "spec.containers[0].resources.requests[example.com/gpu]: Invalid value: \"500m\": must be an integer".into(),
+            ],
+        ),
+        (
+            "dns search with a space and a bad port name",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "name": "HTTP"}]}],
+                "dnsConfig": {"searches": ["my domain"]}}),
+            vec![
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into(),
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain at least one letter (a-z)".into(),
+                "spec.dnsConfig.searches[0]: Invalid value: \"my domain\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')".into(),
+            ],
+        ),
+        (
             "hostNetwork with mismatched hostPort",
             json!({"hostNetwork": true, "containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "hostPort": 81}]}]}),
             vec!["spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true".into()],
@@ -272,7 +290,7 @@ fn should_validate_object_meta_like_apimachinery() {
         errors_of(long),
         vec![
             "metadata.name: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters".to_string(),
-            "metadata.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters".to_string(),
+            "metadata.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 bytes".to_string(),
         ]
     );
 }
@@ -419,7 +437,7 @@ fn should_keep_role_ref_immutable() {
     };
     assert_eq!(
         validate_update(&rb("b"), &rb("a")).iter().map(ToString::to_string).collect::<Vec<_>>(),
-        vec!["roleRef: Invalid value: rbac.RoleRef{APIGroup:\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"b\"}: cannot change roleRef"]
+        vec!["roleRef: Invalid value: {\"APIGroup\":\"rbac.authorization.k8s.io\",\"Kind\":\"Role\",\"Name\":\"b\"}: cannot change roleRef"]
     );
 }
 
