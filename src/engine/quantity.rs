@@ -116,9 +116,8 @@ impl Quantity {
         let mut exponent = dec_exp - frac_digits.len() as i32;
         let mut saturated = false;
         let mut mantissa: i128 = 0;
-        let mut kept = 0usize;
         for (i, ch) in digits.bytes().enumerate() {
-            if kept >= MAX_DIGITS {
+            if i >= MAX_DIGITS {
                 // Drop excess precision; round up if anything non-zero was dropped (quantities round up).
                 let rest = &digits.as_bytes()[i..];
                 exponent += rest.len() as i32;
@@ -128,7 +127,6 @@ impl Quantity {
                 break;
             }
             mantissa = mantissa * 10 + i128::from(ch - b'0');
-            kept += 1;
         }
         // Apply the binary multiplier exactly.
         if bin_exp > 0 {

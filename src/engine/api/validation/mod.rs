@@ -1,27 +1,754 @@
 //! Validation of API objects on create and update, with upstream's exact field-error texts.
 //!
-//! Mirrors `pkg/apis/core/validation/validation.go` and `k8s.io/apimachinery/pkg/api/validation`.
+//! Mirrors `pkg/apis/core/validation/validation.go` (Pod in `pod.rs`; Node, Namespace, ServiceAccount,
+//! ConfigMap, Secret, Event, Service, PersistentVolumeClaim here), `pkg/apis/rbac/validation/validation.go`,
+//! `pkg/apis/scheduling/validation/validation.go` and `k8s.io/apimachinery/pkg/api/validation` (ObjectMeta in
+//! `meta.rs`, name formats in `names.rs`). The caller aggregates the returned errors into
+//! `<Kind> "<name>" is invalid: [e1, e2]`.
+//!
+//! Simplifications: Service validation covers names, type, ports and selector keys only; Node validation
+//! covers metadata, taints and resource lists; Deployment and PersistentVolume get metadata checks (and the
+//! Deployment's pod template spec).
 
 pub mod field;
+pub mod meta;
+pub mod names;
+pub mod pod;
 
 pub use field::*;
 
+use k8s_openapi::api::core::v1::{Node, Service, Taint};
+use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
+use k8s_openapi::api::scheduling::v1::PriorityClass;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
 use crate::engine::objects::Object;
+use crate::engine::quantity::Quantity;
+use meta::{
+    validate_label_name, validate_labels, validate_object_meta, validate_object_meta_update,
+    FIELD_IMMUTABLE,
+};
+use names::*;
+
+/// `MaxSecretSize` (also the ConfigMap limit).
+pub const MAX_SECRET_SIZE: usize = 1024 * 1024;
+/// `HighestUserDefinablePriority`.
+pub const HIGHEST_USER_DEFINABLE_PRIORITY: i32 = 1_000_000_000;
 
 /// Errors for a new object (empty when valid).
 pub fn validate_create(object: &Object) -> Vec<FieldError> {
-    let _ = object;
-    Vec::new()
+    match object {
+        Object::Pod(pod) => pod::validate_pod_create(pod),
+        Object::Node(node) => validate_node(node),
+        Object::Namespace(ns) => {
+            let mut errs = validate_object_meta(&ns.metadata, false, name_is_dns_label, "metadata");
+            for finalizer in ns.spec.iter().flat_map(|s| s.finalizers.iter().flatten()) {
+                errs.extend(validate_finalizer_name(finalizer, "spec.finalizers"));
+            }
+            errs
+        }
+        Object::ServiceAccount(sa) => {
+            validate_object_meta(&sa.metadata, true, name_is_dns_subdomain, "metadata")
+        }
+        Object::Event(event) => validate_event(event),
+        Object::ConfigMap(cm) => {
+            let mut errs =
+                validate_object_meta(&cm.metadata, true, name_is_dns_subdomain, "metadata");
+            let mut total = 0usize;
+            for (key, value) in cm.data.iter().flatten() {
+                for msg in is_config_map_key(key) {
+                    errs.push(FieldError::invalid(&format!("data[{key}]"), key, &msg));
+                }
+                if cm.binary_data.as_ref().is_some_and(|b| b.contains_key(key)) {
+                    errs.push(FieldError::invalid(
+                        &format!("data[{key}]"),
+                        key,
+                        "duplicate of key present in binaryData",
+                    ));
+                }
+                total = total.saturating_add(value.len());
+            }
+            for (key, value) in cm.binary_data.iter().flatten() {
+                for msg in is_config_map_key(key) {
+                    errs.push(FieldError::invalid(
+                        &format!("binaryData[{key}]"),
+                        key,
+                        &msg,
+                    ));
+                }
+                total = total.saturating_add(value.0.len());
+            }
+            if total > MAX_SECRET_SIZE {
+                errs.push(FieldError::too_long("", MAX_SECRET_SIZE));
+            }
+            errs
+        }
+        Object::Secret(secret) => {
+            let mut errs =
+                validate_object_meta(&secret.metadata, true, name_is_dns_subdomain, "metadata");
+            let mut total = 0usize;
+            for (key, value) in secret.data.iter().flatten() {
+                for msg in is_config_map_key(key) {
+                    errs.push(FieldError::invalid(&format!("data[{key}]"), key, &msg));
+                }
+                total = total.saturating_add(value.0.len());
+            }
+            if total > MAX_SECRET_SIZE {
+                errs.push(FieldError::too_long("data", MAX_SECRET_SIZE));
+            }
+            let data = secret.data.clone().unwrap_or_default();
+            match secret.type_.as_deref().unwrap_or("") {
+                "kubernetes.io/service-account-token" => {
+                    let named = secret
+                        .metadata
+                        .annotations
+                        .as_ref()
+                        .and_then(|a| a.get("kubernetes.io/service-account.name"))
+                        .is_some_and(|v| !v.is_empty());
+                    if !named {
+                        errs.push(FieldError::required(
+                            "metadata.annotations[kubernetes.io/service-account.name]",
+                            "",
+                        ));
+                    }
+                }
+                "kubernetes.io/dockercfg" if !data.contains_key(".dockercfg") => {
+                    errs.push(FieldError::required("data[.dockercfg]", ""))
+                }
+                "kubernetes.io/dockerconfigjson" if !data.contains_key(".dockerconfigjson") => {
+                    errs.push(FieldError::required("data[.dockerconfigjson]", ""))
+                }
+                "kubernetes.io/basic-auth"
+                    if !data.contains_key("username") && !data.contains_key("password") =>
+                {
+                    errs.push(FieldError::required("data[username]", ""));
+                    errs.push(FieldError::required("data[password]", ""));
+                }
+                "kubernetes.io/ssh-auth"
+                    if data.get("ssh-privatekey").is_none_or(|v| v.0.is_empty()) =>
+                {
+                    errs.push(FieldError::required("data[ssh-privatekey]", ""))
+                }
+                "kubernetes.io/tls" => {
+                    if !data.contains_key("tls.crt") {
+                        errs.push(FieldError::required("data[tls.crt]", ""));
+                    }
+                    if !data.contains_key("tls.key") {
+                        errs.push(FieldError::required("data[tls.key]", ""));
+                    }
+                }
+                _ => {}
+            }
+            errs
+        }
+        Object::Service(service) => validate_service(service),
+        Object::PersistentVolumeClaim(pvc) => {
+            let mut errs =
+                validate_object_meta(&pvc.metadata, true, name_is_dns_subdomain, "metadata");
+            let spec = pvc.spec.clone().unwrap_or_default();
+            if spec.access_modes.as_ref().is_none_or(|m| m.is_empty()) {
+                errs.push(FieldError::required(
+                    "spec.accessModes",
+                    "at least 1 access mode is required",
+                ));
+            }
+            let has_storage = spec
+                .resources
+                .as_ref()
+                .and_then(|r| r.requests.as_ref())
+                .is_some_and(|r| r.contains_key("storage"));
+            if !has_storage {
+                errs.push(FieldError::required("spec.resources[storage]", ""));
+            }
+            errs
+        }
+        Object::PersistentVolume(pv) => {
+            validate_object_meta(&pv.metadata, false, name_is_dns_subdomain, "metadata")
+        }
+        Object::Deployment(deployment) => {
+            let mut errs = validate_object_meta(
+                &deployment.metadata,
+                true,
+                name_is_dns_subdomain,
+                "metadata",
+            );
+            if let Some(pod_spec) = deployment
+                .spec
+                .as_ref()
+                .and_then(|s| s.template.spec.as_ref())
+            {
+                errs.extend(pod::validate_pod_spec(pod_spec, "spec.template.spec"));
+            }
+            errs
+        }
+        Object::PriorityClass(class) => validate_priority_class(class),
+        Object::Role(role) => {
+            let mut errs =
+                validate_object_meta(&role.metadata, true, is_valid_path_segment_name, "metadata");
+            for (i, rule) in role.rules.iter().flatten().enumerate() {
+                errs.extend(validate_policy_rule(rule, true, &format!("rules[{i}]")));
+            }
+            errs
+        }
+        Object::ClusterRole(role) => {
+            let mut errs = validate_object_meta(
+                &role.metadata,
+                false,
+                is_valid_path_segment_name,
+                "metadata",
+            );
+            for (i, rule) in role.rules.iter().flatten().enumerate() {
+                errs.extend(validate_policy_rule(rule, false, &format!("rules[{i}]")));
+            }
+            errs
+        }
+        Object::RoleBinding(binding) => {
+            let mut errs = validate_object_meta(
+                &binding.metadata,
+                true,
+                is_valid_path_segment_name,
+                "metadata",
+            );
+            errs.extend(validate_role_ref(
+                &binding.role_ref,
+                &["Role", "ClusterRole"],
+            ));
+            for (i, subject) in binding.subjects.iter().flatten().enumerate() {
+                errs.extend(validate_subject(subject, true, &format!("subjects[{i}]")));
+            }
+            errs
+        }
+        Object::ClusterRoleBinding(binding) => {
+            let mut errs = validate_object_meta(
+                &binding.metadata,
+                false,
+                is_valid_path_segment_name,
+                "metadata",
+            );
+            errs.extend(validate_role_ref(&binding.role_ref, &["ClusterRole"]));
+            for (i, subject) in binding.subjects.iter().flatten().enumerate() {
+                errs.extend(validate_subject(subject, false, &format!("subjects[{i}]")));
+            }
+            errs
+        }
+    }
 }
 
 /// Errors for replacing `old` with `new` through the main resource.
 pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
-    let _ = (new, old);
-    Vec::new()
+    match (new, old) {
+        (Object::Pod(n), Object::Pod(o)) => pod::validate_pod_update(n, o),
+        (Object::PriorityClass(n), Object::PriorityClass(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            if n.value != o.value {
+                errs.push(FieldError::forbidden(
+                    "value",
+                    "may not be changed in an update.",
+                ));
+            }
+            if n.preemption_policy != o.preemption_policy {
+                errs.push(FieldError::invalid(
+                    "preemptionPolicy",
+                    n.preemption_policy.as_deref().unwrap_or(""),
+                    FIELD_IMMUTABLE,
+                ));
+            }
+            errs
+        }
+        (Object::RoleBinding(n), Object::RoleBinding(o)) => {
+            let mut errs = validate_create(new);
+            errs.extend(validate_object_meta_update(
+                &n.metadata,
+                &o.metadata,
+                "metadata",
+            ));
+            if n.role_ref != o.role_ref {
+                errs.push(FieldError::invalid_raw(
+                    "roleRef",
+                    go_role_ref(&n.role_ref),
+                    "cannot change roleRef",
+                ));
+            }
+            errs
+        }
+        (Object::ClusterRoleBinding(n), Object::ClusterRoleBinding(o)) => {
+            let mut errs = validate_create(new);
+            errs.extend(validate_object_meta_update(
+                &n.metadata,
+                &o.metadata,
+                "metadata",
+            ));
+            if n.role_ref != o.role_ref {
+                errs.push(FieldError::invalid_raw(
+                    "roleRef",
+                    go_role_ref(&n.role_ref),
+                    "cannot change roleRef",
+                ));
+            }
+            errs
+        }
+        (Object::Namespace(n), Object::Namespace(o)) => {
+            validate_object_meta_update(&n.metadata, &o.metadata, "metadata")
+        }
+        (Object::Node(n), Object::Node(o)) => {
+            let mut errs = validate_node(n);
+            errs.extend(validate_object_meta_update(
+                &n.metadata,
+                &o.metadata,
+                "metadata",
+            ));
+            errs
+        }
+        (Object::Secret(n), Object::Secret(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            if n.type_ != o.type_ {
+                errs.push(FieldError::invalid(
+                    "type",
+                    n.type_.as_deref().unwrap_or(""),
+                    FIELD_IMMUTABLE,
+                ));
+            }
+            if o.immutable == Some(true) {
+                if n.immutable != Some(true) {
+                    errs.push(FieldError::forbidden(
+                        "immutable",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+                if n.data != o.data {
+                    errs.push(FieldError::forbidden(
+                        "data",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+            }
+            errs.extend(validate_create(new));
+            errs
+        }
+        (Object::ConfigMap(n), Object::ConfigMap(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            if o.immutable == Some(true) {
+                if n.immutable != Some(true) {
+                    errs.push(FieldError::forbidden(
+                        "immutable",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+                if n.data != o.data {
+                    errs.push(FieldError::forbidden(
+                        "data",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+                if n.binary_data != o.binary_data {
+                    errs.push(FieldError::forbidden(
+                        "binaryData",
+                        "field is immutable when `immutable` is set",
+                    ));
+                }
+            }
+            errs.extend(validate_create(new));
+            errs
+        }
+        _ => {
+            if new.kind() != old.kind() {
+                return vec![FieldError::invalid("kind", new.kind(), FIELD_IMMUTABLE)];
+            }
+            let mut errs = validate_object_meta_update(new.metadata(), old.metadata(), "metadata");
+            errs.extend(validate_create(new));
+            errs
+        }
+    }
 }
 
 /// Errors for a write through the `status` subresource.
 pub fn validate_status_update(new: &Object, old: &Object) -> Vec<FieldError> {
-    let _ = (new, old);
-    Vec::new()
+    match (new, old) {
+        (Object::Pod(n), Object::Pod(o)) => pod::validate_pod_status_update(n, o),
+        (Object::Namespace(n), Object::Namespace(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            let phase = n
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.clone())
+                .unwrap_or_default();
+            if n.metadata.deletion_timestamp.is_none() {
+                if phase != "Active" {
+                    errs.push(FieldError::invalid(
+                        "status.Phase",
+                        &phase,
+                        "may only be 'Active' if `deletionTimestamp` is empty",
+                    ));
+                }
+            } else if phase != "Terminating" {
+                errs.push(FieldError::invalid(
+                    "status.Phase",
+                    &phase,
+                    "may only be 'Terminating' if `deletionTimestamp` is not empty",
+                ));
+            }
+            errs
+        }
+        (Object::Node(n), Object::Node(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            errs.extend(validate_node(n));
+            errs
+        }
+        _ => validate_object_meta_update(new.metadata(), old.metadata(), "metadata"),
+    }
 }
+
+/// How upstream prints an internal `rbac.RoleRef` as a bad value (`json.Marshal`, Go field names).
+fn go_role_ref(role_ref: &RoleRef) -> String {
+    serde_json::json!({
+        "APIGroup": role_ref.api_group.clone().unwrap_or_default(),
+        "Kind": role_ref.kind,
+        "Name": role_ref.name,
+    })
+    .to_string()
+}
+
+fn validate_finalizer_name(finalizer: &str, path: &str) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = is_qualified_name(finalizer)
+        .into_iter()
+        .map(|m| FieldError::invalid(path, finalizer, &m))
+        .collect();
+    if !finalizer.contains('/')
+        && !matches!(finalizer, "kubernetes" | "orphan" | "foregroundDeletion")
+    {
+        errs.push(FieldError::invalid(
+            path,
+            finalizer,
+            "name is neither a standard finalizer name nor is it fully qualified",
+        ));
+    }
+    errs
+}
+
+/// `ValidateNode` (metadata, taints, resource lists).
+fn validate_node(node: &Node) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&node.metadata, false, name_is_dns_subdomain, "metadata");
+    if let Some(taints) = node.spec.as_ref().and_then(|s| s.taints.as_ref()) {
+        errs.extend(validate_node_taints(taints, "spec.taints"));
+    }
+    if let Some(status) = &node.status {
+        for (field, list) in [
+            ("capacity", &status.capacity),
+            ("allocatable", &status.allocatable),
+        ] {
+            for (name, q) in list.iter().flatten() {
+                let p = format!("status.{field}[{name}]");
+                errs.extend(validate_label_name(name, &p));
+                if let Ok(parsed) = Quantity::parse(q.0.trim()) {
+                    if parsed.is_negative() {
+                        errs.push(FieldError::invalid(
+                            &p,
+                            &parsed.canonical(),
+                            "must be greater than or equal to 0",
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    errs
+}
+
+/// `validateNodeTaints`.
+fn validate_node_taints(taints: &[Taint], path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for (i, taint) in taints.iter().enumerate() {
+        let p = format!("{path}[{i}]");
+        errs.extend(validate_label_name(&taint.key, &format!("{p}.key")));
+        let value = taint.value.as_deref().unwrap_or("");
+        let msgs = is_valid_label_value(value);
+        if !msgs.is_empty() {
+            errs.push(FieldError::invalid(
+                &format!("{p}.value"),
+                value,
+                &msgs.join(";"),
+            ));
+        }
+        if taint.effect.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.effect"), ""));
+        } else if !matches!(
+            taint.effect.as_str(),
+            "NoSchedule" | "PreferNoSchedule" | "NoExecute"
+        ) {
+            errs.push(FieldError::not_supported(
+                &format!("{p}.effect"),
+                &taint.effect,
+                &["NoSchedule", "PreferNoSchedule", "NoExecute"],
+            ));
+        }
+        if seen.contains(&(taint.key.as_str(), taint.effect.as_str())) {
+            let mut dup = FieldError::invalid_raw(
+                &p,
+                serde_json::json!({"Key": taint.key, "Value": value, "Effect": taint.effect, "TimeAdded": null})
+                    .to_string(),
+                "taints must be unique by key and effect pair",
+            );
+            dup.error_type = ErrorType::Duplicate;
+            errs.push(dup);
+            continue;
+        }
+        seen.push((&taint.key, &taint.effect));
+    }
+    errs
+}
+
+/// `legacyValidateEvent` plus metadata.
+fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&event.metadata, true, name_is_dns_subdomain, "metadata");
+    let namespace = event.metadata.namespace.as_deref().unwrap_or("");
+    let involved = event.involved_object.namespace.as_deref().unwrap_or("");
+    if event.event_time.is_none() {
+        let mismatch = if involved.is_empty() {
+            !namespace.is_empty() && namespace != "default"
+        } else {
+            namespace != involved
+        };
+        if mismatch {
+            errs.push(FieldError::invalid(
+                "involvedObject.namespace",
+                involved,
+                "does not match event.namespace",
+            ));
+        }
+    }
+    for msg in is_dns1123_subdomain(namespace) {
+        errs.push(FieldError::invalid("namespace", namespace, &msg));
+    }
+    errs
+}
+
+/// Service basics: DNS-1035 name, type, ports, selector labels.
+fn validate_service(service: &Service) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&service.metadata, true, name_is_dns1035_label, "metadata");
+    let spec = service.spec.clone().unwrap_or_default();
+    let service_type = spec.type_.clone().unwrap_or_default();
+    let supported = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    if service_type.is_empty() {
+        errs.push(FieldError::required("spec.type", ""));
+    } else if !supported.contains(&service_type.as_str()) {
+        errs.push(FieldError::not_supported(
+            "spec.type",
+            &service_type,
+            &supported,
+        ));
+    }
+    let ports = spec.ports.clone().unwrap_or_default();
+    let headless = spec.cluster_ip.as_deref() == Some("None");
+    if ports.is_empty() && service_type != "ExternalName" && !headless {
+        errs.push(FieldError::required("spec.ports", ""));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let p = format!("spec.ports[{i}]");
+        let name = port.name.clone().unwrap_or_default();
+        if ports.len() > 1 && name.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.name"), ""));
+        } else if !name.is_empty() {
+            for msg in is_dns1123_label(&name) {
+                errs.push(FieldError::invalid(&format!("{p}.name"), &name, &msg));
+            }
+            if names.contains(&name) {
+                errs.push(FieldError::duplicate(&format!("{p}.name"), &name));
+            } else {
+                names.push(name);
+            }
+        }
+        for msg in is_valid_port_num(i64::from(port.port)) {
+            errs.push(FieldError::invalid_raw(
+                &format!("{p}.port"),
+                port.port.to_string(),
+                &msg,
+            ));
+        }
+        let protocol = port.protocol.clone().unwrap_or_default();
+        if protocol.is_empty() {
+            errs.push(FieldError::required(&format!("{p}.protocol"), ""));
+        } else if !matches!(protocol.as_str(), "SCTP" | "TCP" | "UDP") {
+            errs.push(FieldError::not_supported(
+                &format!("{p}.protocol"),
+                &protocol,
+                &["SCTP", "TCP", "UDP"],
+            ));
+        }
+    }
+    if service_type != "ExternalName" {
+        errs.extend(validate_labels(spec.selector.as_ref(), "spec.selector"));
+    }
+    errs
+}
+
+/// `ValidatePriorityClass`.
+fn validate_priority_class(class: &PriorityClass) -> Vec<FieldError> {
+    let mut errs = validate_object_meta(&class.metadata, false, name_is_dns_subdomain, "metadata");
+    let name = class.metadata.name.as_deref().unwrap_or("");
+    let value = class.value.unwrap_or(0);
+    if name.starts_with("system-") {
+        let known = [
+            ("system-node-critical", 2_000_001_000),
+            ("system-cluster-critical", 2_000_000_000),
+        ];
+        let problem = match known.iter().find(|(n, _)| *n == name) {
+            None => Some(format!("{name} is not a known system priority class")),
+            Some((_, v)) if *v != value => {
+                Some(format!("value of {name} PriorityClass must be {v}"))
+            }
+            Some(_) if class.global_default == Some(true) => Some(format!(
+                "globalDefault of {name} PriorityClass must be false"
+            )),
+            Some(_) => None,
+        };
+        if let Some(err) = problem {
+            errs.push(FieldError::forbidden(
+                "metadata.name",
+                &format!("priority class names with 'system-' prefix are reserved for system use only. error: {err}"),
+            ));
+        }
+    } else if value > HIGHEST_USER_DEFINABLE_PRIORITY {
+        errs.push(FieldError::forbidden("value", &format!("maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}")));
+    }
+    if let Some(policy) = &class.preemption_policy {
+        if policy.is_empty() {
+            errs.push(FieldError::required("preemptionPolicy", ""));
+        } else if !matches!(policy.as_str(), "PreemptLowerPriority" | "Never") {
+            errs.push(FieldError::not_supported(
+                "preemptionPolicy",
+                policy,
+                &["PreemptLowerPriority", "Never"],
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidatePolicyRule`.
+fn validate_policy_rule(rule: &PolicyRule, namespaced: bool, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if rule.verbs.is_empty() {
+        errs.push(FieldError::required(
+            &format!("{path}.verbs"),
+            "verbs must contain at least one value",
+        ));
+    }
+    let urls = rule.non_resource_urls.clone().unwrap_or_default();
+    let present = |v: &Option<Vec<String>>| v.as_ref().is_some_and(|v| !v.is_empty());
+    if !urls.is_empty() {
+        let shown = serde_json::to_string(&urls).unwrap_or_default();
+        if namespaced {
+            errs.push(FieldError::invalid_raw(
+                &format!("{path}.nonResourceURLs"),
+                shown.clone(),
+                "namespaced rules cannot apply to non-resource URLs",
+            ));
+        }
+        if present(&rule.api_groups) || present(&rule.resources) || present(&rule.resource_names) {
+            errs.push(FieldError::invalid_raw(
+                &format!("{path}.nonResourceURLs"),
+                shown,
+                "rules cannot apply to both regular resources and non-resource URLs",
+            ));
+        }
+        return errs;
+    }
+    if !present(&rule.api_groups) {
+        errs.push(FieldError::required(
+            &format!("{path}.apiGroups"),
+            "resource rules must supply at least one api group",
+        ));
+    }
+    if !present(&rule.resources) {
+        errs.push(FieldError::required(
+            &format!("{path}.resources"),
+            "resource rules must supply at least one resource",
+        ));
+    }
+    errs
+}
+
+/// roleRef checks of `ValidateRoleBinding` / `ValidateClusterRoleBinding`.
+fn validate_role_ref(role_ref: &RoleRef, kinds: &[&str]) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let group = role_ref.api_group.as_deref().unwrap_or("");
+    if group != "rbac.authorization.k8s.io" {
+        errs.push(FieldError::not_supported(
+            "roleRef.apiGroup",
+            group,
+            &["rbac.authorization.k8s.io"],
+        ));
+    }
+    if !kinds.contains(&role_ref.kind.as_str()) {
+        errs.push(FieldError::not_supported(
+            "roleRef.kind",
+            &role_ref.kind,
+            kinds,
+        ));
+    }
+    if role_ref.name.is_empty() {
+        errs.push(FieldError::required("roleRef.name", ""));
+    } else {
+        for msg in is_valid_path_segment_name(&role_ref.name, false) {
+            errs.push(FieldError::invalid("roleRef.name", &role_ref.name, &msg));
+        }
+    }
+    errs
+}
+
+/// `ValidateRoleBindingSubject`.
+fn validate_subject(subject: &Subject, namespaced: bool, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if subject.name.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.name"), ""));
+    }
+    let group = subject.api_group.as_deref().unwrap_or("");
+    match subject.kind.as_str() {
+        "ServiceAccount" => {
+            if !subject.name.is_empty() {
+                for msg in name_is_dns_subdomain(&subject.name, false) {
+                    errs.push(FieldError::invalid(
+                        &format!("{path}.name"),
+                        &subject.name,
+                        &msg,
+                    ));
+                }
+            }
+            if !group.is_empty() {
+                errs.push(FieldError::not_supported(
+                    &format!("{path}.apiGroup"),
+                    group,
+                    &[""],
+                ));
+            }
+            if !namespaced && subject.namespace.as_deref().unwrap_or("").is_empty() {
+                errs.push(FieldError::required(&format!("{path}.namespace"), ""));
+            }
+        }
+        "User" | "Group" => {
+            if group != "rbac.authorization.k8s.io" {
+                errs.push(FieldError::not_supported(
+                    &format!("{path}.apiGroup"),
+                    group,
+                    &["rbac.authorization.k8s.io"],
+                ));
+            }
+        }
+        other => errs.push(FieldError::not_supported(
+            &format!("{path}.kind"),
+            other,
+            &["ServiceAccount", "User", "Group"],
+        )),
+    }
+    errs
+}
+
+/// ObjectMeta validation for a kind, exposed for callers that only need the metadata rules.
+pub fn validate_metadata(meta: &ObjectMeta, namespaced: bool) -> Vec<FieldError> {
+    validate_object_meta(meta, namespaced, name_is_dns_subdomain, "metadata")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,714 @@
+//! Golden and table-driven tests of the validation messages, the kubernetes.io examples corpus, and a
+//! property test that garbage never panics decode or validation.
+
+use std::path::{Path, PathBuf};
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::*;
+use crate::engine::api::decode::decode;
+use crate::engine::api::defaults::apply_defaults;
+use crate::engine::api::strategy::prepare_for_create;
+use crate::engine::api::FieldValidation;
+use crate::engine::objects::{resource_for_kind, Object};
+
+/// Decode (strict), default and prepare like the create path, then validate.
+fn create_errors(body: Value) -> Result<Vec<String>, String> {
+    let api_version = body
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("v1")
+        .to_string();
+    let kind = body
+        .get("kind")
+        .and_then(Value::as_str)
+        .unwrap_or("Pod")
+        .to_string();
+    let info =
+        resource_for_kind(&api_version, &kind).ok_or_else(|| format!("unknown kind {kind}"))?;
+    let (mut object, _) =
+        decode(info, body, FieldValidation::Strict).map_err(|s| s.message.unwrap_or_default())?;
+    apply_defaults(&mut object);
+    prepare_for_create(&mut object);
+    Ok(validate_create(&object)
+        .iter()
+        .map(ToString::to_string)
+        .collect())
+}
+
+fn pod(spec: Value) -> Value {
+    json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "demo-pod", "namespace": "default"}, "spec": spec})
+}
+
+fn nginx() -> Value {
+    json!({"name": "nginx", "image": "nginx:1.27"})
+}
+
+fn errors_of(body: Value) -> Vec<String> {
+    create_errors(body).unwrap_or_else(|e| vec![format!("decode: {e}")])
+}
+
+#[test]
+fn should_report_the_demo_pod_name_message_verbatim() {
+    let mut body = pod(json!({"containers": [nginx()]}));
+    body["metadata"]["name"] = json!("Demo_Pod");
+    assert_eq!(
+        errors_of(body),
+        vec!["metadata.name: Invalid value: \"Demo_Pod\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]
+    );
+}
+
+#[test]
+fn should_accept_a_minimal_pod() {
+    assert_eq!(
+        errors_of(pod(json!({"containers": [nginx()]}))),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn should_reject_invalid_pods_with_upstream_messages_in_upstream_order() {
+    let label_msg = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+    let cases: Vec<(&str, Value, Vec<String>)> = vec![
+        ("missing image", json!({"containers": [{"name": "nginx"}]}), vec!["spec.containers[0].image: Required value".into()]),
+        ("no containers", json!({"containers": []}), vec!["spec.containers: Required value".into()]),
+        (
+            "duplicate container name",
+            json!({"containers": [nginx(), nginx()]}),
+            vec!["spec.containers[1].name: Duplicate value: \"nginx\"".into()],
+        ),
+        (
+            "init container named like a container",
+            json!({"containers": [nginx()], "initContainers": [{"name": "nginx", "image": "busybox"}]}),
+            vec!["spec.initContainers[0].name: Duplicate value: \"nginx\"".into()],
+        ),
+        (
+            "container name not a DNS label",
+            json!({"containers": [{"name": "Web_1", "image": "nginx"}]}),
+            vec![format!("spec.containers[0].name: Invalid value: \"Web_1\": {label_msg}")],
+        ),
+        (
+            "image with surrounding whitespace",
+            json!({"containers": [{"name": "nginx", "image": " nginx "}]}),
+            vec!["spec.containers[0].image: Invalid value: \" nginx \": must not have leading or trailing whitespace".into()],
+        ),
+        (
+            "request above limit",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"requests": {"cpu": "600m"}, "limits": {"cpu": "500m"}}}]}),
+            vec!["spec.containers[0].resources.requests: Invalid value: \"600m\": must be less than or equal to cpu limit of 500m".into()],
+        ),
+        (
+            "negative request",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"requests": {"memory": "-1"}}}]}),
+            vec!["spec.containers[0].resources.requests[memory]: Invalid value: \"-1\": must be greater than or equal to 0".into()],
+        ),
+        (
+            "extended resource request without equal limit",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"requests": {"example.com/gpu": "1"}, "limits": {"example.com/gpu": "2"}}}]}),
+            vec!["spec.containers[0].resources.requests: Invalid value: \"1\": must be equal to example.com/gpu limit of 2".into()],
+        ),
+        (
+            "extended resource request without any limit",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"requests": {"example.com/gpu": "1"}}}]}),
+            vec!["spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources".into()],
+        ),
+        (
+            "unprefixed unknown resource",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"gpu": "1"}}}]}),
+            vec![
+                "spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified".into(),
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified".into(),
+            ],
+        ),
+        (
+            "hugepages without cpu or memory",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"hugepages-2Mi": "4Mi"}}}]}),
+            vec!["spec.containers[0].resources: Forbidden: HugePages require cpu or memory".into()],
+        ),
+        (
+            "hugepages not a page multiple",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"hugepages-2Mi": "3Mi", "memory": "1Gi"}}}]}),
+            vec![
+                "spec.containers[0].resources.limits[hugepages-2Mi]: Invalid value: \"3Mi\": 3Mi is not positive integer multiple of hugepages-2Mi".into(),
+                "spec.containers[0].resources.requests[hugepages-2Mi]: Invalid value: \"3Mi\": 3Mi is not positive integer multiple of hugepages-2Mi".into(),
+            ],
+        ),
+        (
+            "bad restart and dns policies",
+            json!({"containers": [nginx()], "restartPolicy": "Sometimes", "dnsPolicy": "Maybe"}),
+            vec![
+                "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\"".into(),
+                "spec.dnsPolicy: Unsupported value: \"Maybe\": supported values: \"ClusterFirstWithHostNet\", \"ClusterFirst\", \"Default\", \"None\"".into(),
+            ],
+        ),
+        (
+            "port out of range, bad protocol, duplicate host port",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "ports": [
+                {"containerPort": 70000, "protocol": "HTTP"},
+                {"containerPort": 80, "hostPort": 8080},
+                {"containerPort": 81, "hostPort": 8080}]}]}),
+            vec![
+                "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive".into(),
+                "spec.containers[0].ports[0].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"".into(),
+                "spec.containers[0].ports[2].hostPort: Duplicate value: \"TCP//8080\"".into(),
+            ],
+        ),
+        (
+            "volume mount without volume",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "volumeMounts": [{"name": "data", "mountPath": "/data"}]}]}),
+            vec!["spec.containers[0].volumeMounts[0].name: Not found: \"data\"".into()],
+        ),
+        (
+            "duplicate volume and two sources",
+            json!({"containers": [nginx()], "volumes": [
+                {"name": "a", "emptyDir": {}}, {"name": "a", "emptyDir": {}},
+                {"name": "b", "emptyDir": {}, "hostPath": {"path": "/x"}}]}),
+            vec![
+                "spec.volumes[1].name: Duplicate value: \"a\"".into(),
+                "spec.volumes[2].hostPath: Forbidden: may not specify more than 1 volume type".into(),
+            ],
+        ),
+        (
+            "env var name with '='",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "env": [{"name": "A=B", "value": "x"}]}]}),
+            vec!["spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='".into()],
+        ),
+        (
+            "probe on a regular init container",
+            json!({"containers": [nginx()], "initContainers": [{"name": "init", "image": "busybox", "readinessProbe": {"exec": {"command": ["true"]}}}]}),
+            vec!["spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always".into()],
+        ),
+        (
+            "liveness probe with success threshold 2",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "livenessProbe": {"tcpSocket": {"port": 80}, "successThreshold": 2}}]}),
+            vec!["spec.containers[0].livenessProbe.successThreshold: Invalid value: 2: must be 1".into()],
+        ),
+        (
+            "node affinity In without values",
+            json!({"containers": [nginx()], "affinity": {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [{"matchExpressions": [{"key": "zone", "operator": "In"}]}]}}}}),
+            vec!["spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'".into()],
+        ),
+        (
+            "toleration with empty key and Equal",
+            json!({"containers": [nginx()], "tolerations": [{"operator": "Equal", "value": "x"}]}),
+            vec!["spec.tolerations[0].operator: Invalid value: \"Equal\": operator must be Exists when `key` is empty, which means \"match all values and all keys\"".into()],
+        ),
+        (
+            "toleration seconds without NoExecute",
+            json!({"containers": [nginx()], "tolerations": [{"key": "k", "operator": "Exists", "effect": "NoSchedule", "tolerationSeconds": 5}]}),
+            vec!["spec.tolerations[0].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set".into()],
+        ),
+        (
+            "ephemeral containers on create",
+            json!({"containers": [nginx()], "ephemeralContainers": [{"name": "debug", "image": "busybox"}]}),
+            vec!["spec.ephemeralContainers: Forbidden: cannot be set on create".into()],
+        ),
+        (
+            "node name with scheduling gates",
+            json!({"containers": [nginx()], "nodeName": "node-a", "schedulingGates": [{"name": "example.com/gate"}]}),
+            vec!["spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared".into()],
+        ),
+        (
+            "duplicate scheduling gate",
+            json!({"containers": [nginx()], "schedulingGates": [{"name": "a"}, {"name": "a"}]}),
+            vec!["spec.schedulingGates[1]: Duplicate value: \"a\"".into()],
+        ),
+        (
+            "active deadline zero",
+            json!({"containers": [nginx()], "activeDeadlineSeconds": 0}),
+            vec!["spec.activeDeadlineSeconds: Invalid value: 0: must be between 1 and 2147483647, inclusive".into()],
+        ),
+        (
+            "hostname with dots",
+            json!({"containers": [nginx()], "hostname": "a.b"}),
+            vec!["spec.hostname: Invalid value: \"a.b\": must not contain dots".into()],
+        ),
+        (
+            "bad priority class name and preemption policy",
+            json!({"containers": [nginx()], "priorityClassName": "High", "preemptionPolicy": "Sometimes"}),
+            vec![
+                "spec.priorityClassName: Invalid value: \"High\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".into(),
+                "spec.preemptionPolicy: Unsupported value: \"Sometimes\": supported values: \"PreemptLowerPriority\", \"Never\"".into(),
+            ],
+        ),
+        (
+            "node selector label value",
+            json!({"containers": [nginx()], "nodeSelector": {"disktype": "s s d"}}),
+            vec!["spec.nodeSelector: Invalid value: \"s s d\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into()],
+        ),
+        (
+            "fractional extended resource",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"example.com/gpu": "500m"}}}]}),
+            vec![
+                "spec.containers[0].resources.limits[example.com/gpu]: Invalid value: \"500m\": must be an integer".into(),
+                "spec.containers[0].resources.requests[example.com/gpu]: Invalid value: \"500m\": must be an integer".into(),
+            ],
+        ),
+        (
+            "dns search with a space and a bad port name",
+            json!({"containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "name": "HTTP"}]}],
+                "dnsConfig": {"searches": ["my domain"]}}),
+            vec![
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".into(),
+                "spec.containers[0].ports[0].name: Invalid value: \"HTTP\": must contain at least one letter (a-z)".into(),
+                "spec.dnsConfig.searches[0]: Invalid value: \"my domain\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '_', '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '_?[a-z0-9]([-_a-z0-9]*[a-z0-9])?(\\._?[a-z0-9]([-_a-z0-9]*[a-z0-9])?)*')".into(),
+            ],
+        ),
+        (
+            "hostNetwork with mismatched hostPort",
+            json!({"hostNetwork": true, "containers": [{"name": "nginx", "image": "nginx", "ports": [{"containerPort": 80, "hostPort": 81}]}]}),
+            vec!["spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` when `hostNetwork` is true".into()],
+        ),
+    ];
+    for (name, spec, want) in cases {
+        assert_eq!(errors_of(pod(spec)), want, "case: {name}");
+    }
+}
+
+#[test]
+fn should_validate_object_meta_like_apimachinery() {
+    let mut body = pod(json!({"containers": [nginx()]}));
+    body["metadata"] = json!({"name": "p", "labels": {"bad key!": "ok"}, "annotations": {"a": "x".repeat(262_144)}});
+    assert_eq!(
+        errors_of(body),
+        vec![
+            "metadata.namespace: Required value".to_string(),
+            "metadata.labels: Invalid value: \"bad key!\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".to_string(),
+            "metadata.annotations: Too long: may not be more than 262144 bytes".to_string(),
+        ]
+    );
+    let mut body = pod(json!({"containers": [nginx()]}));
+    body["metadata"] = json!({"namespace": "default"});
+    assert_eq!(
+        errors_of(body),
+        vec!["metadata.name: Required value: name or generateName is required"]
+    );
+    let long =
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a".repeat(64)}});
+    assert_eq!(
+        errors_of(long),
+        vec![
+            "metadata.name: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 characters".to_string(),
+            "metadata.labels: Invalid value: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be no more than 63 bytes".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn should_validate_other_kinds() {
+    let cases: Vec<(&str, Value, Vec<&str>)> = vec![
+        (
+            "priority class above the user maximum",
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "huge"}, "value": 1_000_000_001}),
+            vec!["value: Forbidden: maximum allowed value of a user defined priority is 1000000000"],
+        ),
+        (
+            "reserved system- prefix",
+            json!({"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "system-mine"}, "value": 5}),
+            vec!["metadata.name: Forbidden: priority class names with 'system-' prefix are reserved for system use only. error: system-mine is not a known system priority class"],
+        ),
+        (
+            "role binding with a bad subject kind and roleRef kind",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb", "namespace": "default"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Pod", "name": "r"},
+                "subjects": [{"kind": "Robot", "name": "r2"}]}),
+            vec![
+                "roleRef.kind: Unsupported value: \"Pod\": supported values: \"Role\", \"ClusterRole\"",
+                "subjects[0].kind: Unsupported value: \"Robot\": supported values: \"ServiceAccount\", \"User\", \"Group\"",
+            ],
+        ),
+        (
+            "cluster role binding to a service account without namespace",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "crb"},
+                "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                "subjects": [{"kind": "ServiceAccount", "name": "sa"}]}),
+            vec!["subjects[0].namespace: Required value"],
+        ),
+        (
+            "role name with a slash and rule without verbs",
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role", "metadata": {"name": "a/b", "namespace": "default"},
+                "rules": [{"apiGroups": [""], "resources": ["pods"], "verbs": []}]}),
+            vec![
+                "metadata.name: Invalid value: \"a/b\": may not contain '/'",
+                "rules[0].verbs: Required value: verbs must contain at least one value",
+            ],
+        ),
+        (
+            "config map key",
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cm", "namespace": "default"}, "data": {"bad key": "v"}}),
+            vec!["data[bad key]: Invalid value: \"bad key\": a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')"],
+        ),
+        (
+            "namespace name with uppercase",
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "Team"}}),
+            vec![
+                "metadata.name: Invalid value: \"Team\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+            ],
+        ),
+        (
+            "cluster-scoped object with a namespace",
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-a", "namespace": "default"}}),
+            vec!["metadata.namespace: Forbidden: not allowed on this type"],
+        ),
+        (
+            "node taint without effect",
+            json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-a"}, "spec": {"taints": [{"key": "k", "effect": ""}]}}),
+            vec!["spec.taints[0].effect: Required value"],
+        ),
+        (
+            "service name not a DNS-1035 label",
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "1web", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}),
+            vec!["metadata.name: Invalid value: \"1web\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')"],
+        ),
+    ];
+    for (name, body, want) in cases {
+        assert_eq!(errors_of(body), want, "case: {name}");
+    }
+}
+
+fn object(body: Value) -> Object {
+    let info = resource_for_kind(
+        body["apiVersion"].as_str().unwrap_or("v1"),
+        body["kind"].as_str().unwrap_or("Pod"),
+    )
+    .expect("known kind");
+    let (mut object, _) = decode(info, body, FieldValidation::Strict).expect("decodes");
+    apply_defaults(&mut object);
+    prepare_for_create(&mut object);
+    object
+}
+
+#[test]
+fn should_forbid_pod_spec_changes_other_than_the_allowed_fields() {
+    let old = object(pod(
+        json!({"containers": [nginx()], "tolerations": [{"key": "a", "operator": "Exists"}]}),
+    ));
+    let mut allowed = pod(
+        json!({"containers": [{"name": "nginx", "image": "nginx:1.28"}], "activeDeadlineSeconds": 60,
+        "tolerations": [{"key": "a", "operator": "Exists"}, {"key": "b", "operator": "Exists"}]}),
+    );
+    allowed["metadata"]["labels"] = json!({"tier": "web"});
+    assert_eq!(
+        validate_update(&object(allowed), &old),
+        Vec::<FieldError>::new()
+    );
+
+    let changed = object(pod(
+        json!({"containers": [nginx()], "tolerations": [{"key": "a", "operator": "Exists"}], "restartPolicy": "Never"}),
+    ));
+    let errors = validate_update(&changed, &old);
+    assert_eq!(errors.len(), 1);
+    let text = errors[0].to_string();
+    assert!(
+        text.starts_with("spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)\n"),
+        "{text}"
+    );
+    assert!(text.contains("restartPolicy"), "{text}");
+
+    let removed = object(pod(json!({"containers": [nginx()]})));
+    assert_eq!(
+        validate_update(&removed, &old).iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds"]
+    );
+
+    let gated = object(pod(
+        json!({"containers": [nginx()], "schedulingGates": [{"name": "a"}]}),
+    ));
+    let ungated = object(pod(json!({"containers": [nginx()]})));
+    assert_eq!(validate_update(&ungated, &gated), Vec::<FieldError>::new());
+    let more = object(pod(
+        json!({"containers": [nginx()], "schedulingGates": [{"name": "a"}, {"name": "b"}]}),
+    ));
+    assert_eq!(
+        validate_update(&more, &gated).iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["spec.schedulingGates[1].name: Forbidden: only deletion is allowed, but found new scheduling gate 'b'"]
+    );
+}
+
+#[test]
+fn should_keep_role_ref_immutable() {
+    let rb = |role: &str| {
+        object(
+            json!({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding", "metadata": {"name": "rb", "namespace": "default"},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": role},
+            "subjects": [{"kind": "User", "name": "jane"}]}),
+        )
+    };
+    assert_eq!(
+        validate_update(&rb("b"), &rb("a")).iter().map(ToString::to_string).collect::<Vec<_>>(),
+        vec!["roleRef: Invalid value: {\"APIGroup\":\"rbac.authorization.k8s.io\",\"Kind\":\"Role\",\"Name\":\"b\"}: cannot change roleRef"]
+    );
+}
+
+/// The kubernetes.io examples corpus (shared/testdata), next to the crate in CI. `PODFLOW_SHARED_DIR` may
+/// point elsewhere for a local checkout whose `shared/` lives in another place.
+fn examples_dir() -> PathBuf {
+    match std::env::var("PODFLOW_SHARED_DIR") {
+        Ok(shared) => Path::new(&shared).join("testdata/kubernetes-website-examples"),
+        Err(_) => Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/testdata/kubernetes-website-examples"
+        ))
+        .to_path_buf(),
+    }
+}
+
+fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            yaml_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "yaml") {
+            out.push(path);
+        }
+    }
+}
+
+/// Feature-gated examples (INDEX.md caveat 2) and what a v1.36 server (and podflow) does with them.
+const FEATURE_GATED: &[(&str, Option<&str>)] = &[
+    (
+        "pods/emptydir-volume-mode.yaml",
+        Some("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.volumes[0].emptyDir.mode\""),
+    ),
+    // serde_yaml (YAML 1.2) rejects the `\'` escape, so the document never reaches the server model.
+    ("pods/inject/envars-file-container.yaml", Some("unreadable YAML")),
+    (
+        "pods/pod-with-numeric-toleration.yaml",
+        Some("spec.tolerations[0].operator: Unsupported value: \"Gt\": supported values: \"Equal\", \"Exists\""),
+    ),
+    (
+        "pods/resource/pod-level-pid-limit.yaml",
+        Some("spec.resources.limits[pids]: Invalid value: \"pids\": must be a standard resource type or fully qualified"),
+    ),
+    // restartPolicyRules exist in the v1.36 API; podflow does not validate the rules' actions.
+    ("pods/restart-policy/restart-all-containers.yaml", None),
+    (
+        "pods/security/security-context-7.yaml",
+        Some("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].securityContext.cgroupOptions\""),
+    ),
+    // Projected clusterTrustBundle and podCertificate sources are in the v1.36 API; podflow accepts them.
+    ("pods/storage/projected-clustertrustbundle.yaml", None),
+    ("pods/storage/projected-podcertificate.yaml", None),
+];
+
+/// Documents of one file as JSON, or an error when serde_yaml cannot read it.
+fn documents(path: &Path) -> Result<Vec<Value>, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+    let mut docs = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(&text) {
+        let value = <Value as serde::Deserialize>::deserialize(doc).map_err(|e| e.to_string())?;
+        if !value.is_null() {
+            docs.push(value);
+        }
+    }
+    Ok(docs)
+}
+
+/// What the create path makes of a document: errors joined, or empty when accepted.
+fn outcome(mut doc: Value) -> Result<Vec<String>, String> {
+    if let Some(meta) = doc.get_mut("metadata").and_then(Value::as_object_mut) {
+        // The request URL supplies the namespace; ServiceAccount admission supplies the account.
+        meta.entry("namespace").or_insert(json!("default"));
+    }
+    if doc["kind"] == "Pod" {
+        if let Some(spec) = doc.get_mut("spec").and_then(Value::as_object_mut) {
+            spec.entry("serviceAccountName").or_insert(json!("default"));
+        }
+    }
+    create_errors(doc)
+}
+
+#[test]
+fn should_accept_every_kubernetes_io_pod_example_except_the_feature_gated_ones() {
+    let dir = examples_dir();
+    assert!(
+        dir.is_dir(),
+        "the examples corpus is missing at {} (CI clones the repo with shared/ beside it)",
+        dir.display()
+    );
+    let mut files = Vec::new();
+    yaml_files(&dir, &mut files);
+    assert!(
+        files.len() >= 100,
+        "expected the full corpus, found {} files",
+        files.len()
+    );
+    let mut pods = 0;
+    let mut failures = Vec::new();
+    for file in &files {
+        let relative = file
+            .strip_prefix(&dir)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_default();
+        let gated = FEATURE_GATED
+            .iter()
+            .find(|(name, _)| *name == relative)
+            .map(|(_, want)| *want);
+        let docs = match documents(file) {
+            Ok(docs) => docs,
+            Err(e) => {
+                if gated != Some(Some("unreadable YAML")) {
+                    failures.push(format!("{relative}: YAML: {e}"));
+                }
+                continue;
+            }
+        };
+        for doc in docs {
+            let kind = doc["kind"].as_str().unwrap_or("").to_string();
+            if !matches!(kind.as_str(), "Pod" | "Deployment") {
+                continue;
+            }
+            if kind == "Pod" {
+                pods += 1;
+            }
+            let result = outcome(doc);
+            let text = match &result {
+                Ok(errors) => errors.join(", "),
+                Err(message) => message.clone(),
+            };
+            match gated {
+                Some(Some(want)) => {
+                    if !text.contains(want) {
+                        failures.push(format!(
+                            "{relative}: expected rejection {want:?}, got {text:?}"
+                        ));
+                    }
+                }
+                _ => {
+                    if !text.is_empty() {
+                        failures.push(format!("{relative}: rejected: {text}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(pods >= 110, "expected ~118 Pod documents, read {pods}");
+    assert!(
+        failures.is_empty(),
+        "{} example(s) misjudged:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+/// Arbitrary JSON, including deep nesting and wrong types in Pod-shaped places.
+fn arb_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        ".{0,20}".prop_map(Value::String),
+        prop_oneof![
+            Just("500m"),
+            Just("1Gi"),
+            Just("-1"),
+            Just("1e400"),
+            Just("nginx"),
+            Just("Always"),
+            Just("")
+        ]
+        .prop_map(|s| Value::String(s.to_string())),
+    ];
+    leaf.prop_recursive(6, 64, 6, |inner| {
+        let keys = prop_oneof![
+            Just("name"),
+            Just("image"),
+            Just("containers"),
+            Just("initContainers"),
+            Just("resources"),
+            Just("requests"),
+            Just("limits"),
+            Just("ports"),
+            Just("containerPort"),
+            Just("volumes"),
+            Just("emptyDir"),
+            Just("sizeLimit"),
+            Just("metadata"),
+            Just("spec"),
+            Just("labels"),
+            Just("tolerations"),
+            Just("affinity"),
+            Just("env"),
+            Just("valueFrom"),
+            Just("fieldRef"),
+            Just("livenessProbe"),
+            Just("httpGet"),
+            Just("x"),
+        ];
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::vec((keys, inner), 0..5).prop_map(|kv| Value::Object(
+                kv.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+            )),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn garbage_never_panics_decode_defaults_or_validation(spec in arb_json(), meta in arb_json()) {
+        for kind in ["Pod", "Node", "Namespace", "Role", "PriorityClass"] {
+            let api_version = match kind {
+                "Role" => "rbac.authorization.k8s.io/v1",
+                "PriorityClass" => "scheduling.k8s.io/v1",
+                _ => "v1",
+            };
+            let body = json!({"apiVersion": api_version, "kind": kind, "metadata": meta.clone(), "spec": spec.clone()});
+            let info = resource_for_kind(api_version, kind).expect("registered");
+            for mode in [FieldValidation::Strict, FieldValidation::Warn] {
+                if let Ok((mut object, _)) = decode(info, body.clone(), mode) {
+                    apply_defaults(&mut object);
+                    prepare_for_create(&mut object);
+                    let _ = validate_create(&object);
+                    let old = object.clone();
+                    let _ = validate_update(&object, &old);
+                    let _ = validate_status_update(&object, &old);
+                }
+            }
+        }
+        let _ = decode(resource_for_kind("v1", "Pod").expect("pods"), spec, FieldValidation::Strict);
+    }
+}
+
+#[test]
+fn should_store_a_created_pod_like_a_v1_36_server_before_admission() {
+    let created = object(pod(
+        json!({"containers": [{"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80}],
+        "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}}}]}),
+    ));
+    assert_eq!(
+        created.to_json(),
+        json!({
+            "apiVersion": "v1",
+            "kind": "Pod",
+            "metadata": {"generation": 1, "name": "demo-pod", "namespace": "default"},
+            "spec": {
+                "containers": [{
+                    "image": "nginx:1.27",
+                    "imagePullPolicy": "IfNotPresent",
+                    "name": "nginx",
+                    "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}, "requests": {"cpu": "500m", "memory": "128Mi"}},
+                    "terminationMessagePath": "/dev/termination-log",
+                    "terminationMessagePolicy": "File"
+                }],
+                "dnsPolicy": "ClusterFirst",
+                "enableServiceLinks": true,
+                "restartPolicy": "Always",
+                "schedulerName": "default-scheduler",
+                "securityContext": {},
+                "terminationGracePeriodSeconds": 30
+            },
+            "status": {"phase": "Pending", "qosClass": "Guaranteed"}
+        })
+    );
+}
