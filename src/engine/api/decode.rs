@@ -11,9 +11,17 @@ use crate::engine::objects::{Object, ResourceInfo};
 
 /// Decodes `body` as the kind of `info`. Returns the object and any warnings (unknown fields under
 /// `Warn`), or the 400 Status the API server would return.
-pub fn decode(info: &ResourceInfo, body: Value, validation: FieldValidation) -> Result<(Object, Vec<String>), Status> {
+pub fn decode(
+    info: &ResourceInfo,
+    body: Value,
+    validation: FieldValidation,
+) -> Result<(Object, Vec<String>), Status> {
     let _ = validation;
     Object::from_json(info.kind, body)
         .map(|o| (o, Vec::new()))
-        .map_err(|e| Status { message: Some(e.to_string()), code: Some(400), ..Default::default() })
+        .map_err(|e| Status {
+            message: Some(e.to_string()),
+            code: Some(400),
+            ..Default::default()
+        })
 }

@@ -64,7 +64,10 @@ impl ErrorType {
     fn shows_value(&self) -> bool {
         matches!(
             self,
-            ErrorType::Invalid | ErrorType::Duplicate | ErrorType::NotSupported | ErrorType::NotFound
+            ErrorType::Invalid
+                | ErrorType::Duplicate
+                | ErrorType::NotSupported
+                | ErrorType::NotFound
         )
     }
 }
@@ -183,6 +186,9 @@ mod tests {
                 .to_string(),
             "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", \"Never\""
         );
-        assert_eq!(FieldError::required("x", "").error_type.reason(), "FieldValueRequired");
+        assert_eq!(
+            FieldError::required("x", "").error_type.reason(),
+            "FieldValueRequired"
+        );
     }
 }
