@@ -415,8 +415,8 @@ impl Cache {
         self.pod_nodes.get(key).map(String::as_str)
     }
 
-    fn count_images(&mut self, info: &NodeInfo, delta: isize) {
-        for name in info.images.keys() {
+    fn count_images(&mut self, images: &[String], delta: isize) {
+        for name in images {
             let entry = self.image_nodes.entry(name.clone()).or_insert(0);
             *entry = entry.saturating_add_signed(delta);
             if *entry == 0 {
@@ -429,12 +429,12 @@ impl Cache {
     pub fn upsert_node(&mut self, node: &Node) {
         let name = node.metadata.name.clone().unwrap_or_default();
         if let Some(&i) = self.index.get(&name) {
-            let old = self.nodes[i].clone();
+            let old: Vec<String> = self.nodes[i].images.keys().cloned().collect();
             self.count_images(&old, -1);
             self.nodes[i].set_node(node);
-            let new = self.nodes[i].clone();
+            let new: Vec<String> = self.nodes[i].images.keys().cloned().collect();
             self.count_images(&new, 1);
-            let zone = zone_key(&new.labels);
+            let zone = zone_key(&self.nodes[i].labels);
             if self.zones[i] != zone {
                 self.zones[i] = zone;
                 self.rebuild_order();
@@ -455,7 +455,8 @@ impl Cache {
                 info.add_pod(pod);
             }
         }
-        self.count_images(&info, 1);
+        let images: Vec<String> = info.images.keys().cloned().collect();
+        self.count_images(&images, 1);
         self.zones.push(zone_key(&info.labels));
         self.index.insert(name, self.nodes.len());
         self.nodes.push(info);
@@ -472,7 +473,8 @@ impl Cache {
         for pod in std::mem::take(&mut info.pods) {
             self.orphans.insert(pod.key.clone(), pod);
         }
-        self.count_images(&info, -1);
+        let images: Vec<String> = info.images.keys().cloned().collect();
+        self.count_images(&images, -1);
         for v in self.index.values_mut() {
             if *v > i {
                 *v -= 1;

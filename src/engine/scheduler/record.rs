@@ -89,8 +89,11 @@ pub(crate) struct CompactAttempt {
     pub rejections: Vec<(u32, u32)>,
     /// Score plugins that ran, with weights.
     pub score_plugins: Vec<(&'static str, i64)>,
+    /// Columns (score plugins) whose NormalizeScore changes the raw score; only those keep raw scores.
+    pub raw_columns: Vec<bool>,
+    /// Raw scores of the `raw_columns`, row per feasible node.
+    pub raw: Vec<i32>,
     /// Row per feasible node (in evaluated order), column per score plugin.
-    pub raw: Vec<i64>,
     pub normalized: Vec<u8>,
 }
 
@@ -98,6 +101,7 @@ impl CompactAttempt {
     /// The public shape; `name_of` resolves interned node ids.
     pub fn expand(&self, name_of: impl Fn(u32) -> String) -> SchedulingAttempt {
         let k = self.score_plugins.len();
+        let raw_k = self.raw_columns.iter().filter(|c| **c).count();
         let mut nodes = Vec::with_capacity(self.evaluated.len());
         let mut rejections = self.rejections.iter().peekable();
         let mut row = 0usize;
@@ -121,17 +125,28 @@ impl CompactAttempt {
                     )
                 }
                 None => {
-                    let scored = !self.scoring_skipped && k > 0 && self.raw.len() >= (row + 1) * k;
+                    let scored =
+                        !self.scoring_skipped && k > 0 && self.normalized.len() >= (row + 1) * k;
                     let mut scores = Vec::new();
                     let mut total = None;
                     if scored {
                         let mut sum = 0;
+                        let mut raw_col = 0;
                         for (col, (plugin, weight)) in self.score_plugins.iter().enumerate() {
                             let normalized = i64::from(self.normalized[row * k + col]);
+                            let raw = if self.raw_columns.get(col).copied().unwrap_or(false) {
+                                raw_col += 1;
+                                self.raw
+                                    .get(row * raw_k + raw_col - 1)
+                                    .map(|v| i64::from(*v))
+                                    .unwrap_or(0)
+                            } else {
+                                normalized
+                            };
                             sum += normalized * weight;
                             scores.push(PluginScore {
                                 plugin: plugin.to_string(),
-                                raw: self.raw[row * k + col],
+                                raw,
                                 normalized,
                                 weight: *weight,
                                 weighted: normalized * weight,

@@ -43,7 +43,6 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
     if request.milli_cpu == 0
         && request.memory == 0
         && request.ephemeral_storage == 0
-        && request.scalars.iter().all(|(_, v)| *v == 0)
         && request.scalars.is_empty()
     {
         return out;
