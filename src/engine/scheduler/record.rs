@@ -68,3 +68,123 @@ pub struct PluginScore {
     /// normalized × weight
     pub weighted: i64,
 }
+
+/// How the scheduler keeps an attempt internally: node names as interned ids, distinct rejection
+/// verdicts stored once, scores as small integers. `SchedulingAttempt` is built from it on demand, so a
+/// 10,000-pod run over 5,000 nodes stays within memory.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct CompactAttempt {
+    pub pod: String,
+    pub attempt: u32,
+    pub time_ms: u64,
+    pub result: AttemptResult,
+    pub node: Option<String>,
+    pub message: String,
+    pub scoring_skipped: bool,
+    /// Evaluated nodes in filter order (interned name ids).
+    pub evaluated: Vec<u32>,
+    /// Distinct rejection verdicts: plugin and reasons.
+    pub verdicts: Vec<(&'static str, Vec<String>)>,
+    /// `(index into evaluated, index into verdicts)` for each rejected node.
+    pub rejections: Vec<(u32, u32)>,
+    /// Score plugins that ran, with weights.
+    pub score_plugins: Vec<(&'static str, i64)>,
+    /// Columns (score plugins) whose NormalizeScore changes the raw score; only those keep raw scores.
+    pub raw_columns: Vec<bool>,
+    /// Raw scores of the `raw_columns`, row per feasible node.
+    pub raw: Vec<i32>,
+    /// Row per feasible node (in evaluated order), column per score plugin.
+    pub normalized: Vec<u8>,
+}
+
+impl CompactAttempt {
+    /// The public shape; `name_of` resolves interned node ids.
+    pub fn expand(&self, name_of: impl Fn(u32) -> String) -> SchedulingAttempt {
+        let k = self.score_plugins.len();
+        let raw_k = self.raw_columns.iter().filter(|c| **c).count();
+        let mut nodes = Vec::with_capacity(self.evaluated.len());
+        let mut rejections = self.rejections.iter().peekable();
+        let mut row = 0usize;
+        for (i, id) in self.evaluated.iter().enumerate() {
+            let rejected = rejections.next_if(|(idx, _)| *idx as usize == i);
+            let (filter, scores, total) = match rejected {
+                Some((_, v)) => {
+                    let (plugin, reasons) = self
+                        .verdicts
+                        .get(*v as usize)
+                        .cloned()
+                        .unwrap_or(("", Vec::new()));
+                    (
+                        FilterVerdict {
+                            passed: false,
+                            plugin: Some(plugin.to_string()),
+                            reasons,
+                        },
+                        Vec::new(),
+                        None,
+                    )
+                }
+                None => {
+                    let scored =
+                        !self.scoring_skipped && k > 0 && self.normalized.len() >= (row + 1) * k;
+                    let mut scores = Vec::new();
+                    let mut total = None;
+                    if scored {
+                        let mut sum = 0;
+                        let mut raw_col = 0;
+                        for (col, (plugin, weight)) in self.score_plugins.iter().enumerate() {
+                            let normalized = i64::from(self.normalized[row * k + col]);
+                            let raw = if self.raw_columns.get(col).copied().unwrap_or(false) {
+                                raw_col += 1;
+                                self.raw
+                                    .get(row * raw_k + raw_col - 1)
+                                    .map(|v| i64::from(*v))
+                                    .unwrap_or(0)
+                            } else {
+                                normalized
+                            };
+                            sum += normalized * weight;
+                            scores.push(PluginScore {
+                                plugin: plugin.to_string(),
+                                raw,
+                                normalized,
+                                weight: *weight,
+                                weighted: normalized * weight,
+                            });
+                        }
+                        total = Some(sum);
+                    } else if !self.scoring_skipped && self.result == AttemptResult::Scheduled {
+                        // No score plugin ran: every node totals 0.
+                        total = Some(0);
+                    }
+                    row += 1;
+                    (
+                        FilterVerdict {
+                            passed: true,
+                            plugin: None,
+                            reasons: Vec::new(),
+                        },
+                        scores,
+                        total,
+                    )
+                }
+            };
+            nodes.push(NodeEvaluation {
+                name: name_of(*id),
+                filter,
+                scores,
+                total,
+            });
+        }
+        SchedulingAttempt {
+            pod: self.pod.clone(),
+            attempt: self.attempt,
+            time_ms: self.time_ms,
+            result: self.result,
+            node: self.node.clone(),
+            message: self.message.clone(),
+            scoring_skipped: self.scoring_skipped,
+            nodes,
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! NodeResourcesBalancedAllocation: favours nodes whose resource fractions stay balanced, scored (v1.36)
+//! by how much adding the pod improves the balance.
+//!
+//! Mirrors `pkg/scheduler/framework/plugins/noderesources/balanced_allocation.go` (v1.36, PR #135573):
+//! `50 + (50 + B(requested with pod) - B(requested without pod)) / 2`, where `B` is
+//! `int64((1 - std) * 100)` of the fractions `min(requested / allocatable, 1)`. Real requests are used
+//! (no non-zero defaults).
+
+use crate::engine::scheduler::cache::NodeInfo;
+use crate::engine::scheduler::config::ResourceSpec;
+use crate::engine::scheduler::framework::{CycleState, MAX_NODE_SCORE};
+
+use super::resource_allocation::{allocatable_and_requested, pod_request};
+
+pub const NAME: &str = "NodeResourcesBalancedAllocation";
+
+/// PreScore returns Skip for a pod that requests none of the configured resources (`isBestEffortPod`).
+pub fn pre_score_skips(state: &CycleState, resources: &[ResourceSpec]) -> bool {
+    resources
+        .iter()
+        .all(|r| pod_request(&state.requests, &r.name) == 0)
+}
+
+/// `balancedResourceScore`: `int64((1 - std) * 100)` over fractions clamped to 1.
+pub fn balanced_resource_score(fractions: &[f64]) -> i64 {
+    let std = match fractions.len() {
+        2 => ((fractions[0] - fractions[1]) / 2.0).abs(),
+        n if n > 2 => {
+            let mean = fractions.iter().sum::<f64>() / n as f64;
+            let sum: f64 = fractions.iter().map(|f| (f - mean) * (f - mean)).sum();
+            (sum / n as f64).sqrt()
+        }
+        _ => 0.0,
+    };
+    ((1.0 - std) * MAX_NODE_SCORE as f64) as i64
+}
+
+fn fraction(requested: i64, allocatable: i64) -> f64 {
+    (requested as f64 / allocatable as f64).min(1.0)
+}
+
+/// The v1.36 score, with the two base balance scores (with and without the pod) for inspection.
+pub fn score_parts(
+    state: &CycleState,
+    resources: &[ResourceSpec],
+    node: &NodeInfo,
+) -> (i64, i64, i64) {
+    let mut with = [0f64; 8];
+    let mut without = [0f64; 8];
+    let mut with_vec = Vec::new();
+    let mut without_vec = Vec::new();
+    let mut n = 0;
+    for r in resources {
+        let want = pod_request(&state.requests, &r.name);
+        let (allocatable, requested) = allocatable_and_requested(node, &r.name, want, true);
+        if allocatable == 0 {
+            continue;
+        }
+        let (fw, fo) = (
+            fraction(requested, allocatable),
+            fraction(requested - want, allocatable),
+        );
+        if n < with.len() {
+            with[n] = fw;
+            without[n] = fo;
+        }
+        with_vec.push(fw);
+        without_vec.push(fo);
+        n += 1;
+    }
+    let (b_with, b_without) = if n <= with.len() {
+        (
+            balanced_resource_score(&with[..n]),
+            balanced_resource_score(&without[..n]),
+        )
+    } else {
+        (
+            balanced_resource_score(&with_vec),
+            balanced_resource_score(&without_vec),
+        )
+    };
+    let half = MAX_NODE_SCORE / 2;
+    (half + (half + b_with - b_without) / 2, b_with, b_without)
+}
+
+pub fn score(state: &CycleState, resources: &[ResourceSpec], node: &NodeInfo) -> i64 {
+    score_parts(state, resources, node).0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::scheduler::plugins::testing::*;
+
+    fn cpu_mem() -> Vec<ResourceSpec> {
+        vec![
+            ResourceSpec {
+                name: "cpu".into(),
+                weight: 1,
+            },
+            ResourceSpec {
+                name: "memory".into(),
+                weight: 1,
+            },
+        ]
+    }
+
+    #[test]
+    fn should_score_v1_36_improvement_formula() {
+        // Node 4000m / 10000 bytes with 3000m / 5000 already requested; pod asks 0m / 0 → skip case.
+        let empty = PodBuilder::new("p").container("x", &[]).build();
+        assert!(pre_score_skips(&CycleState::new(&empty), &cpu_mem()));
+
+        // Empty node 4000m / 10000; pod 3000m / 5000: with pod fractions 0.75 / 0.5 → std 0.125 →
+        // B = 87; without pod 0 / 0 → B = 100; score = 50 + (50 + 87 - 100) / 2 = 50 + 37/2 = 68.
+        let pod = PodBuilder::new("p")
+            .container("x", &[("cpu", "3"), ("memory", "5000")])
+            .build();
+        let node = NodeBuilder::new("n")
+            .allocatable(&[("cpu", "4"), ("memory", "10000")])
+            .build_info();
+        assert_eq!(
+            score_parts(&CycleState::new(&pod), &cpu_mem(), &node),
+            (68, 87, 100)
+        );
+
+        // A pod that evens out an unbalanced node scores above 75: node 6000m / 10000 with 3000m / 0
+        // requested; pod 0m / 5000 → with (0.5, 0.5) B = 100; without (0.5, 0) B = 75;
+        // 50 + (50 + 25) / 2 = 87.
+        let mut node = NodeBuilder::new("n")
+            .allocatable(&[("cpu", "6"), ("memory", "10000")])
+            .build_info();
+        node.add_pod(
+            PodBuilder::new("e")
+                .container("x", &[("cpu", "3"), ("memory", "0")])
+                .build_info_on("n"),
+        );
+        let pod = PodBuilder::new("p")
+            .container("x", &[("cpu", "0"), ("memory", "5000")])
+            .build();
+        assert_eq!(
+            score_parts(&CycleState::new(&pod), &cpu_mem(), &node),
+            (87, 100, 75)
+        );
+    }
+
+    #[test]
+    fn should_use_population_std_for_three_resources() {
+        assert_eq!(balanced_resource_score(&[0.5, 0.5, 0.5]), 100);
+        // fractions 0.2, 0.4, 0.6: mean 0.4, variance (0.04+0+0.04)/3 → std 0.1633 → 83.
+        assert_eq!(balanced_resource_score(&[0.2, 0.4, 0.6]), 83);
+        assert_eq!(balanced_resource_score(&[0.3]), 100);
+    }
+}

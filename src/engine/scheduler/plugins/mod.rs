@@ -1,0 +1,25 @@
+//! The in-tree plugins the default profile runs, one file each, as in `pkg/scheduler/framework/plugins`.
+//!
+//! Plugins of the default profile that are not listed here (SchedulingGates, VolumeRestrictions,
+//! NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity, DynamicResources,
+//! DefaultBinder) are modelled as their no-op path for pods without volumes, claims, gates, spread
+//! constraints or pod (anti-)affinity: their PreFilter/PreScore return Skip (see `skipped.rs`).
+
+pub mod balanced_allocation;
+pub mod default_preemption;
+pub mod image_locality;
+pub mod least_allocated;
+pub mod most_allocated;
+pub mod node_affinity;
+pub mod node_name;
+pub mod node_ports;
+pub mod node_resources_fit;
+pub mod node_unschedulable;
+pub mod requested_to_capacity_ratio;
+pub mod resource_allocation;
+pub mod skipped;
+pub mod taint_toleration;
+
+#[cfg(test)]
+#[allow(dead_code)]
+pub(crate) mod testing;

@@ -1,0 +1,343 @@
+//! NodeAffinity: Filter enforces `nodeSelector`, required node affinity and the scheduler-enforced
+//! `addedAffinity`; Score sums the weights of matching preferred terms.
+//!
+//! Mirrors `pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go` and the matching rules of
+//! `k8s.io/component-helpers/scheduling/corev1/nodeaffinity`.
+//!
+//! Simplification: a PreFilter result narrowing the nodes by `matchFields metadata.name` is not
+//! computed; such terms are evaluated per node by Filter instead (same verdicts, but the other nodes
+//! report this plugin's reason rather than `node(s) didn't satisfy plugin(s) [NodeAffinity]`).
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
+};
+
+use crate::engine::scheduler::cache::NodeInfo;
+use crate::engine::scheduler::framework::{Code, CycleState, Status};
+
+pub const NAME: &str = "NodeAffinity";
+/// `ErrReasonPod`.
+pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
+/// `errReasonEnforced`.
+pub const ERR_REASON_ENFORCED: &str = "node(s) didn't match scheduler-enforced node affinity";
+
+fn values(req: &NodeSelectorRequirement) -> &[String] {
+    req.values.as_deref().unwrap_or(&[])
+}
+
+/// One label requirement (`labels.Requirement.Matches` with the node-selector operators). An invalid
+/// requirement (e.g. `In` without values) matches nothing, as its parse error would.
+pub fn requirement_matches(
+    req: &NodeSelectorRequirement,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    let vals = values(req);
+    let label = labels.get(&req.key);
+    match req.operator.as_str() {
+        "In" => !vals.is_empty() && label.is_some_and(|l| vals.contains(l)),
+        "NotIn" => !vals.is_empty() && label.is_none_or(|l| !vals.contains(l)),
+        "Exists" => vals.is_empty() && label.is_some(),
+        "DoesNotExist" => vals.is_empty() && label.is_none(),
+        "Gt" | "Lt" => {
+            let [v] = vals else {
+                return false;
+            };
+            let (Ok(want), Some(Ok(have))) = (v.parse::<i64>(), label.map(|l| l.parse::<i64>()))
+            else {
+                return false;
+            };
+            if req.operator == "Gt" {
+                have > want
+            } else {
+                have < want
+            }
+        }
+        _ => false,
+    }
+}
+
+/// One field requirement: only `metadata.name` with `In`/`NotIn` and exactly one value is valid.
+fn field_matches(req: &NodeSelectorRequirement, node_name: &str) -> bool {
+    let vals = values(req);
+    if req.key != "metadata.name" || vals.len() != 1 {
+        return false;
+    }
+    match req.operator.as_str() {
+        "In" => vals[0] == node_name,
+        "NotIn" => vals[0] != node_name,
+        _ => false,
+    }
+}
+
+/// A term matches when all its expressions and fields match; an empty term matches nothing.
+pub fn term_matches(term: &NodeSelectorTerm, node: &NodeInfo) -> bool {
+    let exprs = term.match_expressions.as_deref().unwrap_or(&[]);
+    let fields = term.match_fields.as_deref().unwrap_or(&[]);
+    if exprs.is_empty() && fields.is_empty() {
+        return false;
+    }
+    exprs.iter().all(|r| requirement_matches(r, &node.labels))
+        && fields.iter().all(|r| field_matches(r, &node.name))
+}
+
+/// Terms are ORed.
+pub fn selector_matches(selector: &NodeSelector, node: &NodeInfo) -> bool {
+    selector
+        .node_selector_terms
+        .iter()
+        .any(|t| term_matches(t, node))
+}
+
+fn added_required(added: Option<&NodeAffinity>) -> Option<&NodeSelector> {
+    added.and_then(|a| {
+        a.required_during_scheduling_ignored_during_execution
+            .as_ref()
+    })
+}
+
+/// PreFilter returns Skip when there is nothing to enforce.
+pub fn pre_filter_skips(state: &CycleState, added: Option<&NodeAffinity>) -> bool {
+    state.node_selector.is_none()
+        && state.required_affinity.is_none()
+        && added_required(added).is_none()
+}
+
+/// Whether the pod's own `nodeSelector` and required affinity match (`GetRequiredNodeAffinity.Match`).
+pub fn pod_matches_node(state: &CycleState, node: &NodeInfo) -> bool {
+    if let Some(selector) = state.node_selector {
+        if !selector.iter().all(|(k, v)| node.labels.get(k) == Some(v)) {
+            return false;
+        }
+    }
+    state
+        .required_affinity
+        .is_none_or(|r| selector_matches(r, node))
+}
+
+pub fn filter(state: &CycleState, added: Option<&NodeAffinity>, node: &NodeInfo) -> Option<Status> {
+    if let Some(required) = added_required(added) {
+        if !selector_matches(required, node) {
+            return Some(Status::reject(
+                Code::UnschedulableAndUnresolvable,
+                NAME,
+                ERR_REASON_ENFORCED,
+            ));
+        }
+    }
+    if !pod_matches_node(state, node) {
+        return Some(Status::reject(
+            Code::UnschedulableAndUnresolvable,
+            NAME,
+            ERR_REASON_POD,
+        ));
+    }
+    None
+}
+
+fn added_preferred(
+    added: Option<&NodeAffinity>,
+) -> &[k8s_openapi::api::core::v1::PreferredSchedulingTerm] {
+    added
+        .and_then(|a| {
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_deref()
+        })
+        .unwrap_or(&[])
+}
+
+/// PreScore returns Skip when neither the pod nor `addedAffinity` has preferred terms.
+pub fn pre_score_skips(state: &CycleState, added: Option<&NodeAffinity>) -> bool {
+    state.preferred_affinity.is_empty() && added_preferred(added).is_empty()
+}
+
+/// The sum of the weights of the matching preferred terms (zero-weight terms are ignored).
+pub fn score(state: &CycleState, added: Option<&NodeAffinity>, node: &NodeInfo) -> i64 {
+    added_preferred(added)
+        .iter()
+        .chain(state.preferred_affinity.iter())
+        .filter(|t| t.weight != 0 && term_matches(&t.preference, node))
+        .map(|t| i64::from(t.weight))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::scheduler::framework::{default_normalize_score, MAX_NODE_SCORE};
+    use crate::engine::scheduler::plugins::testing::*;
+
+    #[test]
+    fn should_filter_like_upstream_cases() {
+        let node = NodeBuilder::new("node-1")
+            .label("foo", "bar")
+            .label("gpu", "4")
+            .build_info();
+        let cases = [
+            ("no constraints", PodBuilder::new("p").build(), true),
+            (
+                "matching nodeSelector",
+                PodBuilder::new("p")
+                    .node_selector(&[("foo", "bar")])
+                    .build(),
+                true,
+            ),
+            (
+                "missing nodeSelector label",
+                PodBuilder::new("p")
+                    .node_selector(&[("baz", "bar")])
+                    .build(),
+                false,
+            ),
+            (
+                "In matches",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("foo", "In", &["bar", "value2"])])
+                    .build(),
+                true,
+            ),
+            (
+                "NotIn excludes",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("foo", "NotIn", &["bar"])])
+                    .build(),
+                false,
+            ),
+            (
+                "Gt on a numeric label",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("gpu", "Gt", &["3"])])
+                    .build(),
+                true,
+            ),
+            (
+                "Lt on a numeric label",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("gpu", "Lt", &["3"])])
+                    .build(),
+                false,
+            ),
+            (
+                "DoesNotExist on a present label",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("foo", "DoesNotExist", &[])])
+                    .build(),
+                false,
+            ),
+            (
+                "terms are ORed",
+                PodBuilder::new("p")
+                    .required_term(vec![requirement("foo", "In", &["nope"])])
+                    .required_term(vec![requirement("foo", "Exists", &[])])
+                    .build(),
+                true,
+            ),
+            (
+                "expressions within a term are ANDed",
+                PodBuilder::new("p")
+                    .required_term(vec![
+                        requirement("foo", "Exists", &[]),
+                        requirement("gpu", "In", &["8"]),
+                    ])
+                    .build(),
+                false,
+            ),
+            (
+                "matchFields on metadata.name",
+                PodBuilder::new("p")
+                    .required_field_term(vec![requirement("metadata.name", "In", &["node-1"])])
+                    .build(),
+                true,
+            ),
+            (
+                "matchFields on another name",
+                PodBuilder::new("p")
+                    .required_field_term(vec![requirement("metadata.name", "In", &["node-2"])])
+                    .build(),
+                false,
+            ),
+            (
+                "nodeSelector and affinity must both match",
+                PodBuilder::new("p")
+                    .node_selector(&[("foo", "bar")])
+                    .required_term(vec![requirement("gpu", "In", &["1"])])
+                    .build(),
+                false,
+            ),
+        ];
+        for (name, pod, want) in cases {
+            let got = filter(&CycleState::new(&pod), None, &node);
+            assert_eq!(got.is_none(), want, "{name}");
+            if let Some(s) = got {
+                assert_eq!(s.message(), ERR_REASON_POD, "{name}");
+                assert_eq!(s.code, Code::UnschedulableAndUnresolvable);
+            }
+        }
+    }
+
+    #[test]
+    fn should_enforce_added_affinity_first() {
+        let node = NodeBuilder::new("n").label("foo", "bar").build_info();
+        let added = NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: vec![NodeSelectorTerm {
+                    match_expressions: Some(vec![requirement("zone", "Exists", &[])]),
+                    match_fields: None,
+                }],
+            }),
+            ..Default::default()
+        };
+        let pod = PodBuilder::new("p").node_selector(&[("x", "y")]).build();
+        let got = filter(&CycleState::new(&pod), Some(&added), &node).unwrap();
+        assert_eq!(got.message(), ERR_REASON_ENFORCED);
+        assert!(!pre_filter_skips(
+            &CycleState::new(&PodBuilder::new("q").build()),
+            Some(&added)
+        ));
+        assert!(pre_filter_skips(
+            &CycleState::new(&PodBuilder::new("q").build()),
+            None
+        ));
+    }
+
+    #[test]
+    fn should_score_preferred_terms_like_upstream() {
+        // Upstream "all nodes matches the preferred scheduling requirements of pod but with different
+        // priorities" shape: weights 2, 4, 5.
+        let pod = PodBuilder::new("p")
+            .preferred_term(2, vec![requirement("foo", "In", &["bar"])])
+            .preferred_term(4, vec![requirement("key", "In", &["value"])])
+            .preferred_term(
+                5,
+                vec![
+                    requirement("foo", "In", &["bar"]),
+                    requirement("key", "In", &["value"]),
+                    requirement("az", "In", &["az1"]),
+                ],
+            )
+            .build();
+        let state = CycleState::new(&pod);
+        let nodes = [
+            NodeBuilder::new("n1").label("foo", "bar").build_info(),
+            NodeBuilder::new("n2")
+                .label("foo", "bar")
+                .label("key", "value")
+                .label("az", "az1")
+                .build_info(),
+            NodeBuilder::new("n3")
+                .label("foo", "bar")
+                .label("key", "value")
+                .build_info(),
+        ];
+        let mut scores: Vec<i64> = nodes.iter().map(|n| score(&state, None, n)).collect();
+        assert_eq!(scores, vec![2, 11, 6]);
+        default_normalize_score(MAX_NODE_SCORE, false, &mut scores);
+        assert_eq!(scores, vec![18, 100, 54]);
+        assert!(!pre_score_skips(&state, None));
+        assert!(pre_score_skips(
+            &CycleState::new(&PodBuilder::new("q").build()),
+            None
+        ));
+    }
+}

@@ -1,0 +1,282 @@
+//! NodeResourcesFit: Filter checks the pod's requests against the node's free allocatable; Score applies
+//! the configured strategy (LeastAllocated by default).
+//!
+//! Mirrors `pkg/scheduler/framework/plugins/noderesources/fit.go` (`fitsRequest`, `Filter`, `Score`).
+//! Simplification: `ignoredResources`/`ignoredResourceGroups` and DRA-backed extended resources are not
+//! modelled.
+
+use crate::engine::scheduler::cache::{NodeInfo, Resource};
+use crate::engine::scheduler::config::{ScoringStrategy, ScoringStrategyType};
+use crate::engine::scheduler::framework::{Code, CycleState, Status};
+
+use super::resource_allocation::{allocatable_and_requested, pod_request};
+use super::{least_allocated, most_allocated, requested_to_capacity_ratio};
+
+pub const NAME: &str = "NodeResourcesFit";
+
+/// One resource the node lacks (`InsufficientResource`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InsufficientResource {
+    pub resource: String,
+    pub reason: String,
+    pub requested: i64,
+    pub used: i64,
+    pub capacity: i64,
+    /// The request exceeds the node's whole allocatable, so preemption cannot help.
+    pub unresolvable: bool,
+}
+
+/// `fitsRequest`: pods count, then cpu, memory, ephemeral-storage, then scalars by name.
+pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientResource> {
+    let mut out = Vec::new();
+    let pods = node.pods.len() as i64;
+    if pods + 1 > node.allocatable.allowed_pod_number {
+        out.push(InsufficientResource {
+            resource: "pods".into(),
+            reason: "Too many pods".into(),
+            requested: 1,
+            used: pods,
+            capacity: node.allocatable.allowed_pod_number,
+            unresolvable: false,
+        });
+    }
+    if request.milli_cpu == 0
+        && request.memory == 0
+        && request.ephemeral_storage == 0
+        && request.scalars.is_empty()
+    {
+        return out;
+    }
+    let checks = [
+        (
+            "cpu",
+            "Insufficient cpu",
+            request.milli_cpu,
+            node.requested.milli_cpu,
+            node.allocatable.milli_cpu,
+        ),
+        (
+            "memory",
+            "Insufficient memory",
+            request.memory,
+            node.requested.memory,
+            node.allocatable.memory,
+        ),
+        (
+            "ephemeral-storage",
+            "Insufficient ephemeral-storage",
+            request.ephemeral_storage,
+            node.requested.ephemeral_storage,
+            node.allocatable.ephemeral_storage,
+        ),
+    ];
+    for (resource, reason, want, used, capacity) in checks {
+        if want > 0 && want > capacity - used {
+            out.push(InsufficientResource {
+                resource: resource.into(),
+                reason: reason.into(),
+                requested: want,
+                used,
+                capacity,
+                unresolvable: want > capacity,
+            });
+        }
+    }
+    for (name, want) in &request.scalars {
+        if *want == 0 {
+            continue;
+        }
+        let used = node.requested.scalar(name);
+        let capacity = node.allocatable.scalar(name);
+        if *want > capacity - used {
+            out.push(InsufficientResource {
+                resource: name.clone(),
+                reason: format!("Insufficient {name}"),
+                requested: *want,
+                used,
+                capacity,
+                unresolvable: *want > capacity,
+            });
+        }
+    }
+    out
+}
+
+pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
+    let insufficient = fits_request(&state.requests, node);
+    if insufficient.is_empty() {
+        return None;
+    }
+    let code = if insufficient.iter().any(|r| r.unresolvable) {
+        Code::UnschedulableAndUnresolvable
+    } else {
+        Code::Unschedulable
+    };
+    Some(Status::new(
+        code,
+        NAME,
+        insufficient.into_iter().map(|r| r.reason).collect(),
+    ))
+}
+
+/// Score with the configured strategy; `shape` is the strategy's shape already scaled (×10).
+pub fn score(
+    strategy: &ScoringStrategy,
+    shape: &[(i64, i64)],
+    state: &CycleState,
+    node: &NodeInfo,
+) -> i64 {
+    let items = strategy.resources.iter().map(|r| {
+        let want = pod_request(&state.non_zero_requests, &r.name);
+        let (allocatable, requested) = allocatable_and_requested(node, &r.name, want, false);
+        (requested, allocatable, r.weight)
+    });
+    match strategy.strategy {
+        ScoringStrategyType::LeastAllocated => least_allocated::score(items),
+        ScoringStrategyType::MostAllocated => most_allocated::score(items),
+        ScoringStrategyType::RequestedToCapacityRatio => {
+            requested_to_capacity_ratio::score(shape, items)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::scheduler::plugins::testing::*;
+
+    fn node(cpu: &str, memory: &str, pods: &str) -> NodeInfo {
+        NodeBuilder::new("n")
+            .allocatable(&[
+                ("cpu", cpu),
+                ("memory", memory),
+                ("pods", pods),
+                ("example.com/aaa", "5"),
+            ])
+            .build_info()
+    }
+
+    #[test]
+    fn should_filter_like_upstream_fit_cases() {
+        struct Case {
+            name: &'static str,
+            pod: k8s_openapi::api::core::v1::Pod,
+            existing: Vec<PodBuilder>,
+            want: Option<(Code, Vec<&'static str>)>,
+        }
+        let cases = vec![
+            Case {
+                name: "no resources requested always fits",
+                pod: PodBuilder::new("p").container("x", &[]).build(),
+                existing: vec![
+                    PodBuilder::new("e").container("x", &[("cpu", "10"), ("memory", "20")])
+                ],
+                want: None,
+            },
+            Case {
+                name: "too many resources fails on both",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "1m"), ("memory", "1")])
+                    .build(),
+                existing: vec![
+                    PodBuilder::new("e").container("x", &[("cpu", "10"), ("memory", "20")])
+                ],
+                want: Some((
+                    Code::Unschedulable,
+                    vec!["Insufficient cpu", "Insufficient memory"],
+                )),
+            },
+            Case {
+                name: "request above the whole node is unresolvable",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "11")])
+                    .build(),
+                existing: vec![],
+                want: Some((Code::UnschedulableAndUnresolvable, vec!["Insufficient cpu"])),
+            },
+            Case {
+                name: "init container max counts",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "1"), ("memory", "1")])
+                    .init_container("i", &[("cpu", "3"), ("memory", "1")], false)
+                    .build(),
+                existing: vec![
+                    PodBuilder::new("e").container("x", &[("cpu", "8"), ("memory", "19")])
+                ],
+                want: Some((Code::Unschedulable, vec!["Insufficient cpu"])),
+            },
+            Case {
+                name: "sidecar adds to the running total",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "1")])
+                    .init_container("i", &[("cpu", "1")], true)
+                    .build(),
+                existing: vec![PodBuilder::new("e").container("x", &[("cpu", "9")])],
+                want: Some((Code::Unschedulable, vec!["Insufficient cpu"])),
+            },
+            Case {
+                name: "extended resource",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("example.com/aaa", "6")])
+                    .build(),
+                existing: vec![],
+                want: Some((
+                    Code::UnschedulableAndUnresolvable,
+                    vec!["Insufficient example.com/aaa"],
+                )),
+            },
+            Case {
+                name: "unknown extended resource",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("example.com/bbb", "1")])
+                    .build(),
+                existing: vec![],
+                want: Some((
+                    Code::UnschedulableAndUnresolvable,
+                    vec!["Insufficient example.com/bbb"],
+                )),
+            },
+        ];
+        for case in cases {
+            let mut n = node("10", "20", "32");
+            for e in case.existing {
+                n.add_pod(e.build_info_on("n"));
+            }
+            let got = filter(&CycleState::new(&case.pod), &n).map(|s| (s.code, s.reasons));
+            let want = case
+                .want
+                .map(|(c, r)| (c, r.into_iter().map(String::from).collect::<Vec<_>>()));
+            assert_eq!(got, want, "{}", case.name);
+        }
+    }
+
+    #[test]
+    fn should_report_too_many_pods_first() {
+        let mut n = node("10", "20", "1");
+        n.add_pod(
+            PodBuilder::new("e")
+                .container("x", &[("cpu", "10")])
+                .build_info_on("n"),
+        );
+        let pod = PodBuilder::new("p").container("x", &[("cpu", "1")]).build();
+        let got = filter(&CycleState::new(&pod), &n).unwrap();
+        assert_eq!(got.reasons, vec!["Too many pods", "Insufficient cpu"]);
+        let empty = PodBuilder::new("q").container("x", &[]).build();
+        assert_eq!(
+            filter(&CycleState::new(&empty), &n).unwrap().reasons,
+            vec!["Too many pods"]
+        );
+    }
+
+    #[test]
+    fn should_score_least_allocated_with_non_zero_defaults() {
+        // A pod without requests counts as 100m / 200Mi for scoring.
+        let n = NodeBuilder::new("n")
+            .allocatable(&[("cpu", "1"), ("memory", "1000Mi")])
+            .build_info();
+        let pod = PodBuilder::new("p").container("x", &[]).build();
+        let s = score(&ScoringStrategy::default(), &[], &CycleState::new(&pod), &n);
+        // cpu (1000-100)*100/1000 = 90; memory (1000-200)*100/1000 = 80 → 85.
+        assert_eq!(s, 85);
+    }
+}

@@ -1,0 +1,426 @@
+//! The scheduling queue: activeQ (PrioritySort order), backoffQ (per-pod exponential backoff) and
+//! unschedulablePods.
+//!
+//! Mirrors `pkg/scheduler/backend/queue/scheduling_queue.go` (`PriorityQueue`: `Add`, `Pop`,
+//! `AddUnschedulableIfNotPresent`, `MoveAllToActiveOrBackoffQueue`, `flushBackoffQCompleted`,
+//! `flushUnschedulablePodsLeftover`, `calculateBackoffDuration`) and the PrioritySort plugin
+//! (`queuesort/priority_sort.go`: higher priority first, then the earlier queue timestamp).
+//!
+//! Simplifications:
+//! - QueueingHints are not evaluated: every unschedulable pod is moved on a node add, a relevant node
+//!   update, or an assigned pod's deletion (as upstream does without hints, with its pre-check reduced
+//!   to "did a scheduling-relevant node field change").
+//! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker; podflow sets a
+//!   timer at the exact expiry instead, so the simulation can go idle.
+//! - Popping from backoffQ when activeQ is empty (SchedulerPopFromBackoffQ) is not modelled.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet};
+
+use k8s_openapi::api::core::v1::Pod;
+
+use super::cache::pod_key;
+
+/// `DefaultPodMaxInUnschedulablePodsDuration`: 5 minutes.
+pub const POD_MAX_IN_UNSCHEDULABLE_PODS_MS: u64 = 5 * 60 * 1000;
+
+/// Where a pending pod is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    Active,
+    Backoff,
+    Unschedulable,
+    /// Popped; its scheduling cycle is running.
+    InFlight,
+}
+
+impl Location {
+    /// The queue name as upstream logs it.
+    pub fn queue_name(&self) -> &'static str {
+        match self {
+            Location::Active => "activeQ",
+            Location::Backoff => "backoffQ",
+            Location::Unschedulable => "unschedulablePods",
+            Location::InFlight => "in flight",
+        }
+    }
+}
+
+/// A pending pod with its queue bookkeeping (`QueuedPodInfo`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueuedPod {
+    pub pod: Pod,
+    pub key: String,
+    pub priority: i32,
+    /// Scheduling attempts so far.
+    pub attempts: u32,
+    /// When the pod was last added to the queue (`Timestamp`).
+    pub timestamp_ms: u64,
+    /// Arrival order, the tie-break after the timestamp.
+    pub seq: u64,
+    pub location: Location,
+    /// The scheduling cycle that last popped it.
+    pub cycle: u64,
+}
+
+/// The three queues.
+#[derive(Clone, Debug)]
+pub struct SchedulingQueue {
+    pods: BTreeMap<String, QueuedPod>,
+    active: BTreeSet<(Reverse<i32>, u64, u64, String)>,
+    backoff: BTreeSet<(u64, u64, String)>,
+    unschedulable: BTreeSet<String>,
+    next_seq: u64,
+    scheduling_cycle: u64,
+    move_request_cycle: u64,
+    initial_backoff_ms: u64,
+    max_backoff_ms: u64,
+}
+
+impl SchedulingQueue {
+    pub fn new(initial_backoff_ms: u64, max_backoff_ms: u64) -> Self {
+        SchedulingQueue {
+            pods: BTreeMap::new(),
+            active: BTreeSet::new(),
+            backoff: BTreeSet::new(),
+            unschedulable: BTreeSet::new(),
+            next_seq: 0,
+            scheduling_cycle: 0,
+            move_request_cycle: 0,
+            initial_backoff_ms,
+            max_backoff_ms,
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&QueuedPod> {
+        self.pods.get(key)
+    }
+
+    pub fn active_len(&self) -> usize {
+        self.active.len()
+    }
+
+    pub fn backoff_len(&self) -> usize {
+        self.backoff.len()
+    }
+
+    pub fn unschedulable_len(&self) -> usize {
+        self.unschedulable.len()
+    }
+
+    /// `calculateBackoffDuration`: initial × 2^(attempts−1), capped at the max.
+    pub fn backoff_duration_ms(&self, attempts: u32) -> u64 {
+        let mut d = self.initial_backoff_ms;
+        for _ in 1..attempts {
+            if d > self.max_backoff_ms.saturating_sub(d) {
+                return self.max_backoff_ms;
+            }
+            d += d;
+        }
+        d.min(self.max_backoff_ms)
+    }
+
+    /// When the pod's backoff ends.
+    pub fn backoff_expiry_ms(&self, q: &QueuedPod) -> u64 {
+        q.timestamp_ms + self.backoff_duration_ms(q.attempts)
+    }
+
+    fn detach(&mut self, key: &str) {
+        let Some(q) = self.pods.get(key) else {
+            return;
+        };
+        match q.location {
+            Location::Active => {
+                self.active
+                    .remove(&(Reverse(q.priority), q.timestamp_ms, q.seq, key.to_string()));
+            }
+            Location::Backoff => {
+                let expiry = self.backoff_expiry_ms(q);
+                self.backoff.remove(&(expiry, q.seq, key.to_string()));
+            }
+            Location::Unschedulable => {
+                self.unschedulable.remove(key);
+            }
+            Location::InFlight => {}
+        }
+    }
+
+    fn attach(&mut self, key: &str, location: Location) {
+        let Some(q) = self.pods.get_mut(key) else {
+            return;
+        };
+        q.location = location;
+        let q = q.clone();
+        match location {
+            Location::Active => {
+                self.active
+                    .insert((Reverse(q.priority), q.timestamp_ms, q.seq, q.key));
+            }
+            Location::Backoff => {
+                let expiry = self.backoff_expiry_ms(&q);
+                self.backoff.insert((expiry, q.seq, q.key));
+            }
+            Location::Unschedulable => {
+                self.unschedulable.insert(q.key);
+            }
+            Location::InFlight => {}
+        }
+    }
+
+    /// A new pending pod goes to activeQ; a known one has its object replaced. Returns where a new pod
+    /// went, or, for an update that moved an unschedulable pod, where it moved to.
+    pub fn add_or_update(&mut self, pod: &Pod, now_ms: u64) -> Option<Location> {
+        let key = pod_key(pod);
+        if let Some(q) = self.pods.get_mut(&key) {
+            let changed = q.pod.spec != pod.spec
+                || q.pod.metadata.labels != pod.metadata.labels
+                || q.pod.metadata.annotations != pod.metadata.annotations;
+            q.pod = pod.clone();
+            if changed && q.location == Location::Unschedulable {
+                return Some(self.move_one(&key, now_ms));
+            }
+            return None;
+        }
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.pods.insert(
+            key.clone(),
+            QueuedPod {
+                pod: pod.clone(),
+                key: key.clone(),
+                priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
+                attempts: 0,
+                timestamp_ms: now_ms,
+                seq,
+                location: Location::Active,
+                cycle: 0,
+            },
+        );
+        self.attach(&key, Location::Active);
+        Some(Location::Active)
+    }
+
+    /// Removes a pod (deleted, or bound by someone else).
+    pub fn delete(&mut self, key: &str) -> bool {
+        self.detach(key);
+        self.pods.remove(key).is_some()
+    }
+
+    /// Pops the head of activeQ and starts a scheduling cycle for it.
+    pub fn pop(&mut self) -> Option<QueuedPod> {
+        let (_, _, _, key) = self.active.pop_first()?;
+        self.scheduling_cycle += 1;
+        let cycle = self.scheduling_cycle;
+        let q = self.pods.get_mut(&key)?;
+        q.location = Location::InFlight;
+        q.attempts += 1;
+        q.cycle = cycle;
+        Some(q.clone())
+    }
+
+    /// The cycle ended with the pod bound (or assumed): it leaves the queue.
+    pub fn done(&mut self, key: &str) {
+        self.delete(key);
+    }
+
+    /// `AddUnschedulableIfNotPresent` for an unschedulable verdict: to unschedulablePods, or to backoffQ
+    /// when a move request arrived while the pod was in flight. Returns the new location, or None when
+    /// the pod is gone.
+    pub fn requeue_unschedulable(&mut self, key: &str, now_ms: u64) -> Option<Location> {
+        let q = self.pods.get_mut(key)?;
+        if q.location != Location::InFlight {
+            return None;
+        }
+        q.timestamp_ms = now_ms;
+        let location = if self.move_request_cycle >= q.cycle {
+            Location::Backoff
+        } else {
+            Location::Unschedulable
+        };
+        self.attach(key, location);
+        Some(location)
+    }
+
+    /// A pod whose cycle ended in an error (e.g. the binding failed) goes to backoffQ.
+    pub fn requeue_backoff(&mut self, key: &str, now_ms: u64) -> Option<Location> {
+        let q = self.pods.get_mut(key)?;
+        if q.location != Location::InFlight {
+            return None;
+        }
+        q.timestamp_ms = now_ms;
+        self.attach(key, Location::Backoff);
+        Some(Location::Backoff)
+    }
+
+    fn move_one(&mut self, key: &str, now_ms: u64) -> Location {
+        self.detach(key);
+        let backing_off = self
+            .pods
+            .get(key)
+            .is_some_and(|q| self.backoff_expiry_ms(q) > now_ms);
+        let location = if backing_off {
+            Location::Backoff
+        } else {
+            Location::Active
+        };
+        self.attach(key, location);
+        location
+    }
+
+    /// `MoveAllToActiveOrBackoffQueue`: every unschedulable pod goes to backoffQ if still backing off,
+    /// else to activeQ. Returns the moved pods and where they went.
+    pub fn move_all_to_active_or_backoff(&mut self, now_ms: u64) -> Vec<(String, Location)> {
+        self.move_request_cycle = self.scheduling_cycle;
+        let keys: Vec<String> = self.unschedulable.iter().cloned().collect();
+        keys.into_iter()
+            .map(|k| {
+                let loc = self.move_one(&k, now_ms);
+                (k, loc)
+            })
+            .collect()
+    }
+
+    /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ.
+    pub fn flush_backoff_completed(&mut self, now_ms: u64) -> Vec<String> {
+        let mut moved = Vec::new();
+        while let Some((expiry, _, key)) = self.backoff.first().cloned() {
+            if expiry > now_ms {
+                break;
+            }
+            self.backoff.pop_first();
+            self.attach(&key, Location::Active);
+            moved.push(key);
+        }
+        moved
+    }
+
+    /// `flushUnschedulablePodsLeftover`: pods unschedulable for at least 5 minutes are moved.
+    pub fn flush_unschedulable_leftover(&mut self, now_ms: u64) -> Vec<(String, Location)> {
+        let stale: Vec<String> = self
+            .unschedulable
+            .iter()
+            .filter(|k| {
+                self.pods.get(*k).is_some_and(|q| {
+                    now_ms.saturating_sub(q.timestamp_ms) >= POD_MAX_IN_UNSCHEDULABLE_PODS_MS
+                })
+            })
+            .cloned()
+            .collect();
+        stale
+            .into_iter()
+            .map(|k| {
+                let loc = self.move_one(&k, now_ms);
+                (k, loc)
+            })
+            .collect()
+    }
+
+    /// The earliest backoff expiry, if any pod is backing off.
+    pub fn next_backoff_expiry(&self) -> Option<u64> {
+        self.backoff.first().map(|(t, _, _)| *t)
+    }
+
+    /// Pending pods in activeQ order (for inspection).
+    pub fn active_keys(&self) -> Vec<String> {
+        self.active.iter().map(|(_, _, _, k)| k.clone()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::scheduler::plugins::testing::PodBuilder;
+
+    fn queue() -> SchedulingQueue {
+        SchedulingQueue::new(1000, 10_000)
+    }
+
+    #[test]
+    fn should_pop_higher_priority_first_then_earlier_arrival() {
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("low-early").priority(0).build(), 0);
+        q.add_or_update(&PodBuilder::new("high").priority(100).build(), 5);
+        q.add_or_update(&PodBuilder::new("low-late").priority(0).build(), 6);
+        q.add_or_update(&PodBuilder::new("low-same-time").priority(0).build(), 6);
+        let order: Vec<String> = std::iter::from_fn(|| q.pop().map(|p| p.key)).collect();
+        assert_eq!(
+            order,
+            vec![
+                "default/high",
+                "default/low-early",
+                "default/low-late",
+                "default/low-same-time"
+            ]
+        );
+    }
+
+    #[test]
+    fn should_double_backoff_up_to_the_max() {
+        let q = queue();
+        let got: Vec<u64> = (1..=6).map(|a| q.backoff_duration_ms(a)).collect();
+        assert_eq!(got, vec![1000, 2000, 4000, 8000, 10_000, 10_000]);
+    }
+
+    #[test]
+    fn should_park_unschedulable_pods_until_a_move_then_respect_backoff() {
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("p").build(), 0);
+        let p = q.pop().unwrap();
+        assert_eq!(p.attempts, 1);
+        assert_eq!(
+            q.requeue_unschedulable(&p.key, 100),
+            Some(Location::Unschedulable)
+        );
+        assert_eq!(q.unschedulable_len(), 1);
+        // A node arrives 500 ms later: still backing off (until 1100) → backoffQ.
+        assert_eq!(
+            q.move_all_to_active_or_backoff(600),
+            vec![(p.key.clone(), Location::Backoff)]
+        );
+        assert_eq!(q.next_backoff_expiry(), Some(1100));
+        assert!(q.flush_backoff_completed(1099).is_empty());
+        assert_eq!(q.flush_backoff_completed(1100), vec![p.key.clone()]);
+        assert_eq!(q.active_len(), 1);
+        // Second failure: 2 s backoff; a move after it ended goes straight to activeQ.
+        let p = q.pop().unwrap();
+        assert_eq!(p.attempts, 2);
+        q.requeue_unschedulable(&p.key, 2000);
+        assert_eq!(
+            q.move_all_to_active_or_backoff(4000),
+            vec![(p.key.clone(), Location::Active)]
+        );
+    }
+
+    #[test]
+    fn should_send_a_pod_to_backoff_when_a_move_happened_during_its_cycle() {
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("p").build(), 0);
+        let p = q.pop().unwrap();
+        q.move_all_to_active_or_backoff(1);
+        assert_eq!(q.requeue_unschedulable(&p.key, 2), Some(Location::Backoff));
+    }
+
+    #[test]
+    fn should_flush_pods_unschedulable_for_five_minutes() {
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("p").build(), 0);
+        let p = q.pop().unwrap();
+        q.requeue_unschedulable(&p.key, 1000);
+        assert!(q
+            .flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS - 1)
+            .is_empty());
+        assert_eq!(
+            q.flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS),
+            vec![(p.key, Location::Active)]
+        );
+    }
+
+    #[test]
+    fn should_forget_deleted_pods() {
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("p").build(), 0);
+        assert!(q.delete("default/p"));
+        assert!(q.pop().is_none());
+        assert!(q.get("default/p").is_none());
+    }
+}

@@ -1,0 +1,532 @@
+//! One scheduling cycle as a pure function: filter the nodes (from the rotating start index, stopping once
+//! enough feasible nodes are found), score them, and pick the best, or build the FitError.
+//!
+//! Mirrors `pkg/scheduler/schedule_one.go` (`schedulePod`, `findNodesThatFitPod`,
+//! `findNodesThatPassFilters`, `numFeasibleNodesToFind`, `prioritizeNodes`, `selectHost`) and the run
+//! loops of `framework/runtime/framework.go` (`RunFilterPlugins` stops at the first failing plugin;
+//! `RunScorePlugins` normalizes, checks the range and weights). Filtering is sequential here, which
+//! gives the same node set as upstream's parallel search up to the order in which feasible nodes are
+//! found.
+
+use super::cache::NodeInfo;
+use super::config::{Profile, ScoringStrategyType};
+use super::fit_error::FitError;
+use super::framework::{default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE};
+use super::plugins::{
+    balanced_allocation, default_preemption, image_locality, node_affinity, node_name, node_ports,
+    node_resources_fit, node_unschedulable, requested_to_capacity_ratio, taint_toleration,
+};
+use crate::engine::rng::SimRng;
+
+/// `minFeasibleNodesToFind`.
+pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+/// `minFeasibleNodesPercentageToFind`.
+pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: i64 = 5;
+
+/// `numFeasibleNodesToFind`: all nodes below 100; otherwise the configured percentage, or adaptively
+/// `50 - N/125` (at least 5) percent, but never fewer than 100 nodes.
+pub fn num_feasible_nodes_to_find(percentage: i32, num_all_nodes: usize) -> usize {
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return num_all_nodes;
+    }
+    let n = num_all_nodes as i64;
+    let mut p = i64::from(percentage);
+    if p == 0 {
+        p = (50 - n / 125).max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND);
+    }
+    let found = (n * p / 100) as usize;
+    found.max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// The profile prepared for cycles: plugin arguments in ready-to-use form.
+#[derive(Clone, Debug)]
+pub struct Algorithm {
+    pub profile: Profile,
+    /// Global `percentageOfNodesToScore`.
+    pub percentage_of_nodes_to_score: i32,
+    fit_shape: Vec<(i64, i64)>,
+}
+
+/// The outcome of one cycle, compact enough to keep for every attempt.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CycleResult {
+    /// Evaluated nodes in filter order: snapshot position and the failing status (None = feasible).
+    pub evaluated: Vec<(u32, Option<Status>)>,
+    /// Feasible nodes (snapshot positions) in the order they were found.
+    pub feasible: Vec<u32>,
+    /// The score plugins that ran (PreScore did not skip), with their weights.
+    pub score_plugins: Vec<(Plugin, i64)>,
+    /// `feasible.len() × score_plugins.len()` raw scores, row per feasible node.
+    pub raw: Vec<i64>,
+    /// Same layout, after NormalizeScore.
+    pub normalized: Vec<i64>,
+    /// Total weighted score per feasible node (empty when scoring was skipped).
+    pub totals: Vec<i64>,
+    /// True when exactly one node was feasible.
+    pub scoring_skipped: bool,
+    /// The chosen node's snapshot position.
+    pub chosen: Option<u32>,
+    /// Nodes processed, for `nextStartNodeIndex`.
+    pub processed: usize,
+    /// The FailedScheduling message when no node fits.
+    pub error: Option<String>,
+}
+
+impl Algorithm {
+    pub fn new(profile: Profile, percentage_of_nodes_to_score: i32) -> Algorithm {
+        let fit_shape = if profile.fit.strategy == ScoringStrategyType::RequestedToCapacityRatio {
+            requested_to_capacity_ratio::scaled_shape(&profile.fit.shape)
+        } else {
+            Vec::new()
+        };
+        Algorithm {
+            profile,
+            percentage_of_nodes_to_score,
+            fit_shape,
+        }
+    }
+
+    /// Which PreFilter results are Skip (their Filter does not run).
+    fn pre_filter_skips(&self, state: &CycleState) -> (bool, bool) {
+        let added = self.profile.added_affinity.as_ref();
+        (
+            node_affinity::pre_filter_skips(state, added),
+            node_ports::pre_filter_skips(state),
+        )
+    }
+
+    /// `RunFilterPlugins`: the first rejecting plugin's status, in profile order.
+    pub fn run_filters(
+        &self,
+        state: &CycleState,
+        node: &NodeInfo,
+        skips: (bool, bool),
+    ) -> Option<Status> {
+        let added = self.profile.added_affinity.as_ref();
+        for plugin in &self.profile.filter {
+            let status = match plugin {
+                Plugin::NodeUnschedulable => node_unschedulable::filter(state, node),
+                Plugin::NodeName => node_name::filter(state, node),
+                Plugin::TaintToleration => taint_toleration::filter(state, node),
+                Plugin::NodeAffinity if !skips.0 => node_affinity::filter(state, added, node),
+                Plugin::NodePorts if !skips.1 => node_ports::filter(state, node),
+                Plugin::NodeResourcesFit => node_resources_fit::filter(state, node),
+                _ => None,
+            };
+            if status.is_some() {
+                return status;
+            }
+        }
+        None
+    }
+
+    /// Whether a score plugin's PreScore skips for this pod.
+    fn pre_score_skips(&self, plugin: Plugin, state: &CycleState) -> bool {
+        match plugin {
+            Plugin::TaintToleration | Plugin::NodeResourcesFit | Plugin::ImageLocality => false,
+            Plugin::NodeAffinity => {
+                node_affinity::pre_score_skips(state, self.profile.added_affinity.as_ref())
+            }
+            Plugin::NodeResourcesBalancedAllocation => {
+                balanced_allocation::pre_score_skips(state, &self.profile.balanced_resources)
+            }
+            // VolumeBinding, PodTopologySpread, InterPodAffinity: see plugins/skipped.rs.
+            _ => true,
+        }
+    }
+
+    fn score(
+        &self,
+        plugin: Plugin,
+        state: &CycleState,
+        node: &NodeInfo,
+        total_nodes: usize,
+        images: &dyn Fn(&str) -> usize,
+    ) -> i64 {
+        match plugin {
+            Plugin::TaintToleration => taint_toleration::score(state, node),
+            Plugin::NodeAffinity => {
+                node_affinity::score(state, self.profile.added_affinity.as_ref(), node)
+            }
+            Plugin::NodeResourcesFit => {
+                node_resources_fit::score(&self.profile.fit, &self.fit_shape, state, node)
+            }
+            Plugin::NodeResourcesBalancedAllocation => {
+                balanced_allocation::score(state, &self.profile.balanced_resources, node)
+            }
+            Plugin::ImageLocality => image_locality::score(state, node, total_nodes, images),
+            _ => 0,
+        }
+    }
+
+    /// Runs one cycle for `state` over `nodes` (the snapshot in node-tree order). `images` counts the
+    /// nodes reporting an image.
+    pub fn schedule(
+        &self,
+        state: &CycleState,
+        nodes: &[&NodeInfo],
+        next_start: usize,
+        rng: &mut SimRng,
+        images: &dyn Fn(&str) -> usize,
+    ) -> CycleResult {
+        let mut result = CycleResult::default();
+        let total = nodes.len();
+        if total == 0 {
+            result.error = Some(FitError::default().message());
+            return result;
+        }
+        let percentage = self
+            .profile
+            .percentage_of_nodes_to_score
+            .unwrap_or(self.percentage_of_nodes_to_score);
+        let to_find = num_feasible_nodes_to_find(percentage, total);
+        let skips = self.pre_filter_skips(state);
+        for i in 0..total {
+            if result.feasible.len() >= to_find {
+                break;
+            }
+            let pos = (next_start + i) % total;
+            let status = self.run_filters(state, nodes[pos], skips);
+            if status.is_none() {
+                result.feasible.push(pos as u32);
+            }
+            result.evaluated.push((pos as u32, status));
+        }
+        result.processed = result.evaluated.len();
+
+        if result.feasible.is_empty() {
+            let statuses: Vec<(usize, Status)> = result
+                .evaluated
+                .iter()
+                .filter_map(|(p, s)| s.clone().map(|s| (*p as usize, s)))
+                .collect();
+            let mut fit = FitError {
+                num_all_nodes: total,
+                node_statuses: statuses
+                    .iter()
+                    .map(|(p, s)| (nodes[*p].name.clone(), s.clone()))
+                    .collect(),
+                ..Default::default()
+            };
+            if self
+                .profile
+                .post_filter
+                .contains(&Plugin::DefaultPreemption)
+            {
+                fit.post_filter_msg =
+                    default_preemption::post_filter(state, nodes, &statuses, |n| {
+                        self.run_filters(state, n, skips)
+                    });
+            }
+            result.error = Some(fit.message());
+            return result;
+        }
+        if result.feasible.len() == 1 {
+            result.scoring_skipped = true;
+            result.chosen = result.feasible.first().copied();
+            return result;
+        }
+
+        // PreScore, Score, NormalizeScore, weights.
+        for (plugin, weight) in &self.profile.score {
+            if !self.pre_score_skips(*plugin, state) {
+                result.score_plugins.push((*plugin, *weight));
+            }
+        }
+        let k = result.score_plugins.len();
+        let n = result.feasible.len();
+        result.raw = vec![0; n * k];
+        for (row, &pos) in result.feasible.iter().enumerate() {
+            let node = nodes[pos as usize];
+            for (col, (plugin, _)) in result.score_plugins.iter().enumerate() {
+                result.raw[row * k + col] = self.score(*plugin, state, node, total, images);
+            }
+        }
+        result.normalized = result.raw.clone();
+        let mut column = vec![0i64; n];
+        for (col, (plugin, _)) in result.score_plugins.iter().enumerate() {
+            let reverse = match plugin {
+                Plugin::TaintToleration => Some(true),
+                Plugin::NodeAffinity => Some(false),
+                _ => None,
+            };
+            if let Some(reverse) = reverse {
+                for (row, value) in column.iter_mut().enumerate() {
+                    *value = result.normalized[row * k + col];
+                }
+                default_normalize_score(MAX_NODE_SCORE, reverse, &mut column);
+                for (row, value) in column.iter().enumerate() {
+                    result.normalized[row * k + col] = *value;
+                }
+            }
+        }
+        result.totals = (0..n)
+            .map(|row| {
+                result
+                    .score_plugins
+                    .iter()
+                    .enumerate()
+                    .map(|(col, (_, w))| {
+                        result.normalized[row * k + col].clamp(0, MAX_NODE_SCORE) * w
+                    })
+                    .sum()
+            })
+            .collect();
+
+        // selectHost: highest total, uniform random among ties.
+        let best = result.totals.iter().copied().max().unwrap_or(0);
+        let tied: Vec<usize> = (0..n).filter(|&r| result.totals[r] == best).collect();
+        let pick = tied
+            .get(rng.below(tied.len() as u64) as usize)
+            .copied()
+            .unwrap_or(0);
+        result.chosen = result.feasible.get(pick).copied();
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::scheduler::config::parse;
+    use crate::engine::scheduler::plugins::testing::*;
+
+    fn default_algorithm() -> Algorithm {
+        let c = parse(None).unwrap();
+        Algorithm::new(c.profile, c.percentage_of_nodes_to_score)
+    }
+
+    #[test]
+    fn should_find_adaptive_number_of_nodes() {
+        let cases = [
+            (0, 10, 10),
+            (0, 99, 99),
+            (0, 100, 100),
+            (0, 1000, 420),  // 50 - 8 = 42%
+            (0, 5000, 500),  // 50 - 40 = 10%
+            (0, 6000, 300),  // 50 - 48 = 2% → 5%
+            (0, 1500, 570),  // 50 - 12 = 38%
+            (30, 1000, 300), // configured
+            (1, 1000, 100),  // at least 100
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(num_feasible_nodes_to_find(p, n), want, "p={p} n={n}");
+        }
+    }
+
+    /// The seed story: node-a (2 cpu, 4Gi, us-east-1a), node-b (500m, 1Gi, us-east-1b), node-c (4 cpu,
+    /// 8Gi, us-east-1a); constrained-pod asks 1 cpu / 2Gi with required zone In [us-east-1a].
+    fn seed_cluster() -> Vec<NodeInfo> {
+        vec![
+            NodeBuilder::new("node-a")
+                .allocatable(&[("cpu", "2"), ("memory", "4Gi")])
+                .label("zone", "us-east-1a")
+                .build_info(),
+            NodeBuilder::new("node-b")
+                .allocatable(&[("cpu", "500m"), ("memory", "1Gi")])
+                .label("zone", "us-east-1b")
+                .build_info(),
+            NodeBuilder::new("node-c")
+                .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+                .label("zone", "us-east-1a")
+                .build_info(),
+        ]
+    }
+
+    fn constrained_pod() -> k8s_openapi::api::core::v1::Pod {
+        PodBuilder::new("constrained-pod")
+            .container("nginx", &[("cpu", "1"), ("memory", "2Gi")])
+            .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
+            .build()
+    }
+
+    #[test]
+    fn should_reproduce_the_seed_scores_and_choose_node_c() {
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = constrained_pod();
+        let state = CycleState::new(&pod);
+        let r = default_algorithm().schedule(&state, &refs, 0, &mut SimRng::new(1), &|_| 0);
+
+        // Filter: node-b fails at NodeAffinity (TaintToleration passes first; NodeResourcesFit would
+        // also fail but is never reached).
+        assert_eq!(r.evaluated.len(), 3);
+        let b = r.evaluated[1].1.as_ref().unwrap();
+        assert_eq!(b.plugin, "NodeAffinity");
+        assert_eq!(
+            b.reasons,
+            vec!["node(s) didn't match Pod's node affinity/selector"]
+        );
+        assert_eq!(r.feasible, vec![0, 2]);
+
+        // PreScore: NodeAffinity skips (no preferred terms), VolumeBinding / PodTopologySpread /
+        // InterPodAffinity skip (no PVCs, no spread constraints and no default spreading for a bare
+        // pod, no affinity terms anywhere).
+        let plugins: Vec<(&str, i64)> = r
+            .score_plugins
+            .iter()
+            .map(|(p, w)| (p.name(), *w))
+            .collect();
+        assert_eq!(
+            plugins,
+            vec![
+                ("TaintToleration", 3),
+                ("NodeResourcesFit", 1),
+                ("NodeResourcesBalancedAllocation", 1),
+                ("ImageLocality", 1)
+            ]
+        );
+        // TaintToleration: no PreferNoSchedule taints → raw 0 on both → reversed normalization → 100.
+        // NodeResourcesFit (LeastAllocated, cpu:1 memory:1):
+        //   node-a cpu (2000-1000)*100/2000 = 50, memory (4Gi-2Gi)*100/4Gi = 50 → 50
+        //   node-c cpu (4000-1000)*100/4000 = 75, memory (8Gi-2Gi)*100/8Gi = 75 → 75
+        // BalancedAllocation (v1.36): with pod node-a fractions 0.5/0.5 → B = 100, without 0/0 → 100,
+        //   50 + (50 + 0)/2 = 75; node-c 0.25/0.25 → 100 vs 100 → 75.
+        // ImageLocality: no images → sum clamped to 23MiB → 0.
+        // Totals: node-a 100*3 + 50 + 75 + 0 = 425; node-c 100*3 + 75 + 75 + 0 = 450.
+        assert_eq!(r.raw, vec![0, 50, 75, 0, 0, 75, 75, 0]);
+        assert_eq!(r.normalized, vec![100, 50, 75, 0, 100, 75, 75, 0]);
+        assert_eq!(r.totals, vec![425, 450]);
+        assert_eq!(r.chosen, Some(2));
+        assert!(!r.scoring_skipped);
+        assert_eq!(r.error, None);
+    }
+
+    #[test]
+    fn should_skip_scoring_when_exactly_one_node_is_feasible() {
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("big")
+            .container("nginx", &[("cpu", "3")])
+            .build();
+        let state = CycleState::new(&pod);
+        let mut rng = SimRng::new(5);
+        let before = rng.clone();
+        let r = default_algorithm().schedule(&state, &refs, 0, &mut rng, &|_| 0);
+        assert!(r.scoring_skipped);
+        assert_eq!(r.chosen, Some(2));
+        assert!(r.totals.is_empty() && r.score_plugins.is_empty());
+        assert_eq!(rng, before, "no random draw without scoring");
+    }
+
+    #[test]
+    fn should_build_fit_error_with_preemption_message() {
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("huge")
+            .container("nginx", &[("cpu", "3")])
+            .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
+            .build();
+        let mut small = nodes.clone();
+        small[2] = NodeBuilder::new("node-c")
+            .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+            .label("zone", "us-east-1b")
+            .build_info();
+        let mut a = small[0].clone();
+        a.allocatable.milli_cpu = 4000;
+        a.add_pod(
+            PodBuilder::new("x")
+                .container("nginx", &[("cpu", "2")])
+                .build_info_on("node-a"),
+        );
+        small[0] = a;
+        let refs2: Vec<&NodeInfo> = small.iter().collect();
+        let state = CycleState::new(&pod);
+        let r = default_algorithm().schedule(&state, &refs2, 0, &mut SimRng::new(1), &|_| 0);
+        assert_eq!(
+            r.error.as_deref(),
+            Some("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't match Pod's node affinity/selector. preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.")
+        );
+        assert_eq!(refs.len(), 3);
+    }
+
+    #[test]
+    fn should_break_ties_uniformly_and_deterministically() {
+        let nodes: Vec<NodeInfo> = (0..4)
+            .map(|i| {
+                NodeBuilder::new(&format!("n{i}"))
+                    .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+                    .build_info()
+            })
+            .collect();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p")
+            .container("nginx", &[("cpu", "1")])
+            .build();
+        let state = CycleState::new(&pod);
+        let alg = default_algorithm();
+        let run = |seed: u64| {
+            let mut rng = SimRng::new(seed);
+            (0..200)
+                .map(|_| {
+                    alg.schedule(&state, &refs, 0, &mut rng, &|_| 0)
+                        .chosen
+                        .unwrap()
+                })
+                .collect::<Vec<u32>>()
+        };
+        let a = run(42);
+        assert_eq!(a, run(42), "same seed, same choices");
+        let mut counts = [0; 4];
+        for c in &a {
+            counts[*c as usize] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| c > 25),
+            "every tied node is picked: {counts:?}"
+        );
+    }
+
+    #[test]
+    fn should_stop_after_enough_feasible_nodes_from_the_start_index() {
+        let nodes: Vec<NodeInfo> = (0..1000)
+            .map(|i| {
+                NodeBuilder::new(&format!("n{i:04}"))
+                    .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+                    .build_info()
+            })
+            .collect();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p")
+            .container("nginx", &[("cpu", "1")])
+            .build();
+        let state = CycleState::new(&pod);
+        let r = default_algorithm().schedule(&state, &refs, 990, &mut SimRng::new(1), &|_| 0);
+        assert_eq!(r.feasible.len(), 420);
+        assert_eq!(r.processed, 420);
+        assert_eq!(r.evaluated[0].0, 990);
+        assert_eq!(r.evaluated[10].0, 0, "wraps around");
+    }
+
+    #[test]
+    fn should_measure_schedule_one_over_5000_nodes() {
+        let nodes: Vec<NodeInfo> = (0..5000)
+            .map(|i| {
+                NodeBuilder::new(&format!("node-{i:05}"))
+                    .allocatable(&[("cpu", "32"), ("memory", "128Gi"), ("pods", "110")])
+                    .label("topology.kubernetes.io/zone", &format!("zone-{}", i % 3))
+                    .build_info()
+            })
+            .collect();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p")
+            .container("nginx", &[("cpu", "100m"), ("memory", "128Mi")])
+            .build();
+        let alg = default_algorithm();
+        let mut rng = SimRng::new(1);
+        let rounds = 200;
+        let start = std::time::Instant::now();
+        let mut next = 0;
+        for _ in 0..rounds {
+            let state = CycleState::new(&pod);
+            let r = alg.schedule(&state, &refs, next, &mut rng, &|_| 0);
+            next = (next + r.processed) % refs.len();
+            assert!(r.chosen.is_some());
+        }
+        let per = start.elapsed() / rounds;
+        println!(
+            "schedule_one over 5000 nodes: {per:?} per pod ({:.0} pods/s)",
+            1.0 / per.as_secs_f64()
+        );
+    }
+}
