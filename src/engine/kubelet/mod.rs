@@ -24,6 +24,9 @@ pub mod registry;
 pub mod sandbox;
 pub mod status;
 
+#[cfg(test)]
+mod story_tests;
+
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
@@ -165,6 +168,34 @@ fn state_name(state: &RuntimeState) -> &'static str {
         RuntimeState::Created { .. } => "created",
         RuntimeState::Running { .. } => "running",
         RuntimeState::Terminated { .. } => "terminated",
+    }
+}
+
+/// A one-line status for the trace, like `kubectl get pods` reads: `Pending (ErrImagePull, Ready=False)`,
+/// `Running (Ready=True)`.
+fn status_summary(status: &k8s_openapi::api::core::v1::PodStatus) -> String {
+    let ready = status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == "Ready")
+        .map(|c| c.status.clone())
+        .unwrap_or_else(|| "Unknown".into());
+    let waiting = status
+        .init_container_statuses
+        .iter()
+        .flatten()
+        .chain(status.container_statuses.iter().flatten())
+        .find_map(|c| {
+            c.state
+                .as_ref()
+                .and_then(|s| s.waiting.as_ref())
+                .and_then(|w| w.reason.clone())
+        });
+    let phase = status.phase.as_deref().unwrap_or("Pending");
+    match waiting {
+        Some(reason) => format!("{phase} ({reason}, Ready={ready})"),
+        None => format!("{phase} (Ready={ready})"),
     }
 }
 
@@ -1305,19 +1336,7 @@ impl Kubelet {
             .subresource("status")
             .body(RequestBody::Object(Object::Pod(pod.clone())));
             let response = ctx.call(request);
-            let summary_of = |s: &k8s_openapi::api::core::v1::PodStatus| {
-                let ready = s
-                    .conditions
-                    .iter()
-                    .flatten()
-                    .find(|c| c.type_ == "Ready")
-                    .map(|c| c.status.clone())
-                    .unwrap_or_else(|| "Unknown".into());
-                format!(
-                    "{} (Ready={ready})",
-                    s.phase.as_deref().unwrap_or("Pending")
-                )
-            };
+            let summary_of = status_summary;
             let containers: Vec<serde_json::Value> = worker
                 .containers
                 .iter()
