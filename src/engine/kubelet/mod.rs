@@ -126,6 +126,9 @@ struct PodWorker {
     /// Containers whose start failed in the current sync.
     failed_this_sync: Vec<usize>,
     sync_created_sandbox: bool,
+    /// The sandbox could not be created in this sync (no pod IP left).
+    sandbox_failed: bool,
+    sandbox_attempts: u32,
     failed_syncs: u32,
     terminating: bool,
     /// The last pull error of each image, for the ImagePullBackOff message.
@@ -442,6 +445,8 @@ impl Kubelet {
             busy: false,
             failed_this_sync: Vec::new(),
             sync_created_sandbox: false,
+            sandbox_failed: false,
+            sandbox_attempts: 0,
             failed_syncs: 0,
             terminating: false,
             last_pull_error: BTreeMap::new(),
@@ -542,7 +547,9 @@ impl Kubelet {
             return;
         };
         worker.busy = false;
-        if worker.failed_this_sync.is_empty() {
+        let failed = !worker.failed_this_sync.is_empty() || worker.sandbox_failed;
+        worker.sandbox_failed = false;
+        if !failed {
             worker.failed_syncs = 0;
             return;
         }
@@ -572,22 +579,56 @@ impl Kubelet {
             let cidr = sandbox::node_pod_cidr(self.node_object.as_ref(), index);
             self.ipam = Some(IpAllocator::new(cidr));
         }
-        let ip = self.ipam.as_mut().and_then(IpAllocator::allocate);
+        let allocated = self.ipam.as_mut().and_then(IpAllocator::allocate);
+        let range = self
+            .ipam
+            .as_ref()
+            .map(IpAllocator::range_set)
+            .unwrap_or_default();
+        let node = self.node.clone();
         let Some(worker) = self.pods.get_mut(key) else {
             return;
         };
-        worker.sandbox = Sandbox::Ready { ip: ip.clone() };
         worker.busy = false;
-        let summary = match &ip {
-            Some(ip) => format!("sandbox for {key} is ready: pod IP {ip}"),
-            None => format!("sandbox for {key} is ready without an IP: the pod CIDR is exhausted"),
+        let Some(ip) = allocated else {
+            // CNI ADD failed: the sandbox is torn down and the sync fails.
+            worker.sandbox = Sandbox::None;
+            worker.sync_created_sandbox = false;
+            worker.sandbox_failed = true;
+            worker.sandbox_attempts += 1;
+            let sandbox_id = registry::hex64(&format!(
+                "sandbox/{node}/{}/{}",
+                worker.uid, worker.sandbox_attempts
+            ));
+            let message = sandbox::failed_create_sandbox_message(&sandbox_id, &range);
+            self.event(
+                ctx,
+                key,
+                None,
+                EventType::Warning,
+                "FailedCreatePodSandBox",
+                &message,
+            );
+            self.trace(
+                ctx,
+                Stage::Sandbox,
+                key,
+                Outcome::Failed,
+                format!("sandbox for {key} failed: no IP address left in {range}"),
+                json!({"error": message}),
+            );
+            self.end_sync(ctx, key);
+            return;
+        };
+        worker.sandbox = Sandbox::Ready {
+            ip: Some(ip.clone()),
         };
         self.trace(
             ctx,
             Stage::Sandbox,
             key,
             Outcome::Ok,
-            summary,
+            format!("sandbox for {key} is ready: pod IP {ip}"),
             json!({"podIP": ip}),
         );
         self.advance(ctx, key);
@@ -918,7 +959,11 @@ impl Kubelet {
         let (image, image_id) = match registry::parse_image_name(&c.image) {
             Ok(reference) => match self.images.lookup(&reference) {
                 Some(stored) => (
-                    reference.normalized(),
+                    stored
+                        .repo_tags
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| reference.normalized()),
                     stored.repo_digests.first().cloned().unwrap_or_default(),
                 ),
                 None => match registry::resolve(&reference) {
@@ -1300,7 +1345,11 @@ impl Kubelet {
         Some(status::generate(&status::StatusInput {
             pod: &worker.pod,
             containers: &worker.containers,
-            sandbox_ready: matches!(worker.sandbox, Sandbox::Ready { ip: Some(_) }),
+            sandbox: match worker.sandbox {
+                Sandbox::Ready { .. } => status::SandboxState::Ready,
+                Sandbox::None | Sandbox::Creating => status::SandboxState::Missing,
+                Sandbox::Removed => status::SandboxState::NotReady,
+            },
             pod_ip,
             host_ip: &host_ip,
             start_time_ms: worker.admitted_ms,

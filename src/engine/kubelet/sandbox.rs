@@ -117,6 +117,13 @@ pub fn node_host_ip(node: Option<&Node>, node_index: u32) -> String {
     format_ipv4((172 << 24) | (18 << 16) | ((node_index + 2) % 256))
 }
 
+/// The `FailedCreatePodSandBox` message when host-local has no address left (kindnet's ptp plugin).
+pub fn failed_create_sandbox_message(sandbox_id: &str, range_set: &str) -> String {
+    format!(
+        "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox {sandbox_id:?}: plugin type=\"ptp\" failed (add): failed to allocate for range 0: no IP addresses available in range set: {range_set}"
+    )
+}
+
 /// host-local IPAM for one node: round-robin allocation from the last address handed out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpAllocator {
@@ -157,6 +164,15 @@ impl IpAllocator {
             }
         }
         None
+    }
+
+    /// host-local's range set as its errors print it: `10.244.1.1-10.244.1.254` (the gateway included).
+    pub fn range_set(&self) -> String {
+        format!(
+            "{}-{}",
+            format_ipv4(self.cidr.network + 1),
+            format_ipv4(self.cidr.last())
+        )
     }
 
     /// Returns an address to the pool (the sandbox was torn down).
@@ -222,6 +238,16 @@ mod tests {
         assert_eq!(ipam.allocate(), None);
         ipam.release("10.0.0.3");
         assert_eq!(ipam.allocate().as_deref(), Some("10.0.0.3"));
+    }
+
+    #[test]
+    fn should_explain_an_exhausted_range_like_host_local() {
+        let ipam = IpAllocator::new(Cidr::for_node_index(1));
+        assert_eq!(ipam.range_set(), "10.244.1.1-10.244.1.254");
+        assert_eq!(
+            failed_create_sandbox_message("abc", &ipam.range_set()),
+            "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \"abc\": plugin type=\"ptp\" failed (add): failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.254"
+        );
     }
 
     #[test]

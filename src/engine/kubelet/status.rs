@@ -33,13 +33,45 @@ pub const READINESS_GATES_NOT_READY: &str = "ReadinessGatesNotReady";
 pub const POD_COMPLETED: &str = "PodCompleted";
 pub const POD_FAILED: &str = "PodFailed";
 
+/// The reason of PodReadyToStartContainers=False (`kubetypes.PodSandboxNotReadyReason`, v1.36+).
+pub const POD_SANDBOX_NOT_READY: &str = "PodSandboxNotReady";
+/// Its message before any sandbox exists.
+pub const NO_POD_SANDBOX_MESSAGE: &str = "no pod sandbox exists";
+/// Its message once the sandbox was stopped.
+pub const SANDBOX_NOT_READY_MESSAGE: &str = "pod sandbox is not ready";
+
 /// Condition types the kubelet owns (`kubetypes.PodConditionsByKubelet`), in the order it reports them.
-pub const KUBELET_CONDITIONS: [&str; 4] = [
+pub const KUBELET_CONDITIONS: [&str; 5] = [
     "PodReadyToStartContainers",
     "Initialized",
     "Ready",
     "ContainersReady",
+    "PodScheduled",
 ];
+
+/// The pod sandbox as `PodSandboxChanged` sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SandboxState {
+    /// No sandbox was created yet.
+    Missing,
+    /// The sandbox is up with its network.
+    Ready,
+    /// The sandbox was stopped (the pod is terminating or terminated).
+    NotReady,
+}
+
+/// `GeneratePodReadyToStartContainersCondition`.
+pub fn ready_to_start_condition(sandbox: SandboxState) -> Condition {
+    match sandbox {
+        SandboxState::Ready => Condition::new("PodReadyToStartContainers", true),
+        SandboxState::Missing => Condition::new("PodReadyToStartContainers", false)
+            .with(POD_SANDBOX_NOT_READY, Some(NO_POD_SANDBOX_MESSAGE.into())),
+        SandboxState::NotReady => Condition::new("PodReadyToStartContainers", false).with(
+            POD_SANDBOX_NOT_READY,
+            Some(SANDBOX_NOT_READY_MESSAGE.into()),
+        ),
+    }
+}
 
 /// What the status is generated from.
 #[derive(Clone, Debug)]
@@ -47,8 +79,8 @@ pub struct StatusInput<'a> {
     /// The pod as last seen (its current status supplies transition times and foreign conditions).
     pub pod: &'a Pod,
     pub containers: &'a [RuntimeContainer],
-    /// The sandbox exists with networking (PodReadyToStartContainers).
-    pub sandbox_ready: bool,
+    /// The pod sandbox (PodReadyToStartContainers).
+    pub sandbox: SandboxState,
     pub pod_ip: Option<&'a str>,
     pub host_ip: &'a str,
     /// When the kubelet admitted the pod (`startTime`).
@@ -471,19 +503,27 @@ pub fn generate(input: &StatusInput) -> PodStatus {
         initialized_before,
     );
 
-    let ready_to_start = Condition::new("PodReadyToStartContainers", input.sandbox_ready);
+    let ready_to_start = ready_to_start_condition(input.sandbox);
     let initialized = initialized_condition(input.containers, phase);
     let containers_ready = containers_ready_condition(input.containers, phase);
     let ready = ready_condition(pod, &containers_ready);
-    let mut conditions: Vec<PodCondition> = [ready_to_start, initialized, ready, containers_ready]
+    let scheduled = Condition::new("PodScheduled", true);
+    // Conditions the kubelet does not own come first, then the kubelet's, in upstream order.
+    let mut conditions: Vec<PodCondition> = old_conditions
         .iter()
-        .map(|c| api_condition(c, &old_conditions, generation, input.now_ms))
+        .filter(|c| !KUBELET_CONDITIONS.contains(&c.type_.as_str()))
+        .cloned()
         .collect();
     conditions.extend(
-        old_conditions
-            .iter()
-            .filter(|c| !KUBELET_CONDITIONS.contains(&c.type_.as_str()))
-            .cloned(),
+        [
+            ready_to_start,
+            initialized,
+            ready,
+            containers_ready,
+            scheduled,
+        ]
+        .iter()
+        .map(|c| api_condition(c, &old_conditions, generation, input.now_ms)),
     );
 
     let has_init = input.containers.iter().any(|c| c.kind.is_init());
@@ -601,7 +641,11 @@ mod tests {
         StatusInput {
             pod,
             containers,
-            sandbox_ready: sandbox,
+            sandbox: if sandbox {
+                SandboxState::Ready
+            } else {
+                SandboxState::Missing
+            },
             pod_ip: sandbox.then_some("10.244.1.2"),
             host_ip: "172.18.0.3",
             start_time_ms: 1_000,
@@ -638,7 +682,7 @@ mod tests {
         assert_eq!(
             summary(&status),
             [
-                "PodReadyToStartContainers=False",
+                "PodReadyToStartContainers=False PodSandboxNotReady no pod sandbox exists",
                 "Initialized=True",
                 "Ready=False ContainersNotReady containers with unready status: [nginx]",
                 "ContainersReady=False ContainersNotReady containers with unready status: [nginx]",
@@ -831,6 +875,40 @@ mod tests {
     }
 
     #[test]
+    fn should_keep_foreign_conditions_first_and_regenerate_pod_scheduled() {
+        let mut p = pod(&[], &["nginx"]);
+        if let Some(status) = p.status.as_mut() {
+            status
+                .conditions
+                .get_or_insert_with(Vec::new)
+                .push(PodCondition {
+                    type_: "www.example.com/feature-1".into(),
+                    status: "True".into(),
+                    ..Default::default()
+                });
+        }
+        let cs = containers_of(&p);
+        let status = generate(&input(&p, &cs, false));
+        let types: Vec<_> = status
+            .conditions
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.type_, c.observed_generation))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("www.example.com/feature-1".to_string(), None),
+                ("PodReadyToStartContainers".to_string(), Some(1)),
+                ("Initialized".to_string(), Some(1)),
+                ("Ready".to_string(), Some(1)),
+                ("ContainersReady".to_string(), Some(1)),
+                ("PodScheduled".to_string(), Some(1)),
+            ]
+        );
+    }
+
+    #[test]
     fn should_explain_readiness_gates() {
         let mut p = pod(&[], &["nginx"]);
         if let Some(spec) = p.spec.as_mut() {
@@ -855,13 +933,14 @@ mod tests {
         cs[0].state = completed();
         let status = generate(&StatusInput {
             terminal: true,
+            sandbox: SandboxState::NotReady,
             ..input(&p, &cs, false)
         });
         assert_eq!(status.phase.as_deref(), Some("Succeeded"));
         assert_eq!(
             summary(&status),
             [
-                "PodReadyToStartContainers=False",
+                "PodReadyToStartContainers=False PodSandboxNotReady pod sandbox is not ready",
                 "Initialized=True PodCompleted",
                 "Ready=False PodCompleted",
                 "ContainersReady=False PodCompleted",

@@ -441,3 +441,61 @@ fn should_stop_containers_and_delete_a_terminating_pod() {
         .get("node-a")
         .is_some_and(|k| k.pod_keys().is_empty()));
 }
+
+#[test]
+#[ignore = "needs ApiServer::handle"]
+fn should_fail_the_sandbox_when_the_pod_cidr_is_exhausted() {
+    let mut sim = Simulation::new(7, Scheduler::default());
+    let node = Node {
+        metadata: ObjectMeta {
+            name: Some("node-a".into()),
+            ..Default::default()
+        },
+        spec: Some(k8s_openapi::api::core::v1::NodeSpec {
+            pod_cidr: Some("10.244.9.0/29".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    sim.call(
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "nodes")
+            .body(RequestBody::Object(Object::Node(node))),
+    );
+    sim.run_until_idle(100);
+    for i in 0..6 {
+        create(
+            &mut sim,
+            bound_pod(
+                &format!("p{i}"),
+                vec![container(
+                    "pause",
+                    "registry.k8s.io/pause:3.10",
+                    "IfNotPresent",
+                )],
+            ),
+        );
+    }
+    sim.run_until_idle(100_000);
+    let ips: Vec<Option<String>> = (0..6)
+        .map(|i| {
+            stored_pod(&sim, &format!("p{i}"))
+                .and_then(|p| p.status)
+                .and_then(|s| s.pod_ip)
+        })
+        .collect();
+    assert_eq!(ips.iter().flatten().count(), 5);
+    let failed = events(&sim, "p5");
+    assert!(
+        failed[0].starts_with("Warning FailedCreatePodSandBox: Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network for sandbox \""),
+        "{failed:?}"
+    );
+    assert!(
+        failed[0].ends_with("no IP addresses available in range set: 10.244.9.1-10.244.9.6"),
+        "{failed:?}"
+    );
+    let pod = stored_pod(&sim, "p5").expect("pod");
+    assert_eq!(
+        conditions(&pod)[0],
+        "PodReadyToStartContainers=False no pod sandbox exists"
+    );
+}
