@@ -61,13 +61,7 @@ pub enum KubeletWake {
     /// The pod sandbox is up.
     SandboxReady { pod: String, epoch: u64 },
     /// An image pull finished (successfully or not).
-    PullDone {
-        pod: String,
-        epoch: u64,
-        container: usize,
-        requested_ms: u64,
-        started_ms: u64,
-    },
+    PullDone(PullRequest),
     /// `CreateContainer` returned.
     ContainerCreated {
         pod: String,
@@ -100,6 +94,20 @@ pub enum KubeletWake {
     },
     /// The containers of a deleted pod exited after SIGTERM.
     ContainersStopped { pod: String, epoch: u64 },
+}
+
+/// One image pull of the serial puller: for which container, and when it was asked for and began.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PullRequest {
+    pub pod: String,
+    pub epoch: u64,
+    pub container: usize,
+    /// The image as written in the spec.
+    pub image: String,
+    /// When the kubelet asked for the pull (the `Pulling` event).
+    pub requested_ms: u64,
+    /// When the serial puller started it (after the pulls queued before it).
+    pub started_ms: u64,
 }
 
 /// The sandbox of a pod.
@@ -260,13 +268,7 @@ impl Kubelet {
     /// A timer fired.
     pub fn on_wake(&mut self, ctx: &mut Ctx, wake: KubeletWake) {
         match wake {
-            KubeletWake::PullDone {
-                pod,
-                epoch,
-                container,
-                requested_ms,
-                started_ms,
-            } => self.pull_done(ctx, &pod, epoch, container, requested_ms, started_ms),
+            KubeletWake::PullDone(pull) => self.pull_done(ctx, &pull),
             KubeletWake::Sync { pod, epoch } => {
                 if self.live(&pod, epoch) {
                     self.start_sync(ctx, &pod);
@@ -798,13 +800,14 @@ impl Kubelet {
         self.after(
             ctx,
             slot.end_ms.saturating_sub(ctx.now_ms),
-            KubeletWake::PullDone {
+            KubeletWake::PullDone(PullRequest {
                 pod: key.to_string(),
                 epoch,
                 container: i,
+                image: image.clone(),
                 requested_ms: ctx.now_ms,
                 started_ms: slot.start_ms,
-            },
+            }),
         );
         self.set_busy(key, true);
         true
@@ -841,23 +844,10 @@ impl Kubelet {
         }
     }
 
-    fn pull_done(
-        &mut self,
-        ctx: &mut Ctx,
-        key: &str,
-        epoch: u64,
-        i: usize,
-        requested_ms: u64,
-        started_ms: u64,
-    ) {
-        let Some(image) = self
-            .pods
-            .get(key)
-            .and_then(|w| w.containers.get(i))
-            .map(|c| c.image.clone())
-        else {
-            return;
-        };
+    fn pull_done(&mut self, ctx: &mut Ctx, pull: &PullRequest) {
+        let (key, epoch, i) = (pull.pod.as_str(), pull.epoch, pull.container);
+        let (requested_ms, started_ms) = (pull.requested_ms, pull.started_ms);
+        let image = pull.image.clone();
         let Ok(reference) = registry::parse_image_name(&image) else {
             return;
         };
@@ -1212,7 +1202,7 @@ impl Kubelet {
         let names: Vec<&str> = to_stop.iter().map(|(_, n)| n.as_str()).collect();
         self.trace(
             ctx,
-            Stage::ClusterAction,
+            Stage::KillContainer,
             key,
             Outcome::Info,
             format!(
@@ -1287,6 +1277,20 @@ impl Kubelet {
             ipam.release(ip);
         }
         worker.sandbox = Sandbox::Removed;
+        let stopped: Vec<String> = worker
+            .containers
+            .iter()
+            .filter(|c| matches!(c.state, RuntimeState::Terminated { .. }))
+            .map(|c| c.name.clone())
+            .collect();
+        self.trace(
+            ctx,
+            Stage::KillContainer,
+            key,
+            Outcome::Ok,
+            format!("containers of {key} exited; sandbox removed"),
+            json!({"terminated": stopped}),
+        );
         self.write_status(ctx, key);
         let Some(worker) = self.pods.get(key) else {
             return;

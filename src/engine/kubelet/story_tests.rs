@@ -499,3 +499,30 @@ fn should_fail_the_sandbox_when_the_pod_cidr_is_exhausted() {
         "PodReadyToStartContainers=False no pod sandbox exists"
     );
 }
+
+#[test]
+#[ignore = "needs ApiServer::handle"]
+fn should_keep_an_image_pulled_for_a_pod_deleted_meanwhile() {
+    let mut sim = cluster();
+    create(
+        &mut sim,
+        bound_pod("gone", vec![container("db", "postgres:17", "IfNotPresent")]),
+    );
+    // Let the pull start, then remove the pod outright.
+    while sim.next_event_time().is_some_and(|t| t < 1_000) {
+        sim.step();
+    }
+    let response = sim.call(
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Delete, "pods")
+            .namespace("default")
+            .name("gone"),
+    );
+    assert!(response.is_success());
+    sim.run_until_idle(10_000);
+    let kubelet = sim.kubelets.get("node-a").expect("kubelet");
+    assert!(kubelet.pod_keys().is_empty());
+    assert_eq!(kubelet.image_store().len(), 1);
+    assert!(events(&sim, "gone")
+        .iter()
+        .all(|e| !e.starts_with("Normal Pulled")));
+}
