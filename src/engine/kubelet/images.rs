@@ -69,10 +69,25 @@ pub enum PullPolicy {
 }
 
 impl PullPolicy {
+    /// The policy as written; `IfNotPresent` for an unknown value.
     pub fn parse(value: Option<&str>) -> PullPolicy {
         match value {
             Some("Always") => PullPolicy::Always,
             Some("Never") => PullPolicy::Never,
+            _ => PullPolicy::IfNotPresent,
+        }
+    }
+
+    /// The policy of a container: as written, else the API server's default (`SetDefaults_Container`:
+    /// `Always` for the `latest` tag or no tag, `IfNotPresent` otherwise, also for digests).
+    pub fn for_container(value: Option<&str>, image: &str) -> PullPolicy {
+        if value.is_some() {
+            return PullPolicy::parse(value);
+        }
+        match registry::parse_normalized_named(image) {
+            Ok(r) if r.digest.is_none() && r.tag.as_deref().unwrap_or("latest") == "latest" => {
+                PullPolicy::Always
+            }
             _ => PullPolicy::IfNotPresent,
         }
     }
@@ -168,7 +183,9 @@ impl ImageStore {
             let repository = first.rsplit_once(':').map(|(r, _)| r).unwrap_or(first);
             digests.push(format!("{repository}@sha256:{}", registry::hex64(first)));
         }
-        let key = digests[0].clone();
+        let Some(key) = digests.first().cloned() else {
+            return;
+        };
         let entry = self.images.entry(key).or_insert_with(|| StoredImage {
             repo_digests: Vec::new(),
             repo_tags: Vec::new(),
@@ -405,6 +422,22 @@ mod tests {
         }
         assert_eq!(PullPolicy::parse(None), PullPolicy::IfNotPresent);
         assert_eq!(PullPolicy::parse(Some("Always")), PullPolicy::Always);
+        let defaults = [
+            ("nginx", PullPolicy::Always),
+            ("nginx:latest", PullPolicy::Always),
+            ("nginx:1.27", PullPolicy::IfNotPresent),
+            (
+                "nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+                PullPolicy::IfNotPresent,
+            ),
+        ];
+        for (image, want) in defaults {
+            assert_eq!(PullPolicy::for_container(None, image), want, "{image}");
+        }
+        assert_eq!(
+            PullPolicy::for_container(Some("Never"), "nginx"),
+            PullPolicy::Never
+        );
     }
 
     #[test]

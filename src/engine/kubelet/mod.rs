@@ -581,6 +581,14 @@ impl Kubelet {
             let cidr = sandbox::node_pod_cidr(self.node_object.as_ref(), index);
             self.ipam = Some(IpAllocator::new(cidr));
         }
+        // containerd pulls the sandbox (pause) image for the first sandbox; kind preloads it.
+        if let Ok(pause) = registry::parse_normalized_named(node_status::SANDBOX_IMAGE) {
+            if self.images.lookup(&pause).is_none() {
+                if let Ok(resolved) = registry::resolve(&pause) {
+                    self.images.add(&resolved);
+                }
+            }
+        }
         let allocated = self.ipam.as_mut().and_then(IpAllocator::allocate);
         let range = self
             .ipam
@@ -668,9 +676,10 @@ impl Kubelet {
         };
         let image = container.image.clone();
         let name = container.name.clone();
-        let policy = PullPolicy::parse(
+        let policy = PullPolicy::for_container(
             containers::spec_of(&worker.pod, container)
                 .and_then(|c| c.image_pull_policy.as_deref()),
+            &image,
         );
         let uid = worker.uid.clone();
         let epoch = worker.epoch;

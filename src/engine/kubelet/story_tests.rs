@@ -521,7 +521,18 @@ fn should_keep_an_image_pulled_for_a_pod_deleted_meanwhile() {
     sim.run_until_idle(10_000);
     let kubelet = sim.kubelets.get("node-a").expect("kubelet");
     assert!(kubelet.pod_keys().is_empty());
-    assert_eq!(kubelet.image_store().len(), 1);
+    let names: Vec<String> = kubelet
+        .image_store()
+        .images()
+        .flat_map(|i| i.repo_tags.clone())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "docker.io/library/postgres:17",
+            "registry.k8s.io/pause:3.10.1"
+        ]
+    );
     assert!(events(&sim, "gone")
         .iter()
         .all(|e| !e.starts_with("Normal Pulled")));
