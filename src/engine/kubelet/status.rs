@@ -496,12 +496,18 @@ pub fn generate(input: &StatusInput) -> PodStatus {
     let initialized_before = old_conditions
         .iter()
         .any(|c| c.type_ == "Initialized" && c.status == "True");
-    let phase = pod_phase(
+    let computed = pod_phase(
         input.containers,
         restart_policy,
         input.terminal,
         initialized_before,
     );
+    // Pods are not allowed to transition out of a terminal phase.
+    let phase = match old.phase.as_deref() {
+        Some("Succeeded") => "Succeeded",
+        Some("Failed") => "Failed",
+        _ => computed,
+    };
 
     let ready_to_start = ready_to_start_condition(input.sandbox);
     let initialized = initialized_condition(input.containers, phase);
@@ -946,6 +952,20 @@ mod tests {
                 "ContainersReady=False PodCompleted",
                 "PodScheduled=True"
             ]
+        );
+    }
+
+    #[test]
+    fn should_never_leave_a_terminal_phase() {
+        let mut p = pod(&[], &["nginx"]);
+        if let Some(status) = p.status.as_mut() {
+            status.phase = Some("Succeeded".into());
+        }
+        let mut cs = containers_of(&p);
+        cs[0].state = running(true);
+        assert_eq!(
+            generate(&input(&p, &cs, true)).phase.as_deref(),
+            Some("Succeeded")
         );
     }
 
