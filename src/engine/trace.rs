@@ -102,6 +102,8 @@ pub enum Stage {
     StatusUpdate,
     /// A retry wait (image pull back-off).
     BackOff,
+    /// Containers of a deleted pod stopped (Killing), before the kubelet's final status and DELETE.
+    KillContainer,
     // events
     /// A core/v1 Event recorded by a component.
     Event,
