@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prints what the release page downloads (wasm + js + css), raw and gzip -9 compressed.
+# Builds dist/ with `trunk build --release --offline` first unless it is up to date (or PODFLOW_NO_BUILD=1).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+. scripts/setup.sh >/dev/null
+. scripts/lib.sh
+ensure_release_build >&2
+
+total_raw=0
+total_gzip=0
+printf '%-44s %10s %10s\n' "file" "bytes" "gzip -9"
+for file in dist/*.wasm dist/*.js dist/*.css; do
+  [ -f "$file" ] || continue
+  raw=$(stat -c %s "$file")
+  gz=$(gzip -9 -c "$file" | wc -c)
+  total_raw=$((total_raw + raw))
+  total_gzip=$((total_gzip + gz))
+  printf '%-44s %10d %10d\n' "$(basename "$file")" "$raw" "$gz"
+done
+printf '%-44s %10d %10d\n' "total" "$total_raw" "$total_gzip"
+awk -v raw="$total_raw" -v gz="$total_gzip" \
+  'BEGIN { printf "download: %.1f KB gzip (%.1f KB uncompressed)\n", gz / 1024, raw / 1024 }'

@@ -1,0 +1,6 @@
+//! The page's building blocks, one component per file. Data comes in as props, user actions go out as
+//! `Callback`s; none of them runs the engine.
+
+pub mod scenario_picker;
+pub mod seed_input;
+pub mod trace_list;

@@ -1,0 +1,38 @@
+//! The scenario drop-down: one option per built-in scenario (the app shows "no scenarios" instead when
+//! there are none).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioPickerProps {
+    /// The built-in scenario names, in the engine's order.
+    pub names: Rc<Vec<&'static str>>,
+    /// The name currently shown.
+    pub selected: Option<AttrValue>,
+    /// Called with the newly chosen name.
+    pub on_select: Callback<AttrValue>,
+}
+
+#[component]
+pub fn ScenarioPicker(props: &ScenarioPickerProps) -> Html {
+    let on_change = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            on_select.emit(AttrValue::from(select.value()));
+        })
+    };
+    html! {
+        <label class="control">
+            <span class="control-label">{ "Scenario" }</span>
+            <select data-testid="scenario-picker" onchange={on_change}>
+                { for props.names.iter().map(|name| {
+                    let is_selected = props.selected.as_deref() == Some(*name);
+                    html! { <option value={*name} selected={is_selected}>{ *name }</option> }
+                }) }
+            </select>
+        </label>
+    }
+}

@@ -1,0 +1,35 @@
+//! The browser front end (Yew). It runs the engine in the page and shows the trace.
+//!
+//! The dependency rule: `ui` uses `engine`, never the reverse; `engine` imports no web crate. `run` is
+//! pure and natively tested; `app` and `components` are Yew components; `panic` makes a panic visible.
+
+pub mod app;
+pub mod components;
+pub mod panic;
+pub mod run;
+
+/// The id of the element the app mounts into (see index.html); the body is used when it is missing.
+pub const ROOT_ELEMENT_ID: &str = "podflow-root";
+
+/// Opening the page with this URL fragment panics on purpose, so the end-to-end test can check that a
+/// panic in the release build (which aborts) still shows its message in the page.
+pub const PANIC_SELF_TEST_FRAGMENT: &str = "#podflow-panic-self-test";
+
+/// Installs the panic hook and mounts [`app::App`] into the root element, replacing its placeholder.
+/// Call it from the wasm entry point.
+pub fn start() {
+    panic::install_panic_hook();
+    let fragment = gloo::utils::window().location().hash().unwrap_or_default();
+    if fragment == PANIC_SELF_TEST_FRAGMENT {
+        panic!("panic self-test requested by the URL fragment {PANIC_SELF_TEST_FRAGMENT}");
+    }
+    let document = gloo::utils::document();
+    let root = match document.get_element_by_id(ROOT_ELEMENT_ID) {
+        Some(root) => {
+            root.set_text_content(None);
+            root
+        }
+        None => gloo::utils::body().into(),
+    };
+    yew::Renderer::<app::App>::with_root(root).render();
+}
