@@ -218,8 +218,6 @@ impl Kubelet {
     pub fn new(node: &str) -> Self {
         Kubelet {
             node: node.to_string(),
-<<<<<<< HEAD
-=======
             node_object: None,
             node_index: None,
             ipam: None,
@@ -229,7 +227,6 @@ impl Kubelet {
             backoff: Backoff::default(),
             pods: BTreeMap::new(),
             next_epoch: 1,
->>>>>>> kubelet
         }
     }
 
