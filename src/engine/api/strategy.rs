@@ -156,11 +156,13 @@ pub fn compute_pod_qos(pod: &Pod) -> &'static str {
                     .collect::<Vec<_>>()
             };
             for (name, milli) in positive(resources.and_then(|r| r.requests.as_ref())) {
-                *requests.entry(name).or_insert(0) += milli;
+                let slot = requests.entry(name).or_insert(0);
+                *slot = slot.saturating_add(milli);
             }
             let found = positive(resources.and_then(|r| r.limits.as_ref()));
             for (name, milli) in &found {
-                *limits.entry(name).or_insert(0) += milli;
+                let slot = limits.entry(name).or_insert(0);
+                *slot = slot.saturating_add(*milli);
             }
             found.iter().any(|(n, _)| *n == "cpu") && found.iter().any(|(n, _)| *n == "memory")
         };

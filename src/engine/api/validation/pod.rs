@@ -2255,7 +2255,8 @@ fn validate_pod_resources(
     };
     for c in &spec.containers {
         for (k, v) in amounts(c) {
-            *aggregate.entry(k).or_insert(0) += v;
+            let slot = aggregate.entry(k).or_insert(0);
+            *slot = slot.saturating_add(v);
         }
     }
     let mut init_max: BTreeMap<String, i64> = BTreeMap::new();
@@ -2263,12 +2264,14 @@ fn validate_pod_resources(
         let own = amounts(c);
         if c.restart_policy.as_deref() == Some("Always") {
             for (k, v) in own {
-                *aggregate.entry(k.clone()).or_insert(0) += v;
-                *sidecars.entry(k).or_insert(0) += v;
+                let slot = aggregate.entry(k.clone()).or_insert(0);
+                *slot = slot.saturating_add(v);
+                let slot = sidecars.entry(k).or_insert(0);
+                *slot = slot.saturating_add(v);
             }
         } else {
             for (k, v) in own {
-                let candidate = v + sidecars.get(&k).copied().unwrap_or(0);
+                let candidate = v.saturating_add(sidecars.get(&k).copied().unwrap_or(0));
                 let entry = init_max.entry(k).or_insert(0);
                 *entry = (*entry).max(candidate);
             }

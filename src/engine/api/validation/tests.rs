@@ -712,3 +712,15 @@ fn should_store_a_created_pod_like_a_v1_36_server_before_admission() {
         })
     );
 }
+
+#[test]
+fn should_not_overflow_on_absurd_quantities() {
+    let huge = json!({"cpu": "9223372036854775807", "memory": "8Ei"});
+    let body = pod(json!({
+        "resources": {"limits": huge.clone(), "requests": huge.clone()},
+        "initContainers": [{"name": "i", "image": "x", "restartPolicy": "Always", "resources": {"requests": huge.clone(), "limits": huge.clone()}}],
+        "containers": [{"name": "a", "image": "x", "resources": {"requests": huge.clone(), "limits": huge.clone()}},
+                       {"name": "b", "image": "x", "resources": {"requests": huge.clone(), "limits": huge}}]
+    }));
+    let _ = create_errors(body);
+}
