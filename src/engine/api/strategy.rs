@@ -22,6 +22,10 @@ pub const SCHEDULING_GATED_MESSAGE: &str =
 
 /// Prepares a new object for storage (e.g. a Pod's `status` becomes `{phase: Pending, qosClass: ...}`).
 pub fn prepare_for_create(object: &mut Object) {
+    // rest.BeforeCreate: a create can never carry a deletion.
+    let meta = object.metadata_mut();
+    meta.deletion_timestamp = None;
+    meta.deletion_grace_period_seconds = None;
     match object {
         Object::Pod(pod) => {
             pod.status = Some(PodStatus {

@@ -234,6 +234,26 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
     }
 }
 
+/// Warnings a create returns alongside success (`WarningsOnCreate`); the pipeline adds them to the
+/// response's `Warning` headers. Simplification: of `GetWarningsForPod` only the pod-name rule is modelled.
+pub fn warnings_on_create(object: &Object) -> Vec<String> {
+    match object {
+        Object::Pod(pod) => {
+            let name = pod.metadata.name.as_deref().unwrap_or("");
+            let msgs = is_dns1123_label(name);
+            if msgs.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!(
+                    "metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [{}]",
+                    msgs.join(" ")
+                )]
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Errors for replacing `old` with `new` through the main resource.
 pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
     match (new, old) {

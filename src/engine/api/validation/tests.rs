@@ -724,3 +724,14 @@ fn should_not_overflow_on_absurd_quantities() {
     }));
     let _ = create_errors(body);
 }
+
+#[test]
+fn should_warn_about_pod_names_that_are_not_dns_labels() {
+    let mut body = pod(json!({"containers": [nginx()]}));
+    body["metadata"]["name"] = json!("web.v1");
+    assert_eq!(
+        warnings_on_create(&object(body)),
+        vec!["metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]"]
+    );
+    assert!(warnings_on_create(&object(pod(json!({"containers": [nginx()]})))).is_empty());
+}
