@@ -43,10 +43,7 @@ pub fn builtin(name: &str) -> Option<&'static str> {
 /// Parses scenario text (multi-document YAML, JSON, or a `kind: List`).
 pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
     let _ = text;
-    Ok(Scenario {
-        name: name.to_string(),
-        documents: Vec::new(),
-    })
+    Ok(Scenario { name: name.to_string(), documents: Vec::new() })
 }
 
 /// A simulation with the scenario's cluster registered and its applies queued; run it with `step()` or

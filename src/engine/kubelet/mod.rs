@@ -18,9 +18,7 @@ pub struct Kubelet {
 
 impl Kubelet {
     pub fn new(node: &str) -> Self {
-        Kubelet {
-            node: node.to_string(),
-        }
+        Kubelet { node: node.to_string() }
     }
 
     pub fn on_watch(&mut self, ctx: &mut Ctx, event: &WatchEvent) {
