@@ -172,12 +172,8 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
                 name_is_dns_subdomain,
                 "metadata",
             );
-            if let Some(pod_spec) = deployment
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.spec.as_ref())
-            {
-                errs.extend(pod::validate_pod_spec(pod_spec, "spec.template.spec"));
+            if let Some(spec) = &deployment.spec {
+                errs.extend(validate_deployment_spec(spec));
             }
             errs
         }
@@ -514,6 +510,143 @@ fn validate_node_taints(taints: &[Taint], path: &str) -> Vec<FieldError> {
             continue;
         }
         seen.push((&taint.key, &taint.effect));
+    }
+    errs
+}
+
+/// `pkg/apis/apps/validation ValidateDeploymentSpec` (replicas, selector, template, strategy, limits).
+fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let nonnegative = |value: i64, path: &str, errs: &mut Vec<FieldError>| {
+        if value < 0 {
+            errs.push(FieldError::invalid_raw(
+                path,
+                value.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    };
+    nonnegative(
+        i64::from(spec.replicas.unwrap_or(1)),
+        "spec.replicas",
+        &mut errs,
+    );
+    let selector = &spec.selector;
+    errs.extend(pod::validate_label_selector(
+        Some(selector),
+        "spec.selector",
+    ));
+    let expressions = selector.match_expressions.as_deref().unwrap_or(&[]);
+    let match_labels = selector.match_labels.clone().unwrap_or_default();
+    if match_labels.is_empty() && expressions.is_empty() {
+        errs.push(FieldError::invalid_raw(
+            "spec.selector",
+            serde_json::to_string(selector).unwrap_or_default(),
+            "empty selector is invalid for deployment",
+        ));
+    }
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let matches = match_labels
+        .iter()
+        .all(|(k, v)| template_labels.get(k) == Some(v))
+        && expressions.iter().all(|e| {
+            let values = e.values.as_deref().unwrap_or(&[]);
+            let label = template_labels.get(&e.key);
+            match e.operator.as_str() {
+                "In" => label.is_some_and(|l| values.contains(l)),
+                "NotIn" => label.is_none_or(|l| !values.contains(l)),
+                "Exists" => label.is_some(),
+                "DoesNotExist" => label.is_none(),
+                _ => false,
+            }
+        });
+    if !(match_labels.is_empty() && expressions.is_empty()) && !matches {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            serde_json::to_string(&template_labels).unwrap_or_default(),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    if let Some(meta) = &spec.template.metadata {
+        errs.extend(validate_labels(
+            meta.labels.as_ref(),
+            "spec.template.metadata.labels",
+        ));
+        errs.extend(meta::validate_annotations(
+            meta.annotations.as_ref(),
+            "spec.template.metadata.annotations",
+        ));
+    }
+    let empty = k8s_openapi::api::core::v1::PodSpec::default();
+    let pod_spec = spec.template.spec.as_ref().unwrap_or(&empty);
+    errs.extend(pod::validate_pod_spec(pod_spec, "spec.template.spec"));
+    if pod_spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|e| !e.is_empty())
+    {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.ephemeralContainers",
+            "ephemeral containers not allowed in pod template",
+        ));
+    }
+    let restart_policy = pod_spec.restart_policy.as_deref().unwrap_or("");
+    if restart_policy != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            restart_policy,
+            &["Always"],
+        ));
+    }
+    if pod_spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+    if let Some(strategy) = &spec.strategy {
+        let kind = strategy.type_.as_deref().unwrap_or("");
+        match kind {
+            "Recreate" => {
+                if strategy.rolling_update.is_some() {
+                    errs.push(FieldError::forbidden(
+                        "spec.strategy.rollingUpdate",
+                        "may not be specified when strategy `type` is 'Recreate'",
+                    ));
+                }
+            }
+            "RollingUpdate" => {}
+            "" => errs.push(FieldError::required("spec.strategy.type", "")),
+            other => errs.push(FieldError::not_supported(
+                "spec.strategy.type",
+                other,
+                &["Recreate", "RollingUpdate"],
+            )),
+        }
+    }
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+    nonnegative(i64::from(min_ready), "spec.minReadySeconds", &mut errs);
+    if let Some(limit) = spec.revision_history_limit {
+        nonnegative(i64::from(limit), "spec.revisionHistoryLimit", &mut errs);
+    }
+    if let Some(deadline) = spec.progress_deadline_seconds {
+        nonnegative(
+            i64::from(deadline),
+            "spec.progressDeadlineSeconds",
+            &mut errs,
+        );
+        if deadline <= min_ready {
+            errs.push(FieldError::invalid_raw(
+                "spec.progressDeadlineSeconds",
+                deadline.to_string(),
+                "must be greater than minReadySeconds",
+            ));
+        }
     }
     errs
 }

@@ -2521,7 +2521,10 @@ fn validate_node_selector_term(
 }
 
 /// `ValidateLabelSelector`.
-fn validate_label_selector(selector: Option<&LabelSelector>, path: &str) -> Vec<FieldError> {
+pub(super) fn validate_label_selector(
+    selector: Option<&LabelSelector>,
+    path: &str,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let Some(selector) = selector else {
         return errs;

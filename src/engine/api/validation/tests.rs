@@ -735,3 +735,29 @@ fn should_warn_about_pod_names_that_are_not_dns_labels() {
     );
     assert!(warnings_on_create(&object(pod(json!({"containers": [nginx()]})))).is_empty());
 }
+
+#[test]
+fn should_validate_deployment_selectors_and_templates() {
+    let deployment = |selector: Value, labels: Value, restart: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": selector, "template": {"metadata": {"labels": labels},
+                "spec": {"restartPolicy": restart, "containers": [nginx()]}}}})
+    };
+    assert!(errors_of(deployment(
+        json!({"matchLabels": {"app": "web"}}),
+        json!({"app": "web"}),
+        "Always"
+    ))
+    .is_empty());
+    assert_eq!(
+        errors_of(deployment(json!({"matchLabels": {"app": "web"}}), json!({"app": "api"}), "Never")),
+        vec![
+            "spec.template.metadata.labels: Invalid value: {\"app\":\"api\"}: `selector` does not match template `labels`",
+            "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+        ]
+    );
+    assert_eq!(
+        errors_of(deployment(json!({}), json!({"app": "web"}), "Always")),
+        vec!["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
+    );
+}
