@@ -565,7 +565,8 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
                 _ => false,
             }
         });
-    if !(match_labels.is_empty() && expressions.is_empty()) && !matches {
+    let selector_empty = match_labels.is_empty() && expressions.is_empty();
+    if !selector_empty && !matches {
         errs.push(FieldError::invalid_raw(
             "spec.template.metadata.labels",
             serde_json::to_string(&template_labels).unwrap_or_default(),
