@@ -585,7 +585,11 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
     }
     let empty = k8s_openapi::api::core::v1::PodSpec::default();
     let pod_spec = spec.template.spec.as_ref().unwrap_or(&empty);
-    errs.extend(pod::validate_pod_spec(pod_spec, "spec.template.spec"));
+    errs.extend(pod::validate_pod_spec(
+        pod_spec,
+        "spec.template.spec",
+        false,
+    ));
     if pod_spec
         .ephemeral_containers
         .as_ref()

@@ -77,7 +77,7 @@ fn validate_pod_metadata_and_spec(pod: &Pod) -> Vec<FieldError> {
     let empty = PodSpec::default();
     let spec = pod.spec.as_ref().unwrap_or(&empty);
     errs.extend(validate_pod_specific_annotations(pod));
-    errs.extend(validate_pod_spec(spec, "spec"));
+    errs.extend(validate_pod_spec(spec, "spec", true));
     if s(&spec.service_account_name).is_empty() {
         for (vi, volume) in spec.volumes.iter().flatten().enumerate() {
             for (si, source) in volume
@@ -145,7 +145,8 @@ fn validate_pod_specific_annotations(pod: &Pod) -> Vec<FieldError> {
 }
 
 /// `ValidatePodSpec`.
-pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+/// `resource_is_pod` is `PodValidationOptions.ResourceIsPod` (false for pod templates).
+pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if spec.termination_grace_period_seconds.is_none() {
         errs.push(FieldError::required(
@@ -191,7 +192,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         for (i, container) in spec.containers.iter().enumerate() {
             for (j, port) in container.ports.iter().flatten().enumerate() {
                 let host_port = port.host_port.unwrap_or(0);
-                if host_port != port.container_port {
+                if (resource_is_pod || host_port != 0) && host_port != port.container_port {
                     errs.push(FieldError::invalid_raw(
                         &format!("{path}.containers[{i}].ports[{j}].hostPort"),
                         host_port.to_string(),
