@@ -306,6 +306,7 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Namespace(n), Object::Namespace(o)) => {
             validate_object_meta_update(&n.metadata, &o.metadata, "metadata")
         }
+        (Object::Event(n), Object::Event(_)) => validate_event(n),
         (Object::Node(n), Object::Node(o)) => {
             let mut errs = validate_node(n);
             errs.extend(validate_object_meta_update(
@@ -656,22 +657,76 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
     errs
 }
 
-/// `legacyValidateEvent` plus metadata.
+/// `ValidateEventCreate` for core/v1 Events: only `legacyValidateEvent` applies (no ObjectMeta rules).
 fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> {
-    let mut errs = validate_object_meta(&event.metadata, true, name_is_dns_subdomain, "metadata");
+    let mut errs = Vec::new();
     let namespace = event.metadata.namespace.as_deref().unwrap_or("");
     let involved = event.involved_object.namespace.as_deref().unwrap_or("");
+    let mismatch = |errs: &mut Vec<FieldError>| {
+        errs.push(FieldError::invalid(
+            "involvedObject.namespace",
+            involved,
+            "does not match event.namespace",
+        ));
+    };
     if event.event_time.is_none() {
-        let mismatch = if involved.is_empty() {
+        let bad = if involved.is_empty() {
             !namespace.is_empty() && namespace != "default"
         } else {
             namespace != involved
         };
-        if mismatch {
+        if bad {
+            mismatch(&mut errs);
+        }
+    } else {
+        if involved.is_empty() && namespace != "default" && namespace != "kube-system" {
+            mismatch(&mut errs);
+        }
+        let controller = event.reporting_component.as_deref().unwrap_or("");
+        if controller.is_empty() {
+            errs.push(FieldError::required("reportingController", ""));
+        }
+        for msg in is_qualified_name(controller) {
+            errs.push(FieldError::invalid("reportingController", controller, &msg));
+        }
+        let instance = event.reporting_instance.as_deref().unwrap_or("");
+        if instance.is_empty() {
+            errs.push(FieldError::required("reportingInstance", ""));
+        }
+        if instance.len() > 128 {
             errs.push(FieldError::invalid(
-                "involvedObject.namespace",
-                involved,
-                "does not match event.namespace",
+                "reportingInstance",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        let action = event.action.as_deref().unwrap_or("");
+        if action.is_empty() {
+            errs.push(FieldError::required("action", ""));
+        }
+        if action.len() > 128 {
+            errs.push(FieldError::invalid(
+                "action",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        let reason = event.reason.as_deref().unwrap_or("");
+        if reason.is_empty() {
+            errs.push(FieldError::required("reason", ""));
+        }
+        if reason.len() > 128 {
+            errs.push(FieldError::invalid(
+                "reason",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        if event.message.as_deref().unwrap_or("").len() > 1024 {
+            errs.push(FieldError::invalid(
+                "message",
+                "",
+                "can have at most 1024 characters",
             ));
         }
     }

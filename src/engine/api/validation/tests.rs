@@ -761,3 +761,20 @@ fn should_validate_deployment_selectors_and_templates() {
         vec!["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
     );
 }
+
+#[test]
+fn should_apply_only_legacy_rules_to_core_events() {
+    let event = |ns: &str, involved: &str| {
+        json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "demo-pod.17f0a1b2c3d4e5f6", "namespace": ns},
+            "involvedObject": {"kind": "Pod", "name": "demo-pod", "namespace": involved},
+            "reason": "Scheduled", "message": "Successfully assigned default/demo-pod to node-a", "type": "Normal"})
+    };
+    assert!(errors_of(event("default", "default")).is_empty());
+    assert_eq!(
+        errors_of(event("default", "other")),
+        vec!["involvedObject.namespace: Invalid value: \"other\": does not match event.namespace"]
+    );
+    let node_event = json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "node-a.1", "namespace": "default"},
+        "involvedObject": {"kind": "Node", "name": "node-a"}, "reason": "Starting"});
+    assert!(errors_of(node_event).is_empty());
+}
