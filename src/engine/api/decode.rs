@@ -9,6 +9,10 @@
 //! `UnmarshalJSON` fails); otherwise the first type mismatch wins; strict errors (`unknown field "..."`) are
 //! reported only when nothing else failed, in document order, deduplicated, at most 100.
 //!
+//! After decoding, quantities are in canonical form (`0.1` → `100m`), `null` members are gone (map elements get
+//! their zero value) and empty `omitempty` lists and maps are dropped, so the object reads back the way the
+//! API server would serve it.
+//!
 //! Simplifications: duplicate keys cannot be detected (the body arrives as a parsed `serde_json::Value`, which
 //! keeps the last one); Go's struct and type names in type-mismatch messages come from a table of the common
 //! Kubernetes field names, falling back to the capitalised field name; `null` inside arrays is rejected
