@@ -287,7 +287,7 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     if sim.scheduler.attempts().is_empty() {
         out.push_str("No scheduling attempts.\n");
     }
-    for attempt in sim.scheduler.attempts() {
+    for attempt in &sim.scheduler.attempts() {
         out.push_str(&attempt_text(attempt));
     }
     for pod in &pods {

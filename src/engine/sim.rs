@@ -58,8 +58,7 @@ impl Ctx<'_> {
 
     /// Schedules `event` `delay_ms` from now.
     pub fn after(&mut self, delay_ms: u64, event: Event) {
-        self.timers
-            .push((self.now_ms.saturating_add(delay_ms), event));
+        self.timers.push((self.now_ms.saturating_add(delay_ms), event));
     }
 
     /// Records a trace entry at the current time.
@@ -72,15 +71,8 @@ impl Ctx<'_> {
         summary: impl Into<String>,
         data: serde_json::Value,
     ) -> u64 {
-        self.trace.record(
-            self.now_ms,
-            component,
-            stage,
-            object,
-            outcome,
-            summary,
-            data,
-        )
+        self.trace
+            .record(self.now_ms, component, stage, object, outcome, summary, data)
     }
 }
 
@@ -134,10 +126,7 @@ impl Simulation {
 
     /// Runs `f` with a context at the current time, then queues the timers it set and delivers the
     /// watch events it caused.
-    pub fn with_ctx<R>(
-        &mut self,
-        f: impl FnOnce(&mut Ctx, &mut Scheduler, &mut BTreeMap<String, Kubelet>) -> R,
-    ) -> R {
+    pub fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx, &mut Scheduler, &mut BTreeMap<String, Kubelet>) -> R) -> R {
         let mut timers = Vec::new();
         let result = {
             let mut ctx = Ctx {
@@ -228,9 +217,7 @@ impl Simulation {
                 }
                 Object::Node(_) => {
                     let name = event.object.name().to_string();
-                    if event.event_type == WatchEventType::Added
-                        && !self.kubelets.contains_key(&name)
-                    {
+                    if event.event_type == WatchEventType::Added && !self.kubelets.contains_key(&name) {
                         self.kubelets.insert(name.clone(), Kubelet::new(&name));
                     }
                     if event.event_type == WatchEventType::Deleted {
@@ -274,11 +261,7 @@ impl Simulation {
             WatchEventType::Modified => "MODIFIED",
             WatchEventType::Deleted => "DELETED",
         };
-        let summary = format!(
-            "watch: {kind} {reference} (resourceVersion {}) sent to {}",
-            event.revision,
-            to.name()
-        );
+        let summary = format!("watch: {kind} {reference} (resourceVersion {}) sent to {}", event.revision, to.name());
         self.trace.record(
             self.now_ms,
             Component::Etcd,

@@ -9,6 +9,10 @@
 //! `UnmarshalJSON` fails); otherwise the first type mismatch wins; strict errors (`unknown field "..."`) are
 //! reported only when nothing else failed, in document order, deduplicated, at most 100.
 //!
+//! After decoding, quantities are in canonical form (`0.1` → `100m`), `null` members are gone (map elements get
+//! their zero value) and empty `omitempty` lists and maps are dropped, so the object reads back the way the
+//! API server would serve it.
+//!
 //! Simplifications: duplicate keys cannot be detected (the body arrives as a parsed `serde_json::Value`, which
 //! keeps the last one); Go's struct and type names in type-mismatch messages come from a table of the common
 //! Kubernetes field names, falling back to the capitalised field name; `null` inside arrays is rejected
@@ -72,7 +76,7 @@ pub fn decode(
     }
 
     let mut body = body;
-    drop_null_members(&mut body);
+    drop_null_members(info.kind, &mut body, None);
     if let Err(message) = canonicalize_quantities(&mut body, None, None) {
         return Err(bad_request(&format!("{prefix}{message}")));
     }
@@ -213,16 +217,34 @@ fn dismantle(value: Value) {
     }
 }
 
-/// `"field": null` decodes to the zero value in Go, the same as an absent field.
-fn drop_null_members(value: &mut Value) {
+/// `"field": null` decodes to the zero value in Go, the same as an absent field; inside a map (labels,
+/// resource lists) the key stays with the element's zero value (`""`, or `0` for a quantity).
+fn drop_null_members(kind: &str, value: &mut Value, key: Option<&str>) {
     match value {
         Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            for v in map.values_mut() {
-                drop_null_members(v);
+            if key.is_some_and(|k| is_map_field(kind, k)) {
+                let zero = if key.is_some_and(|k| QUANTITY_MAPS.contains(&k)) {
+                    "0"
+                } else {
+                    ""
+                };
+                for v in map.values_mut() {
+                    if v.is_null() {
+                        *v = Value::String(zero.to_string());
+                    }
+                }
+            } else {
+                map.retain(|_, v| !v.is_null());
+            }
+            for (k, v) in map.iter_mut() {
+                drop_null_members(kind, v, Some(k));
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(drop_null_members),
+        Value::Array(items) => {
+            for item in items {
+                drop_null_members(kind, item, key);
+            }
+        }
         _ => {}
     }
 }
@@ -874,6 +896,19 @@ spec:
         assert_eq!(
             spec,
             &json!({"containers": [{"image": "x", "name": "a", "resources": {}}], "securityContext": {}})
+        );
+    }
+
+    #[test]
+    fn should_give_null_map_elements_their_zero_value() {
+        let body = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": {"a": null}},
+            "spec": {"containers": [{"name": "a", "image": "x", "resources": {"requests": {"cpu": null}}}]}});
+        let (object, _) = decode(pods(), body, FieldValidation::Strict).expect("accepted");
+        let value = object.to_json();
+        assert_eq!(value["metadata"]["labels"], json!({"a": ""}));
+        assert_eq!(
+            value["spec"]["containers"][0]["resources"]["requests"],
+            json!({"cpu": "0"})
         );
     }
 

@@ -233,11 +233,6 @@ impl ApiServer {
             .insert(name.into(), groups.into_iter().map(Into::into).collect());
     }
 
-    /// Registers a user the authenticator knows (a scenario's `User` document).
-    pub fn add_user(&mut self, name: &str, groups: &[String]) {
-        let _ = (name, groups);
-    }
-
     /// Takes the watch events produced since the last call, in revision order.
     pub fn take_watch_events(&mut self) -> Vec<WatchEvent> {
         std::mem::take(&mut self.pending_watch)

@@ -22,6 +22,10 @@ pub const SCHEDULING_GATED_MESSAGE: &str =
 
 /// Prepares a new object for storage (e.g. a Pod's `status` becomes `{phase: Pending, qosClass: ...}`).
 pub fn prepare_for_create(object: &mut Object) {
+    // rest.BeforeCreate: a create can never carry a deletion.
+    let meta = object.metadata_mut();
+    meta.deletion_timestamp = None;
+    meta.deletion_grace_period_seconds = None;
     match object {
         Object::Pod(pod) => {
             pod.status = Some(PodStatus {
@@ -65,19 +69,15 @@ pub fn prepare_for_create(object: &mut Object) {
 /// Prepares an update through the main resource: status changes are discarded for kinds with a status
 /// subresource; a Pod's generation goes up when its spec changes.
 pub fn prepare_for_update(new: &mut Object, old: &Object) {
-    new.metadata_mut().generation = old.metadata().generation;
+    before_update(new, old);
     match (new, old) {
         (Object::Pod(new), Object::Pod(old)) => {
             new.status = old.status.clone();
-            let spec_changed = new.spec != old.spec;
-            let deleting = new.metadata.deletion_timestamp.is_some()
-                && old.metadata.deletion_timestamp.is_none();
-            let generation = old.metadata.generation.unwrap_or(0);
-            new.metadata.generation = Some(if spec_changed || deleting {
-                generation + 1
-            } else {
-                generation.max(1)
-            });
+            // updatePodGeneration: any spec change bumps the generation.
+            if new.spec != old.spec {
+                new.metadata.generation =
+                    Some(old.metadata.generation.unwrap_or(0).saturating_add(1));
+            }
         }
         (Object::Namespace(new), Object::Namespace(old)) => {
             let finalizers = old.spec.as_ref().and_then(|s| s.finalizers.clone());
@@ -105,14 +105,18 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
 /// Prepares an update through the `status` subresource: the spec stays as stored; for pods the owner
 /// references and the QoS class too, and a deletion timestamp cannot be set this way.
 pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
-    new.metadata_mut().generation = old.metadata().generation;
-    match (new, old) {
+    match (&mut *new, old) {
         (Object::Pod(new), Object::Pod(old)) => {
             new.spec = old.spec.clone();
-            new.metadata.deletion_timestamp = old.metadata.deletion_timestamp.clone();
+            new.metadata.deletion_timestamp = None;
             new.metadata.owner_references = old.metadata.owner_references.clone();
-            let qos = old.status.as_ref().and_then(|s| s.qos_class.clone());
-            new.status.get_or_insert_with(Default::default).qos_class = qos;
+            let old_status = old.status.clone().unwrap_or_default();
+            let status = new.status.get_or_insert_with(Default::default);
+            // The QoS class is immutable; an old kubelet may send it empty, so it is backfilled.
+            if status.qos_class.as_deref().is_none_or(str::is_empty) {
+                status.qos_class = old_status.qos_class.clone();
+            }
+            preserve_old_observed_generation(status, &old_status);
         }
         (Object::Namespace(new), Object::Namespace(old)) => new.spec = old.spec.clone(),
         (Object::Node(new), Object::Node(old)) => new.spec = old.spec.clone(),
@@ -125,6 +129,53 @@ pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
         }
         (Object::Deployment(new), Object::Deployment(old)) => new.spec = old.spec.clone(),
         _ => {}
+    }
+    before_update(new, old);
+}
+
+/// `rest.BeforeUpdate`'s generic part: the generation, UID, creation time, deletion time and grace period
+/// cannot be changed by a write, whatever the body says.
+fn before_update(new: &mut Object, old: &Object) {
+    let old_meta = old.metadata();
+    let meta = new.metadata_mut();
+    meta.generation = old_meta.generation;
+    if meta.uid.as_deref().is_none_or(str::is_empty) {
+        meta.uid = old_meta.uid.clone();
+    }
+    if old_meta.creation_timestamp.is_some() {
+        meta.creation_timestamp = old_meta.creation_timestamp.clone();
+    }
+    if old_meta.deletion_timestamp.is_some() {
+        meta.deletion_timestamp = old_meta.deletion_timestamp.clone();
+    }
+    if old_meta.deletion_grace_period_seconds.is_some()
+        && meta.deletion_grace_period_seconds.is_none()
+    {
+        meta.deletion_grace_period_seconds = old_meta.deletion_grace_period_seconds;
+    }
+}
+
+/// `preserveOldObservedGeneration`: a status write that leaves `observedGeneration` unset (in the status or
+/// in a condition) keeps the stored value.
+fn preserve_old_observed_generation(status: &mut PodStatus, old: &PodStatus) {
+    if status.observed_generation.is_none_or(|g| g == 0) {
+        status.observed_generation = old.observed_generation;
+    }
+    let mut remembered: Vec<(String, Option<i64>)> = old
+        .conditions
+        .iter()
+        .flatten()
+        .map(|c| (c.type_.clone(), c.observed_generation))
+        .collect();
+    for condition in status.conditions.iter_mut().flatten() {
+        let old_generation = remembered
+            .iter()
+            .position(|(t, _)| *t == condition.type_)
+            .map(|i| remembered.remove(i).1)
+            .unwrap_or(None);
+        if condition.observed_generation.is_none_or(|g| g == 0) {
+            condition.observed_generation = old_generation;
+        }
     }
 }
 
@@ -156,11 +207,13 @@ pub fn compute_pod_qos(pod: &Pod) -> &'static str {
                     .collect::<Vec<_>>()
             };
             for (name, milli) in positive(resources.and_then(|r| r.requests.as_ref())) {
-                *requests.entry(name).or_insert(0) += milli;
+                let slot = requests.entry(name).or_insert(0);
+                *slot = slot.saturating_add(milli);
             }
             let found = positive(resources.and_then(|r| r.limits.as_ref()));
             for (name, milli) in &found {
-                *limits.entry(name).or_insert(0) += milli;
+                let slot = limits.entry(name).or_insert(0);
+                *slot = slot.saturating_add(*milli);
             }
             found.iter().any(|(n, _)| *n == "cpu") && found.iter().any(|(n, _)| *n == "memory")
         };
@@ -442,7 +495,21 @@ mod tests {
         let value = status.to_json();
         assert_eq!(value["spec"]["containers"][0]["image"], "x");
         assert_eq!(value["status"]["phase"], "Running");
-        assert_eq!(value["status"]["qosClass"], "BestEffort");
+        // A different class is kept so that validation can reject it as immutable ...
+        assert_eq!(value["status"]["qosClass"], "Guaranteed");
+        assert_eq!(
+            crate::engine::api::validation::validate_status_update(&status, &old)
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            vec!["status.qosClass: Invalid value: \"Guaranteed\": field is immutable"]
+        );
+        // ... and an empty one is backfilled.
+        let mut blank = pod(
+            json!({"metadata": {"name": "p"}, "spec": {"containers": []}, "status": {"phase": "Running"}}),
+        );
+        prepare_for_status_update(&mut blank, &old);
+        assert_eq!(blank.to_json()["status"]["qosClass"], "BestEffort");
     }
 
     #[test]

@@ -5,17 +5,24 @@
 //! `kuberuntime`, `status`). The logic lives in one file per stage; this module is the glue: a small
 //! per-pod state machine driven by watch events and timers ([`KubeletWake`]).
 //!
-//! A pod's journey: `Admit` (first status write: Pending, ContainerCreating) → `Sandbox` (after
-//! [`sandbox::SANDBOX_CREATE_MS`], pod IP allocated) → for each container in `computePodActions` order:
-//! `PullImage` (serialized per node) → `CreateContainer` → `StartContainer` → `StatusUpdate` (Running,
-//! Ready). A failed image pull ends the sync with `ErrImagePull`; the pod worker syncs again (after
-//! [`PLEG_RELIST_MS`] the first time, then every [`POD_WORKER_BACKOFF_MS`]) and reports
-//! `ImagePullBackOff` until the image back-off (10 s doubling to 300 s) lets it pull again.
+//! A pod's journey: `Admit` (first status write: Pending, ContainerCreating, PodReadyToStartContainers
+//! False) → `Sandbox` (after [`sandbox::SANDBOX_CREATE_MS`], pod IP from the node's pod CIDR) → for each
+//! container in `computePodActions` order: `PullImage` (serialized per node) → `CreateContainer` →
+//! `StartContainer` → `StatusUpdate` (Running, Ready). A failed image pull ends the sync with
+//! `ErrImagePull`; the pod worker syncs again (after [`PLEG_RELIST_MS`] the first time, then every
+//! [`POD_WORKER_BACKOFF_MS`]) and reports `ImagePullBackOff` until the image back-off (10 s doubling to
+//! 300 s) lets it pull again. A container whose image changes in the spec is killed
+//! (`Container nginx definition changed, will be restarted`) and started again. A pod with a
+//! `deletionTimestamp` gets `Killing` (`Stopping container nginx`), its containers exit, its final status
+//! (Succeeded) is written, and the kubelet deletes it with `gracePeriodSeconds: 0`.
 //!
-//! Simplifications: no admission checks (resources, node affinity re-check), no volumes, no crash loops;
-//! probes always succeed after their `initialDelaySeconds`; containers exit 0 on SIGTERM after
-//! [`containers::CONTAINER_STOP_MS`]; after [`MAX_FAILED_SYNCS`] failed syncs the worker stops retrying
-//! (upstream retries forever) so that a simulation can go idle.
+//! Status is written with an update of `pods/<name>/status` at the end of each sync (upstream writes the
+//! status computed at the start of the next sync, through a patch; only the timing differs).
+//!
+//! Simplifications: no admission checks (resources, node affinity re-check), no volumes, no crash loops
+//! (app containers keep running); probes always succeed after their `initialDelaySeconds`; containers exit
+//! 0 on SIGTERM after [`containers::CONTAINER_STOP_MS`]; after [`MAX_FAILED_SYNCS`] failed syncs in a row
+//! the worker stops retrying (upstream retries forever) so that a simulation can go idle.
 
 pub mod containers;
 pub mod images;
@@ -27,7 +34,7 @@ pub mod status;
 #[cfg(test)]
 mod story_tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::json;
@@ -80,17 +87,26 @@ pub enum KubeletWake {
         epoch: u64,
         container: usize,
     },
-    /// The startup probe of a container succeeded.
+    /// The startup probe of a container succeeded. `restart` is the container's restart count when the
+    /// probe was armed, so a probe of a replaced container is ignored.
     StartupProbeSucceeded {
         pod: String,
         epoch: u64,
         container: usize,
+        restart: i32,
     },
     /// The readiness probe of a container succeeded.
     ReadinessProbeSucceeded {
         pod: String,
         epoch: u64,
         container: usize,
+        restart: i32,
+    },
+    /// Containers whose spec changed (a new image) exited; they start again with the new spec.
+    ContainersReplaced {
+        pod: String,
+        epoch: u64,
+        containers: Vec<usize>,
     },
     /// The containers of a deleted pod exited after SIGTERM.
     ContainersStopped { pod: String, epoch: u64 },
@@ -137,6 +153,8 @@ struct PodWorker {
     /// The sandbox could not be created in this sync (no pod IP left).
     sandbox_failed: bool,
     sandbox_attempts: u32,
+    /// The spec changed while a sync was in flight: apply it when the sync ends.
+    spec_dirty: bool,
     failed_syncs: u32,
     terminating: bool,
     /// The last pull error of each image, for the ImagePullBackOff message.
@@ -155,6 +173,8 @@ pub struct Kubelet {
     puller: SerialPuller,
     backoff: Backoff,
     pods: BTreeMap<String, PodWorker>,
+    /// UIDs of pods this kubelet finished with: late watch events about them are ignored.
+    finished: BTreeSet<String>,
     next_epoch: u64,
 }
 
@@ -180,6 +200,16 @@ fn state_name(state: &RuntimeState) -> &'static str {
         RuntimeState::Running { .. } => "running",
         RuntimeState::Terminated { .. } => "terminated",
     }
+}
+
+/// Whether a regular container or sidecar of the worker now has another image in the pod spec.
+fn spec_changed(worker: &PodWorker) -> bool {
+    worker.containers.iter().any(|c| {
+        c.kind != ContainerKind::Init
+            && containers::spec_of(&worker.pod, c)
+                .and_then(|s| s.image.as_deref())
+                .is_some_and(|image| image != c.image)
+    })
 }
 
 /// A one-line status for the trace, like `kubectl get pods` reads: `Pending (ErrImagePull, Ready=False)`,
@@ -226,6 +256,7 @@ impl Kubelet {
             puller: SerialPuller::default(),
             backoff: Backoff::default(),
             pods: BTreeMap::new(),
+            finished: BTreeSet::new(),
             next_epoch: 1,
         }
     }
@@ -310,8 +341,9 @@ impl Kubelet {
                 pod,
                 epoch,
                 container,
+                restart,
             } => {
-                if self.live(&pod, epoch) {
+                if self.live(&pod, epoch) && self.restart_is(&pod, container, restart) {
                     self.startup_probe_succeeded(ctx, &pod, container);
                 }
             }
@@ -319,9 +351,19 @@ impl Kubelet {
                 pod,
                 epoch,
                 container,
+                restart,
+            } => {
+                if self.live(&pod, epoch) && self.restart_is(&pod, container, restart) {
+                    self.set_ready(ctx, &pod, container);
+                }
+            }
+            KubeletWake::ContainersReplaced {
+                pod,
+                epoch,
+                containers,
             } => {
                 if self.live(&pod, epoch) {
-                    self.set_ready(ctx, &pod, container);
+                    self.containers_replaced(ctx, &pod, &containers);
                 }
             }
             KubeletWake::ContainersStopped { pod, epoch } => {
@@ -330,6 +372,13 @@ impl Kubelet {
                 }
             }
         }
+    }
+
+    fn restart_is(&self, key: &str, i: usize, restart: i32) -> bool {
+        self.pods
+            .get(key)
+            .and_then(|w| w.containers.get(i))
+            .is_some_and(|c| c.restart_count == restart)
     }
 
     fn live(&self, key: &str, epoch: u64) -> bool {
@@ -422,12 +471,18 @@ impl Kubelet {
                 }
                 if pod.metadata.deletion_timestamp.is_some() && !worker.terminating {
                     self.terminate(ctx, &key);
+                } else if !worker.terminating && spec_changed(worker) {
+                    if worker.busy {
+                        worker.spec_dirty = true;
+                    } else {
+                        self.apply_spec_change(ctx, &key);
+                    }
                 }
                 return;
             }
         }
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded") | Some("Failed")) {
+        if matches!(phase, Some("Succeeded") | Some("Failed")) || self.finished.contains(&uid) {
             return;
         }
         self.admit(ctx, pod, key);
@@ -449,6 +504,7 @@ impl Kubelet {
             sync_created_sandbox: false,
             sandbox_failed: false,
             sandbox_attempts: 0,
+            spec_dirty: false,
             failed_syncs: 0,
             terminating: false,
             last_pull_error: BTreeMap::new(),
@@ -477,6 +533,9 @@ impl Kubelet {
 
     fn forget_pod(&mut self, key: &str) {
         if let Some(worker) = self.pods.remove(key) {
+            if !worker.uid.is_empty() {
+                self.finished.insert(worker.uid.clone());
+            }
             if let (Sandbox::Ready { ip: Some(ip) }, Some(ipam)) =
                 (&worker.sandbox, self.ipam.as_mut())
             {
@@ -497,7 +556,54 @@ impl Kubelet {
         }
         worker.failed_this_sync.clear();
         worker.sync_created_sandbox = false;
+        self.check_pull_secrets(ctx, key);
         self.advance(ctx, key);
+    }
+
+    /// `getPullSecretsForPod`: each sync fetches the pod's `imagePullSecrets`; missing ones are reported
+    /// once per sync (Warning `FailedToRetrieveImagePullSecret`) and the pull goes on without them.
+    fn check_pull_secrets(&mut self, ctx: &mut Ctx, key: &str) {
+        let Some(worker) = self.pods.get(key) else {
+            return;
+        };
+        let names: Vec<String> = worker
+            .pod
+            .spec
+            .iter()
+            .flat_map(|s| s.image_pull_secrets.iter().flatten())
+            .map(|r| r.name.clone())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let (ns, _) = key.split_once('/').unwrap_or(("default", key));
+        let mut missing = Vec::new();
+        for name in names {
+            let response = ctx.call(
+                ApiRequest::new(
+                    Credentials::Kubelet(self.node.clone()),
+                    Verb::Get,
+                    "secrets",
+                )
+                .namespace(ns)
+                .name(name.clone()),
+            );
+            if !response.is_success() {
+                missing.push(name);
+            }
+        }
+        if !missing.is_empty() {
+            let message = images::missing_pull_secrets_message(&missing);
+            self.event(
+                ctx,
+                key,
+                None,
+                EventType::Warning,
+                "FailedToRetrieveImagePullSecret",
+                &message,
+            );
+        }
     }
 
     /// Starts whatever `computePodActions` says comes next, until something asynchronous is in flight or
@@ -549,6 +655,13 @@ impl Kubelet {
             return;
         };
         worker.busy = false;
+        if std::mem::take(&mut worker.spec_dirty) {
+            self.apply_spec_change(ctx, key);
+            return;
+        }
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
         let failed = !worker.failed_this_sync.is_empty() || worker.sandbox_failed;
         worker.sandbox_failed = false;
         if !failed {
@@ -1023,6 +1136,7 @@ impl Kubelet {
         let readiness = probe_delay_ms(spec.and_then(|s| s.readiness_probe.as_ref()));
         let kind = c.kind;
         let name = c.name.clone();
+        let restart = c.restart_count;
         let RuntimeState::Created {
             id,
             image,
@@ -1079,6 +1193,7 @@ impl Kubelet {
                     pod,
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         } else if let Some(delay) = readiness {
@@ -1089,6 +1204,7 @@ impl Kubelet {
                     pod,
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         }
@@ -1128,6 +1244,11 @@ impl Kubelet {
             return;
         };
         let epoch = worker.epoch;
+        let restart = worker
+            .containers
+            .get(i)
+            .map(|c| c.restart_count)
+            .unwrap_or(0);
         let readiness = worker
             .containers
             .get(i)
@@ -1147,6 +1268,7 @@ impl Kubelet {
                     pod: key.to_string(),
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         }
@@ -1166,6 +1288,100 @@ impl Kubelet {
             }
         }
         self.write_status(ctx, key);
+    }
+
+    // ----- spec changes -----
+
+    /// `computePodActions` for a container whose spec changed (a new image): kill it
+    /// (`Container nginx definition changed, will be restarted`), then start it again; a container that
+    /// never started just takes the new image.
+    fn apply_spec_change(&mut self, ctx: &mut Ctx, key: &str) {
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
+        let mut to_kill = Vec::new();
+        let pod = worker.pod.clone();
+        for (i, c) in worker.containers.iter_mut().enumerate() {
+            if c.kind == ContainerKind::Init {
+                continue;
+            }
+            let Some(image) = containers::spec_of(&pod, c).and_then(|s| s.image.clone()) else {
+                continue;
+            };
+            if image == c.image {
+                continue;
+            }
+            match c.state {
+                RuntimeState::Running { .. } | RuntimeState::Created { .. } => to_kill.push(i),
+                RuntimeState::Waiting { .. } => {
+                    c.image = image;
+                    c.state = RuntimeState::Waiting {
+                        reason: None,
+                        message: None,
+                    };
+                }
+                RuntimeState::Terminated { .. } => {}
+            }
+        }
+        worker.failed_syncs = 0;
+        let epoch = worker.epoch;
+        if to_kill.is_empty() {
+            self.start_sync(ctx, key);
+            return;
+        }
+        worker.busy = true;
+        let names: Vec<String> = to_kill
+            .iter()
+            .filter_map(|i| worker.containers.get(*i).map(|c| c.name.clone()))
+            .collect();
+        for (i, name) in to_kill.iter().zip(&names) {
+            let message = containers::definition_changed_message(name);
+            self.event(ctx, key, Some(*i), EventType::Normal, "Killing", &message);
+        }
+        self.trace(
+            ctx,
+            Stage::KillContainer,
+            key,
+            Outcome::Info,
+            format!(
+                "restarting {} of {key}: definition changed",
+                names.join(", ")
+            ),
+            json!({"containers": names}),
+        );
+        self.after(
+            ctx,
+            containers::CONTAINER_STOP_MS,
+            KubeletWake::ContainersReplaced {
+                pod: key.to_string(),
+                epoch,
+                containers: to_kill,
+            },
+        );
+    }
+
+    fn containers_replaced(&mut self, ctx: &mut Ctx, key: &str, replaced: &[usize]) {
+        let now = ctx.now_ms;
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
+        let pod = worker.pod.clone();
+        for i in replaced {
+            let Some(c) = worker.containers.get_mut(*i) else {
+                continue;
+            };
+            c.last_state = Some(containers::exited(&c.state, now));
+            c.restart_count += 1;
+            if let Some(image) = containers::spec_of(&pod, c).and_then(|s| s.image.clone()) {
+                c.image = image;
+            }
+            c.state = RuntimeState::Waiting {
+                reason: None,
+                message: None,
+            };
+        }
+        worker.busy = false;
+        self.start_sync(ctx, key);
     }
 
     // ----- deletion -----

@@ -172,12 +172,8 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
                 name_is_dns_subdomain,
                 "metadata",
             );
-            if let Some(pod_spec) = deployment
-                .spec
-                .as_ref()
-                .and_then(|s| s.template.spec.as_ref())
-            {
-                errs.extend(pod::validate_pod_spec(pod_spec, "spec.template.spec"));
+            if let Some(spec) = &deployment.spec {
+                errs.extend(validate_deployment_spec(spec));
             }
             errs
         }
@@ -231,6 +227,26 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
             }
             errs
         }
+    }
+}
+
+/// Warnings a create returns alongside success (`WarningsOnCreate`); the pipeline adds them to the
+/// response's `Warning` headers. Simplification: of `GetWarningsForPod` only the pod-name rule is modelled.
+pub fn warnings_on_create(object: &Object) -> Vec<String> {
+    match object {
+        Object::Pod(pod) => {
+            let name = pod.metadata.name.as_deref().unwrap_or("");
+            let msgs = is_dns1123_label(name);
+            if msgs.is_empty() {
+                Vec::new()
+            } else {
+                vec![format!(
+                    "metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [{}]",
+                    msgs.join(" ")
+                )]
+            }
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -290,6 +306,7 @@ pub fn validate_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Namespace(n), Object::Namespace(o)) => {
             validate_object_meta_update(&n.metadata, &o.metadata, "metadata")
         }
+        (Object::Event(n), Object::Event(_)) => validate_event(n),
         (Object::Node(n), Object::Node(o)) => {
             let mut errs = validate_node(n);
             errs.extend(validate_object_meta_update(
@@ -498,22 +515,218 @@ fn validate_node_taints(taints: &[Taint], path: &str) -> Vec<FieldError> {
     errs
 }
 
-/// `legacyValidateEvent` plus metadata.
+/// `pkg/apis/apps/validation ValidateDeploymentSpec` (replicas, selector, template, strategy, limits).
+fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let nonnegative = |value: i64, path: &str, errs: &mut Vec<FieldError>| {
+        if value < 0 {
+            errs.push(FieldError::invalid_raw(
+                path,
+                value.to_string(),
+                "must be greater than or equal to 0",
+            ));
+        }
+    };
+    nonnegative(
+        i64::from(spec.replicas.unwrap_or(1)),
+        "spec.replicas",
+        &mut errs,
+    );
+    let selector = &spec.selector;
+    errs.extend(pod::validate_label_selector(
+        Some(selector),
+        "spec.selector",
+    ));
+    let expressions = selector.match_expressions.as_deref().unwrap_or(&[]);
+    let match_labels = selector.match_labels.clone().unwrap_or_default();
+    if match_labels.is_empty() && expressions.is_empty() {
+        errs.push(FieldError::invalid_raw(
+            "spec.selector",
+            serde_json::to_string(selector).unwrap_or_default(),
+            "empty selector is invalid for deployment",
+        ));
+    }
+    let template_labels = spec
+        .template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.labels.clone())
+        .unwrap_or_default();
+    let matches = match_labels
+        .iter()
+        .all(|(k, v)| template_labels.get(k) == Some(v))
+        && expressions.iter().all(|e| {
+            let values = e.values.as_deref().unwrap_or(&[]);
+            let label = template_labels.get(&e.key);
+            match e.operator.as_str() {
+                "In" => label.is_some_and(|l| values.contains(l)),
+                "NotIn" => label.is_none_or(|l| !values.contains(l)),
+                "Exists" => label.is_some(),
+                "DoesNotExist" => label.is_none(),
+                _ => false,
+            }
+        });
+    let selector_empty = match_labels.is_empty() && expressions.is_empty();
+    if !selector_empty && !matches {
+        errs.push(FieldError::invalid_raw(
+            "spec.template.metadata.labels",
+            serde_json::to_string(&template_labels).unwrap_or_default(),
+            "`selector` does not match template `labels`",
+        ));
+    }
+    if let Some(meta) = &spec.template.metadata {
+        errs.extend(validate_labels(
+            meta.labels.as_ref(),
+            "spec.template.metadata.labels",
+        ));
+        errs.extend(meta::validate_annotations(
+            meta.annotations.as_ref(),
+            "spec.template.metadata.annotations",
+        ));
+    }
+    let empty = k8s_openapi::api::core::v1::PodSpec::default();
+    let pod_spec = spec.template.spec.as_ref().unwrap_or(&empty);
+    errs.extend(pod::validate_pod_spec(
+        pod_spec,
+        "spec.template.spec",
+        false,
+    ));
+    if pod_spec
+        .ephemeral_containers
+        .as_ref()
+        .is_some_and(|e| !e.is_empty())
+    {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.ephemeralContainers",
+            "ephemeral containers not allowed in pod template",
+        ));
+    }
+    let restart_policy = pod_spec.restart_policy.as_deref().unwrap_or("");
+    if restart_policy != "Always" {
+        errs.push(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            restart_policy,
+            &["Always"],
+        ));
+    }
+    if pod_spec.active_deadline_seconds.is_some() {
+        errs.push(FieldError::forbidden(
+            "spec.template.spec.activeDeadlineSeconds",
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+    if let Some(strategy) = &spec.strategy {
+        let kind = strategy.type_.as_deref().unwrap_or("");
+        match kind {
+            "Recreate" => {
+                if strategy.rolling_update.is_some() {
+                    errs.push(FieldError::forbidden(
+                        "spec.strategy.rollingUpdate",
+                        "may not be specified when strategy `type` is 'Recreate'",
+                    ));
+                }
+            }
+            "RollingUpdate" => {}
+            "" => errs.push(FieldError::required("spec.strategy.type", "")),
+            other => errs.push(FieldError::not_supported(
+                "spec.strategy.type",
+                other,
+                &["Recreate", "RollingUpdate"],
+            )),
+        }
+    }
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+    nonnegative(i64::from(min_ready), "spec.minReadySeconds", &mut errs);
+    if let Some(limit) = spec.revision_history_limit {
+        nonnegative(i64::from(limit), "spec.revisionHistoryLimit", &mut errs);
+    }
+    if let Some(deadline) = spec.progress_deadline_seconds {
+        nonnegative(
+            i64::from(deadline),
+            "spec.progressDeadlineSeconds",
+            &mut errs,
+        );
+        if deadline <= min_ready {
+            errs.push(FieldError::invalid_raw(
+                "spec.progressDeadlineSeconds",
+                deadline.to_string(),
+                "must be greater than minReadySeconds",
+            ));
+        }
+    }
+    errs
+}
+
+/// `ValidateEventCreate` for core/v1 Events: only `legacyValidateEvent` applies (no ObjectMeta rules).
 fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> {
-    let mut errs = validate_object_meta(&event.metadata, true, name_is_dns_subdomain, "metadata");
+    let mut errs = Vec::new();
     let namespace = event.metadata.namespace.as_deref().unwrap_or("");
     let involved = event.involved_object.namespace.as_deref().unwrap_or("");
+    let mismatch = |errs: &mut Vec<FieldError>| {
+        errs.push(FieldError::invalid(
+            "involvedObject.namespace",
+            involved,
+            "does not match event.namespace",
+        ));
+    };
     if event.event_time.is_none() {
-        let mismatch = if involved.is_empty() {
+        let bad = if involved.is_empty() {
             !namespace.is_empty() && namespace != "default"
         } else {
             namespace != involved
         };
-        if mismatch {
+        if bad {
+            mismatch(&mut errs);
+        }
+    } else {
+        if involved.is_empty() && namespace != "default" && namespace != "kube-system" {
+            mismatch(&mut errs);
+        }
+        let controller = event.reporting_component.as_deref().unwrap_or("");
+        if controller.is_empty() {
+            errs.push(FieldError::required("reportingController", ""));
+        }
+        for msg in is_qualified_name(controller) {
+            errs.push(FieldError::invalid("reportingController", controller, &msg));
+        }
+        let instance = event.reporting_instance.as_deref().unwrap_or("");
+        if instance.is_empty() {
+            errs.push(FieldError::required("reportingInstance", ""));
+        }
+        if instance.len() > 128 {
             errs.push(FieldError::invalid(
-                "involvedObject.namespace",
-                involved,
-                "does not match event.namespace",
+                "reportingInstance",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        let action = event.action.as_deref().unwrap_or("");
+        if action.is_empty() {
+            errs.push(FieldError::required("action", ""));
+        }
+        if action.len() > 128 {
+            errs.push(FieldError::invalid(
+                "action",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        let reason = event.reason.as_deref().unwrap_or("");
+        if reason.is_empty() {
+            errs.push(FieldError::required("reason", ""));
+        }
+        if reason.len() > 128 {
+            errs.push(FieldError::invalid(
+                "reason",
+                "",
+                "can have at most 128 characters",
+            ));
+        }
+        if event.message.as_deref().unwrap_or("").len() > 1024 {
+            errs.push(FieldError::invalid(
+                "message",
+                "",
+                "can have at most 1024 characters",
             ));
         }
     }

@@ -77,7 +77,7 @@ fn validate_pod_metadata_and_spec(pod: &Pod) -> Vec<FieldError> {
     let empty = PodSpec::default();
     let spec = pod.spec.as_ref().unwrap_or(&empty);
     errs.extend(validate_pod_specific_annotations(pod));
-    errs.extend(validate_pod_spec(spec, "spec"));
+    errs.extend(validate_pod_spec(spec, "spec", true));
     if s(&spec.service_account_name).is_empty() {
         for (vi, volume) in spec.volumes.iter().flatten().enumerate() {
             for (si, source) in volume
@@ -145,7 +145,8 @@ fn validate_pod_specific_annotations(pod: &Pod) -> Vec<FieldError> {
 }
 
 /// `ValidatePodSpec`.
-pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+/// `resource_is_pod` is `PodValidationOptions.ResourceIsPod` (false for pod templates).
+pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if spec.termination_grace_period_seconds.is_none() {
         errs.push(FieldError::required(
@@ -191,7 +192,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
         for (i, container) in spec.containers.iter().enumerate() {
             for (j, port) in container.ports.iter().flatten().enumerate() {
                 let host_port = port.host_port.unwrap_or(0);
-                if host_port != port.container_port {
+                if (resource_is_pod || host_port != 0) && host_port != port.container_port {
                     errs.push(FieldError::invalid_raw(
                         &format!("{path}.containers[{i}].ports[{j}].hostPort"),
                         host_port.to_string(),
@@ -2255,7 +2256,8 @@ fn validate_pod_resources(
     };
     for c in &spec.containers {
         for (k, v) in amounts(c) {
-            *aggregate.entry(k).or_insert(0) += v;
+            let slot = aggregate.entry(k).or_insert(0);
+            *slot = slot.saturating_add(v);
         }
     }
     let mut init_max: BTreeMap<String, i64> = BTreeMap::new();
@@ -2263,12 +2265,14 @@ fn validate_pod_resources(
         let own = amounts(c);
         if c.restart_policy.as_deref() == Some("Always") {
             for (k, v) in own {
-                *aggregate.entry(k.clone()).or_insert(0) += v;
-                *sidecars.entry(k).or_insert(0) += v;
+                let slot = aggregate.entry(k.clone()).or_insert(0);
+                *slot = slot.saturating_add(v);
+                let slot = sidecars.entry(k).or_insert(0);
+                *slot = slot.saturating_add(v);
             }
         } else {
             for (k, v) in own {
-                let candidate = v + sidecars.get(&k).copied().unwrap_or(0);
+                let candidate = v.saturating_add(sidecars.get(&k).copied().unwrap_or(0));
                 let entry = init_max.entry(k).or_insert(0);
                 *entry = (*entry).max(candidate);
             }
@@ -2518,7 +2522,10 @@ fn validate_node_selector_term(
 }
 
 /// `ValidateLabelSelector`.
-fn validate_label_selector(selector: Option<&LabelSelector>, path: &str) -> Vec<FieldError> {
+pub(super) fn validate_label_selector(
+    selector: Option<&LabelSelector>,
+    path: &str,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let Some(selector) = selector else {
         return errs;

@@ -712,3 +712,69 @@ fn should_store_a_created_pod_like_a_v1_36_server_before_admission() {
         })
     );
 }
+
+#[test]
+fn should_not_overflow_on_absurd_quantities() {
+    let huge = json!({"cpu": "9223372036854775807", "memory": "8Ei"});
+    let body = pod(json!({
+        "resources": {"limits": huge.clone(), "requests": huge.clone()},
+        "initContainers": [{"name": "i", "image": "x", "restartPolicy": "Always", "resources": {"requests": huge.clone(), "limits": huge.clone()}}],
+        "containers": [{"name": "a", "image": "x", "resources": {"requests": huge.clone(), "limits": huge.clone()}},
+                       {"name": "b", "image": "x", "resources": {"requests": huge.clone(), "limits": huge}}]
+    }));
+    let _ = create_errors(body);
+}
+
+#[test]
+fn should_warn_about_pod_names_that_are_not_dns_labels() {
+    let mut body = pod(json!({"containers": [nginx()]}));
+    body["metadata"]["name"] = json!("web.v1");
+    assert_eq!(
+        warnings_on_create(&object(body)),
+        vec!["metadata.name: this is used in the Pod's hostname, which can result in surprising behavior; a DNS label is recommended: [must not contain dots]"]
+    );
+    assert!(warnings_on_create(&object(pod(json!({"containers": [nginx()]})))).is_empty());
+}
+
+#[test]
+fn should_validate_deployment_selectors_and_templates() {
+    let deployment = |selector: Value, labels: Value, restart: &str| {
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": selector, "template": {"metadata": {"labels": labels},
+                "spec": {"restartPolicy": restart, "containers": [nginx()]}}}})
+    };
+    assert!(errors_of(deployment(
+        json!({"matchLabels": {"app": "web"}}),
+        json!({"app": "web"}),
+        "Always"
+    ))
+    .is_empty());
+    assert_eq!(
+        errors_of(deployment(json!({"matchLabels": {"app": "web"}}), json!({"app": "api"}), "Never")),
+        vec![
+            "spec.template.metadata.labels: Invalid value: {\"app\":\"api\"}: `selector` does not match template `labels`",
+            "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"",
+        ]
+    );
+    assert_eq!(
+        errors_of(deployment(json!({}), json!({"app": "web"}), "Always")),
+        vec!["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
+    );
+}
+
+#[test]
+fn should_apply_only_legacy_rules_to_core_events() {
+    let event = |ns: &str, involved: &str| {
+        json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "demo-pod.17f0a1b2c3d4e5f6", "namespace": ns},
+            "involvedObject": {"kind": "Pod", "name": "demo-pod", "namespace": involved},
+            "reason": "Scheduled", "message": "Successfully assigned default/demo-pod to node-a", "type": "Normal"})
+    };
+    assert!(errors_of(event("default", "default")).is_empty());
+    assert_eq!(
+        errors_of(event("default", "other")),
+        vec!["involvedObject.namespace: Invalid value: \"other\": does not match event.namespace"]
+    );
+    let node_event = json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "node-a.1", "namespace": "default"},
+        "involvedObject": {"kind": "Node", "name": "node-a"}, "reason": "Starting"});
+    assert!(errors_of(node_event).is_empty());
+}
