@@ -577,9 +577,10 @@ fn apply(
                 .and_then(Value::as_str)
                 .map(String::from);
             if last_applied.is_none() {
+                let resource =
+                    crate::engine::api::status::qualified_resource(info.resource, info.group);
                 s.warnings.push(format!(
-                    "resource {}/{name} {MISSING_ANNOTATION_WARNING}",
-                    info.resource
+                    "resource {resource}/{name} {MISSING_ANNOTATION_WARNING}"
                 ));
             }
             let original = last_applied.and_then(|text| serde_json::from_str::<Value>(&text).ok());

@@ -97,9 +97,15 @@ impl Tracer<'_> {
     ) {
         if self.full || outcome == Outcome::Failed {
             let (summary, data) = describe();
+            // Storage outcomes (a failed compare-and-swap, a skipped no-op write) belong to etcd.
+            let component = if matches!(stage, Stage::Write | Stage::Delete) {
+                Component::Etcd
+            } else {
+                Component::ApiServer
+            };
             self.trace.record(
                 self.now_ms,
-                Component::ApiServer,
+                component,
                 stage,
                 self.object.clone(),
                 outcome,

@@ -387,3 +387,28 @@ fn should_merge_lists_by_name_and_drop_removed_fields() {
         json!({"spec": {"containers": [{"name": "a", "image": "y", "imagePullPolicy": "Always"}]}, "metadata": {"labels": {"old": null}}})
     );
 }
+
+#[test]
+fn should_warn_when_the_live_object_lacks_the_last_applied_annotation() {
+    let mut sim = sim();
+    let request =
+        crate::engine::api::ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
+            .body(RequestBody::Json(demo_pod("nginx")));
+    assert_eq!(sim.call(request).code, 201);
+    let out = apply_as(&mut sim, Credentials::ClusterAdmin, demo_pod("nginx"));
+    assert_eq!(
+        out.lines,
+        vec![
+            format!("Warning: resource pods/demo-pod {MISSING_ANNOTATION_WARNING}"),
+            "pod/demo-pod configured".to_string()
+        ]
+    );
+    let stored = sim
+        .api
+        .store
+        .get("/registry/pods/default/demo-pod")
+        .map(|s| s.object.to_json())
+        .unwrap_or(Value::Null);
+    assert!(stored["metadata"]["annotations"][LAST_APPLIED_ANNOTATION].is_string());
+}
