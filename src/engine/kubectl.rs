@@ -232,10 +232,11 @@ pub fn error_line(status: &Status, wrapped: &str) -> String {
                 }
             }
         }
-        "Unauthorized" => format!(
-            "error: You must be logged in to the server ({})",
-            status.message.as_deref().unwrap_or("")
-        ),
+        // kubectl's discovery request fails first; client-go words a 401 on it generically.
+        "Unauthorized" => {
+            "error: You must be logged in to the server (the server has asked for the client to provide credentials)"
+                .to_string()
+        }
         "" => format!("Error from server: {wrapped}"),
         reason => format!("Error from server ({reason}): {wrapped}"),
     }

@@ -172,7 +172,7 @@ fn should_print_not_found_for_a_missing_namespace_and_401_for_strangers() {
     );
     assert_eq!(
         last_line(&out),
-        "error: You must be logged in to the server (Unauthorized)"
+        "error: You must be logged in to the server (the server has asked for the client to provide credentials)"
     );
     let mut manifest = demo_pod("nginx");
     manifest["metadata"] = json!({"generateName": "web-"});
