@@ -1356,6 +1356,26 @@ impl ApiServer {
             old: None,
         };
         self.run_mutating(&attrs, None, t)?;
+        // PodTopologyLabels mutates the Binding (which is not an `Object`), so it runs here.
+        if target_kind.is_empty() || target_kind == "Node" {
+            let labels = admission::pod_topology_labels::topology_labels(&self.store, &target);
+            if !labels.is_empty() {
+                let changes = admission::pod_topology_labels::merge_labels(
+                    binding.metadata.labels.get_or_insert_with(BTreeMap::new),
+                    &labels,
+                );
+                t.stage(Stage::MutatingAdmission, Outcome::Ok, || {
+                    (
+                        format!(
+                            "{}: {}",
+                            admission::pod_topology_labels::NAME,
+                            changes.join("; ")
+                        ),
+                        json!({"plugin": admission::pod_topology_labels::NAME, "changes": changes}),
+                    )
+                });
+            }
+        }
         self.run_validating(&attrs, None, t)?;
 
         let k = Self::stored_key(info, Some(&url_namespace), &name);
@@ -1414,6 +1434,13 @@ impl ApiServer {
                 .annotations
                 .get_or_insert_with(Default::default)
                 .extend(annotations);
+        }
+        // copyLabelsWithOverwriting: the Binding's labels win.
+        if let Some(labels) = binding.metadata.labels.clone().filter(|l| !l.is_empty()) {
+            pod.metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .extend(labels);
         }
         let status = pod.status.get_or_insert_with(Default::default);
         status.nominated_node_name = None;

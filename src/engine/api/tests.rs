@@ -684,3 +684,25 @@ fn should_list_only_a_kubelets_own_pods() {
     };
     assert_eq!(names, vec!["a"]);
 }
+
+#[test]
+fn should_copy_node_topology_labels_onto_a_bound_pod() {
+    let mut server = server();
+    let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-a",
+        "labels": {"topology.k8s.io/zone": "z1", "topology.kubernetes.io/zone": "ignored"}}});
+    let response = call(
+        &mut server,
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "nodes")
+            .body(RequestBody::Json(node)),
+    );
+    assert_eq!(response.code, 201);
+    call(
+        &mut server,
+        create_pod(Credentials::ClusterAdmin, "default", pod_json("web")),
+    );
+    assert_eq!(bind(&mut server, "web", "node-a").code, 201);
+    assert_eq!(
+        stored_pod(&server, "web")["metadata"]["labels"],
+        json!({"topology.k8s.io/zone": "z1"})
+    );
+}
