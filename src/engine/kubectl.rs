@@ -159,7 +159,7 @@ impl Session<'_, '_> {
             } else {
                 Outcome::Failed
             },
-            line.clone(),
+            line.replace('\n', " "),
             json!({"output": line, "lines": lines, "warnings": self.warnings}),
         );
         KubectlOutput { lines, success }

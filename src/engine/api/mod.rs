@@ -424,7 +424,7 @@ impl ApiServer {
         t: &mut Tracer,
     ) -> Result<Served, Status> {
         let Some(info) = info else {
-            return Err(t.fail(Stage::Response, status::resource_not_served()));
+            return Err(status::resource_not_served());
         };
         let namespace = req.namespace.as_deref().filter(|ns| !ns.is_empty());
         let scoped_correctly = match (info.namespaced, namespace, req.verb) {
@@ -442,10 +442,8 @@ impl ApiServer {
                 | ("namespaces", "status")
         );
         if !scoped_correctly || !known_sub {
-            return Err(t.fail(Stage::Response, status::resource_not_served()));
+            return Err(status::resource_not_served());
         }
-        let unsupported =
-            |verb: Verb| status::method_not_supported(info.resource, info.group, verb.as_str());
         match (req.verb, sub) {
             (Verb::Get, "" | "status") => self.get(req, info, t),
             (Verb::List, "") => self.list(req, info, user),
@@ -454,7 +452,8 @@ impl ApiServer {
             (Verb::Update, "" | "status") => self.update(now_ms, req, info, user, t),
             (Verb::Patch, "" | "status") => self.patch(now_ms, req, info, user, t),
             (Verb::Delete, "") => self.delete(now_ms, req, info, user, t),
-            (verb, _) => Err(t.fail(Stage::Response, unsupported(verb))),
+            // Simplification: watches are delivered by the simulation, not served as requests.
+            _ => Err(status::method_not_allowed()),
         }
     }
 
@@ -487,10 +486,7 @@ impl ApiServer {
                     stored.mod_revision
                 ),
             }),
-            None => Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, name),
-            )),
+            None => Err(status::not_found(info.resource, info.group, name)),
         }
     }
 
@@ -796,7 +792,7 @@ impl ApiServer {
             let status = status::internal_plain(
                 "resourceVersion should not be set on objects to be created",
             );
-            return Err(t.fail(Stage::Response, status));
+            return Err(t.fail(Stage::Write, status));
         }
         let mut attempts = 0;
         let event = loop {
@@ -899,10 +895,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         self.apply_update(now_ms, req, info, user, stored, object, warnings, &k, t)
     }
@@ -922,10 +915,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         let (object, warnings) = match &req.body {
             Some(RequestBody::Json(patch)) => {
@@ -1097,10 +1087,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         let requested_grace = match &req.body {
             Some(RequestBody::Json(options)) => match options.get("gracePeriodSeconds") {
@@ -1206,7 +1193,6 @@ impl ApiServer {
                 }
                 let mut updated = old.clone();
                 updated.metadata_mut().deletion_timestamp = Some(meta_time(now_ms));
-                updated.metadata_mut().deletion_grace_period_seconds = Some(0);
                 if let Object::Namespace(ns) = &mut updated {
                     ns.status.get_or_insert_with(Default::default).phase =
                         Some("Terminating".into());
