@@ -445,7 +445,7 @@ impl ApiServer {
             return Err(status::resource_not_served());
         }
         match (req.verb, sub) {
-            (Verb::Get, "" | "status") => self.get(req, info, t),
+            (Verb::Get, "" | "status") => self.get(req, info),
             (Verb::List, "") => self.list(req, info, user),
             (Verb::Create, "") => self.create(now_ms, req, info, user, t),
             (Verb::Create, "binding") => self.bind(now_ms, req, info, user, t),
@@ -465,12 +465,7 @@ impl ApiServer {
         )
     }
 
-    fn get(
-        &mut self,
-        req: &ApiRequest,
-        info: &'static ResourceInfo,
-        t: &mut Tracer,
-    ) -> Result<Served, Status> {
+    fn get(&mut self, req: &ApiRequest, info: &'static ResourceInfo) -> Result<Served, Status> {
         let name = req.name.as_deref().unwrap_or("");
         match self
             .store
