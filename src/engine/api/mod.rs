@@ -16,9 +16,11 @@
 //! object JSON from Write entries.
 //!
 //! Simplifications: `managedFields` are not recorded; watches are delivered by the simulation (a
-//! `watch` request answers 405); the namespace controller is not modelled, so a deleted namespace stays
-//! `Terminating`; the serviceaccounts and root-CA controllers act synchronously when a namespace is
-//! created (their objects are written right after it, in the same request).
+//! `watch` request answers 405). The serviceaccounts, root-CA and namespace controllers of
+//! kube-controller-manager act synchronously within the request that triggers them: a new namespace
+//! gets its `default` ServiceAccount and `kube-root-ca.crt` right after it is written; a deleted
+//! namespace turns `Terminating`, its content is deleted (pods running on a node gracefully, for their
+//! kubelets to finish) and the namespace itself is removed once it is empty.
 
 // The API's error type is the upstream `metav1.Status` itself; failures are the cold path, so its size
 // does not matter and boxing it would only obscure the code.
@@ -44,7 +46,7 @@ use k8s_openapi::api::core::v1::{Binding, PodCondition};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
 use serde_json::{json, Value};
 
-use super::objects::{object_ref, resource_by_name, Object, ResourceInfo};
+use super::objects::{object_ref, resource_by_name, Object, ResourceInfo, RESOURCES};
 use super::rng::SimRng;
 use super::store::{key, Store, StoreError, WatchEvent, WatchEventType, ETCD_PREFIX};
 use super::time::meta_time;
@@ -829,27 +831,15 @@ impl ApiServer {
     /// The serviceaccounts and root-CA-publisher controllers reacting to a new namespace.
     fn run_namespace_controllers(&mut self, now_ms: u64, namespace: &str, t: &mut Tracer) {
         for object in bootstrap::namespace_companions(namespace) {
-            let reference = object.reference();
             let controller = match &object {
                 Object::ServiceAccount(_) => "serviceaccount-controller",
                 _ => "root-ca-cert-publisher",
             };
             let k = key(object.info().resource, object.namespace(), object.name());
             if let Some(event) = self.write_system_object(now_ms, object) {
-                let data = if self.trace_objects {
-                    event.object.to_json()
-                } else {
-                    Value::Null
-                };
-                t.trace.record(
-                    now_ms,
-                    Component::Etcd,
-                    Stage::Write,
-                    reference.clone(),
-                    Outcome::Ok,
-                    format!("{k} created at revision {} by kube-controller-manager's {controller}", event.revision),
-                    json!({"key": k, "revision": event.revision, "type": "ADDED", "controller": controller, "object": data}),
-                );
+                // write_system_object queued the watch event already.
+                self.pending_watch.pop();
+                self.record_controller_write(&event, &k, controller, t);
             }
         }
     }
@@ -1015,7 +1005,10 @@ impl ApiServer {
             validation::validate_update(&object, &old)
         };
         let mut errors = errors;
-        if object.metadata().uid != old.metadata().uid {
+        // validateCommonFields (unless the validation module already reported it).
+        if object.metadata().uid != old.metadata().uid
+            && !errors.iter().any(|e| e.field == "metadata.uid")
+        {
             errors.insert(
                 0,
                 FieldError::invalid(
@@ -1196,6 +1189,7 @@ impl ApiServer {
                     Ok(event) => {
                         self.record_write(&event, &k, t);
                         let summary = format!("{} is now Terminating", event.object.reference());
+                        self.run_namespace_controller(now_ms, &name, t);
                         Ok(Served {
                             code: 200,
                             body: ResponseBody::Object(event.object),
@@ -1223,6 +1217,9 @@ impl ApiServer {
         match self.store.delete(k) {
             Ok(event) => {
                 self.record_write(&event, k, t);
+                if let Some(namespace) = event.object.namespace().map(String::from) {
+                    self.remove_namespace_if_empty(&namespace, t);
+                }
                 let summary = format!(
                     "{} deleted (revision {})",
                     event.object.reference(),
@@ -1259,6 +1256,116 @@ impl ApiServer {
                 status::not_found(info.resource, info.group, name),
             )),
         }
+    }
+
+    /// The namespace controller, acting at once: deletes everything in a Terminating namespace (pods
+    /// bound to a node gracefully, so their kubelets finish them), then the namespace once it is empty.
+    fn run_namespace_controller(&mut self, now_ms: u64, namespace: &str, t: &mut Tracer) {
+        let mut contents: Vec<(String, Object, i64)> = Vec::new();
+        for info in RESOURCES.iter().filter(|r| r.namespaced) {
+            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            contents.extend(
+                self.store
+                    .list(&prefix)
+                    .map(|(k, s)| (k.clone(), s.object.clone(), s.mod_revision)),
+            );
+        }
+        for (k, object, revision) in contents {
+            let running_on_node = object.as_pod().is_some_and(|pod| {
+                let bound = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty());
+                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+                bound && !matches!(phase, Some("Succeeded" | "Failed"))
+            });
+            if running_on_node {
+                if object.metadata().deletion_timestamp.is_some() {
+                    continue;
+                }
+                let grace = object
+                    .as_pod()
+                    .and_then(|p| p.spec.as_ref())
+                    .and_then(|s| s.termination_grace_period_seconds)
+                    .unwrap_or(30)
+                    .max(1);
+                let mut updated = object.clone();
+                let meta = updated.metadata_mut();
+                meta.deletion_timestamp = Some(meta_time(
+                    now_ms.saturating_add((grace as u64).saturating_mul(1000)),
+                ));
+                meta.deletion_grace_period_seconds = Some(grace);
+                if let Ok(event) = self.store.update(&k, updated, Some(revision)) {
+                    self.record_controller_write(&event, &k, "namespace-controller", t);
+                }
+            } else if let Ok(event) = self.store.delete(&k) {
+                self.record_controller_write(&event, &k, "namespace-controller", t);
+            }
+        }
+        self.remove_namespace_if_empty(namespace, t);
+    }
+
+    /// Finalizes a Terminating namespace that has no content left.
+    fn remove_namespace_if_empty(&mut self, namespace: &str, t: &mut Tracer) {
+        let k = key("namespaces", None, namespace);
+        let terminating = match self.store.get(&k).map(|s| &s.object) {
+            Some(Object::Namespace(ns)) => {
+                ns.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Terminating")
+            }
+            _ => false,
+        };
+        if !terminating {
+            return;
+        }
+        let empty = RESOURCES.iter().filter(|r| r.namespaced).all(|info| {
+            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            let none = self.store.list(&prefix).next().is_none();
+            none
+        });
+        if empty {
+            if let Ok(event) = self.store.delete(&k) {
+                self.record_controller_write(&event, &k, "namespace-controller", t);
+            }
+        }
+    }
+
+    fn record_controller_write(
+        &mut self,
+        event: &WatchEvent,
+        k: &str,
+        controller: &str,
+        t: &mut Tracer,
+    ) {
+        let verb = match event.event_type {
+            WatchEventType::Added => "created",
+            WatchEventType::Modified => "updated",
+            WatchEventType::Deleted => "deleted",
+        };
+        let stage = if event.event_type == WatchEventType::Deleted {
+            Stage::Delete
+        } else {
+            Stage::Write
+        };
+        let object = if self.trace_objects {
+            event.object.to_json()
+        } else {
+            Value::Null
+        };
+        t.trace.record(
+            t.now_ms,
+            Component::Etcd,
+            stage,
+            event.object.reference(),
+            Outcome::Ok,
+            format!(
+                "{k} {verb} at revision {} by kube-controller-manager's {controller}",
+                event.revision
+            ),
+            json!({"key": k, "revision": event.revision, "type": event_type_name(event),
+                   "controller": controller, "object": object}),
+        );
+        self.pending_watch.push(event.clone());
     }
 
     /// POST `pods/<name>/binding`: `BindingREST.Create` and `setPodNodeAndMetadata`.
