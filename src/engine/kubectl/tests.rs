@@ -412,3 +412,30 @@ fn should_warn_when_the_live_object_lacks_the_last_applied_annotation() {
         .unwrap_or(Value::Null);
     assert!(stored["metadata"]["annotations"][LAST_APPLIED_ANNOTATION].is_string());
 }
+
+#[test]
+fn should_run_as_a_queued_simulation_event() {
+    let mut sim = sim();
+    sim.schedule(
+        100,
+        crate::engine::sim::Event::Client(ClientAction::Apply {
+            credentials: Credentials::ClusterAdmin,
+            manifest: demo_pod("nginx:latest"),
+            source: "pod.yaml".into(),
+            validate: FieldValidation::Strict,
+        }),
+    );
+    sim.run_until_idle(1_000);
+    let result = sim
+        .trace
+        .entries
+        .iter()
+        .find(|e| e.component == Component::Kubectl && e.stage == Stage::Result)
+        .map(|e| (e.time_ms, e.summary.clone()));
+    assert_eq!(result, Some((100, "pod/demo-pod created".to_string())));
+    assert!(sim
+        .api
+        .store
+        .get("/registry/pods/default/demo-pod")
+        .is_some());
+}
