@@ -364,12 +364,14 @@ impl ApiServer {
     ) -> (String, Result<Served, Status>) {
         let user = match authn::authenticate(&req.credentials, &self.users) {
             Ok(user) => {
-                let groups = user.groups.join(", ");
-                let data = json!({"user": user.name, "groups": user.groups});
                 t.stage(Stage::Authentication, Outcome::Ok, || {
                     (
-                        format!("authenticated as {} (groups: {groups})", user.name),
-                        data,
+                        format!(
+                            "authenticated as {} (groups: {})",
+                            user.name,
+                            user.groups.join(", ")
+                        ),
+                        json!({"user": user.name, "groups": user.groups}),
                     )
                 });
                 user
@@ -399,8 +401,8 @@ impl ApiServer {
         };
         match authz::authorize(&self.store, &attrs) {
             Decision::Allow(by) => {
-                let what = authz::forbidden_message(&attrs);
                 t.stage(Stage::Authorization, Outcome::Ok, || {
+                    let what = authz::forbidden_message(&attrs);
                     (
                         format!("allowed: {}", what.replacen(" cannot ", " may ", 1)),
                         json!({"decision": "allow", "reason": by}),
