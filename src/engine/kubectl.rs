@@ -159,7 +159,7 @@ impl Session<'_, '_> {
             } else {
                 Outcome::Failed
             },
-            line.clone(),
+            line.replace('\n', " "),
             json!({"output": line, "lines": lines, "warnings": self.warnings}),
         );
         KubectlOutput { lines, success }
@@ -232,10 +232,11 @@ pub fn error_line(status: &Status, wrapped: &str) -> String {
                 }
             }
         }
-        "Unauthorized" => format!(
-            "error: You must be logged in to the server ({})",
-            status.message.as_deref().unwrap_or("")
-        ),
+        // kubectl's discovery request fails first; client-go words a 401 on it generically.
+        "Unauthorized" => {
+            "error: You must be logged in to the server (the server has asked for the client to provide credentials)"
+                .to_string()
+        }
         "" => format!("Error from server: {wrapped}"),
         reason => format!("Error from server ({reason}): {wrapped}"),
     }
@@ -577,9 +578,10 @@ fn apply(
                 .and_then(Value::as_str)
                 .map(String::from);
             if last_applied.is_none() {
+                let resource =
+                    crate::engine::api::status::qualified_resource(info.resource, info.group);
                 s.warnings.push(format!(
-                    "resource {}/{name} {MISSING_ANNOTATION_WARNING}",
-                    info.resource
+                    "resource {resource}/{name} {MISSING_ANNOTATION_WARNING}"
                 ));
             }
             let original = last_applied.and_then(|text| serde_json::from_str::<Value>(&text).ok());

@@ -16,9 +16,11 @@
 //! object JSON from Write entries.
 //!
 //! Simplifications: `managedFields` are not recorded; watches are delivered by the simulation (a
-//! `watch` request answers 405); the namespace controller is not modelled, so a deleted namespace stays
-//! `Terminating`; the serviceaccounts and root-CA controllers act synchronously when a namespace is
-//! created (their objects are written right after it, in the same request).
+//! `watch` request answers 405). The serviceaccounts, root-CA and namespace controllers of
+//! kube-controller-manager act synchronously within the request that triggers them: a new namespace
+//! gets its `default` ServiceAccount and `kube-root-ca.crt` right after it is written; a deleted
+//! namespace turns `Terminating`, its content is deleted (pods running on a node gracefully, for their
+//! kubelets to finish) and the namespace itself is removed once it is empty.
 
 // The API's error type is the upstream `metav1.Status` itself; failures are the cold path, so its size
 // does not matter and boxing it would only obscure the code.
@@ -44,7 +46,7 @@ use k8s_openapi::api::core::v1::{Binding, PodCondition};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
 use serde_json::{json, Value};
 
-use super::objects::{object_ref, resource_by_name, Object, ResourceInfo};
+use super::objects::{object_ref, resource_by_name, Object, ResourceInfo, RESOURCES};
 use super::rng::SimRng;
 use super::store::{key, Store, StoreError, WatchEvent, WatchEventType, ETCD_PREFIX};
 use super::time::meta_time;
@@ -97,9 +99,15 @@ impl Tracer<'_> {
     ) {
         if self.full || outcome == Outcome::Failed {
             let (summary, data) = describe();
+            // Storage outcomes (a failed compare-and-swap, a skipped no-op write) belong to etcd.
+            let component = if matches!(stage, Stage::Write | Stage::Delete) {
+                Component::Etcd
+            } else {
+                Component::ApiServer
+            };
             self.trace.record(
                 self.now_ms,
-                Component::ApiServer,
+                component,
                 stage,
                 self.object.clone(),
                 outcome,
@@ -356,12 +364,14 @@ impl ApiServer {
     ) -> (String, Result<Served, Status>) {
         let user = match authn::authenticate(&req.credentials, &self.users) {
             Ok(user) => {
-                let groups = user.groups.join(", ");
-                let data = json!({"user": user.name, "groups": user.groups});
                 t.stage(Stage::Authentication, Outcome::Ok, || {
                     (
-                        format!("authenticated as {} (groups: {groups})", user.name),
-                        data,
+                        format!(
+                            "authenticated as {} (groups: {})",
+                            user.name,
+                            user.groups.join(", ")
+                        ),
+                        json!({"user": user.name, "groups": user.groups}),
                     )
                 });
                 user
@@ -391,8 +401,8 @@ impl ApiServer {
         };
         match authz::authorize(&self.store, &attrs) {
             Decision::Allow(by) => {
-                let what = authz::forbidden_message(&attrs);
                 t.stage(Stage::Authorization, Outcome::Ok, || {
+                    let what = authz::forbidden_message(&attrs);
                     (
                         format!("allowed: {}", what.replacen(" cannot ", " may ", 1)),
                         json!({"decision": "allow", "reason": by}),
@@ -418,7 +428,7 @@ impl ApiServer {
         t: &mut Tracer,
     ) -> Result<Served, Status> {
         let Some(info) = info else {
-            return Err(t.fail(Stage::Response, status::resource_not_served()));
+            return Err(status::resource_not_served());
         };
         let namespace = req.namespace.as_deref().filter(|ns| !ns.is_empty());
         let scoped_correctly = match (info.namespaced, namespace, req.verb) {
@@ -436,19 +446,18 @@ impl ApiServer {
                 | ("namespaces", "status")
         );
         if !scoped_correctly || !known_sub {
-            return Err(t.fail(Stage::Response, status::resource_not_served()));
+            return Err(status::resource_not_served());
         }
-        let unsupported =
-            |verb: Verb| status::method_not_supported(info.resource, info.group, verb.as_str());
         match (req.verb, sub) {
-            (Verb::Get, "" | "status") => self.get(req, info, t),
+            (Verb::Get, "" | "status") => self.get(req, info),
             (Verb::List, "") => self.list(req, info, user),
             (Verb::Create, "") => self.create(now_ms, req, info, user, t),
             (Verb::Create, "binding") => self.bind(now_ms, req, info, user, t),
             (Verb::Update, "" | "status") => self.update(now_ms, req, info, user, t),
             (Verb::Patch, "" | "status") => self.patch(now_ms, req, info, user, t),
             (Verb::Delete, "") => self.delete(now_ms, req, info, user, t),
-            (verb, _) => Err(t.fail(Stage::Response, unsupported(verb))),
+            // Simplification: watches are delivered by the simulation, not served as requests.
+            _ => Err(status::method_not_allowed()),
         }
     }
 
@@ -460,12 +469,7 @@ impl ApiServer {
         )
     }
 
-    fn get(
-        &mut self,
-        req: &ApiRequest,
-        info: &'static ResourceInfo,
-        t: &mut Tracer,
-    ) -> Result<Served, Status> {
+    fn get(&mut self, req: &ApiRequest, info: &'static ResourceInfo) -> Result<Served, Status> {
         let name = req.name.as_deref().unwrap_or("");
         match self
             .store
@@ -481,10 +485,7 @@ impl ApiServer {
                     stored.mod_revision
                 ),
             }),
-            None => Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, name),
-            )),
+            None => Err(status::not_found(info.resource, info.group, name)),
         }
     }
 
@@ -790,7 +791,7 @@ impl ApiServer {
             let status = status::internal_plain(
                 "resourceVersion should not be set on objects to be created",
             );
-            return Err(t.fail(Stage::Response, status));
+            return Err(t.fail(Stage::Write, status));
         }
         let mut attempts = 0;
         let event = loop {
@@ -832,27 +833,15 @@ impl ApiServer {
     /// The serviceaccounts and root-CA-publisher controllers reacting to a new namespace.
     fn run_namespace_controllers(&mut self, now_ms: u64, namespace: &str, t: &mut Tracer) {
         for object in bootstrap::namespace_companions(namespace) {
-            let reference = object.reference();
             let controller = match &object {
                 Object::ServiceAccount(_) => "serviceaccount-controller",
                 _ => "root-ca-cert-publisher",
             };
             let k = key(object.info().resource, object.namespace(), object.name());
             if let Some(event) = self.write_system_object(now_ms, object) {
-                let data = if self.trace_objects {
-                    event.object.to_json()
-                } else {
-                    Value::Null
-                };
-                t.trace.record(
-                    now_ms,
-                    Component::Etcd,
-                    Stage::Write,
-                    reference.clone(),
-                    Outcome::Ok,
-                    format!("{k} created at revision {} by kube-controller-manager's {controller}", event.revision),
-                    json!({"key": k, "revision": event.revision, "type": "ADDED", "controller": controller, "object": data}),
-                );
+                // write_system_object queued the watch event already.
+                self.pending_watch.pop();
+                self.record_controller_write(&event, &k, controller, t);
             }
         }
     }
@@ -893,10 +882,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         self.apply_update(now_ms, req, info, user, stored, object, warnings, &k, t)
     }
@@ -916,10 +902,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         let (object, warnings) = match &req.body {
             Some(RequestBody::Json(patch)) => {
@@ -1024,7 +1007,10 @@ impl ApiServer {
             validation::validate_update(&object, &old)
         };
         let mut errors = errors;
-        if object.metadata().uid != old.metadata().uid {
+        // validateCommonFields (unless the validation module already reported it).
+        if object.metadata().uid != old.metadata().uid
+            && !errors.iter().any(|e| e.field == "metadata.uid")
+        {
             errors.insert(
                 0,
                 FieldError::invalid(
@@ -1091,10 +1077,7 @@ impl ApiServer {
             .get(&k)
             .map(|s| (s.object.clone(), s.mod_revision))
         else {
-            return Err(t.fail(
-                Stage::Response,
-                status::not_found(info.resource, info.group, &name),
-            ));
+            return Err(status::not_found(info.resource, info.group, &name));
         };
         let requested_grace = match &req.body {
             Some(RequestBody::Json(options)) => match options.get("gracePeriodSeconds") {
@@ -1200,7 +1183,6 @@ impl ApiServer {
                 }
                 let mut updated = old.clone();
                 updated.metadata_mut().deletion_timestamp = Some(meta_time(now_ms));
-                updated.metadata_mut().deletion_grace_period_seconds = Some(0);
                 if let Object::Namespace(ns) = &mut updated {
                     ns.status.get_or_insert_with(Default::default).phase =
                         Some("Terminating".into());
@@ -1209,6 +1191,7 @@ impl ApiServer {
                     Ok(event) => {
                         self.record_write(&event, &k, t);
                         let summary = format!("{} is now Terminating", event.object.reference());
+                        self.run_namespace_controller(now_ms, &name, t);
                         Ok(Served {
                             code: 200,
                             body: ResponseBody::Object(event.object),
@@ -1236,6 +1219,9 @@ impl ApiServer {
         match self.store.delete(k) {
             Ok(event) => {
                 self.record_write(&event, k, t);
+                if let Some(namespace) = event.object.namespace().map(String::from) {
+                    self.remove_namespace_if_empty(&namespace, t);
+                }
                 let summary = format!(
                     "{} deleted (revision {})",
                     event.object.reference(),
@@ -1272,6 +1258,116 @@ impl ApiServer {
                 status::not_found(info.resource, info.group, name),
             )),
         }
+    }
+
+    /// The namespace controller, acting at once: deletes everything in a Terminating namespace (pods
+    /// bound to a node gracefully, so their kubelets finish them), then the namespace once it is empty.
+    fn run_namespace_controller(&mut self, now_ms: u64, namespace: &str, t: &mut Tracer) {
+        let mut contents: Vec<(String, Object, i64)> = Vec::new();
+        for info in RESOURCES.iter().filter(|r| r.namespaced) {
+            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            contents.extend(
+                self.store
+                    .list(&prefix)
+                    .map(|(k, s)| (k.clone(), s.object.clone(), s.mod_revision)),
+            );
+        }
+        for (k, object, revision) in contents {
+            let running_on_node = object.as_pod().is_some_and(|pod| {
+                let bound = pod
+                    .spec
+                    .as_ref()
+                    .and_then(|s| s.node_name.as_deref())
+                    .is_some_and(|n| !n.is_empty());
+                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+                bound && !matches!(phase, Some("Succeeded" | "Failed"))
+            });
+            if running_on_node {
+                if object.metadata().deletion_timestamp.is_some() {
+                    continue;
+                }
+                let grace = object
+                    .as_pod()
+                    .and_then(|p| p.spec.as_ref())
+                    .and_then(|s| s.termination_grace_period_seconds)
+                    .unwrap_or(30)
+                    .max(1);
+                let mut updated = object.clone();
+                let meta = updated.metadata_mut();
+                meta.deletion_timestamp = Some(meta_time(
+                    now_ms.saturating_add((grace as u64).saturating_mul(1000)),
+                ));
+                meta.deletion_grace_period_seconds = Some(grace);
+                if let Ok(event) = self.store.update(&k, updated, Some(revision)) {
+                    self.record_controller_write(&event, &k, "namespace-controller", t);
+                }
+            } else if let Ok(event) = self.store.delete(&k) {
+                self.record_controller_write(&event, &k, "namespace-controller", t);
+            }
+        }
+        self.remove_namespace_if_empty(namespace, t);
+    }
+
+    /// Finalizes a Terminating namespace that has no content left.
+    fn remove_namespace_if_empty(&mut self, namespace: &str, t: &mut Tracer) {
+        let k = key("namespaces", None, namespace);
+        let terminating = match self.store.get(&k).map(|s| &s.object) {
+            Some(Object::Namespace(ns)) => {
+                ns.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Terminating")
+            }
+            _ => false,
+        };
+        if !terminating {
+            return;
+        }
+        let empty = RESOURCES.iter().filter(|r| r.namespaced).all(|info| {
+            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            let none = self.store.list(&prefix).next().is_none();
+            none
+        });
+        if empty {
+            if let Ok(event) = self.store.delete(&k) {
+                self.record_controller_write(&event, &k, "namespace-controller", t);
+            }
+        }
+    }
+
+    fn record_controller_write(
+        &mut self,
+        event: &WatchEvent,
+        k: &str,
+        controller: &str,
+        t: &mut Tracer,
+    ) {
+        let verb = match event.event_type {
+            WatchEventType::Added => "created",
+            WatchEventType::Modified => "updated",
+            WatchEventType::Deleted => "deleted",
+        };
+        let stage = if event.event_type == WatchEventType::Deleted {
+            Stage::Delete
+        } else {
+            Stage::Write
+        };
+        let object = if self.trace_objects {
+            event.object.to_json()
+        } else {
+            Value::Null
+        };
+        t.trace.record(
+            t.now_ms,
+            Component::Etcd,
+            stage,
+            event.object.reference(),
+            Outcome::Ok,
+            format!(
+                "{k} {verb} at revision {} by kube-controller-manager's {controller}",
+                event.revision
+            ),
+            json!({"key": k, "revision": event.revision, "type": event_type_name(event),
+                   "controller": controller, "object": object}),
+        );
+        self.pending_watch.push(event.clone());
     }
 
     /// POST `pods/<name>/binding`: `BindingREST.Create` and `setPodNodeAndMetadata`.
@@ -1350,6 +1446,26 @@ impl ApiServer {
             old: None,
         };
         self.run_mutating(&attrs, None, t)?;
+        // PodTopologyLabels mutates the Binding (which is not an `Object`), so it runs here.
+        if target_kind.is_empty() || target_kind == "Node" {
+            let labels = admission::pod_topology_labels::topology_labels(&self.store, &target);
+            if !labels.is_empty() {
+                let changes = admission::pod_topology_labels::merge_labels(
+                    binding.metadata.labels.get_or_insert_with(BTreeMap::new),
+                    &labels,
+                );
+                t.stage(Stage::MutatingAdmission, Outcome::Ok, || {
+                    (
+                        format!(
+                            "{}: {}",
+                            admission::pod_topology_labels::NAME,
+                            changes.join("; ")
+                        ),
+                        json!({"plugin": admission::pod_topology_labels::NAME, "changes": changes}),
+                    )
+                });
+            }
+        }
         self.run_validating(&attrs, None, t)?;
 
         let k = Self::stored_key(info, Some(&url_namespace), &name);
@@ -1408,6 +1524,13 @@ impl ApiServer {
                 .annotations
                 .get_or_insert_with(Default::default)
                 .extend(annotations);
+        }
+        // copyLabelsWithOverwriting: the Binding's labels win.
+        if let Some(labels) = binding.metadata.labels.clone().filter(|l| !l.is_empty()) {
+            pod.metadata
+                .labels
+                .get_or_insert_with(Default::default)
+                .extend(labels);
         }
         let status = pod.status.get_or_insert_with(Default::default);
         status.nominated_node_name = None;

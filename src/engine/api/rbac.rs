@@ -102,17 +102,17 @@ pub fn applies_to_user(user: &UserInfo, subject: &Subject, binding_namespace: &s
 }
 
 /// The rules a role reference resolves to, or the upstream not-found error text.
-fn resolve_role(
-    store: &Store,
+fn resolve_role<'s>(
+    store: &'s Store,
     role_ref: &RoleRef,
     binding_namespace: &str,
-) -> Result<Vec<PolicyRule>, String> {
+) -> Result<&'s [PolicyRule], String> {
     match role_ref.kind.as_str() {
         "ClusterRole" => match store
             .get(&key("clusterroles", None, &role_ref.name))
             .map(|s| &s.object)
         {
-            Some(Object::ClusterRole(role)) => Ok(role.rules.clone().unwrap_or_default()),
+            Some(Object::ClusterRole(role)) => Ok(role.rules.as_deref().unwrap_or(&[])),
             _ => Err(format!(
                 "clusterrole.rbac.authorization.k8s.io \"{}\" not found",
                 role_ref.name
@@ -122,7 +122,7 @@ fn resolve_role(
             .get(&key("roles", Some(binding_namespace), &role_ref.name))
             .map(|s| &s.object)
         {
-            Some(Object::Role(role)) => Ok(role.rules.clone().unwrap_or_default()),
+            Some(Object::Role(role)) => Ok(role.rules.as_deref().unwrap_or(&[])),
             _ => Err(format!(
                 "role.rbac.authorization.k8s.io \"{}\" not found",
                 role_ref.name

@@ -182,6 +182,16 @@ pub fn method_not_supported(resource: &str, group: &str, action: &str) -> Status
     )
 }
 
+/// 405 for a verb the path does not serve (the router's answer, e.g. POST to `pods/status`).
+pub fn method_not_allowed() -> Status {
+    failure(
+        405,
+        "MethodNotAllowed",
+        "the server does not allow this method on the requested resource".into(),
+        Some(StatusDetails::default()),
+    )
+}
+
 /// A plain (non-Status) error reaching the response writer: 500 with an empty reason
 /// (`StatusReasonUnknown`), as `ErrorToAPIStatus` renders it.
 pub fn internal_plain(message: &str) -> Status {

@@ -684,3 +684,92 @@ fn should_list_only_a_kubelets_own_pods() {
     };
     assert_eq!(names, vec!["a"]);
 }
+
+#[test]
+fn should_copy_node_topology_labels_onto_a_bound_pod() {
+    let mut server = server();
+    let node = json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-a",
+        "labels": {"topology.k8s.io/zone": "z1", "topology.kubernetes.io/zone": "ignored"}}});
+    let response = call(
+        &mut server,
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "nodes")
+            .body(RequestBody::Json(node)),
+    );
+    assert_eq!(response.code, 201);
+    call(
+        &mut server,
+        create_pod(Credentials::ClusterAdmin, "default", pod_json("web")),
+    );
+    assert_eq!(bind(&mut server, "web", "node-a").code, 201);
+    assert_eq!(
+        stored_pod(&server, "web")["metadata"]["labels"],
+        json!({"topology.k8s.io/zone": "z1"})
+    );
+}
+
+#[test]
+fn should_empty_and_then_remove_a_deleted_namespace() {
+    let mut server = server();
+    let namespace = json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop"}});
+    call(
+        &mut server,
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "namespaces")
+            .body(RequestBody::Json(namespace)),
+    );
+    for name in ["queued", "running"] {
+        let response = call(
+            &mut server,
+            create_pod(Credentials::ClusterAdmin, "shop", pod_json(name)),
+        );
+        assert_eq!(response.code, 201);
+    }
+    let binding = json!({"metadata": {"name": "running", "namespace": "shop"}, "target": {"kind": "Node", "name": "node-a"}});
+    let response = call(
+        &mut server,
+        ApiRequest::new(Credentials::Scheduler, Verb::Create, "pods")
+            .namespace("shop")
+            .name("running")
+            .subresource("binding")
+            .body(RequestBody::Json(binding)),
+    );
+    assert_eq!(response.code, 201);
+    let response = call(
+        &mut server,
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Delete, "namespaces").name("shop"),
+    );
+    assert_eq!(response.code, 200);
+    assert!(server.store.get("/registry/pods/shop/queued").is_none());
+    assert!(server
+        .store
+        .get("/registry/serviceaccounts/shop/default")
+        .is_none());
+    let running = server
+        .store
+        .get("/registry/pods/shop/running")
+        .map(|s| s.object.to_json())
+        .unwrap_or(Value::Null);
+    assert_eq!(running["metadata"]["deletionGracePeriodSeconds"], 30);
+    let namespace = server
+        .store
+        .get("/registry/namespaces/shop")
+        .map(|s| s.object.to_json())
+        .unwrap_or(Value::Null);
+    assert_eq!(namespace["status"]["phase"], "Terminating");
+    let response = call(
+        &mut server,
+        create_pod(Credentials::ClusterAdmin, "shop", pod_json("late")),
+    );
+    assert_eq!(
+        message(&response),
+        "pods \"late\" is forbidden: unable to create new content in namespace shop because it is being terminated"
+    );
+    let response = call(
+        &mut server,
+        ApiRequest::new(Credentials::Kubelet("node-a".into()), Verb::Delete, "pods")
+            .namespace("shop")
+            .name("running")
+            .body(RequestBody::Json(json!({"gracePeriodSeconds": 0}))),
+    );
+    assert_eq!(response.code, 200);
+    assert!(server.store.get("/registry/namespaces/shop").is_none());
+}

@@ -172,7 +172,7 @@ fn should_print_not_found_for_a_missing_namespace_and_401_for_strangers() {
     );
     assert_eq!(
         last_line(&out),
-        "error: You must be logged in to the server (Unauthorized)"
+        "error: You must be logged in to the server (the server has asked for the client to provide credentials)"
     );
     let mut manifest = demo_pod("nginx");
     manifest["metadata"] = json!({"generateName": "web-"});
@@ -386,4 +386,56 @@ fn should_merge_lists_by_name_and_drop_removed_fields() {
         merge_patch_between(&current, &desired),
         json!({"spec": {"containers": [{"name": "a", "image": "y", "imagePullPolicy": "Always"}]}, "metadata": {"labels": {"old": null}}})
     );
+}
+
+#[test]
+fn should_warn_when_the_live_object_lacks_the_last_applied_annotation() {
+    let mut sim = sim();
+    let request =
+        crate::engine::api::ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
+            .body(RequestBody::Json(demo_pod("nginx")));
+    assert_eq!(sim.call(request).code, 201);
+    let out = apply_as(&mut sim, Credentials::ClusterAdmin, demo_pod("nginx"));
+    assert_eq!(
+        out.lines,
+        vec![
+            format!("Warning: resource pods/demo-pod {MISSING_ANNOTATION_WARNING}"),
+            "pod/demo-pod configured".to_string()
+        ]
+    );
+    let stored = sim
+        .api
+        .store
+        .get("/registry/pods/default/demo-pod")
+        .map(|s| s.object.to_json())
+        .unwrap_or(Value::Null);
+    assert!(stored["metadata"]["annotations"][LAST_APPLIED_ANNOTATION].is_string());
+}
+
+#[test]
+fn should_run_as_a_queued_simulation_event() {
+    let mut sim = sim();
+    sim.schedule(
+        100,
+        crate::engine::sim::Event::Client(ClientAction::Apply {
+            credentials: Credentials::ClusterAdmin,
+            manifest: demo_pod("nginx:latest"),
+            source: "pod.yaml".into(),
+            validate: FieldValidation::Strict,
+        }),
+    );
+    sim.run_until_idle(1_000);
+    let result = sim
+        .trace
+        .entries
+        .iter()
+        .find(|e| e.component == Component::Kubectl && e.stage == Stage::Result)
+        .map(|e| (e.time_ms, e.summary.clone()));
+    assert_eq!(result, Some((100, "pod/demo-pod created".to_string())));
+    assert!(sim
+        .api
+        .store
+        .get("/registry/pods/default/demo-pod")
+        .is_some());
 }

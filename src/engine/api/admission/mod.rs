@@ -4,8 +4,9 @@
 //! kube-apiserver's default-enabled plugins (`pkg/kubeapiserver/options/plugins.go`
 //! `AllOrderedPlugins`): all mutating plugins run first, in order, before the object is validated; the
 //! validating plugins run after validation, just before the etcd write. podflow runs the plugins that
-//! matter for the objects it serves: NamespaceLifecycle, ServiceAccount, NodeRestriction, Priority and
-//! DefaultTolerationSeconds.
+//! matter for the objects it serves: NamespaceLifecycle, ServiceAccount, NodeRestriction, Priority,
+//! DefaultTolerationSeconds and PodTopologyLabels (which, for a binding, `ApiServer` applies to the
+//! Binding's labels).
 //! Simplification: webhooks, LimitRanger, ResourceQuota, PodSecurity and the other default plugins
 //! are not modelled (a fresh cluster has no LimitRanges, quotas or webhooks, and PodSecurity's default
 //! level `privileged` admits everything).
@@ -13,6 +14,7 @@
 pub mod default_toleration_seconds;
 pub mod namespace_lifecycle;
 pub mod node_restriction;
+pub mod pod_topology_labels;
 pub mod priority;
 pub mod service_account;
 
@@ -92,7 +94,7 @@ pub fn forbidden(attrs: &Attributes, message: &str) -> Status {
 }
 
 /// The mutating plugins in upstream order.
-const MUTATING: [(&str, MutatingPlugin); 5] = [
+const MUTATING: [(&str, MutatingPlugin); 6] = [
     (namespace_lifecycle::NAME, namespace_lifecycle::admit),
     (service_account::NAME, service_account::admit),
     (node_restriction::NAME, node_restriction::admit),
@@ -101,6 +103,7 @@ const MUTATING: [(&str, MutatingPlugin); 5] = [
         default_toleration_seconds::NAME,
         default_toleration_seconds::admit,
     ),
+    (pod_topology_labels::NAME, pod_topology_labels::admit),
 ];
 
 /// The validating plugins in upstream order.

@@ -181,6 +181,18 @@ pub fn admit(
     }
     let mut changes = Vec::new();
     let spec = pod.spec.get_or_insert_with(Default::default);
+    // The v1 alias `serviceAccount` names the account when `serviceAccountName` does not.
+    let alias = spec.service_account.clone().filter(|n| !n.is_empty());
+    if spec
+        .service_account_name
+        .as_deref()
+        .unwrap_or("")
+        .is_empty()
+    {
+        if let Some(alias) = alias {
+            spec.service_account_name = Some(alias);
+        }
+    }
     let name = match spec.service_account_name.as_deref() {
         Some(n) if !n.is_empty() => n.to_string(),
         _ => {
