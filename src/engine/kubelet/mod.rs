@@ -80,17 +80,26 @@ pub enum KubeletWake {
         epoch: u64,
         container: usize,
     },
-    /// The startup probe of a container succeeded.
+    /// The startup probe of a container succeeded. `restart` is the container's restart count when the
+    /// probe was armed, so a probe of a replaced container is ignored.
     StartupProbeSucceeded {
         pod: String,
         epoch: u64,
         container: usize,
+        restart: i32,
     },
     /// The readiness probe of a container succeeded.
     ReadinessProbeSucceeded {
         pod: String,
         epoch: u64,
         container: usize,
+        restart: i32,
+    },
+    /// Containers whose spec changed (a new image) exited; they start again with the new spec.
+    ContainersReplaced {
+        pod: String,
+        epoch: u64,
+        containers: Vec<usize>,
     },
     /// The containers of a deleted pod exited after SIGTERM.
     ContainersStopped { pod: String, epoch: u64 },
@@ -137,6 +146,8 @@ struct PodWorker {
     /// The sandbox could not be created in this sync (no pod IP left).
     sandbox_failed: bool,
     sandbox_attempts: u32,
+    /// The spec changed while a sync was in flight: apply it when the sync ends.
+    spec_dirty: bool,
     failed_syncs: u32,
     terminating: bool,
     /// The last pull error of each image, for the ImagePullBackOff message.
@@ -180,6 +191,16 @@ fn state_name(state: &RuntimeState) -> &'static str {
         RuntimeState::Running { .. } => "running",
         RuntimeState::Terminated { .. } => "terminated",
     }
+}
+
+/// Whether a regular container or sidecar of the worker now has another image in the pod spec.
+fn spec_changed(worker: &PodWorker) -> bool {
+    worker.containers.iter().any(|c| {
+        c.kind != ContainerKind::Init
+            && containers::spec_of(&worker.pod, c)
+                .and_then(|s| s.image.as_deref())
+                .is_some_and(|image| image != c.image)
+    })
 }
 
 /// A one-line status for the trace, like `kubectl get pods` reads: `Pending (ErrImagePull, Ready=False)`,
@@ -310,8 +331,9 @@ impl Kubelet {
                 pod,
                 epoch,
                 container,
+                restart,
             } => {
-                if self.live(&pod, epoch) {
+                if self.live(&pod, epoch) && self.restart_is(&pod, container, restart) {
                     self.startup_probe_succeeded(ctx, &pod, container);
                 }
             }
@@ -319,9 +341,19 @@ impl Kubelet {
                 pod,
                 epoch,
                 container,
+                restart,
+            } => {
+                if self.live(&pod, epoch) && self.restart_is(&pod, container, restart) {
+                    self.set_ready(ctx, &pod, container);
+                }
+            }
+            KubeletWake::ContainersReplaced {
+                pod,
+                epoch,
+                containers,
             } => {
                 if self.live(&pod, epoch) {
-                    self.set_ready(ctx, &pod, container);
+                    self.containers_replaced(ctx, &pod, &containers);
                 }
             }
             KubeletWake::ContainersStopped { pod, epoch } => {
@@ -330,6 +362,13 @@ impl Kubelet {
                 }
             }
         }
+    }
+
+    fn restart_is(&self, key: &str, i: usize, restart: i32) -> bool {
+        self.pods
+            .get(key)
+            .and_then(|w| w.containers.get(i))
+            .is_some_and(|c| c.restart_count == restart)
     }
 
     fn live(&self, key: &str, epoch: u64) -> bool {
@@ -422,6 +461,12 @@ impl Kubelet {
                 }
                 if pod.metadata.deletion_timestamp.is_some() && !worker.terminating {
                     self.terminate(ctx, &key);
+                } else if !worker.terminating && spec_changed(worker) {
+                    if worker.busy {
+                        worker.spec_dirty = true;
+                    } else {
+                        self.apply_spec_change(ctx, &key);
+                    }
                 }
                 return;
             }
@@ -449,6 +494,7 @@ impl Kubelet {
             sync_created_sandbox: false,
             sandbox_failed: false,
             sandbox_attempts: 0,
+            spec_dirty: false,
             failed_syncs: 0,
             terminating: false,
             last_pull_error: BTreeMap::new(),
@@ -549,6 +595,13 @@ impl Kubelet {
             return;
         };
         worker.busy = false;
+        if std::mem::take(&mut worker.spec_dirty) {
+            self.apply_spec_change(ctx, key);
+            return;
+        }
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
         let failed = !worker.failed_this_sync.is_empty() || worker.sandbox_failed;
         worker.sandbox_failed = false;
         if !failed {
@@ -1023,6 +1076,7 @@ impl Kubelet {
         let readiness = probe_delay_ms(spec.and_then(|s| s.readiness_probe.as_ref()));
         let kind = c.kind;
         let name = c.name.clone();
+        let restart = c.restart_count;
         let RuntimeState::Created {
             id,
             image,
@@ -1079,6 +1133,7 @@ impl Kubelet {
                     pod,
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         } else if let Some(delay) = readiness {
@@ -1089,6 +1144,7 @@ impl Kubelet {
                     pod,
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         }
@@ -1128,6 +1184,11 @@ impl Kubelet {
             return;
         };
         let epoch = worker.epoch;
+        let restart = worker
+            .containers
+            .get(i)
+            .map(|c| c.restart_count)
+            .unwrap_or(0);
         let readiness = worker
             .containers
             .get(i)
@@ -1147,6 +1208,7 @@ impl Kubelet {
                     pod: key.to_string(),
                     epoch,
                     container: i,
+                    restart,
                 },
             );
         }
@@ -1166,6 +1228,100 @@ impl Kubelet {
             }
         }
         self.write_status(ctx, key);
+    }
+
+    // ----- spec changes -----
+
+    /// `computePodActions` for a container whose spec changed (a new image): kill it
+    /// (`Container nginx definition changed, will be restarted`), then start it again; a container that
+    /// never started just takes the new image.
+    fn apply_spec_change(&mut self, ctx: &mut Ctx, key: &str) {
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
+        let mut to_kill = Vec::new();
+        let pod = worker.pod.clone();
+        for (i, c) in worker.containers.iter_mut().enumerate() {
+            if c.kind == ContainerKind::Init {
+                continue;
+            }
+            let Some(image) = containers::spec_of(&pod, c).and_then(|s| s.image.clone()) else {
+                continue;
+            };
+            if image == c.image {
+                continue;
+            }
+            match c.state {
+                RuntimeState::Running { .. } | RuntimeState::Created { .. } => to_kill.push(i),
+                RuntimeState::Waiting { .. } => {
+                    c.image = image;
+                    c.state = RuntimeState::Waiting {
+                        reason: None,
+                        message: None,
+                    };
+                }
+                RuntimeState::Terminated { .. } => {}
+            }
+        }
+        worker.failed_syncs = 0;
+        let epoch = worker.epoch;
+        if to_kill.is_empty() {
+            self.start_sync(ctx, key);
+            return;
+        }
+        worker.busy = true;
+        let names: Vec<String> = to_kill
+            .iter()
+            .filter_map(|i| worker.containers.get(*i).map(|c| c.name.clone()))
+            .collect();
+        for (i, name) in to_kill.iter().zip(&names) {
+            let message = containers::definition_changed_message(name);
+            self.event(ctx, key, Some(*i), EventType::Normal, "Killing", &message);
+        }
+        self.trace(
+            ctx,
+            Stage::KillContainer,
+            key,
+            Outcome::Info,
+            format!(
+                "restarting {} of {key}: definition changed",
+                names.join(", ")
+            ),
+            json!({"containers": names}),
+        );
+        self.after(
+            ctx,
+            containers::CONTAINER_STOP_MS,
+            KubeletWake::ContainersReplaced {
+                pod: key.to_string(),
+                epoch,
+                containers: to_kill,
+            },
+        );
+    }
+
+    fn containers_replaced(&mut self, ctx: &mut Ctx, key: &str, replaced: &[usize]) {
+        let now = ctx.now_ms;
+        let Some(worker) = self.pods.get_mut(key) else {
+            return;
+        };
+        let pod = worker.pod.clone();
+        for i in replaced {
+            let Some(c) = worker.containers.get_mut(*i) else {
+                continue;
+            };
+            c.last_state = Some(containers::exited(&c.state, now));
+            c.restart_count += 1;
+            if let Some(image) = containers::spec_of(&pod, c).and_then(|s| s.image.clone()) {
+                c.image = image;
+            }
+            c.state = RuntimeState::Waiting {
+                reason: None,
+                message: None,
+            };
+        }
+        worker.busy = false;
+        self.start_sync(ctx, key);
     }
 
     // ----- deletion -----
