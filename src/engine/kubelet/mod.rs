@@ -27,7 +27,7 @@ pub mod status;
 #[cfg(test)]
 mod story_tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::json;
@@ -166,6 +166,8 @@ pub struct Kubelet {
     puller: SerialPuller,
     backoff: Backoff,
     pods: BTreeMap<String, PodWorker>,
+    /// UIDs of pods this kubelet finished with: late watch events about them are ignored.
+    finished: BTreeSet<String>,
     next_epoch: u64,
 }
 
@@ -247,6 +249,7 @@ impl Kubelet {
             puller: SerialPuller::default(),
             backoff: Backoff::default(),
             pods: BTreeMap::new(),
+            finished: BTreeSet::new(),
             next_epoch: 1,
         }
     }
@@ -472,7 +475,7 @@ impl Kubelet {
             }
         }
         let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-        if matches!(phase, Some("Succeeded") | Some("Failed")) {
+        if matches!(phase, Some("Succeeded") | Some("Failed")) || self.finished.contains(&uid) {
             return;
         }
         self.admit(ctx, pod, key);
@@ -523,6 +526,9 @@ impl Kubelet {
 
     fn forget_pod(&mut self, key: &str) {
         if let Some(worker) = self.pods.remove(key) {
+            if !worker.uid.is_empty() {
+                self.finished.insert(worker.uid.clone());
+            }
             if let (Sandbox::Ready { ip: Some(ip) }, Some(ipam)) =
                 (&worker.sandbox, self.ipam.as_mut())
             {
