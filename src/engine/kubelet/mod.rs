@@ -549,7 +549,54 @@ impl Kubelet {
         }
         worker.failed_this_sync.clear();
         worker.sync_created_sandbox = false;
+        self.check_pull_secrets(ctx, key);
         self.advance(ctx, key);
+    }
+
+    /// `getPullSecretsForPod`: each sync fetches the pod's `imagePullSecrets`; missing ones are reported
+    /// once per sync (Warning `FailedToRetrieveImagePullSecret`) and the pull goes on without them.
+    fn check_pull_secrets(&mut self, ctx: &mut Ctx, key: &str) {
+        let Some(worker) = self.pods.get(key) else {
+            return;
+        };
+        let names: Vec<String> = worker
+            .pod
+            .spec
+            .iter()
+            .flat_map(|s| s.image_pull_secrets.iter().flatten())
+            .map(|r| r.name.clone())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() {
+            return;
+        }
+        let (ns, _) = key.split_once('/').unwrap_or(("default", key));
+        let mut missing = Vec::new();
+        for name in names {
+            let response = ctx.call(
+                ApiRequest::new(
+                    Credentials::Kubelet(self.node.clone()),
+                    Verb::Get,
+                    "secrets",
+                )
+                .namespace(ns)
+                .name(name.clone()),
+            );
+            if !response.is_success() {
+                missing.push(name);
+            }
+        }
+        if !missing.is_empty() {
+            let message = images::missing_pull_secrets_message(&missing);
+            self.event(
+                ctx,
+                key,
+                None,
+                EventType::Warning,
+                "FailedToRetrieveImagePullSecret",
+                &message,
+            );
+        }
     }
 
     /// Starts whatever `computePodActions` says comes next, until something asynchronous is in flight or

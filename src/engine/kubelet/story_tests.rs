@@ -284,22 +284,26 @@ fn should_back_off_pulling_a_missing_image() {
 #[ignore = "needs ApiServer::handle"]
 fn should_report_invalid_image_names() {
     let mut sim = cluster();
-    create(
-        &mut sim,
-        bound_pod(
-            "private-reg",
-            vec![container(
-                "private-reg-container",
-                "<your-private-image>",
-                "IfNotPresent",
-            )],
-        ),
+    let mut pod = bound_pod(
+        "private-reg",
+        vec![container(
+            "private-reg-container",
+            "<your-private-image>",
+            "IfNotPresent",
+        )],
     );
+    if let Some(spec) = pod.spec.as_mut() {
+        spec.image_pull_secrets = Some(vec![k8s_openapi::api::core::v1::LocalObjectReference {
+            name: "regcred".into(),
+        }]);
+    }
+    create(&mut sim, pod);
     sim.run_until_idle(10_000);
     let message = "Failed to apply default image tag \"<your-private-image>\": couldn't parse image name \"<your-private-image>\": invalid reference format";
     assert_eq!(
-        events(&sim, "private-reg")[..2],
+        events(&sim, "private-reg")[..3],
         [
+            "Warning FailedToRetrieveImagePullSecret: Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.".to_string(),
             format!("Warning InspectFailed: {message}"),
             "Warning Failed: Error: InvalidImageName".to_string()
         ]
