@@ -5,17 +5,24 @@
 //! `kuberuntime`, `status`). The logic lives in one file per stage; this module is the glue: a small
 //! per-pod state machine driven by watch events and timers ([`KubeletWake`]).
 //!
-//! A pod's journey: `Admit` (first status write: Pending, ContainerCreating) → `Sandbox` (after
-//! [`sandbox::SANDBOX_CREATE_MS`], pod IP allocated) → for each container in `computePodActions` order:
-//! `PullImage` (serialized per node) → `CreateContainer` → `StartContainer` → `StatusUpdate` (Running,
-//! Ready). A failed image pull ends the sync with `ErrImagePull`; the pod worker syncs again (after
-//! [`PLEG_RELIST_MS`] the first time, then every [`POD_WORKER_BACKOFF_MS`]) and reports
-//! `ImagePullBackOff` until the image back-off (10 s doubling to 300 s) lets it pull again.
+//! A pod's journey: `Admit` (first status write: Pending, ContainerCreating, PodReadyToStartContainers
+//! False) → `Sandbox` (after [`sandbox::SANDBOX_CREATE_MS`], pod IP from the node's pod CIDR) → for each
+//! container in `computePodActions` order: `PullImage` (serialized per node) → `CreateContainer` →
+//! `StartContainer` → `StatusUpdate` (Running, Ready). A failed image pull ends the sync with
+//! `ErrImagePull`; the pod worker syncs again (after [`PLEG_RELIST_MS`] the first time, then every
+//! [`POD_WORKER_BACKOFF_MS`]) and reports `ImagePullBackOff` until the image back-off (10 s doubling to
+//! 300 s) lets it pull again. A container whose image changes in the spec is killed
+//! (`Container nginx definition changed, will be restarted`) and started again. A pod with a
+//! `deletionTimestamp` gets `Killing` (`Stopping container nginx`), its containers exit, its final status
+//! (Succeeded) is written, and the kubelet deletes it with `gracePeriodSeconds: 0`.
 //!
-//! Simplifications: no admission checks (resources, node affinity re-check), no volumes, no crash loops;
-//! probes always succeed after their `initialDelaySeconds`; containers exit 0 on SIGTERM after
-//! [`containers::CONTAINER_STOP_MS`]; after [`MAX_FAILED_SYNCS`] failed syncs the worker stops retrying
-//! (upstream retries forever) so that a simulation can go idle.
+//! Status is written with an update of `pods/<name>/status` at the end of each sync (upstream writes the
+//! status computed at the start of the next sync, through a patch; only the timing differs).
+//!
+//! Simplifications: no admission checks (resources, node affinity re-check), no volumes, no crash loops
+//! (app containers keep running); probes always succeed after their `initialDelaySeconds`; containers exit
+//! 0 on SIGTERM after [`containers::CONTAINER_STOP_MS`]; after [`MAX_FAILED_SYNCS`] failed syncs in a row
+//! the worker stops retrying (upstream retries forever) so that a simulation can go idle.
 
 pub mod containers;
 pub mod images;
