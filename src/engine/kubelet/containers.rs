@@ -84,6 +84,8 @@ pub struct RuntimeContainer {
     /// The image as written in the spec.
     pub image: String,
     pub state: RuntimeState,
+    /// The previous instance's end (`lastState.terminated`), after a restart.
+    pub last_state: Option<RuntimeState>,
     pub restart_count: i32,
 }
 
@@ -138,6 +140,7 @@ pub fn containers_of(pod: &Pod) -> Vec<RuntimeContainer> {
             },
             image: c.image.clone().unwrap_or_default(),
             state: waiting(),
+            last_state: None,
             restart_count: 0,
         });
     let regular = spec.containers.iter().map(|c| RuntimeContainer {
@@ -145,6 +148,7 @@ pub fn containers_of(pod: &Pod) -> Vec<RuntimeContainer> {
         kind: ContainerKind::Regular,
         image: c.image.clone().unwrap_or_default(),
         state: waiting(),
+        last_state: None,
         restart_count: 0,
     });
     init.chain(regular).collect()
@@ -226,6 +230,47 @@ pub const STARTED_MESSAGE: &str = "Container started";
 /// Normal Killing.
 pub fn killing_message(name: &str) -> String {
     format!("Stopping container {name}")
+}
+
+/// Normal Killing when the container's spec changed (`computePodActions` + `killContainer`).
+pub fn definition_changed_message(name: &str) -> String {
+    format!("Container {name} definition changed, will be restarted")
+}
+
+/// The state a running (or created) container ends in after SIGTERM: exit 0, `Completed`.
+/// Other states are returned unchanged.
+pub fn exited(state: &RuntimeState, now_ms: u64) -> RuntimeState {
+    match state.clone() {
+        RuntimeState::Running {
+            id,
+            image,
+            image_id,
+            started_at_ms,
+            ..
+        } => RuntimeState::Terminated {
+            id,
+            image,
+            image_id,
+            exit_code: 0,
+            reason: "Completed".into(),
+            started_at_ms,
+            finished_at_ms: now_ms,
+        },
+        RuntimeState::Created {
+            id,
+            image,
+            image_id,
+        } => RuntimeState::Terminated {
+            id,
+            image,
+            image_id,
+            exit_code: 0,
+            reason: "Completed".into(),
+            started_at_ms: now_ms,
+            finished_at_ms: now_ms,
+        },
+        other => other,
+    }
 }
 
 #[cfg(test)]
@@ -336,5 +381,9 @@ mod tests {
         assert_eq!(CREATED_MESSAGE, "Container created");
         assert_eq!(STARTED_MESSAGE, "Container started");
         assert_eq!(killing_message("nginx"), "Stopping container nginx");
+        assert_eq!(
+            definition_changed_message("nginx"),
+            "Container nginx definition changed, will be restarted"
+        );
     }
 }

@@ -373,6 +373,14 @@ pub fn invalid_image_message(image: &str, parse_error: &str) -> String {
     format!("Failed to apply default image tag {image:?}: {parse_error}")
 }
 
+/// Warning FailedToRetrieveImagePullSecret (`getPullSecretsForPod` in `pkg/kubelet/kubelet_pods.go`).
+pub fn missing_pull_secrets_message(names: &[String]) -> String {
+    format!(
+        "Unable to retrieve some image pull secrets ({}); attempting to pull the image may not succeed.",
+        names.join(", ")
+    )
+}
+
 /// Warning Failed from `startContainer` when ensuring the image failed: `Error: ErrImagePull`.
 pub fn start_error_message(reason: &str) -> String {
     format!("Error: {reason}")
@@ -493,6 +501,10 @@ mod tests {
             "Failed to apply default image tag \"<your-private-image>\": couldn't parse image name \"<your-private-image>\": invalid reference format"
         );
         assert_eq!(start_error_message("ErrImagePull"), "Error: ErrImagePull");
+        assert_eq!(
+            missing_pull_secrets_message(&["regcred".to_string(), "other".to_string()]),
+            "Unable to retrieve some image pull secrets (regcred, other); attempting to pull the image may not succeed."
+        );
     }
 
     #[test]

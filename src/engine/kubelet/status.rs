@@ -365,6 +365,32 @@ fn volume_mounts(container: Option<&Container>) -> Option<Vec<VolumeMountStatus>
     )
 }
 
+/// `state.terminated` (or `lastState.terminated`) of an exited container; empty for other states.
+fn terminated_state(state: &RuntimeState) -> ContainerState {
+    let RuntimeState::Terminated {
+        id,
+        exit_code,
+        reason,
+        started_at_ms,
+        finished_at_ms,
+        ..
+    } = state
+    else {
+        return ContainerState::default();
+    };
+    ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            container_id: Some(container_id_uri(id)),
+            exit_code: *exit_code,
+            finished_at: Some(meta_time(*finished_at_ms)),
+            reason: Some(reason.clone()),
+            started_at: Some(meta_time(*started_at_ms)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
 /// The status of one container.
 pub fn container_status(pod: &Pod, c: &RuntimeContainer, default_waiting: &str) -> ContainerStatus {
     let spec = spec_of(pod, c);
@@ -372,7 +398,12 @@ pub fn container_status(pod: &Pod, c: &RuntimeContainer, default_waiting: &str) 
         name: c.name.clone(),
         image: c.image.clone(),
         image_id: String::new(),
-        last_state: Some(ContainerState::default()),
+        last_state: Some(
+            c.last_state
+                .as_ref()
+                .map(terminated_state)
+                .unwrap_or_default(),
+        ),
         ready: is_ready(c),
         restart_count: c.restart_count,
         started: Some(is_started(c)),
@@ -417,26 +448,8 @@ pub fn container_status(pod: &Pod, c: &RuntimeContainer, default_waiting: &str) 
             id,
             image,
             image_id,
-            exit_code,
-            reason,
-            started_at_ms,
-            finished_at_ms,
-        } => (
-            id,
-            image,
-            image_id,
-            ContainerState {
-                terminated: Some(ContainerStateTerminated {
-                    container_id: Some(container_id_uri(id)),
-                    exit_code: *exit_code,
-                    finished_at: Some(meta_time(*finished_at_ms)),
-                    reason: Some(reason.clone()),
-                    started_at: Some(meta_time(*started_at_ms)),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            },
-        ),
+            ..
+        } => (id, image, image_id, terminated_state(&c.state)),
     };
     let resources = spec.and_then(|s| s.resources.clone()).unwrap_or_default();
     let requests = resources.requests.clone().filter(|r| !r.is_empty());

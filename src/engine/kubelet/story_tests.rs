@@ -284,22 +284,26 @@ fn should_back_off_pulling_a_missing_image() {
 #[ignore = "needs ApiServer::handle"]
 fn should_report_invalid_image_names() {
     let mut sim = cluster();
-    create(
-        &mut sim,
-        bound_pod(
-            "private-reg",
-            vec![container(
-                "private-reg-container",
-                "<your-private-image>",
-                "IfNotPresent",
-            )],
-        ),
+    let mut pod = bound_pod(
+        "private-reg",
+        vec![container(
+            "private-reg-container",
+            "<your-private-image>",
+            "IfNotPresent",
+        )],
     );
+    if let Some(spec) = pod.spec.as_mut() {
+        spec.image_pull_secrets = Some(vec![k8s_openapi::api::core::v1::LocalObjectReference {
+            name: "regcred".into(),
+        }]);
+    }
+    create(&mut sim, pod);
     sim.run_until_idle(10_000);
     let message = "Failed to apply default image tag \"<your-private-image>\": couldn't parse image name \"<your-private-image>\": invalid reference format";
     assert_eq!(
-        events(&sim, "private-reg")[..2],
+        events(&sim, "private-reg")[..3],
         [
+            "Warning FailedToRetrieveImagePullSecret: Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.".to_string(),
             format!("Warning InspectFailed: {message}"),
             "Warning Failed: Error: InvalidImageName".to_string()
         ]
@@ -536,4 +540,58 @@ fn should_keep_an_image_pulled_for_a_pod_deleted_meanwhile() {
     assert!(events(&sim, "gone")
         .iter()
         .all(|e| !e.starts_with("Normal Pulled")));
+}
+
+#[test]
+#[ignore = "needs ApiServer::handle"]
+fn should_restart_a_container_whose_image_changed() {
+    let mut sim = cluster();
+    create(
+        &mut sim,
+        bound_pod(
+            "demo-pod",
+            vec![container("nginx", "nginx:latest", "IfNotPresent")],
+        ),
+    );
+    sim.run_until_idle(10_000);
+    let mut pod = stored_pod(&sim, "demo-pod").expect("pod");
+    if let Some(spec) = pod.spec.as_mut() {
+        spec.containers[0].image = Some("nginx:1.27".into());
+    }
+    let response = sim.call(
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Update, "pods")
+            .namespace("default")
+            .name("demo-pod")
+            .body(RequestBody::Object(Object::Pod(pod))),
+    );
+    assert!(response.is_success());
+    sim.run_until_idle(10_000);
+    let events = events(&sim, "demo-pod");
+    assert_eq!(
+        events[4..],
+        [
+            "Normal Killing: Container nginx definition changed, will be restarted",
+            "Normal Pulling: Pulling image \"nginx:1.27\"",
+            "Normal Pulled: Successfully pulled image \"nginx:1.27\" in 2.273s (2.273s including waiting). Image size: 72950530 bytes.",
+            "Normal Created: Container created",
+            "Normal Started: Container started",
+        ]
+    );
+    let status = stored_pod(&sim, "demo-pod")
+        .and_then(|p| p.status)
+        .expect("status");
+    let cs = &status.container_statuses.expect("statuses")[0];
+    assert_eq!(cs.restart_count, 1);
+    assert_eq!(cs.image, "docker.io/library/nginx:1.27");
+    let last = cs
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .expect("last state");
+    assert_eq!(
+        (last.exit_code, last.reason.as_deref()),
+        (0, Some("Completed"))
+    );
+    assert_ne!(last.container_id, cs.container_id);
+    assert_eq!(status.phase.as_deref(), Some("Running"));
 }
