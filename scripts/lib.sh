@@ -56,15 +56,11 @@ chromium_run() {
   return "$status"
 }
 
-# ensure_release_build: builds dist/ with `trunk build --release --offline` unless it is already there and
-# newer than every source file (or PODFLOW_NO_BUILD=1).
+# ensure_release_build: builds dist/ with `trunk build --release --offline` (cargo's cache makes a repeat build
+# take seconds). PODFLOW_NO_BUILD=1 keeps an existing dist/ as it is. Always rebuilding is deliberate: a dist/
+# left by `trunk serve` is a debug build that looks just as fresh.
 ensure_release_build() {
-  local dist="$PODFLOW_ROOT/dist"
-  if [ "${PODFLOW_NO_BUILD:-0}" = 1 ] && [ -f "$dist/index.html" ]; then
-    return 0
-  fi
-  if [ -f "$dist/index.html" ] && [ -z "$(find "$PODFLOW_ROOT/src" "$PODFLOW_ROOT/static" "$PODFLOW_ROOT/index.html" \
-      "$PODFLOW_ROOT/Cargo.toml" "$PODFLOW_ROOT/Cargo.lock" "$PODFLOW_ROOT/Trunk.toml" -newer "$dist/index.html" -print -quit)" ]; then
+  if [ "${PODFLOW_NO_BUILD:-0}" = 1 ] && [ -f "$PODFLOW_ROOT/dist/index.html" ]; then
     return 0
   fi
   (cd "$PODFLOW_ROOT" && trunk build --release --offline)

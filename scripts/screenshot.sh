@@ -4,7 +4,7 @@
 #   e.g. scripts/screenshot.sh podflow.png 1280,800
 #        scripts/screenshot.sh narrow.png 390,844
 #        scripts/screenshot.sh panic.png 1280,800 '#podflow-panic-self-test'
-# Builds dist/ first unless it is up to date (or PODFLOW_NO_BUILD=1).
+# Builds dist/ with `trunk build --release --offline` first (PODFLOW_NO_BUILD=1 uses the existing dist/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh >/dev/null

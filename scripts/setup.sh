@@ -20,7 +20,7 @@ say() { printf '[setup] %s\n' "$*"; }
 # version_of CMD...: the command's version line, or nothing when it is missing (no pipes: no SIGPIPE races).
 version_of() { "$@" 2>/dev/null || true; }
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+if [[ "$(rustup target list --installed 2>/dev/null || true)" != *wasm32-unknown-unknown* ]]; then
   say "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi

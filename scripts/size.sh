@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Prints what the release page downloads (wasm + js + css), raw and gzip -9 compressed.
-# Builds dist/ with `trunk build --release --offline` first unless it is up to date (or PODFLOW_NO_BUILD=1).
+# Builds dist/ with `trunk build --release --offline` first (PODFLOW_NO_BUILD=1 measures the existing dist/).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/setup.sh >/dev/null
