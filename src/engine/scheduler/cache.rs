@@ -355,9 +355,10 @@ pub struct Cache {
     index: BTreeMap<String, usize>,
     /// Node-tree order: indices into `nodes`, zones round-robin (`nodeTree.list`).
     order: Vec<usize>,
-    /// Zone of each node in `nodes`, and zones in the order they were first seen.
+    /// Zone of each node in `nodes`.
     zones: Vec<String>,
-    zone_order: Vec<String>,
+    /// Set when `order` must be recomputed (see `refresh_order`).
+    order_dirty: bool,
     /// Pod key → node name.
     pod_nodes: BTreeMap<String, String>,
     /// Image name → number of nodes reporting it (`ImageStateSummary.NumNodes`).
@@ -393,7 +394,8 @@ impl Cache {
         self.nodes.len()
     }
 
-    /// The nodes in node-tree order (the snapshot's `NodeInfoList`).
+    /// The nodes in node-tree order (the snapshot's `NodeInfoList`). Call `refresh_order` first after
+    /// node changes.
     pub fn snapshot(&self) -> Vec<&NodeInfo> {
         self.order
             .iter()
@@ -484,21 +486,26 @@ impl Cache {
     }
 
     fn rebuild_order(&mut self) {
-        self.zone_order.clear();
-        for z in &self.zones {
-            if !self.zone_order.contains(z) {
-                self.zone_order.push(z.clone());
-            }
+        self.order_dirty = true;
+    }
+
+    /// Recomputes the node-tree order if nodes or zones changed: zones in first-seen order, nodes
+    /// round-robin across zones (`nodeTree.list`).
+    pub fn refresh_order(&mut self) {
+        if !self.order_dirty {
+            return;
         }
-        let per_zone: Vec<Vec<usize>> = self
-            .zone_order
-            .iter()
-            .map(|z| {
-                (0..self.nodes.len())
-                    .filter(|&i| &self.zones[i] == z)
-                    .collect()
-            })
-            .collect();
+        self.order_dirty = false;
+        let mut zone_index: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut per_zone: Vec<Vec<usize>> = Vec::new();
+        for (i, z) in self.zones.iter().enumerate() {
+            let next = per_zone.len();
+            let zi = *zone_index.entry(z.as_str()).or_insert(next);
+            if zi == per_zone.len() {
+                per_zone.push(Vec::new());
+            }
+            per_zone[zi].push(i);
+        }
         self.order.clear();
         let longest = per_zone.iter().map(Vec::len).max().unwrap_or(0);
         for round in 0..longest {

@@ -63,9 +63,14 @@ pub fn score_parts(
         if n < with.len() {
             with[n] = fw;
             without[n] = fo;
+        } else {
+            if with_vec.is_empty() {
+                with_vec.extend_from_slice(&with);
+                without_vec.extend_from_slice(&without);
+            }
+            with_vec.push(fw);
+            without_vec.push(fo);
         }
-        with_vec.push(fw);
-        without_vec.push(fo);
         n += 1;
     }
     let (b_with, b_without) = if n <= with.len() {
