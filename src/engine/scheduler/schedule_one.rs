@@ -12,6 +12,7 @@ use super::cache::NodeInfo;
 use super::config::{Profile, ScoringStrategyType};
 use super::fit_error::FitError;
 use super::framework::{default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE};
+use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
     balanced_allocation, default_preemption, image_locality, node_affinity, node_name, node_ports,
     node_resources_fit, node_unschedulable, requested_to_capacity_ratio, taint_toleration,
@@ -135,6 +136,7 @@ impl Algorithm {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
         plugin: Plugin,
@@ -142,17 +144,22 @@ impl Algorithm {
         node: &NodeInfo,
         total_nodes: usize,
         images: &dyn Fn(&str) -> usize,
+        fit_items: &[ScoredResource],
+        balanced_items: &[ScoredResource],
     ) -> i64 {
         match plugin {
             Plugin::TaintToleration => taint_toleration::score(state, node),
             Plugin::NodeAffinity => {
                 node_affinity::score(state, self.profile.added_affinity.as_ref(), node)
             }
-            Plugin::NodeResourcesFit => {
-                node_resources_fit::score(&self.profile.fit, &self.fit_shape, state, node)
-            }
+            Plugin::NodeResourcesFit => node_resources_fit::score_resolved(
+                self.profile.fit.strategy,
+                &self.fit_shape,
+                fit_items,
+                node,
+            ),
             Plugin::NodeResourcesBalancedAllocation => {
-                balanced_allocation::score(state, &self.profile.balanced_resources, node)
+                balanced_allocation::score_parts_resolved(balanced_items, node).0
             }
             Plugin::ImageLocality => image_locality::score(state, node, total_nodes, images),
             _ => 0,
@@ -235,11 +242,21 @@ impl Algorithm {
         }
         let k = result.score_plugins.len();
         let n = result.feasible.len();
+        let fit_items = resolve(&self.profile.fit.resources, &state.non_zero_requests);
+        let balanced_items = resolve(&self.profile.balanced_resources, &state.requests);
         result.raw = vec![0; n * k];
         for (row, &pos) in result.feasible.iter().enumerate() {
             let node = nodes[pos as usize];
             for (col, (plugin, _)) in result.score_plugins.iter().enumerate() {
-                result.raw[row * k + col] = self.score(*plugin, state, node, total, images);
+                result.raw[row * k + col] = self.score(
+                    *plugin,
+                    state,
+                    node,
+                    total,
+                    images,
+                    &fit_items,
+                    &balanced_items,
+                );
             }
         }
         result.normalized = result.raw.clone();
