@@ -1029,6 +1029,61 @@ mod tests {
     }
 
     #[test]
+    fn should_record_the_seed_attempt_and_trace_without_the_api_server() {
+        let mut scheduler = Scheduler::default();
+        for n in seed_nodes() {
+            scheduler.cache.upsert_node(&n);
+        }
+        let pod = PodBuilder::new("constrained-pod")
+            .container("nginx", &[("cpu", "1"), ("memory", "2Gi")])
+            .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
+            .build();
+        scheduler.queue.add_or_update(&pod, 0);
+        let queued = scheduler.queue.pop().unwrap();
+        let out = scheduler.run_cycle(&queued, 3, &mut crate::engine::rng::SimRng::new(1));
+        assert_eq!(out.filter_trace.1, "2 of 3 nodes passed the filters");
+        let filter_nodes = &out.filter_trace.2["nodes"];
+        assert_eq!(
+            filter_nodes[1],
+            json!({"node": "node-b", "passed": false, "plugin": "NodeAffinity", "code": "UnschedulableAndUnresolvable",
+                   "reasons": ["node(s) didn't match Pod's node affinity/selector"]})
+        );
+        let (score_summary, score_data) = out.score_trace.clone().unwrap();
+        assert_eq!(score_summary, "scored 2 nodes: node-c chosen with 450");
+        assert_eq!(score_data["nodes"][1]["total"], json!(450));
+        assert_eq!(out.chosen.as_deref(), Some("node-c"));
+        let mut compact = out.compact;
+        compact.result = AttemptResult::Scheduled;
+        compact.node = Some("node-c".into());
+        compact.message = "Successfully assigned default/constrained-pod to node-c".into();
+        scheduler.attempts.push(compact);
+        let attempt = serde_json::to_value(scheduler.attempt(0).unwrap()).unwrap();
+        let score = |plugin: &str, raw: i64, normalized: i64, weight: i64| json!({"plugin": plugin, "raw": raw, "normalized": normalized, "weight": weight, "weighted": normalized * weight});
+        assert_eq!(
+            attempt,
+            json!({
+                "pod": "default/constrained-pod",
+                "attempt": 1,
+                "timeMs": 3,
+                "result": "Scheduled",
+                "node": "node-c",
+                "message": "Successfully assigned default/constrained-pod to node-c",
+                "scoringSkipped": false,
+                "nodes": [
+                    {"name": "node-a", "filter": {"passed": true}, "total": 425, "scores": [
+                        score("TaintToleration", 0, 100, 3), score("NodeResourcesFit", 50, 50, 1),
+                        score("NodeResourcesBalancedAllocation", 75, 75, 1), score("ImageLocality", 0, 0, 1)]},
+                    {"name": "node-b", "filter": {"passed": false, "plugin": "NodeAffinity",
+                        "reasons": ["node(s) didn't match Pod's node affinity/selector"]}, "scores": [], "total": null},
+                    {"name": "node-c", "filter": {"passed": true}, "total": 450, "scores": [
+                        score("TaintToleration", 0, 100, 3), score("NodeResourcesFit", 75, 75, 1),
+                        score("NodeResourcesBalancedAllocation", 75, 75, 1), score("ImageLocality", 0, 0, 1)]},
+                ]
+            })
+        );
+    }
+
+    #[test]
     fn should_measure_cycles_with_trace_and_records_over_5000_nodes() {
         // Everything a cycle does except the API calls: algorithm, trace data, attempt record, assume.
         let mut scheduler = Scheduler::default();

@@ -19,6 +19,9 @@ use super::plugins::{
 };
 use crate::engine::rng::SimRng;
 
+/// `ErrNoNodesAvailable`: the message when the cluster has no nodes at all.
+pub const ERR_NO_NODES_AVAILABLE: &str = "no nodes available to schedule pods";
+
 /// `minFeasibleNodesToFind`.
 pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
 /// `minFeasibleNodesPercentageToFind`.
@@ -179,7 +182,8 @@ impl Algorithm {
         let mut result = CycleResult::default();
         let total = nodes.len();
         if total == 0 {
-            result.error = Some(FitError::default().message());
+            // schedulePod returns ErrNoNodesAvailable before any plugin runs (no PostFilter either).
+            result.error = Some(ERR_NO_NODES_AVAILABLE.to_string());
             return result;
         }
         let percentage = self
@@ -407,6 +411,14 @@ mod tests {
         assert_eq!(r.chosen, Some(2));
         assert!(!r.scoring_skipped);
         assert_eq!(r.error, None);
+    }
+
+    #[test]
+    fn should_report_no_nodes_available_on_an_empty_cluster() {
+        let pod = constrained_pod();
+        let r = default_algorithm().schedule(&CycleState::new(&pod), &[], 0, &mut SimRng::new(1), &|_| 0);
+        assert_eq!(r.error.as_deref(), Some("no nodes available to schedule pods"));
+        assert!(r.evaluated.is_empty());
     }
 
     #[test]
