@@ -73,23 +73,30 @@ impl Resource {
         }
     }
 
+    /// Adds another amount; like Go's int64, overflow wraps instead of failing.
     pub fn add(&mut self, other: &Resource) {
-        self.milli_cpu += other.milli_cpu;
-        self.memory += other.memory;
-        self.ephemeral_storage += other.ephemeral_storage;
-        self.allowed_pod_number += other.allowed_pod_number;
+        self.milli_cpu = self.milli_cpu.wrapping_add(other.milli_cpu);
+        self.memory = self.memory.wrapping_add(other.memory);
+        self.ephemeral_storage = self.ephemeral_storage.wrapping_add(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .wrapping_add(other.allowed_pod_number);
         for (name, v) in &other.scalars {
-            *self.scalar_mut(name) += v;
+            let slot = self.scalar_mut(name);
+            *slot = slot.wrapping_add(*v);
         }
     }
 
     pub fn sub(&mut self, other: &Resource) {
-        self.milli_cpu -= other.milli_cpu;
-        self.memory -= other.memory;
-        self.ephemeral_storage -= other.ephemeral_storage;
-        self.allowed_pod_number -= other.allowed_pod_number;
+        self.milli_cpu = self.milli_cpu.wrapping_sub(other.milli_cpu);
+        self.memory = self.memory.wrapping_sub(other.memory);
+        self.ephemeral_storage = self.ephemeral_storage.wrapping_sub(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .wrapping_sub(other.allowed_pod_number);
         for (name, v) in &other.scalars {
-            *self.scalar_mut(name) -= v;
+            let slot = self.scalar_mut(name);
+            *slot = slot.wrapping_sub(*v);
         }
     }
 
@@ -303,8 +310,9 @@ impl NodeInfo {
     /// Adds a pod's requests and ports (`NodeInfo.AddPod`).
     pub fn add_pod(&mut self, pod: PodInfo) {
         self.requested.add(&pod.requests);
-        self.non_zero_requested.milli_cpu += pod.non_zero_requests.milli_cpu;
-        self.non_zero_requested.memory += pod.non_zero_requests.memory;
+        let nz = &mut self.non_zero_requested;
+        nz.milli_cpu = nz.milli_cpu.wrapping_add(pod.non_zero_requests.milli_cpu);
+        nz.memory = nz.memory.wrapping_add(pod.non_zero_requests.memory);
         self.used_ports.extend(pod.host_ports.iter().cloned());
         self.pods.push(pod);
     }
@@ -314,8 +322,9 @@ impl NodeInfo {
         let index = self.pods.iter().position(|p| p.key == key)?;
         let pod = self.pods.remove(index);
         self.requested.sub(&pod.requests);
-        self.non_zero_requested.milli_cpu -= pod.non_zero_requests.milli_cpu;
-        self.non_zero_requested.memory -= pod.non_zero_requests.memory;
+        let nz = &mut self.non_zero_requested;
+        nz.milli_cpu = nz.milli_cpu.wrapping_sub(pod.non_zero_requests.milli_cpu);
+        nz.memory = nz.memory.wrapping_sub(pod.non_zero_requests.memory);
         for port in &pod.host_ports {
             if let Some(i) = self.used_ports.iter().position(|p| p == port) {
                 self.used_ports.remove(i);

@@ -414,10 +414,59 @@ mod tests {
     }
 
     #[test]
+    fn should_not_panic_on_absurd_quantities() {
+        let nodes: Vec<NodeInfo> = (0..2)
+            .map(|i| {
+                NodeBuilder::new(&format!("n{i}"))
+                    .allocatable(&[
+                        ("cpu", "9000000000000"),
+                        ("memory", "8E"),
+                        ("example.com/x", "8E"),
+                    ])
+                    .build_info()
+            })
+            .collect();
+        let mut nodes = nodes;
+        nodes[0].add_pod(
+            PodBuilder::new("e")
+                .container("x", &[("memory", "7E"), ("example.com/x", "7E")])
+                .build_info_on("n0"),
+        );
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p")
+            .container(
+                "x",
+                &[
+                    ("cpu", "9000000000000"),
+                    ("memory", "8E"),
+                    ("example.com/x", "8E"),
+                ],
+            )
+            .build();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.chosen.is_some() || r.error.is_some());
+    }
+
+    #[test]
     fn should_report_no_nodes_available_on_an_empty_cluster() {
         let pod = constrained_pod();
-        let r = default_algorithm().schedule(&CycleState::new(&pod), &[], 0, &mut SimRng::new(1), &|_| 0);
-        assert_eq!(r.error.as_deref(), Some("no nodes available to schedule pods"));
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &[],
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.error.as_deref(),
+            Some("no nodes available to schedule pods")
+        );
         assert!(r.evaluated.is_empty());
     }
 

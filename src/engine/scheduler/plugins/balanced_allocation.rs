@@ -64,7 +64,7 @@ pub fn score_parts_resolved(items: &[ScoredResource], node: &NodeInfo) -> (i64, 
         }
         let (fw, fo) = (
             fraction(requested, allocatable),
-            fraction(requested - r.pod_request, allocatable),
+            fraction(requested.wrapping_sub(r.pod_request), allocatable),
         );
         if n < with.len() {
             with[n] = fw;

@@ -71,7 +71,7 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
         ),
     ];
     for (resource, reason, want, used, capacity) in checks {
-        if want > 0 && want > capacity - used {
+        if want > 0 && want > capacity.wrapping_sub(used) {
             out.push(InsufficientResource {
                 resource: resource.into(),
                 reason: reason.into(),
@@ -88,7 +88,7 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
         }
         let used = node.requested.scalar(name);
         let capacity = node.allocatable.scalar(name);
-        if *want > capacity - used {
+        if *want > capacity.wrapping_sub(used) {
             out.push(InsufficientResource {
                 resource: name.clone(),
                 reason: format!("Insufficient {name}"),

@@ -28,16 +28,19 @@ pub fn allocatable_and_requested(
     match resource {
         "cpu" => (
             node.allocatable.milli_cpu,
-            requested.milli_cpu + pod_request,
+            requested.milli_cpu.wrapping_add(pod_request),
         ),
-        "memory" => (node.allocatable.memory, requested.memory + pod_request),
+        "memory" => (
+            node.allocatable.memory,
+            requested.memory.wrapping_add(pod_request),
+        ),
         "ephemeral-storage" => (
             node.allocatable.ephemeral_storage,
-            node.requested.ephemeral_storage + pod_request,
+            node.requested.ephemeral_storage.wrapping_add(pod_request),
         ),
         other if node.allocatable.has_scalar(other) => (
             node.allocatable.scalar(other),
-            node.requested.scalar(other) + pod_request,
+            node.requested.scalar(other).wrapping_add(pod_request),
         ),
         _ => (0, 0),
     }
@@ -99,12 +102,15 @@ pub fn resolved_allocatable_and_requested(
     match &r.key {
         ResourceKey::Cpu => (
             node.allocatable.milli_cpu,
-            requested.milli_cpu + r.pod_request,
+            requested.milli_cpu.wrapping_add(r.pod_request),
         ),
-        ResourceKey::Memory => (node.allocatable.memory, requested.memory + r.pod_request),
+        ResourceKey::Memory => (
+            node.allocatable.memory,
+            requested.memory.wrapping_add(r.pod_request),
+        ),
         ResourceKey::EphemeralStorage => (
             node.allocatable.ephemeral_storage,
-            node.requested.ephemeral_storage + r.pod_request,
+            node.requested.ephemeral_storage.wrapping_add(r.pod_request),
         ),
         ResourceKey::Scalar(name) => {
             if r.pod_request == 0 || !node.allocatable.has_scalar(name) {
@@ -112,7 +118,7 @@ pub fn resolved_allocatable_and_requested(
             } else {
                 (
                     node.allocatable.scalar(name),
-                    node.requested.scalar(name) + r.pod_request,
+                    node.requested.scalar(name).wrapping_add(r.pod_request),
                 )
             }
         }
