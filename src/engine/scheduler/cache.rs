@@ -234,6 +234,10 @@ pub fn pod_key(pod: &Pod) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodInfo {
     pub key: String,
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    /// Has a deletionTimestamp.
+    pub terminating: bool,
     pub priority: i32,
     /// Real requests (`Requested`).
     pub requests: Resource,
@@ -248,6 +252,13 @@ impl PodInfo {
     pub fn from_pod(pod: &Pod) -> PodInfo {
         PodInfo {
             key: pod_key(pod),
+            namespace: pod
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            labels: pod.metadata.labels.clone().unwrap_or_default(),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
             requests: pod_requests(pod, false),
             non_zero_requests: pod_requests(pod, true),
