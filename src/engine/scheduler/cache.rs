@@ -238,6 +238,9 @@ pub struct PodInfo {
     pub labels: BTreeMap<String, String>,
     /// Has a deletionTimestamp.
     pub terminating: bool,
+    /// Required pod anti-affinity terms (checked against incoming pods).
+    pub required_anti_affinity:
+        Vec<crate::engine::scheduler::plugins::inter_pod_affinity::AffinityTerm>,
     pub priority: i32,
     /// Real requests (`Requested`).
     pub requests: Resource,
@@ -259,6 +262,8 @@ impl PodInfo {
                 .unwrap_or_else(|| "default".into()),
             labels: pod.metadata.labels.clone().unwrap_or_default(),
             terminating: pod.metadata.deletion_timestamp.is_some(),
+            required_anti_affinity:
+                crate::engine::scheduler::plugins::inter_pod_affinity::required_terms(pod).1,
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
             requests: pod_requests(pod, false),
             non_zero_requests: pod_requests(pod, true),
@@ -281,6 +286,8 @@ pub struct NodeInfo {
     pub requested: Resource,
     pub non_zero_requested: Resource,
     pub pods: Vec<PodInfo>,
+    /// How many of `pods` have required pod anti-affinity (`PodsWithRequiredAntiAffinity`).
+    pub pods_with_required_anti_affinity: usize,
     pub used_ports: Vec<HostPort>,
     /// Image name (every name the node reports) → size in bytes.
     pub images: BTreeMap<String, i64>,
@@ -325,6 +332,9 @@ impl NodeInfo {
         nz.milli_cpu = nz.milli_cpu.wrapping_add(pod.non_zero_requests.milli_cpu);
         nz.memory = nz.memory.wrapping_add(pod.non_zero_requests.memory);
         self.used_ports.extend(pod.host_ports.iter().cloned());
+        if !pod.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity += 1;
+        }
         self.pods.push(pod);
     }
 
@@ -332,6 +342,10 @@ impl NodeInfo {
     pub fn remove_pod(&mut self, key: &str) -> Option<PodInfo> {
         let index = self.pods.iter().position(|p| p.key == key)?;
         let pod = self.pods.remove(index);
+        if !pod.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity =
+                self.pods_with_required_anti_affinity.saturating_sub(1);
+        }
         self.requested.sub(&pod.requests);
         let nz = &mut self.non_zero_requested;
         nz.milli_cpu = nz.milli_cpu.wrapping_sub(pod.non_zero_requests.milli_cpu);

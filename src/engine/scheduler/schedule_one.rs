@@ -14,9 +14,9 @@ use super::fit_error::FitError;
 use super::framework::{default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE};
 use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
-    balanced_allocation, default_preemption, image_locality, node_affinity, node_name, node_ports,
-    node_resources_fit, node_unschedulable, pod_topology_spread, requested_to_capacity_ratio,
-    taint_toleration,
+    balanced_allocation, default_preemption, image_locality, inter_pod_affinity, node_affinity,
+    node_name, node_ports, node_resources_fit, node_unschedulable, pod_topology_spread,
+    requested_to_capacity_ratio, taint_toleration,
 };
 use crate::engine::rng::SimRng;
 
@@ -57,6 +57,8 @@ pub struct Algorithm {
 pub struct PreFilterState {
     pub node_affinity_skips: bool,
     pub node_ports_skips: bool,
+    /// InterPodAffinity's counts; `None` when its PreFilter skipped.
+    pub affinity: Option<inter_pod_affinity::AffinityState>,
     /// PodTopologySpread's counts; `None` when its PreFilter skipped.
     pub spread: Option<pod_topology_spread::SpreadState>,
 }
@@ -108,7 +110,13 @@ impl Algorithm {
         } else {
             None
         };
+        let affinity = if self.profile.filter.contains(&Plugin::InterPodAffinity) {
+            inter_pod_affinity::pre_filter(state, nodes)
+        } else {
+            None
+        };
         PreFilterState {
+            affinity,
             node_affinity_skips: node_affinity::pre_filter_skips(state, added),
             node_ports_skips: node_ports::pre_filter_skips(state),
             spread,
@@ -137,6 +145,10 @@ impl Algorithm {
                     .spread
                     .as_ref()
                     .and_then(|spread| pod_topology_spread::filter(state, spread, node)),
+                Plugin::InterPodAffinity => pre
+                    .affinity
+                    .as_ref()
+                    .and_then(|affinity| inter_pod_affinity::filter(state, affinity, node)),
                 _ => None,
             };
             if status.is_some() {

@@ -11,8 +11,9 @@
 //!   `DoNotSchedule` constraints is modelled in `pod_topology_spread.rs`; PreScore is treated as Skip
 //!   for every pod, which is exact unless the pod has `ScheduleAnyway` constraints.)
 //! - InterPodAffinity (`interpodaffinity/scoring.go PreScore`): with no preferred terms on the pod and
-//!   no existing pod with affinity terms the topology score map stays empty and PreScore returns Skip;
-//!   PreFilter skips when the pod has no required terms and no existing pod has anti-affinity.
+//!   no existing pod with affinity terms the topology score map stays empty and PreScore returns Skip.
+//!   (Its Filter for required terms is modelled in `inter_pod_affinity.rs`; PreScore is treated as
+//!   Skip for every pod, which is exact unless preferred terms are involved.)
 //!
 //! Simplification: pods that do use these features are scheduled as if they did not (volumes, claims,
 //! soft spread constraints and pod affinity are not modelled yet).
