@@ -856,7 +856,14 @@ impl Scheduler {
             .collect();
         (
             summary,
-            json!({"attempt": attempt, "plugins": plugins, "nodes": list, "chosen": chosen, "tied": tied, "scored": n}),
+            object(vec![
+                ("attempt", Value::from(attempt)),
+                ("plugins", Value::Array(plugins)),
+                ("nodes", Value::Array(list)),
+                ("chosen", Value::from(chosen)),
+                ("tied", Value::from(tied)),
+                ("scored", Value::from(n)),
+            ]),
         )
     }
 }
