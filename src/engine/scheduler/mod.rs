@@ -292,18 +292,19 @@ impl Scheduler {
             }
             return;
         }
+        let known = self.queue.get(&key).is_some();
         if let Some(location) = self.queue.add_or_update(pod, ctx.now_ms) {
-            let what = if event_type == WatchEventType::Added {
-                "added to"
+            let (what, event) = if known {
+                ("moved to", "PodUpdate")
             } else {
-                "moved to"
+                ("added to", "PodAdd")
             };
             self.trace_queue(
                 ctx,
                 &key,
                 location,
                 &format!("{what} {}", location.queue_name()),
-                "PodAdd",
+                event,
             );
             self.after_queue_change(ctx, location);
         }
