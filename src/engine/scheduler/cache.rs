@@ -73,23 +73,30 @@ impl Resource {
         }
     }
 
+    /// Adds another amount; like Go's int64, overflow wraps instead of failing.
     pub fn add(&mut self, other: &Resource) {
-        self.milli_cpu += other.milli_cpu;
-        self.memory += other.memory;
-        self.ephemeral_storage += other.ephemeral_storage;
-        self.allowed_pod_number += other.allowed_pod_number;
+        self.milli_cpu = self.milli_cpu.wrapping_add(other.milli_cpu);
+        self.memory = self.memory.wrapping_add(other.memory);
+        self.ephemeral_storage = self.ephemeral_storage.wrapping_add(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .wrapping_add(other.allowed_pod_number);
         for (name, v) in &other.scalars {
-            *self.scalar_mut(name) += v;
+            let slot = self.scalar_mut(name);
+            *slot = slot.wrapping_add(*v);
         }
     }
 
     pub fn sub(&mut self, other: &Resource) {
-        self.milli_cpu -= other.milli_cpu;
-        self.memory -= other.memory;
-        self.ephemeral_storage -= other.ephemeral_storage;
-        self.allowed_pod_number -= other.allowed_pod_number;
+        self.milli_cpu = self.milli_cpu.wrapping_sub(other.milli_cpu);
+        self.memory = self.memory.wrapping_sub(other.memory);
+        self.ephemeral_storage = self.ephemeral_storage.wrapping_sub(other.ephemeral_storage);
+        self.allowed_pod_number = self
+            .allowed_pod_number
+            .wrapping_sub(other.allowed_pod_number);
         for (name, v) in &other.scalars {
-            *self.scalar_mut(name) -= v;
+            let slot = self.scalar_mut(name);
+            *slot = slot.wrapping_sub(*v);
         }
     }
 
@@ -227,6 +234,13 @@ pub fn pod_key(pod: &Pod) -> String {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodInfo {
     pub key: String,
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+    /// Has a deletionTimestamp.
+    pub terminating: bool,
+    /// Required pod anti-affinity terms (checked against incoming pods).
+    pub required_anti_affinity:
+        Vec<crate::engine::scheduler::plugins::inter_pod_affinity::AffinityTerm>,
     pub priority: i32,
     /// Real requests (`Requested`).
     pub requests: Resource,
@@ -241,6 +255,15 @@ impl PodInfo {
     pub fn from_pod(pod: &Pod) -> PodInfo {
         PodInfo {
             key: pod_key(pod),
+            namespace: pod
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            labels: pod.metadata.labels.clone().unwrap_or_default(),
+            terminating: pod.metadata.deletion_timestamp.is_some(),
+            required_anti_affinity:
+                crate::engine::scheduler::plugins::inter_pod_affinity::required_terms(pod).1,
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
             requests: pod_requests(pod, false),
             non_zero_requests: pod_requests(pod, true),
@@ -263,6 +286,8 @@ pub struct NodeInfo {
     pub requested: Resource,
     pub non_zero_requested: Resource,
     pub pods: Vec<PodInfo>,
+    /// How many of `pods` have required pod anti-affinity (`PodsWithRequiredAntiAffinity`).
+    pub pods_with_required_anti_affinity: usize,
     pub used_ports: Vec<HostPort>,
     /// Image name (every name the node reports) → size in bytes.
     pub images: BTreeMap<String, i64>,
@@ -303,9 +328,13 @@ impl NodeInfo {
     /// Adds a pod's requests and ports (`NodeInfo.AddPod`).
     pub fn add_pod(&mut self, pod: PodInfo) {
         self.requested.add(&pod.requests);
-        self.non_zero_requested.milli_cpu += pod.non_zero_requests.milli_cpu;
-        self.non_zero_requested.memory += pod.non_zero_requests.memory;
+        let nz = &mut self.non_zero_requested;
+        nz.milli_cpu = nz.milli_cpu.wrapping_add(pod.non_zero_requests.milli_cpu);
+        nz.memory = nz.memory.wrapping_add(pod.non_zero_requests.memory);
         self.used_ports.extend(pod.host_ports.iter().cloned());
+        if !pod.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity += 1;
+        }
         self.pods.push(pod);
     }
 
@@ -313,9 +342,14 @@ impl NodeInfo {
     pub fn remove_pod(&mut self, key: &str) -> Option<PodInfo> {
         let index = self.pods.iter().position(|p| p.key == key)?;
         let pod = self.pods.remove(index);
+        if !pod.required_anti_affinity.is_empty() {
+            self.pods_with_required_anti_affinity =
+                self.pods_with_required_anti_affinity.saturating_sub(1);
+        }
         self.requested.sub(&pod.requests);
-        self.non_zero_requested.milli_cpu -= pod.non_zero_requests.milli_cpu;
-        self.non_zero_requested.memory -= pod.non_zero_requests.memory;
+        let nz = &mut self.non_zero_requested;
+        nz.milli_cpu = nz.milli_cpu.wrapping_sub(pod.non_zero_requests.milli_cpu);
+        nz.memory = nz.memory.wrapping_sub(pod.non_zero_requests.memory);
         for port in &pod.host_ports {
             if let Some(i) = self.used_ports.iter().position(|p| p == port) {
                 self.used_ports.remove(i);
@@ -355,9 +389,10 @@ pub struct Cache {
     index: BTreeMap<String, usize>,
     /// Node-tree order: indices into `nodes`, zones round-robin (`nodeTree.list`).
     order: Vec<usize>,
-    /// Zone of each node in `nodes`, and zones in the order they were first seen.
+    /// Zone of each node in `nodes`.
     zones: Vec<String>,
-    zone_order: Vec<String>,
+    /// Set when `order` must be recomputed (see `refresh_order`).
+    order_dirty: bool,
     /// Pod key → node name.
     pod_nodes: BTreeMap<String, String>,
     /// Image name → number of nodes reporting it (`ImageStateSummary.NumNodes`).
@@ -393,7 +428,8 @@ impl Cache {
         self.nodes.len()
     }
 
-    /// The nodes in node-tree order (the snapshot's `NodeInfoList`).
+    /// The nodes in node-tree order (the snapshot's `NodeInfoList`). Call `refresh_order` first after
+    /// node changes.
     pub fn snapshot(&self) -> Vec<&NodeInfo> {
         self.order
             .iter()
@@ -484,21 +520,26 @@ impl Cache {
     }
 
     fn rebuild_order(&mut self) {
-        self.zone_order.clear();
-        for z in &self.zones {
-            if !self.zone_order.contains(z) {
-                self.zone_order.push(z.clone());
-            }
+        self.order_dirty = true;
+    }
+
+    /// Recomputes the node-tree order if nodes or zones changed: zones in first-seen order, nodes
+    /// round-robin across zones (`nodeTree.list`).
+    pub fn refresh_order(&mut self) {
+        if !self.order_dirty {
+            return;
         }
-        let per_zone: Vec<Vec<usize>> = self
-            .zone_order
-            .iter()
-            .map(|z| {
-                (0..self.nodes.len())
-                    .filter(|&i| &self.zones[i] == z)
-                    .collect()
-            })
-            .collect();
+        self.order_dirty = false;
+        let mut zone_index: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut per_zone: Vec<Vec<usize>> = Vec::new();
+        for (i, z) in self.zones.iter().enumerate() {
+            let next = per_zone.len();
+            let zi = *zone_index.entry(z.as_str()).or_insert(next);
+            if zi == per_zone.len() {
+                per_zone.push(Vec::new());
+            }
+            per_zone[zi].push(i);
+        }
         self.order.clear();
         let longest = per_zone.iter().map(Vec::len).max().unwrap_or(0);
         for round in 0..longest {

@@ -12,11 +12,16 @@ use super::cache::NodeInfo;
 use super::config::{Profile, ScoringStrategyType};
 use super::fit_error::FitError;
 use super::framework::{default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE};
+use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
-    balanced_allocation, default_preemption, image_locality, node_affinity, node_name, node_ports,
-    node_resources_fit, node_unschedulable, requested_to_capacity_ratio, taint_toleration,
+    balanced_allocation, default_preemption, image_locality, inter_pod_affinity, node_affinity,
+    node_name, node_ports, node_resources_fit, node_unschedulable, pod_topology_spread,
+    requested_to_capacity_ratio, taint_toleration,
 };
 use crate::engine::rng::SimRng;
+
+/// `ErrNoNodesAvailable`: the message when the cluster has no nodes at all.
+pub const ERR_NO_NODES_AVAILABLE: &str = "no nodes available to schedule pods";
 
 /// `minFeasibleNodesToFind`.
 pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
@@ -45,6 +50,17 @@ pub struct Algorithm {
     /// Global `percentageOfNodesToScore`.
     pub percentage_of_nodes_to_score: i32,
     fit_shape: Vec<(i64, i64)>,
+}
+
+/// What PreFilter computed for one cycle.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PreFilterState {
+    pub node_affinity_skips: bool,
+    pub node_ports_skips: bool,
+    /// InterPodAffinity's counts; `None` when its PreFilter skipped.
+    pub affinity: Option<inter_pod_affinity::AffinityState>,
+    /// PodTopologySpread's counts; `None` when its PreFilter skipped.
+    pub spread: Option<pod_topology_spread::SpreadState>,
 }
 
 /// The outcome of one cycle, compact enough to keep for every attempt.
@@ -86,13 +102,25 @@ impl Algorithm {
         }
     }
 
-    /// Which PreFilter results are Skip (their Filter does not run).
-    fn pre_filter_skips(&self, state: &CycleState) -> (bool, bool) {
+    /// PreFilter: which plugins skip their Filter, and the state Filter needs.
+    pub fn pre_filter(&self, state: &CycleState, nodes: &[&NodeInfo]) -> PreFilterState {
         let added = self.profile.added_affinity.as_ref();
-        (
-            node_affinity::pre_filter_skips(state, added),
-            node_ports::pre_filter_skips(state),
-        )
+        let spread = if self.profile.filter.contains(&Plugin::PodTopologySpread) {
+            pod_topology_spread::pre_filter(state, nodes)
+        } else {
+            None
+        };
+        let affinity = if self.profile.filter.contains(&Plugin::InterPodAffinity) {
+            inter_pod_affinity::pre_filter(state, nodes)
+        } else {
+            None
+        };
+        PreFilterState {
+            affinity,
+            node_affinity_skips: node_affinity::pre_filter_skips(state, added),
+            node_ports_skips: node_ports::pre_filter_skips(state),
+            spread,
+        }
     }
 
     /// `RunFilterPlugins`: the first rejecting plugin's status, in profile order.
@@ -100,7 +128,7 @@ impl Algorithm {
         &self,
         state: &CycleState,
         node: &NodeInfo,
-        skips: (bool, bool),
+        pre: &PreFilterState,
     ) -> Option<Status> {
         let added = self.profile.added_affinity.as_ref();
         for plugin in &self.profile.filter {
@@ -108,9 +136,19 @@ impl Algorithm {
                 Plugin::NodeUnschedulable => node_unschedulable::filter(state, node),
                 Plugin::NodeName => node_name::filter(state, node),
                 Plugin::TaintToleration => taint_toleration::filter(state, node),
-                Plugin::NodeAffinity if !skips.0 => node_affinity::filter(state, added, node),
-                Plugin::NodePorts if !skips.1 => node_ports::filter(state, node),
+                Plugin::NodeAffinity if !pre.node_affinity_skips => {
+                    node_affinity::filter(state, added, node)
+                }
+                Plugin::NodePorts if !pre.node_ports_skips => node_ports::filter(state, node),
                 Plugin::NodeResourcesFit => node_resources_fit::filter(state, node),
+                Plugin::PodTopologySpread => pre
+                    .spread
+                    .as_ref()
+                    .and_then(|spread| pod_topology_spread::filter(state, spread, node)),
+                Plugin::InterPodAffinity => pre
+                    .affinity
+                    .as_ref()
+                    .and_then(|affinity| inter_pod_affinity::filter(state, affinity, node)),
                 _ => None,
             };
             if status.is_some() {
@@ -135,6 +173,7 @@ impl Algorithm {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn score(
         &self,
         plugin: Plugin,
@@ -142,17 +181,22 @@ impl Algorithm {
         node: &NodeInfo,
         total_nodes: usize,
         images: &dyn Fn(&str) -> usize,
+        fit_items: &[ScoredResource],
+        balanced_items: &[ScoredResource],
     ) -> i64 {
         match plugin {
             Plugin::TaintToleration => taint_toleration::score(state, node),
             Plugin::NodeAffinity => {
                 node_affinity::score(state, self.profile.added_affinity.as_ref(), node)
             }
-            Plugin::NodeResourcesFit => {
-                node_resources_fit::score(&self.profile.fit, &self.fit_shape, state, node)
-            }
+            Plugin::NodeResourcesFit => node_resources_fit::score_resolved(
+                self.profile.fit.strategy,
+                &self.fit_shape,
+                fit_items,
+                node,
+            ),
             Plugin::NodeResourcesBalancedAllocation => {
-                balanced_allocation::score(state, &self.profile.balanced_resources, node)
+                balanced_allocation::score_parts_resolved(balanced_items, node).0
             }
             Plugin::ImageLocality => image_locality::score(state, node, total_nodes, images),
             _ => 0,
@@ -172,7 +216,8 @@ impl Algorithm {
         let mut result = CycleResult::default();
         let total = nodes.len();
         if total == 0 {
-            result.error = Some(FitError::default().message());
+            // schedulePod returns ErrNoNodesAvailable before any plugin runs (no PostFilter either).
+            result.error = Some(ERR_NO_NODES_AVAILABLE.to_string());
             return result;
         }
         let percentage = self
@@ -180,13 +225,13 @@ impl Algorithm {
             .percentage_of_nodes_to_score
             .unwrap_or(self.percentage_of_nodes_to_score);
         let to_find = num_feasible_nodes_to_find(percentage, total);
-        let skips = self.pre_filter_skips(state);
+        let pre = self.pre_filter(state, nodes);
         for i in 0..total {
             if result.feasible.len() >= to_find {
                 break;
             }
             let pos = (next_start + i) % total;
-            let status = self.run_filters(state, nodes[pos], skips);
+            let status = self.run_filters(state, nodes[pos], &pre);
             if status.is_none() {
                 result.feasible.push(pos as u32);
             }
@@ -215,7 +260,7 @@ impl Algorithm {
             {
                 fit.post_filter_msg =
                     default_preemption::post_filter(state, nodes, &statuses, |n| {
-                        self.run_filters(state, n, skips)
+                        self.run_filters(state, n, &pre)
                     });
             }
             result.error = Some(fit.message());
@@ -235,11 +280,21 @@ impl Algorithm {
         }
         let k = result.score_plugins.len();
         let n = result.feasible.len();
+        let fit_items = resolve(&self.profile.fit.resources, &state.non_zero_requests);
+        let balanced_items = resolve(&self.profile.balanced_resources, &state.requests);
         result.raw = vec![0; n * k];
         for (row, &pos) in result.feasible.iter().enumerate() {
             let node = nodes[pos as usize];
             for (col, (plugin, _)) in result.score_plugins.iter().enumerate() {
-                result.raw[row * k + col] = self.score(*plugin, state, node, total, images);
+                result.raw[row * k + col] = self.score(
+                    *plugin,
+                    state,
+                    node,
+                    total,
+                    images,
+                    &fit_items,
+                    &balanced_items,
+                );
             }
         }
         result.normalized = result.raw.clone();
@@ -390,6 +445,133 @@ mod tests {
         assert_eq!(r.chosen, Some(2));
         assert!(!r.scoring_skipped);
         assert_eq!(r.error, None);
+    }
+
+    #[test]
+    fn should_not_panic_on_absurd_quantities() {
+        let nodes: Vec<NodeInfo> = (0..2)
+            .map(|i| {
+                NodeBuilder::new(&format!("n{i}"))
+                    .allocatable(&[
+                        ("cpu", "9000000000000"),
+                        ("memory", "8E"),
+                        ("example.com/x", "8E"),
+                    ])
+                    .build_info()
+            })
+            .collect();
+        let mut nodes = nodes;
+        nodes[0].add_pod(
+            PodBuilder::new("e")
+                .container("x", &[("memory", "7E"), ("example.com/x", "7E")])
+                .build_info_on("n0"),
+        );
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p")
+            .container(
+                "x",
+                &[
+                    ("cpu", "9000000000000"),
+                    ("memory", "8E"),
+                    ("example.com/x", "8E"),
+                ],
+            )
+            .build();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.chosen.is_some() || r.error.is_some());
+    }
+
+    #[test]
+    fn should_enforce_hard_topology_spread_and_explain_it() {
+        use k8s_openapi::api::core::v1::TopologySpreadConstraint;
+        use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+        let app: std::collections::BTreeMap<String, String> =
+            [("app".to_string(), "web".to_string())]
+                .into_iter()
+                .collect();
+        let mut a = NodeBuilder::new("node-a")
+            .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+            .label("zone", "z1")
+            .build_info();
+        let mut existing = PodBuilder::new("web-0")
+            .container("nginx", &[("cpu", "1")])
+            .build();
+        existing.metadata.labels = Some(app.clone());
+        existing.spec.as_mut().unwrap().node_name = Some("node-a".into());
+        a.add_pod(crate::engine::scheduler::cache::PodInfo::from_pod(
+            &existing,
+        ));
+        let b = NodeBuilder::new("node-b")
+            .allocatable(&[("cpu", "4"), ("memory", "8Gi")])
+            .label("zone", "z2")
+            .build_info();
+        let mut pod = PodBuilder::new("web-1")
+            .container("nginx", &[("cpu", "1")])
+            .build();
+        pod.metadata.labels = Some(app.clone());
+        pod.spec.as_mut().unwrap().topology_spread_constraints =
+            Some(vec![TopologySpreadConstraint {
+                max_skew: 1,
+                topology_key: "zone".into(),
+                when_unsatisfiable: "DoNotSchedule".into(),
+                label_selector: Some(LabelSelector {
+                    match_labels: Some(app),
+                    match_expressions: None,
+                }),
+                ..Default::default()
+            }]);
+        let alg = default_algorithm();
+        let r = alg.schedule(
+            &CycleState::new(&pod),
+            &[&a, &b],
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.evaluated[0].1.as_ref().map(|s| s.plugin),
+            Some("PodTopologySpread")
+        );
+        assert_eq!((r.chosen, r.scoring_skipped), (Some(1), true));
+
+        // node-b too small for the pod at all (1 cpu > 500m: unresolvable, so preemption cannot help);
+        // node-a is rejected by the spread, which preemption could address but finds no victims.
+        let mut full_b = b.clone();
+        full_b.allocatable.milli_cpu = 500;
+        let r = alg.schedule(
+            &CycleState::new(&pod),
+            &[&a, &full_b],
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.error.as_deref(),
+            Some("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match pod topology spread constraints. preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.")
+        );
+    }
+
+    #[test]
+    fn should_report_no_nodes_available_on_an_empty_cluster() {
+        let pod = constrained_pod();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &[],
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.error.as_deref(),
+            Some("no nodes available to schedule pods")
+        );
+        assert!(r.evaluated.is_empty());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use crate::engine::scheduler::cache::NodeInfo;
 use crate::engine::scheduler::config::ResourceSpec;
 use crate::engine::scheduler::framework::{CycleState, MAX_NODE_SCORE};
 
-use super::resource_allocation::{allocatable_and_requested, pod_request};
+use super::resource_allocation::{
+    pod_request, resolve, resolved_allocatable_and_requested, ScoredResource,
+};
 
 pub const NAME: &str = "NodeResourcesBalancedAllocation";
 
@@ -45,27 +47,36 @@ pub fn score_parts(
     resources: &[ResourceSpec],
     node: &NodeInfo,
 ) -> (i64, i64, i64) {
+    score_parts_resolved(&resolve(resources, &state.requests), node)
+}
+
+/// `score_parts` with resources resolved once per cycle (`resolve` over the real requests).
+pub fn score_parts_resolved(items: &[ScoredResource], node: &NodeInfo) -> (i64, i64, i64) {
     let mut with = [0f64; 8];
     let mut without = [0f64; 8];
     let mut with_vec = Vec::new();
     let mut without_vec = Vec::new();
     let mut n = 0;
-    for r in resources {
-        let want = pod_request(&state.requests, &r.name);
-        let (allocatable, requested) = allocatable_and_requested(node, &r.name, want, true);
+    for r in items {
+        let (allocatable, requested) = resolved_allocatable_and_requested(node, r, true);
         if allocatable == 0 {
             continue;
         }
         let (fw, fo) = (
             fraction(requested, allocatable),
-            fraction(requested - want, allocatable),
+            fraction(requested.wrapping_sub(r.pod_request), allocatable),
         );
         if n < with.len() {
             with[n] = fw;
             without[n] = fo;
+        } else {
+            if with_vec.is_empty() {
+                with_vec.extend_from_slice(&with);
+                without_vec.extend_from_slice(&without);
+            }
+            with_vec.push(fw);
+            without_vec.push(fo);
         }
-        with_vec.push(fw);
-        without_vec.push(fo);
         n += 1;
     }
     let (b_with, b_without) = if n <= with.len() {

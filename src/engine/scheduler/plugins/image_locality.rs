@@ -51,7 +51,7 @@ pub fn score(
         for image in &state.images {
             if let Some(&size) = node.images.get(image) {
                 let spread = nodes_with(image) as f64 / total_nodes as f64;
-                sum += (size as f64 * spread) as i64;
+                sum = sum.wrapping_add((size as f64 * spread) as i64);
             }
         }
     }

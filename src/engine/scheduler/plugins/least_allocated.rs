@@ -9,18 +9,24 @@ pub fn least_requested_score(requested: i64, capacity: i64) -> i64 {
     if capacity == 0 || requested > capacity {
         return 0;
     }
-    (capacity - requested) * MAX_NODE_SCORE / capacity
+    // Go's int64 arithmetic wraps; so does ours (no panic on absurd quantities).
+    capacity
+        .wrapping_sub(requested)
+        .wrapping_mul(MAX_NODE_SCORE)
+        / capacity
 }
 
 /// Weighted mean over `(requested, allocatable, weight)`, skipping resources with allocatable 0.
 pub fn score(items: impl Iterator<Item = (i64, i64, i64)>) -> i64 {
-    let (mut total, mut weights) = (0, 0);
+    let (mut total, mut weights) = (0i64, 0i64);
     for (requested, allocatable, weight) in items {
         if allocatable == 0 {
             continue;
         }
-        total += least_requested_score(requested, allocatable) * weight;
-        weights += weight;
+        total = least_requested_score(requested, allocatable)
+            .wrapping_mul(weight)
+            .wrapping_add(total);
+        weights = weights.wrapping_add(weight);
     }
     if weights == 0 {
         0

@@ -1,13 +1,17 @@
 //! The in-tree plugins the default profile runs, one file each, as in `pkg/scheduler/framework/plugins`.
 //!
 //! Plugins of the default profile that are not listed here (SchedulingGates, VolumeRestrictions,
-//! NodeVolumeLimits, VolumeBinding, VolumeZone, PodTopologySpread, InterPodAffinity, DynamicResources,
+//! NodeVolumeLimits, VolumeBinding, VolumeZone, DynamicResources,
 //! DefaultBinder) are modelled as their no-op path for pods without volumes, claims, gates, spread
 //! constraints or pod (anti-)affinity: their PreFilter/PreScore return Skip (see `skipped.rs`).
+//! PodTopologySpread filters `DoNotSchedule` constraints (`pod_topology_spread.rs`); its scoring is
+//! treated as Skip. InterPodAffinity filters required (anti-)affinity (`inter_pod_affinity.rs`); its
+//! scoring is treated as Skip.
 
 pub mod balanced_allocation;
 pub mod default_preemption;
 pub mod image_locality;
+pub mod inter_pod_affinity;
 pub mod least_allocated;
 pub mod most_allocated;
 pub mod node_affinity;
@@ -15,6 +19,7 @@ pub mod node_name;
 pub mod node_ports;
 pub mod node_resources_fit;
 pub mod node_unschedulable;
+pub mod pod_topology_spread;
 pub mod requested_to_capacity_ratio;
 pub mod resource_allocation;
 pub mod skipped;

@@ -9,18 +9,20 @@ pub fn most_requested_score(requested: i64, capacity: i64) -> i64 {
     if capacity == 0 {
         return 0;
     }
-    requested.min(capacity) * MAX_NODE_SCORE / capacity
+    requested.min(capacity).wrapping_mul(MAX_NODE_SCORE) / capacity
 }
 
 /// Weighted mean over `(requested, allocatable, weight)`, skipping resources with allocatable 0.
 pub fn score(items: impl Iterator<Item = (i64, i64, i64)>) -> i64 {
-    let (mut total, mut weights) = (0, 0);
+    let (mut total, mut weights) = (0i64, 0i64);
     for (requested, allocatable, weight) in items {
         if allocatable == 0 {
             continue;
         }
-        total += most_requested_score(requested, allocatable) * weight;
-        weights += weight;
+        total = most_requested_score(requested, allocatable)
+            .wrapping_mul(weight)
+            .wrapping_add(total);
+        weights = weights.wrapping_add(weight);
     }
     if weights == 0 {
         0

@@ -9,7 +9,7 @@ use crate::engine::scheduler::cache::{NodeInfo, Resource};
 use crate::engine::scheduler::config::{ScoringStrategy, ScoringStrategyType};
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
 
-use super::resource_allocation::{allocatable_and_requested, pod_request};
+use super::resource_allocation::{resolve, resolved_allocatable_and_requested, ScoredResource};
 use super::{least_allocated, most_allocated, requested_to_capacity_ratio};
 
 pub const NAME: &str = "NodeResourcesFit";
@@ -71,7 +71,7 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
         ),
     ];
     for (resource, reason, want, used, capacity) in checks {
-        if want > 0 && want > capacity - used {
+        if want > 0 && want > capacity.wrapping_sub(used) {
             out.push(InsufficientResource {
                 resource: resource.into(),
                 reason: reason.into(),
@@ -88,7 +88,7 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
         }
         let used = node.requested.scalar(name);
         let capacity = node.allocatable.scalar(name);
-        if *want > capacity - used {
+        if *want > capacity.wrapping_sub(used) {
             out.push(InsufficientResource {
                 resource: name.clone(),
                 reason: format!("Insufficient {name}"),
@@ -126,12 +126,22 @@ pub fn score(
     state: &CycleState,
     node: &NodeInfo,
 ) -> i64 {
-    let items = strategy.resources.iter().map(|r| {
-        let want = pod_request(&state.non_zero_requests, &r.name);
-        let (allocatable, requested) = allocatable_and_requested(node, &r.name, want, false);
+    let items = resolve(&strategy.resources, &state.non_zero_requests);
+    score_resolved(strategy.strategy, shape, &items, node)
+}
+
+/// Score with resources resolved once per cycle (`resolve` over the non-zero requests).
+pub fn score_resolved(
+    strategy: ScoringStrategyType,
+    shape: &[(i64, i64)],
+    items: &[ScoredResource],
+    node: &NodeInfo,
+) -> i64 {
+    let items = items.iter().map(|r| {
+        let (allocatable, requested) = resolved_allocatable_and_requested(node, r, false);
         (requested, allocatable, r.weight)
     });
-    match strategy.strategy {
+    match strategy {
         ScoringStrategyType::LeastAllocated => least_allocated::score(items),
         ScoringStrategyType::MostAllocated => most_allocated::score(items),
         ScoringStrategyType::RequestedToCapacityRatio => {

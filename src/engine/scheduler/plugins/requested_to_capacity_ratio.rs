@@ -17,6 +17,9 @@ pub fn broken_linear(shape: &[(i64, i64)], p: i64) -> i64 {
                 return s;
             }
             let (pu, ps) = shape[i - 1];
+            if u == pu {
+                return s;
+            }
             return ps + (s - ps) * (p - pu) / (u - pu);
         }
     }
@@ -41,7 +44,7 @@ pub fn score(shape: &[(i64, i64)], items: impl Iterator<Item = (i64, i64, i64)>)
         let utilization = if requested > allocatable {
             MAX_UTILIZATION
         } else {
-            requested * MAX_UTILIZATION / allocatable
+            requested.wrapping_mul(MAX_UTILIZATION) / allocatable
         };
         let s = broken_linear(shape, utilization);
         if s > 0 {

@@ -7,13 +7,16 @@
 //! - PodTopologySpread (`podtopologyspread/scoring.go initPreScoreState`): a pod without
 //!   `topologySpreadConstraints` gets the system-default constraints only when it is selected by a
 //!   Service, ReplicationController, ReplicaSet or StatefulSet (`helper.DefaultSelector`); a bare pod
-//!   gets an empty selector, hence no constraints, so PreFilter and PreScore return Skip.
+//!   gets an empty selector, hence no constraints, so PreScore returns Skip. (Its Filter for
+//!   `DoNotSchedule` constraints is modelled in `pod_topology_spread.rs`; PreScore is treated as Skip
+//!   for every pod, which is exact unless the pod has `ScheduleAnyway` constraints.)
 //! - InterPodAffinity (`interpodaffinity/scoring.go PreScore`): with no preferred terms on the pod and
-//!   no existing pod with affinity terms the topology score map stays empty and PreScore returns Skip;
-//!   PreFilter skips when the pod has no required terms and no existing pod has anti-affinity.
+//!   no existing pod with affinity terms the topology score map stays empty and PreScore returns Skip.
+//!   (Its Filter for required terms is modelled in `inter_pod_affinity.rs`; PreScore is treated as
+//!   Skip for every pod, which is exact unless preferred terms are involved.)
 //!
 //! Simplification: pods that do use these features are scheduled as if they did not (volumes, claims,
-//! spread constraints and pod affinity are not modelled yet).
+//! soft spread constraints and pod affinity are not modelled yet).
 
 use crate::engine::scheduler::framework::Plugin;
 
