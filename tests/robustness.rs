@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 fn run_text(text: &str) -> Result<(), String> {
     let s = scenario::parse("fuzz", text).map_err(|e| e.message)?;
     let mut sim = scenario::start(&s, 1).map_err(|e| e.message)?;
-    sim.run_until_idle(200_000);
+    sim.run_to_quiescence(200_000);
     Ok(())
 }
 
@@ -20,7 +20,13 @@ fn with_seed_cluster(doc: &str) -> String {
 
 #[test]
 fn malformed_yaml_is_a_clear_error() {
-    for text in ["apiVersion: v1\nkind: Pod\nmetadata: [", "\t- bad", "a: 'unterminated", "? [a\n: b", "%YAML 9.9\n---\na: 1"] {
+    for text in [
+        "apiVersion: v1\nkind: Pod\nmetadata: [",
+        "\t- bad",
+        "a: 'unterminated",
+        "? [a\n: b",
+        "%YAML 9.9\n---\na: 1",
+    ] {
         let err = run_text(text).unwrap_err();
         assert!(!err.is_empty(), "{text:?}");
     }
@@ -41,7 +47,17 @@ fn wrong_kinds_and_versions_are_refused_by_the_server_not_the_loader() {
 
 #[test]
 fn absurd_quantities_are_rejected_or_unschedulable_never_a_crash() {
-    for q in ["99999999999999999999999999999Ei", "1e1000", "-1", "0.0000000001", "NaN", "1.2.3", "", "1Gb", "  1"] {
+    for q in [
+        "99999999999999999999999999999Ei",
+        "1e1000",
+        "-1",
+        "0.0000000001",
+        "NaN",
+        "1.2.3",
+        "",
+        "1Gb",
+        "  1",
+    ] {
         let doc = format!(
             "apiVersion: v1\nkind: Pod\nmetadata: {{name: q}}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    resources:\n      requests: {{cpu: {q:?}, memory: {q:?}}}"
         );
@@ -59,7 +75,11 @@ fn a_ten_megabyte_document_is_handled() {
 
 #[test]
 fn deep_nesting_is_an_error() {
-    let deep = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: d}}\nspec: {}{}", "{a: ".repeat(50_000), "}".repeat(50_000));
+    let deep = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: d}}\nspec: {}{}",
+        "{a: ".repeat(50_000),
+        "}".repeat(50_000)
+    );
     assert!(run_text(&deep).is_err());
 }
 
@@ -69,17 +89,33 @@ fn arb_json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(|n| json!(n)),
         "[a-zA-Z0-9._/:-]{0,12}".prop_map(Value::String),
-        prop_oneof![Just("1"), Just("500m"), Just("2Gi"), Just("-3"), Just("1e9"), Just("abc")].prop_map(|s| json!(s)),
+        prop_oneof![
+            Just("1"),
+            Just("500m"),
+            Just("2Gi"),
+            Just("-3"),
+            Just("1e9"),
+            Just("abc")
+        ]
+        .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             prop::collection::btree_map(
                 prop_oneof![
-                    Just("metadata".to_string()), Just("spec".to_string()), Just("name".to_string()),
-                    Just("containers".to_string()), Just("image".to_string()), Just("resources".to_string()),
-                    Just("requests".to_string()), Just("cpu".to_string()), Just("nodeName".to_string()),
-                    Just("status".to_string()), Just("affinity".to_string()), Just("tolerations".to_string()),
+                    Just("metadata".to_string()),
+                    Just("spec".to_string()),
+                    Just("name".to_string()),
+                    Just("containers".to_string()),
+                    Just("image".to_string()),
+                    Just("resources".to_string()),
+                    Just("requests".to_string()),
+                    Just("cpu".to_string()),
+                    Just("nodeName".to_string()),
+                    Just("status".to_string()),
+                    Just("affinity".to_string()),
+                    Just("tolerations".to_string()),
                     "[a-z]{1,6}",
                 ],
                 inner,
@@ -108,7 +144,7 @@ proptest! {
         if !response.is_success() {
             prop_assert_eq!(sim.api.store.revision(), before, "a rejected request changes nothing");
         }
-        sim.run_until_idle(100_000);
+        sim.run_to_quiescence(100_000);
     }
 
     #[test]

@@ -10,8 +10,8 @@ fn run(name: &str, seed: u64) -> Simulation {
     let text = scenario::builtin(name).expect("built-in scenario");
     let s = scenario::parse(name, &text).expect("parses");
     let mut sim = scenario::start(&s, seed).expect("starts");
-    sim.run_until_idle(1_000_000);
-    assert!(sim.is_idle(), "{name} reaches quiescence");
+    sim.run_to_quiescence(1_000_000);
+    assert!(sim.is_quiescent(), "{name} reaches quiescence");
     sim
 }
 
@@ -26,7 +26,14 @@ fn event_lines(sim: &Simulation, pod: &str) -> Vec<String> {
     report::events(sim)
         .iter()
         .filter(|e| e.involved_object.name.as_deref() == Some(pod))
-        .map(|e| format!("{} {}: {}", e.type_.clone().unwrap_or_default(), e.reason.clone().unwrap_or_default(), e.message.clone().unwrap_or_default()))
+        .map(|e| {
+            format!(
+                "{} {}: {}",
+                e.type_.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                e.message.clone().unwrap_or_default()
+            )
+        })
         .collect()
 }
 
@@ -47,8 +54,16 @@ fn demo_pod_runs_with_the_four_kubelet_events() {
     let p = pod(&sim, "demo-pod");
     let status = p.status.clone().unwrap();
     assert_eq!(status.phase.as_deref(), Some("Running"));
-    assert_eq!(p.spec.as_ref().unwrap().node_name.as_deref(), Some("node-c"));
-    let condition_types: Vec<_> = status.conditions.unwrap().iter().map(|c| (c.type_.clone(), c.status.clone())).collect();
+    assert_eq!(
+        p.spec.as_ref().unwrap().node_name.as_deref(),
+        Some("node-c")
+    );
+    let condition_types: Vec<_> = status
+        .conditions
+        .unwrap()
+        .iter()
+        .map(|c| (c.type_.clone(), c.status.clone()))
+        .collect();
     assert_eq!(
         condition_types,
         vec![
@@ -60,10 +75,21 @@ fn demo_pod_runs_with_the_four_kubelet_events() {
         ]
     );
     let events = event_lines(&sim, "demo-pod");
-    assert_eq!(events[0], "Normal Scheduled: Successfully assigned default/demo-pod to node-c");
+    assert_eq!(
+        events[0],
+        "Normal Scheduled: Successfully assigned default/demo-pod to node-c"
+    );
     assert_eq!(events[1], "Normal Pulling: Pulling image \"nginx:latest\"");
-    assert!(events[2].starts_with("Normal Pulled: Successfully pulled image \"nginx:latest\" in "), "{}", events[2]);
-    assert!(events[2].contains(" including waiting). Image size: "), "{}", events[2]);
+    assert!(
+        events[2].starts_with("Normal Pulled: Successfully pulled image \"nginx:latest\" in "),
+        "{}",
+        events[2]
+    );
+    assert!(
+        events[2].contains(" including waiting). Image size: "),
+        "{}",
+        events[2]
+    );
     assert_eq!(events[3], "Normal Created: Container created");
     assert_eq!(events[4], "Normal Started: Container started");
     assert_eq!(events.len(), 5, "{events:#?}");
@@ -76,14 +102,29 @@ fn demo_pod_scores_use_the_non_zero_request_defaults() {
     let a = &attempts[0];
     assert_eq!(a.result, AttemptResult::Scheduled);
     // LeastAllocated with the 100m / 200Mi defaults: node-a (2 CPU, 4Gi) → cpu 95, mem 95.
-    assert_eq!(score(a, "node-a", "NodeResourcesFit"), Some((95, 95, 1, 95)));
-    assert_eq!(score(a, "node-b", "NodeResourcesFit"), Some((80, 80, 1, 80)));
-    assert_eq!(score(a, "node-c", "NodeResourcesFit"), Some((97, 97, 1, 97)));
+    assert_eq!(
+        score(a, "node-a", "NodeResourcesFit"),
+        Some((95, 95, 1, 95))
+    );
+    assert_eq!(
+        score(a, "node-b", "NodeResourcesFit"),
+        Some((80, 80, 1, 80))
+    );
+    assert_eq!(
+        score(a, "node-c", "NodeResourcesFit"),
+        Some((97, 97, 1, 97))
+    );
     // A BestEffort pod: BalancedAllocation's PreScore skips, so it is absent.
     assert_eq!(score(a, "node-c", "NodeResourcesBalancedAllocation"), None);
-    assert_eq!(score(a, "node-c", "TaintToleration"), Some((0, 100, 3, 300)));
+    assert_eq!(
+        score(a, "node-c", "TaintToleration"),
+        Some((0, 100, 3, 300))
+    );
     assert_eq!(score(a, "node-c", "ImageLocality"), Some((0, 0, 1, 0)));
-    assert_eq!((total(a, "node-a"), total(a, "node-b"), total(a, "node-c")), (Some(395), Some(380), Some(397)));
+    assert_eq!(
+        (total(a, "node-a"), total(a, "node-b"), total(a, "node-c")),
+        (Some(395), Some(380), Some(397))
+    );
 }
 
 #[test]
@@ -94,22 +135,59 @@ fn constrained_pod_is_filtered_and_scored_like_upstream() {
     let b = a.nodes.iter().find(|n| n.name == "node-b").unwrap();
     assert!(!b.filter.passed);
     assert_eq!(b.filter.plugin.as_deref(), Some("NodeAffinity"));
-    assert_eq!(b.filter.reasons, vec!["node(s) didn't match Pod's node affinity/selector"]);
+    assert_eq!(
+        b.filter.reasons,
+        vec!["node(s) didn't match Pod's node affinity/selector"]
+    );
     for n in ["node-a", "node-c"] {
-        assert!(a.nodes.iter().find(|x| x.name == n).unwrap().filter.passed, "{n} feasible");
+        assert!(
+            a.nodes.iter().find(|x| x.name == n).unwrap().filter.passed,
+            "{n} feasible"
+        );
     }
-    assert_eq!(score(a, "node-a", "NodeResourcesFit"), Some((50, 50, 1, 50)));
-    assert_eq!(score(a, "node-c", "NodeResourcesFit"), Some((75, 75, 1, 75)));
-    assert_eq!(score(a, "node-a", "NodeResourcesBalancedAllocation"), Some((75, 75, 1, 75)));
-    assert_eq!(score(a, "node-c", "NodeResourcesBalancedAllocation"), Some((75, 75, 1, 75)));
-    assert_eq!(score(a, "node-a", "NodeAffinity"), None, "no preferred terms: PreScore skips");
-    assert_eq!((total(a, "node-a"), total(a, "node-c")), (Some(425), Some(450)));
+    assert_eq!(
+        score(a, "node-a", "NodeResourcesFit"),
+        Some((50, 50, 1, 50))
+    );
+    assert_eq!(
+        score(a, "node-c", "NodeResourcesFit"),
+        Some((75, 75, 1, 75))
+    );
+    assert_eq!(
+        score(a, "node-a", "NodeResourcesBalancedAllocation"),
+        Some((75, 75, 1, 75))
+    );
+    assert_eq!(
+        score(a, "node-c", "NodeResourcesBalancedAllocation"),
+        Some((75, 75, 1, 75))
+    );
+    assert_eq!(
+        score(a, "node-a", "NodeAffinity"),
+        None,
+        "no preferred terms: PreScore skips"
+    );
+    assert_eq!(
+        (total(a, "node-a"), total(a, "node-c")),
+        (Some(425), Some(450))
+    );
     assert_eq!(a.node.as_deref(), Some("node-c"));
     let p = pod(&sim, "constrained-pod");
     assert_eq!(p.status.unwrap().phase.as_deref(), Some("Running"));
     let events = event_lines(&sim, "constrained-pod");
-    let reasons: Vec<_> = events.iter().map(|e| e.split(':').next().unwrap().to_string()).collect();
-    assert_eq!(reasons, vec!["Normal Scheduled", "Normal Pulling", "Normal Pulled", "Normal Created", "Normal Started"]);
+    let reasons: Vec<_> = events
+        .iter()
+        .map(|e| e.split(':').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "Normal Scheduled",
+            "Normal Pulling",
+            "Normal Pulled",
+            "Normal Created",
+            "Normal Started"
+        ]
+    );
 }
 
 #[test]
@@ -120,7 +198,12 @@ fn seed_yaml_as_written_is_rejected_by_strict_decoding() {
         vec!["Error from server (BadRequest): error when creating \"constrained-pod-as-written.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.nodeAffinity\""]
     );
     assert!(report::pods(&sim).is_empty());
-    let failed = sim.api.requests.iter().find(|r| r.code == 400).expect("a 400 request");
+    let failed = sim
+        .api
+        .requests
+        .iter()
+        .find(|r| r.code == 400)
+        .expect("a 400 request");
     let status = failed.status.as_ref().unwrap();
     assert_eq!(status["reason"], "BadRequest");
     assert_eq!(status["code"], 400);
@@ -137,10 +220,21 @@ fn pod_too_large_gets_the_exact_failed_scheduling_message() {
         "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
     );
     let p = pod(&sim, "big-pod");
-    let cond = p.status.unwrap().conditions.unwrap().into_iter().find(|c| c.type_ == "PodScheduled").unwrap();
-    assert_eq!((cond.status.as_str(), cond.reason.as_deref()), ("False", Some("Unschedulable")));
+    let cond = p
+        .status
+        .unwrap()
+        .conditions
+        .unwrap()
+        .into_iter()
+        .find(|c| c.type_ == "PodScheduled")
+        .unwrap();
+    assert_eq!(
+        (cond.status.as_str(), cond.reason.as_deref()),
+        ("False", Some("Unschedulable"))
+    );
     assert_eq!(cond.message.as_deref(), Some(a.message.as_str()));
-    assert!(event_lines(&sim, "big-pod")[0].starts_with("Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu."));
+    assert!(event_lines(&sim, "big-pod")[0]
+        .starts_with("Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu."));
 }
 
 #[test]

@@ -106,7 +106,7 @@ fn should_show_a_panic_message_in_the_page() {
 fn should_produce_the_native_golden_trace_in_wasm() {
     let parsed = scenario::parse("basic", SCENARIO_TEXT).expect("the basic scenario parses");
     let mut simulation = scenario::start(&parsed, 7).expect("the basic scenario starts");
-    simulation.run_until_idle(100_000);
-    assert!(simulation.is_idle());
+    simulation.run_to_quiescence(100_000);
+    assert!(simulation.is_quiescent());
     assert_eq!(simulation.trace.to_lines(), GOLDEN);
 }

@@ -86,7 +86,7 @@ fn run(args: &[String]) -> Result<(), String> {
             let output: String = flag(args, &["-o", "--output"], "json".to_string())?;
             let scenario = load(file)?;
             let mut sim = scenario::start(&scenario, seed).map_err(|e| e.to_string())?;
-            sim.run_until_idle(MAX_STEPS);
+            sim.run_to_quiescence(MAX_STEPS);
             match output.as_str() {
                 "json" => {
                     let report = report::json_report(&sim, &scenario.name, seed);
@@ -136,7 +136,7 @@ fn bench(args: &[String]) -> Result<(), String> {
     let setup = setup_started.elapsed();
 
     let started = Instant::now();
-    let steps = sim.run_until_idle(MAX_STEPS);
+    let steps = sim.run_to_quiescence(MAX_STEPS);
     let elapsed = started.elapsed();
 
     let attempts = sim.scheduler.attempts();

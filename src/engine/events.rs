@@ -64,7 +64,10 @@ pub fn record(
     action: &str,
     message: &str,
 ) {
-    let namespace = regarding.namespace.clone().unwrap_or_else(|| "default".into());
+    let namespace = regarding
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
     let object_name = regarding.name.clone().unwrap_or_default();
     // Upstream: fmt.Sprintf("%v.%x", name, time.Now().UnixNano()); the trace position keeps names unique.
     let nanos = ctx.now_ms * 1_000_000 + (ctx.trace.len() as u64 % 1_000_000);
@@ -100,7 +103,10 @@ pub fn record(
             event.count = Some(1);
             event.reporting_component = Some("kubelet".into());
             event.reporting_instance = Some(node.clone());
-            (Credentials::Kubelet(node.clone()), Component::Kubelet(node.clone()))
+            (
+                Credentials::Kubelet(node.clone()),
+                Component::Kubelet(node.clone()),
+            )
         }
     };
     let request = ApiRequest::new(credentials, Verb::Create, "events")

@@ -102,7 +102,10 @@ impl Quantity {
             return Err(QuantityError::FormatWrong);
         }
         let suffix = &s[pos..];
-        if !suffix.bytes().all(|c| b"eEinumkKMGTP+-0123456789".contains(&c)) {
+        if !suffix
+            .bytes()
+            .all(|c| b"eEinumkKMGTP+-0123456789".contains(&c))
+        {
             return Err(QuantityError::FormatWrong);
         }
         let (format, dec_exp, bin_exp) = parse_suffix(suffix)?;
@@ -127,7 +130,10 @@ impl Quantity {
         }
         // Apply the binary multiplier exactly.
         if bin_exp > 0 {
-            match 2i128.checked_pow(bin_exp).and_then(|m| mantissa.checked_mul(m)) {
+            match 2i128
+                .checked_pow(bin_exp)
+                .and_then(|m| mantissa.checked_mul(m))
+            {
                 Some(v) => mantissa = v,
                 None => saturated = true,
             }
@@ -169,7 +175,11 @@ impl Quantity {
     /// ceil(value × 10^scale) as i64, saturating.
     fn scaled_ceil(&self, scale: i32) -> i64 {
         if self.saturated {
-            return if self.mantissa < 0 { i64::MIN } else { i64::MAX };
+            return if self.mantissa < 0 {
+                i64::MIN
+            } else {
+                i64::MAX
+            };
         }
         let exp = self.exponent + scale;
         let v: Option<i128> = if exp >= 0 {
@@ -182,7 +192,11 @@ impl Quantity {
             match div {
                 Some(d) => {
                     let q = self.mantissa.div_euclid(d);
-                    Some(if self.mantissa.rem_euclid(d) != 0 { q + 1 } else { q })
+                    Some(if self.mantissa.rem_euclid(d) != 0 {
+                        q + 1
+                    } else {
+                        q
+                    })
                 }
                 // Divisor beyond i128: the magnitude is below one unit.
                 None => Some(if self.mantissa > 0 { 1 } else { 0 }),
@@ -213,14 +227,21 @@ impl Quantity {
         if self.saturated || self.exponent >= scale {
             return;
         }
-        let Some(d) = u32::try_from(scale - self.exponent).ok().and_then(checked_pow10) else {
+        let Some(d) = u32::try_from(scale - self.exponent)
+            .ok()
+            .and_then(checked_pow10)
+        else {
             self.mantissa = i128::from(self.mantissa > 0);
             self.exponent = scale;
             self.normalize();
             return;
         };
         let q = self.mantissa.div_euclid(d);
-        self.mantissa = if self.mantissa.rem_euclid(d) != 0 { q + 1 } else { q };
+        self.mantissa = if self.mantissa.rem_euclid(d) != 0 {
+            q + 1
+        } else {
+            q
+        };
         self.exponent = scale;
         self.normalize();
     }
@@ -234,7 +255,8 @@ impl Quantity {
         if format == Format::BinarySI {
             // Small or fractional binary values print as decimal.
             let integral = self.exponent >= 0;
-            let small = self.exponent <= 3 && self.mantissa.abs() * 10i128.pow(self.exponent.max(0) as u32) < 1024;
+            let small = self.exponent <= 3
+                && self.mantissa.abs() * 10i128.pow(self.exponent.max(0) as u32) < 1024;
             if !integral || small || self.saturated {
                 format = Format::DecimalSI;
             } else if let Some(v) = 10i128
@@ -311,7 +333,14 @@ impl Quantity {
 }
 
 fn parse_suffix(suffix: &str) -> Result<(Format, i32, u32), QuantityError> {
-    let binary = [("Ki", 10), ("Mi", 20), ("Gi", 30), ("Ti", 40), ("Pi", 50), ("Ei", 60)];
+    let binary = [
+        ("Ki", 10),
+        ("Mi", 20),
+        ("Gi", 30),
+        ("Ti", 40),
+        ("Pi", 50),
+        ("Ei", 60),
+    ];
     if let Some((_, b)) = binary.iter().find(|(s, _)| *s == suffix) {
         return Ok((Format::BinarySI, 0, *b));
     }
@@ -330,7 +359,10 @@ fn parse_suffix(suffix: &str) -> Result<(Format, i32, u32), QuantityError> {
     if let Some((_, e)) = decimal.iter().find(|(s, _)| *s == suffix) {
         return Ok((Format::DecimalSI, *e, 0));
     }
-    if let Some(rest) = suffix.strip_prefix('e').or_else(|| suffix.strip_prefix('E')) {
+    if let Some(rest) = suffix
+        .strip_prefix('e')
+        .or_else(|| suffix.strip_prefix('E'))
+    {
         let e: i32 = rest.parse().map_err(|_| QuantityError::Suffix)?;
         if !(-1000..=1000).contains(&e) {
             return Err(QuantityError::Numeric);
@@ -386,11 +418,23 @@ mod tests {
 
     #[test]
     fn rejects_malformed_with_upstream_errors() {
-        assert_eq!(Quantity::parse("abc").unwrap_err(), QuantityError::FormatWrong);
+        assert_eq!(
+            Quantity::parse("abc").unwrap_err(),
+            QuantityError::FormatWrong
+        );
         assert_eq!(Quantity::parse("").unwrap_err(), QuantityError::FormatWrong);
-        assert_eq!(Quantity::parse("1.2.3").unwrap_err(), QuantityError::FormatWrong);
-        assert_eq!(Quantity::parse("1 Gi").unwrap_err(), QuantityError::FormatWrong);
-        assert_eq!(Quantity::parse("1Gb").unwrap_err(), QuantityError::FormatWrong);
+        assert_eq!(
+            Quantity::parse("1.2.3").unwrap_err(),
+            QuantityError::FormatWrong
+        );
+        assert_eq!(
+            Quantity::parse("1 Gi").unwrap_err(),
+            QuantityError::FormatWrong
+        );
+        assert_eq!(
+            Quantity::parse("1Gb").unwrap_err(),
+            QuantityError::FormatWrong
+        );
         assert_eq!(Quantity::parse("1Mm").unwrap_err(), QuantityError::Suffix);
         assert_eq!(
             QuantityError::FormatWrong.to_string(),

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
-use crate::engine::printers::{event_row, event_time_ms, pod_row, table};
+use crate::engine::printers::{event_row, pod_row, table};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
 use crate::engine::store::ETCD_PREFIX;
@@ -35,25 +35,20 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
         .collect()
 }
 
-/// Events sorted as `kubectl get events --sort-by=.lastTimestamp` would show them (by time, then name).
+/// Events in the order they were recorded (their creation revision), as `kubectl describe` lists them.
 pub fn events(sim: &Simulation) -> Vec<Event> {
-    let mut events: Vec<Event> = list(sim, "events")
-        .into_iter()
-        .filter_map(|o| match o {
-            Object::Event(e) => Some(e),
+    let prefix = format!("{ETCD_PREFIX}/events/");
+    let mut events: Vec<(i64, Event)> = sim
+        .api
+        .store
+        .list(&prefix)
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::Event(e) => Some((stored.create_revision, e.clone())),
             _ => None,
         })
         .collect();
-    events.sort_by_key(|e| {
-        (
-            event_time_ms(e),
-            e.metadata
-                .resource_version
-                .clone()
-                .and_then(|r| r.parse::<i64>().ok()),
-        )
-    });
-    events
+    events.sort_by_key(|(revision, _)| *revision);
+    events.into_iter().map(|(_, e)| e).collect()
 }
 
 /// The lines kubectl printed, in order.

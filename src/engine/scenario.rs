@@ -379,7 +379,7 @@ pub fn start(scenario: &Scenario, seed: u64) -> Result<Simulation, ScenarioError
             }),
         );
     }
-    sim.run_until_idle(SETUP_MAX_STEPS);
+    sim.run_to_quiescence(SETUP_MAX_STEPS);
     sim.story_start_seq = sim.trace.len() as u64;
     let first = sim.now_ms + STORY_START_DELAY_MS;
     for (i, app) in scenario.applications.iter().enumerate() {

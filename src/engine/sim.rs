@@ -17,6 +17,10 @@ use super::scheduler::{Scheduler, SchedulerWake};
 use super::store::{WatchEvent, WatchEventType};
 use super::trace::{Component, Outcome, Stage, Trace};
 
+/// How long the cluster may go without a state change before a run counts as settled: longer than the
+/// scheduler's 5-minute unschedulable-pod flush, so one periodic retry of a stuck pod is shown.
+pub const QUIESCENCE_WINDOW_MS: u64 = 6 * 60 * 1000;
+
 /// How long a watch event takes from the etcd write to a component's informer.
 pub const WATCH_LATENCY_MS: u64 = 2;
 
@@ -58,7 +62,8 @@ impl Ctx<'_> {
 
     /// Schedules `event` `delay_ms` from now.
     pub fn after(&mut self, delay_ms: u64, event: Event) {
-        self.timers.push((self.now_ms.saturating_add(delay_ms), event));
+        self.timers
+            .push((self.now_ms.saturating_add(delay_ms), event));
     }
 
     /// Records a trace entry at the current time.
@@ -71,8 +76,15 @@ impl Ctx<'_> {
         summary: impl Into<String>,
         data: serde_json::Value,
     ) -> u64 {
-        self.trace
-            .record(self.now_ms, component, stage, object, outcome, summary, data)
+        self.trace.record(
+            self.now_ms,
+            component,
+            stage,
+            object,
+            outcome,
+            summary,
+            data,
+        )
     }
 }
 
@@ -89,6 +101,8 @@ pub struct Simulation {
     next_seq: u64,
     /// Events handled so far.
     pub steps: u64,
+    /// Virtual time of the last write that changed cluster state (any object but an Event).
+    pub last_change_ms: u64,
     /// The first trace entry of the story proper (after nodes registered and existing workload settled).
     pub story_start_seq: u64,
 }
@@ -106,6 +120,7 @@ impl Simulation {
             next_seq: 0,
             steps: 0,
             story_start_seq: 0,
+            last_change_ms: 0,
         }
     }
 
@@ -126,7 +141,10 @@ impl Simulation {
 
     /// Runs `f` with a context at the current time, then queues the timers it set and delivers the
     /// watch events it caused.
-    pub fn with_ctx<R>(&mut self, f: impl FnOnce(&mut Ctx, &mut Scheduler, &mut BTreeMap<String, Kubelet>) -> R) -> R {
+    pub fn with_ctx<R>(
+        &mut self,
+        f: impl FnOnce(&mut Ctx, &mut Scheduler, &mut BTreeMap<String, Kubelet>) -> R,
+    ) -> R {
         let mut timers = Vec::new();
         let result = {
             let mut ctx = Ctx {
@@ -177,6 +195,25 @@ impl Simulation {
         true
     }
 
+    /// True when nothing is queued, or when everything queued lies beyond the quiescence window: only
+    /// periodic retries that change nothing (a stuck pod's rescheduling, repeated back-off) remain.
+    pub fn is_quiescent(&self) -> bool {
+        match self.next_event_time() {
+            None => true,
+            Some(t) => t > self.last_change_ms.saturating_add(QUIESCENCE_WINDOW_MS),
+        }
+    }
+
+    /// Steps until the cluster is quiescent (see `is_quiescent`), or `max_steps` events were handled.
+    /// Returns the number of events handled.
+    pub fn run_to_quiescence(&mut self, max_steps: u64) -> u64 {
+        let mut n = 0;
+        while n < max_steps && !self.is_quiescent() && self.step() {
+            n += 1;
+        }
+        n
+    }
+
     /// Steps until no event is left, or `max_steps` events were handled (a guard against livelock).
     /// Returns the number of events handled.
     pub fn run_until_idle(&mut self, max_steps: u64) -> u64 {
@@ -191,6 +228,9 @@ impl Simulation {
     /// its Node object) to its kubelet. A new Node gets a kubelet.
     fn fan_out_watch_events(&mut self) {
         for event in self.api.take_watch_events() {
+            if !matches!(event.object, Object::Event(_)) {
+                self.last_change_ms = self.now_ms;
+            }
             let deliver_at = self.now_ms + WATCH_LATENCY_MS;
             match &event.object {
                 Object::Pod(pod) => {
@@ -217,7 +257,9 @@ impl Simulation {
                 }
                 Object::Node(_) => {
                     let name = event.object.name().to_string();
-                    if event.event_type == WatchEventType::Added && !self.kubelets.contains_key(&name) {
+                    if event.event_type == WatchEventType::Added
+                        && !self.kubelets.contains_key(&name)
+                    {
                         self.kubelets.insert(name.clone(), Kubelet::new(&name));
                     }
                     if event.event_type == WatchEventType::Deleted {
@@ -261,7 +303,11 @@ impl Simulation {
             WatchEventType::Modified => "MODIFIED",
             WatchEventType::Deleted => "DELETED",
         };
-        let summary = format!("watch: {kind} {reference} (resourceVersion {}) sent to {}", event.revision, to.name());
+        let summary = format!(
+            "watch: {kind} {reference} (resourceVersion {}) sent to {}",
+            event.revision,
+            to.name()
+        );
         self.trace.record(
             self.now_ms,
             Component::Etcd,

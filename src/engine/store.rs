@@ -86,7 +86,10 @@ impl Store {
     }
 
     /// Every key under `prefix`, in key order.
-    pub fn list<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a String, &'a StoredObject)> + 'a {
+    pub fn list<'a>(
+        &'a self,
+        prefix: &'a str,
+    ) -> impl Iterator<Item = (&'a String, &'a StoredObject)> + 'a {
         self.items
             .range(prefix.to_string()..)
             .take_while(move |(k, _)| k.starts_with(prefix))
@@ -200,7 +203,10 @@ mod tests {
 
     #[test]
     fn keys_follow_the_registry_layout() {
-        assert_eq!(key("pods", Some("default"), "demo-pod"), "/registry/pods/default/demo-pod");
+        assert_eq!(
+            key("pods", Some("default"), "demo-pod"),
+            "/registry/pods/default/demo-pod"
+        );
         assert_eq!(key("nodes", None, "node-a"), "/registry/nodes/node-a");
     }
 
@@ -211,17 +217,25 @@ mod tests {
         let b = s.create("/registry/pods/default/b", pod("b")).unwrap();
         assert_eq!((a.revision, b.revision), (1, 2));
         assert_eq!(b.object.metadata().resource_version.as_deref(), Some("2"));
-        let u = s.update("/registry/pods/default/a", pod("a"), Some(1)).unwrap();
+        let u = s
+            .update("/registry/pods/default/a", pod("a"), Some(1))
+            .unwrap();
         assert_eq!(u.revision, 3);
         assert_eq!(u.event_type, WatchEventType::Modified);
-        assert_eq!(s.get("/registry/pods/default/a").unwrap().create_revision, 1);
+        assert_eq!(
+            s.get("/registry/pods/default/a").unwrap().create_revision,
+            1
+        );
     }
 
     #[test]
     fn create_on_existing_key_fails_and_changes_nothing() {
         let mut s = Store::new();
         s.create("/registry/pods/default/a", pod("a")).unwrap();
-        assert_eq!(s.create("/registry/pods/default/a", pod("a")), Err(StoreError::KeyExists));
+        assert_eq!(
+            s.create("/registry/pods/default/a", pod("a")),
+            Err(StoreError::KeyExists)
+        );
         assert_eq!(s.revision(), 1);
     }
 
@@ -229,7 +243,8 @@ mod tests {
     fn stale_update_conflicts() {
         let mut s = Store::new();
         s.create("/registry/pods/default/a", pod("a")).unwrap();
-        s.update("/registry/pods/default/a", pod("a"), Some(1)).unwrap();
+        s.update("/registry/pods/default/a", pod("a"), Some(1))
+            .unwrap();
         assert_eq!(
             s.update("/registry/pods/default/a", pod("a"), Some(1)),
             Err(StoreError::Conflict { current: 2 })
@@ -243,7 +258,10 @@ mod tests {
         s.create("/registry/pods/default/z", pod("z")).unwrap();
         s.create("/registry/podsx/default/q", pod("q")).unwrap();
         let keys: Vec<_> = s.list("/registry/pods/").map(|(k, _)| k.clone()).collect();
-        assert_eq!(keys, vec!["/registry/pods/default/z", "/registry/pods/ns2/b"]);
+        assert_eq!(
+            keys,
+            vec!["/registry/pods/default/z", "/registry/pods/ns2/b"]
+        );
     }
 
     #[test]
@@ -253,6 +271,9 @@ mod tests {
         let d = s.delete("/registry/pods/default/a").unwrap();
         assert_eq!(d.event_type, WatchEventType::Deleted);
         assert_eq!(s.revision(), 2);
-        assert_eq!(s.delete("/registry/pods/default/a"), Err(StoreError::NotFound));
+        assert_eq!(
+            s.delete("/registry/pods/default/a"),
+            Err(StoreError::NotFound)
+        );
     }
 }

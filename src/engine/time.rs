@@ -12,8 +12,10 @@ pub const EPOCH_UNIX_SECONDS: i64 = 1_767_225_600;
 
 fn timestamp(now_ms: u64) -> Timestamp {
     let base = Timestamp::from_second(EPOCH_UNIX_SECONDS).unwrap_or(Timestamp::UNIX_EPOCH);
-    base.checked_add(SignedDuration::from_millis(now_ms.min(i64::MAX as u64) as i64))
-        .unwrap_or(base)
+    base.checked_add(SignedDuration::from_millis(
+        now_ms.min(i64::MAX as u64) as i64
+    ))
+    .unwrap_or(base)
 }
 
 /// A `metav1.Time` for virtual time `now_ms`, truncated to whole seconds as the API server serializes it.

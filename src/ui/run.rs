@@ -60,7 +60,7 @@ pub struct RunView {
 pub fn run_text(name: &str, text: &str, seed: u64) -> Result<RunView, String> {
     let parsed = scenario::parse(name, text).map_err(|e| e.to_string())?;
     let mut simulation = scenario::start(&parsed, seed).map_err(|e| e.to_string())?;
-    let steps = simulation.run_until_idle(MAX_STEPS);
+    let steps = simulation.run_to_quiescence(MAX_STEPS);
     Ok(RunView {
         scenario: name.to_string(),
         seed,
@@ -71,7 +71,7 @@ pub fn run_text(name: &str, text: &str, seed: u64) -> Result<RunView, String> {
             .map(TraceRow::from_entry)
             .collect(),
         steps,
-        truncated: !simulation.is_idle(),
+        truncated: !simulation.is_quiescent(),
     })
 }
 

@@ -126,7 +126,6 @@ fn conditions(pod: &Pod) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_pull_create_start_and_report_running_for_the_demo_pod() {
     let mut sim = cluster();
     create(
@@ -208,7 +207,6 @@ fn should_pull_create_start_and_report_running_for_the_demo_pod() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_serialize_pulls_and_count_the_wait() {
     let mut sim = cluster();
     create(
@@ -232,7 +230,6 @@ fn should_serialize_pulls_and_count_the_wait() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_back_off_pulling_a_missing_image() {
     let mut sim = cluster();
     create(
@@ -281,7 +278,6 @@ fn should_back_off_pulling_a_missing_image() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_report_invalid_image_names() {
     let mut sim = cluster();
     let mut pod = bound_pod(
@@ -321,7 +317,6 @@ fn should_report_invalid_image_names() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_run_init_containers_to_completion_before_the_app() {
     let mut sim = cluster();
     let mut pod = bound_pod(
@@ -377,12 +372,15 @@ fn should_run_init_containers_to_completion_before_the_app() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_become_ready_after_the_readiness_probe_delay() {
     let mut sim = cluster();
     let mut c = container("web", "nginx:1.27", "IfNotPresent");
     c.readiness_probe = Some(Probe {
         initial_delay_seconds: Some(5),
+        tcp_socket: Some(k8s_openapi::api::core::v1::TCPSocketAction {
+            port: k8s_openapi::apimachinery::pkg::util::intstr::IntOrString::Int(80),
+            ..Default::default()
+        }),
         ..Default::default()
     });
     create(&mut sim, bound_pod("probed", vec![c]));
@@ -404,7 +402,6 @@ fn should_become_ready_after_the_readiness_probe_delay() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_stop_containers_and_delete_a_terminating_pod() {
     let mut sim = cluster();
     create(
@@ -415,15 +412,11 @@ fn should_stop_containers_and_delete_a_terminating_pod() {
         ),
     );
     sim.run_until_idle(10_000);
-    // What the API server does for a graceful DELETE: set deletionTimestamp.
-    let mut pod = stored_pod(&sim, "demo-pod").expect("pod");
-    pod.metadata.deletion_timestamp = Some(meta_time(sim.now_ms + 30_000));
-    pod.metadata.deletion_grace_period_seconds = Some(30);
+    // A graceful DELETE: the API server sets deletionTimestamp and the kubelet takes it from there.
     let response = sim.call(
-        ApiRequest::new(Credentials::ClusterAdmin, Verb::Update, "pods")
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Delete, "pods")
             .namespace("default")
-            .name("demo-pod")
-            .body(RequestBody::Object(Object::Pod(pod))),
+            .name("demo-pod"),
     );
     assert!(response.is_success());
     sim.run_until_idle(10_000);
@@ -447,7 +440,6 @@ fn should_stop_containers_and_delete_a_terminating_pod() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_fail_the_sandbox_when_the_pod_cidr_is_exhausted() {
     let mut sim = Simulation::new(7, Scheduler::default());
     let node = Node {
@@ -505,7 +497,6 @@ fn should_fail_the_sandbox_when_the_pod_cidr_is_exhausted() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_keep_an_image_pulled_for_a_pod_deleted_meanwhile() {
     let mut sim = cluster();
     create(
@@ -543,7 +534,6 @@ fn should_keep_an_image_pulled_for_a_pod_deleted_meanwhile() {
 }
 
 #[test]
-#[ignore = "needs ApiServer::handle"]
 fn should_restart_a_container_whose_image_changed() {
     let mut sim = cluster();
     create(

@@ -1158,7 +1158,6 @@ mod tests {
     /// The seed story end to end through the API server. Needs the API server's request pipeline, which
     /// lives on another branch; run with `--ignored` once it is merged.
     #[test]
-    #[ignore = "needs ApiServer::handle (implemented on the api-server branch)"]
     fn end_to_end_seed_story_needs_api_server() {
         let mut sim = Simulation::new(7, Scheduler::default());
         for n in seed_nodes() {
