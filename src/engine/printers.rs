@@ -160,9 +160,7 @@ pub fn pod_status(pod: &Pod) -> String {
                         _ => format!("ExitCode:{}", t.exit_code),
                     },
                 };
-            } else if cs.ready {
-                has_running = true;
-            } else if state.running.is_some() {
+            } else if cs.ready || state.running.is_some() {
                 has_running = true;
             }
         }
