@@ -682,7 +682,10 @@ impl ApiServer {
     }
 
     fn record_write(&mut self, event: &WatchEvent, key: &str, t: &mut Tracer) {
-        let object = if self.trace_objects {
+        // The stored object is kept for what people send (the "object as stored in etcd" inspector);
+        // component writes (status, binding, events) record key and revision only, which keeps the
+        // trace small at scale. Any earlier state can be rebuilt by replaying the deterministic run.
+        let object = if self.trace_objects && t.full {
             event.object.to_json()
         } else {
             Value::Null

@@ -689,9 +689,12 @@ impl Kubelet {
     }
 
     fn sandbox_ready(&mut self, ctx: &mut Ctx, key: &str) {
-        let index = self.node_index(ctx);
         if self.ipam.is_none() {
-            let cidr = sandbox::node_pod_cidr(self.node_object.as_ref(), index);
+            // The registration order is read only when the node has no pod CIDR of its own.
+            let cidr = match sandbox::spec_pod_cidr(self.node_object.as_ref()) {
+                Some(cidr) => cidr,
+                None => sandbox::Cidr::for_node_index(self.node_index(ctx)),
+            };
             self.ipam = Some(IpAllocator::new(cidr));
         }
         // containerd pulls the sandbox (pause) image for the first sandbox; kind preloads it.
@@ -1558,8 +1561,10 @@ impl Kubelet {
         ctx: &mut Ctx,
         key: &str,
     ) -> Option<k8s_openapi::api::core::v1::PodStatus> {
-        let index = self.node_index(ctx);
-        let host_ip = sandbox::node_host_ip(self.node_object.as_ref(), index);
+        let host_ip = match sandbox::status_host_ip(self.node_object.as_ref()) {
+            Some(ip) => ip,
+            None => sandbox::fallback_host_ip(self.node_index(ctx)),
+        };
         let worker = self.pods.get(key)?;
         let pod_ip = match &worker.sandbox {
             Sandbox::Ready { ip } => ip.as_deref(),

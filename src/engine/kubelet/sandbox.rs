@@ -93,15 +93,29 @@ pub fn format_ipv4(ip: u32) -> String {
 
 /// The node's pod CIDR: `spec.podCIDR` if it is a usable IPv4 CIDR, else the allocator's choice.
 pub fn node_pod_cidr(node: Option<&Node>, node_index: u32) -> Cidr {
+    spec_pod_cidr(node).unwrap_or_else(|| Cidr::for_node_index(node_index))
+}
+
+/// The node's `spec.podCIDR`, if it is a usable IPv4 CIDR.
+pub fn spec_pod_cidr(node: Option<&Node>) -> Option<Cidr> {
     node.and_then(|n| n.spec.as_ref())
         .and_then(|s| s.pod_cidr.as_deref())
         .and_then(Cidr::parse)
-        .unwrap_or_else(|| Cidr::for_node_index(node_index))
 }
 
 /// The node's IP as the kubelet reports it in `hostIP`: its first `InternalIP`, else its first address,
 /// else kind's `172.18.0.<index + 2>`.
 pub fn node_host_ip(node: Option<&Node>, node_index: u32) -> String {
+    status_host_ip(node).unwrap_or_else(|| fallback_host_ip(node_index))
+}
+
+/// kind's `172.18.0.<index + 2>`, for a node that reports no IPv4 address.
+pub fn fallback_host_ip(node_index: u32) -> String {
+    format_ipv4((172 << 24) | (18 << 16) | ((node_index + 2) % 256))
+}
+
+/// The node's first `InternalIP`, else its first IPv4 address.
+pub fn status_host_ip(node: Option<&Node>) -> Option<String> {
     let addresses = node
         .and_then(|n| n.status.as_ref())
         .and_then(|s| s.addresses.as_ref());
@@ -111,10 +125,10 @@ pub fn node_host_ip(node: Option<&Node>, node_index: u32) -> String {
             .find(|a| a.type_ == "InternalIP" && parse_ipv4(&a.address).is_some());
         let any = addresses.iter().find(|a| parse_ipv4(&a.address).is_some());
         if let Some(a) = internal.or(any) {
-            return a.address.clone();
+            return Some(a.address.clone());
         }
     }
-    format_ipv4((172 << 24) | (18 << 16) | ((node_index + 2) % 256))
+    None
 }
 
 /// The `FailedCreatePodSandBox` message when host-local has no address left (kindnet's ptp plugin).

@@ -44,7 +44,7 @@ pub const CYCLE_BASE_MS: u64 = 1;
 pub const NODES_PER_MS: u64 = 1000;
 /// Above this many evaluated nodes, trace entries carry a summary instead of every node (the full
 /// detail stays in `attempts()`).
-pub const TRACE_NODE_DETAIL_LIMIT: usize = 100;
+pub const TRACE_NODE_DETAIL_LIMIT: usize = 16;
 /// How many rejected / top-scored nodes a summarized trace entry lists.
 pub const TRACE_SUMMARY_NODES: usize = 10;
 
