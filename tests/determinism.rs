@@ -15,7 +15,7 @@ const MAX_STEPS: u64 = 100_000;
 fn trace_lines(seed: u64) -> String {
     let parsed = scenario::parse(SCENARIO_NAME, SCENARIO_TEXT).expect("the basic scenario parses");
     let mut simulation = scenario::start(&parsed, seed).expect("the basic scenario starts");
-    simulation.run_until_idle(MAX_STEPS);
+    simulation.run_to_quiescence(MAX_STEPS);
     assert!(
         simulation.is_idle(),
         "the basic scenario did not settle within {MAX_STEPS} events"
@@ -55,7 +55,7 @@ fn should_run_every_builtin_scenario_identically_twice() {
                 .unwrap_or_else(|e| panic!("builtin {name} parses: {e}"));
             let mut simulation = scenario::start(&parsed, seed)
                 .unwrap_or_else(|e| panic!("builtin {name} starts: {e}"));
-            simulation.run_until_idle(MAX_STEPS);
+            simulation.run_to_quiescence(MAX_STEPS);
             simulation.trace.to_lines()
         };
         assert_eq!(

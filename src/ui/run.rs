@@ -1,7 +1,7 @@
 //! Runs a scenario to the end and turns its trace into rows the page can show.
 //!
 //! Pure Rust with no web dependency, so it is tested natively. The browser calls the very same engine
-//! functions the CLI does (`scenario::parse`, `scenario::start`, `Simulation::run_until_idle`); only the
+//! functions the CLI does (`scenario::parse`, `scenario::start`, `Simulation::run_to_quiescence`); only the
 //! formatting for people lives here.
 
 use crate::engine::scenario;
