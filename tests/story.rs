@@ -266,3 +266,28 @@ fn every_builtin_scenario_settles_without_stray_objects() {
         }
     }
 }
+
+#[test]
+fn repeated_events_are_counted_like_upstream_recorders() {
+    // kube-scheduler (events/v1): the 5-minute retry turns FailedScheduling into a series of 2.
+    let sim = run("pod-too-large", 1);
+    let failed: Vec<_> = report::events(&sim)
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some("FailedScheduling"))
+        .collect();
+    assert_eq!(failed.len(), 1, "one Event object");
+    assert_eq!(failed[0].series.as_ref().and_then(|s| s.count), Some(2));
+    assert_eq!(
+        podflow::engine::printers::describe_event_age(&failed[0], sim.now_ms),
+        "0s (x2 over 5m)"
+    );
+    // The kubelet (legacy recorder): identical back-off events are one Event with a count.
+    let sim = run("image-not-found", 1);
+    let backoff: Vec<_> = report::events(&sim)
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some("BackOff"))
+        .collect();
+    assert_eq!(backoff.len(), 1, "one Event object");
+    assert!(backoff[0].count.unwrap_or(0) > 1);
+    assert!(backoff[0].last_timestamp > backoff[0].first_timestamp);
+}

@@ -7,6 +7,8 @@
 
 use k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference, Pod};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use std::collections::BTreeMap;
+
 use serde_json::json;
 
 use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
@@ -53,6 +55,36 @@ pub fn pod_reference(pod: &Pod, field_path: Option<String>) -> ObjectReference {
     }
 }
 
+/// What a recorder remembers of an event it wrote, to count repeats.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Recorded {
+    name: String,
+    namespace: String,
+    /// The kubelet's `count`, or the scheduler's series count (1 while there is no series).
+    count: i32,
+}
+
+/// The recorders' client-side caches: the kubelet's legacy recorder deduplicates identical events
+/// (`tools/record/events_cache.go`: same source, object, type, reason and message → `count` + 1 and a
+/// new `lastTimestamp`, PATCHed onto the first event); kube-scheduler's events/v1 broadcaster turns an
+/// isomorphic event (same object, action, reason, controller) into a series (`count: 2` on the first
+/// repeat, later repeats counted locally until the 30-minute refresh).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventRecorders {
+    seen: BTreeMap<String, Recorded>,
+}
+
+fn reference_key(r: &ObjectReference) -> String {
+    format!(
+        "{}/{}/{}/{}/{}",
+        r.kind.as_deref().unwrap_or(""),
+        r.namespace.as_deref().unwrap_or(""),
+        r.name.as_deref().unwrap_or(""),
+        r.uid.as_deref().unwrap_or(""),
+        r.field_path.as_deref().unwrap_or("")
+    )
+}
+
 /// Records an event about `regarding` through the API server (a POST to the events resource) and in
 /// the trace. A failed write is traced and otherwise ignored, as upstream's recorders do.
 pub fn record(
@@ -69,6 +101,24 @@ pub fn record(
         .clone()
         .unwrap_or_else(|| "default".into());
     let object_name = regarding.name.clone().unwrap_or_default();
+    let key = match reporter {
+        Reporter::Kubelet(node) => format!(
+            "kubelet/{node}|{}|{}|{reason}|{message}",
+            reference_key(&regarding),
+            event_type.as_str()
+        ),
+        Reporter::Scheduler => format!(
+            "default-scheduler|{}|{action}|{reason}",
+            reference_key(&regarding)
+        ),
+    };
+    if let Some(previous) = ctx.recorders.seen.get(&key).cloned() {
+        if record_repeat(
+            ctx, reporter, &key, previous, &regarding, event_type, reason, message,
+        ) {
+            return;
+        }
+    }
     // Upstream: fmt.Sprintf("%v.%x", name, time.Now().UnixNano()); the trace position keeps names unique.
     let nanos = ctx.now_ms * 1_000_000 + (ctx.trace.len() as u64 % 1_000_000);
     let name = format!("{object_name}.{nanos:x}");
@@ -109,10 +159,21 @@ pub fn record(
             )
         }
     };
+    let event_name = event.metadata.name.clone().unwrap_or_default();
     let request = ApiRequest::new(credentials, Verb::Create, "events")
         .namespace(namespace.clone())
         .body(RequestBody::Object(Object::Event(event)));
     let response = ctx.call(request);
+    if response.is_success() {
+        ctx.recorders.seen.insert(
+            key,
+            Recorded {
+                name: event_name,
+                namespace: namespace.clone(),
+                count: 1,
+            },
+        );
+    }
     let object = crate::engine::objects::object_ref("pods", Some(&namespace), &object_name);
     let outcome = if event_type == EventType::Warning {
         Outcome::Failed
@@ -132,4 +193,85 @@ pub fn record(
             "stored": response.is_success(),
         }),
     );
+}
+
+/// A repeat of an event the recorder already wrote. Returns false when the event must be created anew
+/// (the earlier one is gone), as upstream's recorders fall back to a create.
+#[allow(clippy::too_many_arguments)]
+fn record_repeat(
+    ctx: &mut Ctx,
+    reporter: &Reporter,
+    key: &str,
+    previous: Recorded,
+    regarding: &ObjectReference,
+    event_type: EventType,
+    reason: &str,
+    message: &str,
+) -> bool {
+    let count = previous.count + 1;
+    let (credentials, component, patch) = match reporter {
+        Reporter::Kubelet(node) => (
+            Credentials::Kubelet(node.clone()),
+            Component::Kubelet(node.clone()),
+            Some(json!({
+                "count": count,
+                "lastTimestamp": meta_time(ctx.now_ms),
+                "message": message,
+            })),
+        ),
+        // The first repeat starts the series on the server; later ones are counted locally until the
+        // broadcaster's 30-minute refresh.
+        Reporter::Scheduler => (
+            Credentials::Scheduler,
+            Component::Scheduler,
+            (count == 2).then(
+                || json!({"series": {"count": count, "lastObservedTime": micro_time(ctx.now_ms)}}),
+            ),
+        ),
+    };
+    let stored = match patch {
+        Some(patch) => {
+            let request = ApiRequest::new(credentials, Verb::Patch, "events")
+                .namespace(previous.namespace.clone())
+                .name(previous.name.clone())
+                .body(RequestBody::Json(patch));
+            let response = ctx.call(request);
+            if !response.is_success() {
+                ctx.recorders.seen.remove(key);
+                return false;
+            }
+            true
+        }
+        None => false,
+    };
+    if let Some(entry) = ctx.recorders.seen.get_mut(key) {
+        entry.count = count;
+    }
+    let namespace = regarding
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let object_name = regarding.name.clone().unwrap_or_default();
+    let object = crate::engine::objects::object_ref("pods", Some(&namespace), &object_name);
+    let outcome = if event_type == EventType::Warning {
+        Outcome::Failed
+    } else {
+        Outcome::Ok
+    };
+    ctx.record(
+        component,
+        Stage::Event,
+        object,
+        outcome,
+        format!("{} {reason}: {message} (x{count})", event_type.as_str()),
+        json!({
+            "type": event_type.as_str(),
+            "reason": reason,
+            "message": message,
+            "count": count,
+            "event": previous.name,
+            "stored": stored,
+        }),
+    );
+    true
 }

@@ -267,16 +267,52 @@ pub struct EventRow {
     pub message: String,
 }
 
-/// The virtual time an event last happened (`lastTimestamp`, else `eventTime`, else creation).
+fn micro_ms(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime) -> u64 {
+    let ms = t.0.as_millisecond() - crate::engine::time::EPOCH_UNIX_SECONDS * 1000;
+    u64::try_from(ms).unwrap_or(0)
+}
+
+/// The virtual time an event last happened (series `lastObservedTime`, `lastTimestamp`, `eventTime`, or
+/// creation).
 pub fn event_time_ms(event: &Event) -> u64 {
+    if let Some(series) = &event.series {
+        if let Some(t) = &series.last_observed_time {
+            return micro_ms(t);
+        }
+    }
     if let Some(t) = &event.last_timestamp {
         return ms_of(t);
     }
     if let Some(t) = &event.event_time {
-        let secs = t.0.as_millisecond() - crate::engine::time::EPOCH_UNIX_SECONDS * 1000;
-        return u64::try_from(secs).unwrap_or(0);
+        return micro_ms(t);
     }
     event.metadata.creation_timestamp.as_ref().map_or(0, ms_of)
+}
+
+/// The Age column of `kubectl describe`'s Events: `5s`, or `5s (x3 over 2m)` for a repeated event
+/// (a legacy `count` above 1, or an events/v1 series).
+pub fn describe_event_age(event: &Event, now_ms: u64) -> String {
+    let since = |ms: u64| human_duration(now_ms as i64 - ms as i64);
+    if let Some(series) = &event.series {
+        let first = event.event_time.as_ref().map_or(0, micro_ms);
+        let last = series.last_observed_time.as_ref().map_or(first, micro_ms);
+        return format!(
+            "{} (x{} over {})",
+            since(last),
+            series.count.unwrap_or(1),
+            since(first)
+        );
+    }
+    let count = event.count.unwrap_or(1);
+    let first = match &event.first_timestamp {
+        Some(t) => ms_of(t),
+        None => event.event_time.as_ref().map_or(0, micro_ms),
+    };
+    if count > 1 {
+        let last = event.last_timestamp.as_ref().map_or(first, ms_of);
+        return format!("{} (x{count} over {})", since(last), since(first));
+    }
+    since(first)
 }
 
 /// The row `kubectl get events` prints for `event` at virtual time `now_ms`.

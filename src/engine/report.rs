@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
-use crate::engine::printers::{event_row, pod_row, table};
+use crate::engine::printers::{describe_event_age, event_row, pod_row, table};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
 use crate::engine::store::ETCD_PREFIX;
@@ -295,7 +295,13 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
             .map(|e| {
                 let r = event_row(e, sim.now_ms);
                 let from = e.reporting_component.clone().unwrap_or_default();
-                vec![r.event_type, r.reason, r.last_seen, from, r.message]
+                vec![
+                    r.event_type,
+                    r.reason,
+                    describe_event_age(e, sim.now_ms),
+                    from,
+                    r.message,
+                ]
             })
             .collect();
         out.push_str("Events:\n");

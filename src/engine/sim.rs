@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::api::{ApiRequest, ApiResponse, ApiServer};
+use super::events::EventRecorders;
 use super::kubelet::{Kubelet, KubeletWake};
 use super::objects::Object;
 use super::rng::SimRng;
@@ -51,6 +52,8 @@ pub struct Ctx<'a> {
     pub rng: &'a mut SimRng,
     pub trace: &'a mut Trace,
     pub api: &'a mut ApiServer,
+    /// The event recorders' client-side caches (count and series of repeated events).
+    pub recorders: &'a mut EventRecorders,
     timers: &'a mut Vec<(u64, Event)>,
 }
 
@@ -96,6 +99,7 @@ pub struct Simulation {
     pub api: ApiServer,
     pub scheduler: Scheduler,
     pub kubelets: BTreeMap<String, Kubelet>,
+    pub recorders: EventRecorders,
     pub trace: Trace,
     queue: BTreeMap<(u64, u64), Event>,
     next_seq: u64,
@@ -115,6 +119,7 @@ impl Simulation {
             api: ApiServer::new(seed),
             scheduler,
             kubelets: BTreeMap::new(),
+            recorders: EventRecorders::default(),
             trace: Trace::default(),
             queue: BTreeMap::new(),
             next_seq: 0,
@@ -152,6 +157,7 @@ impl Simulation {
                 rng: &mut self.rng,
                 trace: &mut self.trace,
                 api: &mut self.api,
+                recorders: &mut self.recorders,
                 timers: &mut timers,
             };
             f(&mut ctx, &mut self.scheduler, &mut self.kubelets)

@@ -98,6 +98,8 @@ fn stored_pod(sim: &Simulation, name: &str) -> Option<Pod> {
 }
 
 /// `(type reason: message)` of every event recorded about `pod`, in order.
+/// Every event the kubelet recorded for the pod, in order, as `Type Reason: message`; a repeat the
+/// recorder counted onto an earlier event ends in ` (xN)`.
 fn events(sim: &Simulation, pod: &str) -> Vec<String> {
     let object = format!("pods/default/{pod}");
     sim.trace
@@ -247,7 +249,8 @@ fn should_back_off_pulling_a_missing_image() {
             "Warning Failed: Error: ErrImagePull".to_string(),
             "Normal BackOff: Back-off pulling image \"nginxx\"".to_string(),
             "Warning Failed: Error: ImagePullBackOff".to_string(),
-            "Normal Pulling: Pulling image \"nginxx\"".to_string(),
+            // The recorder counts the retry onto the first Pulling event.
+            "Normal Pulling: Pulling image \"nginxx\" (x2)".to_string(),
         ]
     );
     let pod = stored_pod(&sim, "typo").expect("pod");
@@ -563,8 +566,9 @@ fn should_restart_a_container_whose_image_changed() {
             "Normal Killing: Container nginx definition changed, will be restarted",
             "Normal Pulling: Pulling image \"nginx:1.27\"",
             "Normal Pulled: Successfully pulled image \"nginx:1.27\" in 2.273s (2.273s including waiting). Image size: 72950530 bytes.",
-            "Normal Created: Container created",
-            "Normal Started: Container started",
+            // Identical to the first container's events: counted onto them (count 2).
+            "Normal Created: Container created (x2)",
+            "Normal Started: Container started (x2)",
         ]
     );
     let status = stored_pod(&sim, "demo-pod")
