@@ -681,7 +681,9 @@ impl ApiServer {
         Err(invalid)
     }
 
-    fn record_write(&mut self, event: &WatchEvent, key: &str, t: &mut Tracer) {
+    /// Traces a write and queues its watch event; returns the event without `previous` for the
+    /// caller's response (the old object moves on to the watchers instead of being copied).
+    fn record_write(&mut self, event: WatchEvent, key: &str, t: &mut Tracer) -> WatchEvent {
         // The stored object is kept for what people send (the "object as stored in etcd" inspector);
         // component writes (status, binding, events) record key and revision only, which keeps the
         // trace small at scale. Any earlier state can be rebuilt by replaying the deterministic run.
@@ -703,9 +705,16 @@ impl ApiServer {
         t.etcd(
             stage,
             format!("{key} {verb} at revision {}", event.revision),
-            json!({"key": key, "revision": event.revision, "type": event_type_name(event), "object": object}),
+            json!({"key": key, "revision": event.revision, "type": event_type_name(&event), "object": object}),
         );
-        self.pending_watch.push(event.clone());
+        let answer = WatchEvent {
+            event_type: event.event_type,
+            object: event.object.clone(),
+            revision: event.revision,
+            previous: None,
+        };
+        self.pending_watch.push(event);
+        answer
     }
 
     fn create(
@@ -803,7 +812,7 @@ impl ApiServer {
             match self.store.create(&k, object.clone()) {
                 Ok(event) => {
                     t.object = event.object.reference();
-                    self.record_write(&event, &k, t);
+                    let event = self.record_write(event, &k, t);
                     break event;
                 }
                 Err(StoreError::KeyExists) if generated && attempts < NAME_GENERATION_ATTEMPTS => {
@@ -1041,7 +1050,7 @@ impl ApiServer {
         }
         match self.store.update(k, object, Some(revision)) {
             Ok(event) => {
-                self.record_write(&event, k, t);
+                let event = self.record_write(event, k, t);
                 let summary = format!(
                     "{} updated (resourceVersion {})",
                     event.object.reference(),
@@ -1156,7 +1165,7 @@ impl ApiServer {
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
-                        self.record_write(&event, &k, t);
+                        let event = self.record_write(event, &k, t);
                         let summary = format!(
                             "{} marked for graceful deletion ({grace}s, resourceVersion {})",
                             event.object.reference(),
@@ -1192,7 +1201,7 @@ impl ApiServer {
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
-                        self.record_write(&event, &k, t);
+                        let event = self.record_write(event, &k, t);
                         let summary = format!("{} is now Terminating", event.object.reference());
                         self.run_namespace_controller(now_ms, &name, t);
                         Ok(Served {
@@ -1221,7 +1230,7 @@ impl ApiServer {
     ) -> Result<Served, Status> {
         match self.store.delete(k) {
             Ok(event) => {
-                self.record_write(&event, k, t);
+                let event = self.record_write(event, k, t);
                 if let Some(namespace) = event.object.namespace().map(String::from) {
                     self.remove_namespace_if_empty(&namespace, t);
                 }
@@ -1548,7 +1557,7 @@ impl ApiServer {
         );
         match self.store.update(&k, Object::Pod(pod), Some(revision)) {
             Ok(event) => {
-                self.record_write(&event, &k, t);
+                let event = self.record_write(event, &k, t);
                 Ok(Served {
                     code: 201,
                     body: ResponseBody::Status(status::success(201)),
