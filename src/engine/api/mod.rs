@@ -199,11 +199,15 @@ fn event_type_name(event: &WatchEvent) -> &'static str {
     }
 }
 
-/// The object without its resourceVersion, to detect no-op updates.
-fn without_rv(object: &Object) -> Object {
-    let mut copy = object.clone();
-    copy.metadata_mut().resource_version = None;
-    copy
+/// Whether two objects are equal apart from their resourceVersions, to detect no-op updates. Compares
+/// in place (the versions are set aside and put back) rather than copying both objects.
+fn equal_but_rv(a: &mut Object, b: &mut Object) -> bool {
+    let rv_a = a.metadata_mut().resource_version.take();
+    let rv_b = b.metadata_mut().resource_version.take();
+    let equal = a == b;
+    a.metadata_mut().resource_version = rv_a;
+    b.metadata_mut().resource_version = rv_b;
+    equal
 }
 
 impl ApiServer {
@@ -961,7 +965,7 @@ impl ApiServer {
         req: &ApiRequest,
         info: &'static ResourceInfo,
         user: &UserInfo,
-        (old, revision): (Object, i64),
+        (mut old, revision): (Object, i64),
         mut object: Object,
         warnings: Vec<String>,
         k: &str,
@@ -993,7 +997,7 @@ impl ApiServer {
         }
         // BeforeUpdate: fields a client cannot change.
         {
-            let old_meta = old.metadata().clone();
+            let old_meta = old.metadata();
             let meta = object.metadata_mut();
             meta.generation = old_meta.generation;
             if meta.uid.as_deref().unwrap_or("").is_empty() {
@@ -1034,7 +1038,7 @@ impl ApiServer {
         }
         self.validation_result(info, &name, errors, t)?;
         self.run_validating(&attrs, Some(&object), t)?;
-        if without_rv(&object) == without_rv(&old) {
+        if equal_but_rv(&mut object, &mut old) {
             t.stage(Stage::Write, Outcome::Info, || {
                 (
                     format!("no change: {k} not written, resourceVersion stays {revision}"),
