@@ -6,6 +6,7 @@
 //! talk to each other only through the API server, as in a real cluster.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde_json::json;
 
@@ -35,8 +36,11 @@ pub enum Watcher {
 /// Something that will happen at a virtual time.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
-    /// A watch event reaches a component.
-    Deliver { watcher: Watcher, event: WatchEvent },
+    /// A watch event reaches a component (shared: one write can go to the scheduler and a kubelet).
+    Deliver {
+        watcher: Watcher,
+        event: Arc<WatchEvent>,
+    },
     /// The scheduler's own timers (next cycle, backoff expiry, periodic flush).
     Scheduler(SchedulerWake),
     /// A kubelet's own timers (pull finished, container started, back-off retry).
@@ -101,7 +105,8 @@ pub struct Simulation {
     pub kubelets: BTreeMap<String, Kubelet>,
     pub recorders: EventRecorders,
     pub trace: Trace,
-    queue: BTreeMap<(u64, u64), Event>,
+    /// Boxed: an event can hold whole objects, and the tree shifts its values on every pop.
+    queue: BTreeMap<(u64, u64), Box<Event>>,
     next_seq: u64,
     /// Events handled so far.
     pub steps: u64,
@@ -131,7 +136,7 @@ impl Simulation {
 
     /// Queues `event` at absolute virtual time `at_ms`.
     pub fn schedule(&mut self, at_ms: u64, event: Event) {
-        self.queue.insert((at_ms, self.next_seq), event);
+        self.queue.insert((at_ms, self.next_seq), Box::new(event));
         self.next_seq += 1;
     }
 
@@ -181,7 +186,7 @@ impl Simulation {
         };
         self.now_ms = self.now_ms.max(at);
         self.steps += 1;
-        self.with_ctx(|ctx, scheduler, kubelets| match event {
+        self.with_ctx(|ctx, scheduler, kubelets| match *event {
             Event::Deliver { watcher, event } => match watcher {
                 Watcher::Scheduler => scheduler.on_watch(ctx, &event),
                 Watcher::Kubelet(node) => {
@@ -234,6 +239,7 @@ impl Simulation {
     /// its Node object) to its kubelet. A new Node gets a kubelet.
     fn fan_out_watch_events(&mut self) {
         for event in self.api.take_watch_events() {
+            let event = Arc::new(event);
             if !matches!(event.object, Object::Event(_)) {
                 self.last_change_ms = self.now_ms;
             }

@@ -137,7 +137,7 @@ impl Store {
         mut object: Object,
         expected: Option<i64>,
     ) -> Result<WatchEvent, StoreError> {
-        let Some(current) = self.items.get(key) else {
+        let Some(current) = self.items.get_mut(key) else {
             return Err(StoreError::NotFound);
         };
         if let Some(rv) = expected {
@@ -147,18 +147,11 @@ impl Store {
                 });
             }
         }
-        let create_revision = current.create_revision;
-        let previous = current.object.clone();
         self.revision += 1;
         Self::stamp(&mut object, self.revision);
-        self.items.insert(
-            key.to_string(),
-            StoredObject {
-                object: object.clone(),
-                create_revision,
-                mod_revision: self.revision,
-            },
-        );
+        // The old value moves out as the event's `previous`; the key keeps its create revision.
+        let previous = std::mem::replace(&mut current.object, object.clone());
+        current.mod_revision = self.revision;
         Ok(WatchEvent {
             event_type: WatchEventType::Modified,
             object,

@@ -313,7 +313,11 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
     macro_rules! decode_as {
         ($($variant:ident),*) => {
             match kind {
-                $( stringify!($variant) => serde_path_to_error::deserialize(body).map(Object::$variant), )*
+                // The plain decoder is much cheaper; the path-tracking one runs only to word a failure.
+                $( stringify!($variant) => match serde::Deserialize::deserialize(body) {
+                    Ok(typed) => Ok(Object::$variant(typed)),
+                    Err(_) => serde_path_to_error::deserialize(body).map(Object::$variant),
+                }, )*
                 other => return Err(format!("no kind \"{other}\" is registered")),
             }
         };

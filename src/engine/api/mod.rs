@@ -199,11 +199,15 @@ fn event_type_name(event: &WatchEvent) -> &'static str {
     }
 }
 
-/// The object without its resourceVersion, to detect no-op updates.
-fn without_rv(object: &Object) -> Object {
-    let mut copy = object.clone();
-    copy.metadata_mut().resource_version = None;
-    copy
+/// Whether two objects are equal apart from their resourceVersions, to detect no-op updates. Compares
+/// in place (the versions are set aside and put back) rather than copying both objects.
+fn equal_but_rv(a: &mut Object, b: &mut Object) -> bool {
+    let rv_a = a.metadata_mut().resource_version.take();
+    let rv_b = b.metadata_mut().resource_version.take();
+    let equal = a == b;
+    a.metadata_mut().resource_version = rv_a;
+    b.metadata_mut().resource_version = rv_b;
+    equal
 }
 
 impl ApiServer {
@@ -681,7 +685,9 @@ impl ApiServer {
         Err(invalid)
     }
 
-    fn record_write(&mut self, event: &WatchEvent, key: &str, t: &mut Tracer) {
+    /// Traces a write and queues its watch event; returns the event without `previous` for the
+    /// caller's response (the old object moves on to the watchers instead of being copied).
+    fn record_write(&mut self, event: WatchEvent, key: &str, t: &mut Tracer) -> WatchEvent {
         // The stored object is kept for what people send (the "object as stored in etcd" inspector);
         // component writes (status, binding, events) record key and revision only, which keeps the
         // trace small at scale. Any earlier state can be rebuilt by replaying the deterministic run.
@@ -703,9 +709,16 @@ impl ApiServer {
         t.etcd(
             stage,
             format!("{key} {verb} at revision {}", event.revision),
-            json!({"key": key, "revision": event.revision, "type": event_type_name(event), "object": object}),
+            json!({"key": key, "revision": event.revision, "type": event_type_name(&event), "object": object}),
         );
-        self.pending_watch.push(event.clone());
+        let answer = WatchEvent {
+            event_type: event.event_type,
+            object: event.object.clone(),
+            revision: event.revision,
+            previous: None,
+        };
+        self.pending_watch.push(event);
+        answer
     }
 
     fn create(
@@ -803,7 +816,7 @@ impl ApiServer {
             match self.store.create(&k, object.clone()) {
                 Ok(event) => {
                     t.object = event.object.reference();
-                    self.record_write(&event, &k, t);
+                    let event = self.record_write(event, &k, t);
                     break event;
                 }
                 Err(StoreError::KeyExists) if generated && attempts < NAME_GENERATION_ATTEMPTS => {
@@ -952,7 +965,7 @@ impl ApiServer {
         req: &ApiRequest,
         info: &'static ResourceInfo,
         user: &UserInfo,
-        (old, revision): (Object, i64),
+        (mut old, revision): (Object, i64),
         mut object: Object,
         warnings: Vec<String>,
         k: &str,
@@ -984,7 +997,7 @@ impl ApiServer {
         }
         // BeforeUpdate: fields a client cannot change.
         {
-            let old_meta = old.metadata().clone();
+            let old_meta = old.metadata();
             let meta = object.metadata_mut();
             meta.generation = old_meta.generation;
             if meta.uid.as_deref().unwrap_or("").is_empty() {
@@ -1025,7 +1038,7 @@ impl ApiServer {
         }
         self.validation_result(info, &name, errors, t)?;
         self.run_validating(&attrs, Some(&object), t)?;
-        if without_rv(&object) == without_rv(&old) {
+        if equal_but_rv(&mut object, &mut old) {
             t.stage(Stage::Write, Outcome::Info, || {
                 (
                     format!("no change: {k} not written, resourceVersion stays {revision}"),
@@ -1041,7 +1054,7 @@ impl ApiServer {
         }
         match self.store.update(k, object, Some(revision)) {
             Ok(event) => {
-                self.record_write(&event, k, t);
+                let event = self.record_write(event, k, t);
                 let summary = format!(
                     "{} updated (resourceVersion {})",
                     event.object.reference(),
@@ -1156,7 +1169,7 @@ impl ApiServer {
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
-                        self.record_write(&event, &k, t);
+                        let event = self.record_write(event, &k, t);
                         let summary = format!(
                             "{} marked for graceful deletion ({grace}s, resourceVersion {})",
                             event.object.reference(),
@@ -1192,7 +1205,7 @@ impl ApiServer {
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
-                        self.record_write(&event, &k, t);
+                        let event = self.record_write(event, &k, t);
                         let summary = format!("{} is now Terminating", event.object.reference());
                         self.run_namespace_controller(now_ms, &name, t);
                         Ok(Served {
@@ -1221,7 +1234,7 @@ impl ApiServer {
     ) -> Result<Served, Status> {
         match self.store.delete(k) {
             Ok(event) => {
-                self.record_write(&event, k, t);
+                let event = self.record_write(event, k, t);
                 if let Some(namespace) = event.object.namespace().map(String::from) {
                     self.remove_namespace_if_empty(&namespace, t);
                 }
@@ -1548,7 +1561,7 @@ impl ApiServer {
         );
         match self.store.update(&k, Object::Pod(pod), Some(revision)) {
             Ok(event) => {
-                self.record_write(&event, &k, t);
+                let event = self.record_write(event, &k, t);
                 Ok(Served {
                     code: 201,
                     body: ResponseBody::Status(status::success(201)),

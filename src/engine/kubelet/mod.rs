@@ -1617,7 +1617,7 @@ impl Kubelet {
             .namespace(ns)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(pod.clone())));
+            .body(RequestBody::Object(Object::Pod(pod)));
             let response = ctx.call(request);
             let summary_of = status_summary;
             let containers: Vec<serde_json::Value> = worker
@@ -1647,7 +1647,8 @@ impl Kubelet {
                 if let Some(worker) = self.pods.get_mut(key) {
                     match response.object().and_then(Object::as_pod) {
                         Some(stored) => worker.pod = stored.clone(),
-                        None => worker.pod = pod,
+                        // What was sent: the pod with the new status.
+                        None => worker.pod.status = Some(new_status),
                     }
                 }
                 return;

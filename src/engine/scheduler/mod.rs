@@ -186,6 +186,11 @@ impl Scheduler {
         self.attempts.len()
     }
 
+    /// The result of every attempt, in order, without expanding per-node detail (cheap at scale).
+    pub fn attempt_results(&self) -> impl Iterator<Item = AttemptResult> + '_ {
+        self.attempts.iter().map(|a| a.result)
+    }
+
     /// One attempt by index.
     pub fn attempt(&self, index: usize) -> Option<SchedulingAttempt> {
         self.attempts.get(index).map(|a| self.expand(a))
