@@ -893,14 +893,17 @@ impl ApiServer {
         } else {
             object.metadata_mut().namespace = None;
         }
-        let Some(stored) = self
-            .store
-            .get(&k)
-            .map(|s| (s.object.clone(), s.mod_revision))
-        else {
+        let Some(stored) = self.current(&k) else {
             return Err(status::not_found(info.resource, info.group, &name));
         };
         self.apply_update(now_ms, req, info, user, stored, object, warnings, &k, t)
+    }
+
+    /// The stored object at `key` and its ModRevision, if it exists.
+    fn current(&self, key: &str) -> Option<(Object, i64)> {
+        self.store
+            .get(key)
+            .map(|s| (s.object.clone(), s.mod_revision))
     }
 
     fn patch(
@@ -913,11 +916,7 @@ impl ApiServer {
     ) -> Result<Served, Status> {
         let name = req.name.clone().unwrap_or_default();
         let k = Self::stored_key(info, req.namespace.as_deref(), &name);
-        let Some((current, revision)) = self
-            .store
-            .get(&k)
-            .map(|s| (s.object.clone(), s.mod_revision))
-        else {
+        let Some((current, revision)) = self.current(&k) else {
             return Err(status::not_found(info.resource, info.group, &name));
         };
         let (object, warnings) = match &req.body {
@@ -1088,11 +1087,7 @@ impl ApiServer {
     ) -> Result<Served, Status> {
         let name = req.name.clone().unwrap_or_default();
         let k = Self::stored_key(info, req.namespace.as_deref(), &name);
-        let Some((old, revision)) = self
-            .store
-            .get(&k)
-            .map(|s| (s.object.clone(), s.mod_revision))
-        else {
+        let Some((old, revision)) = self.current(&k) else {
             return Err(status::not_found(info.resource, info.group, &name));
         };
         let requested_grace = match &req.body {
@@ -1485,11 +1480,7 @@ impl ApiServer {
         self.run_validating(&attrs, None, t)?;
 
         let k = Self::stored_key(info, Some(&url_namespace), &name);
-        let Some((stored, revision)) = self
-            .store
-            .get(&k)
-            .map(|s| (s.object.clone(), s.mod_revision))
-        else {
+        let Some((stored, revision)) = self.current(&k) else {
             return Err(t.fail(Stage::Write, status::not_found("pods", "", &name)));
         };
         let Object::Pod(mut pod) = stored else {

@@ -717,53 +717,25 @@ fn validate_projected(
         let mut count = 0;
         if let Some(secret) = &source.secret {
             count += 1;
-            if secret.name.is_empty() {
-                errs.push(FieldError::required(&format!("{src}.secret.name"), ""));
-            }
-            for (j, item) in secret.items.iter().flatten().enumerate() {
-                errs.extend(validate_key_to_path(
-                    &item.key,
-                    &item.path,
-                    item.mode,
-                    &format!("{src}.secret.items[{j}]"),
-                ));
-                if !item.path.is_empty() {
-                    if all_paths.contains(&item.path) {
-                        errs.push(FieldError::invalid(
-                            path,
-                            secret.name.as_str(),
-                            "conflicting duplicate paths",
-                        ));
-                    } else {
-                        all_paths.push(item.path.clone());
-                    }
-                }
-            }
+            validate_projected_key_items(
+                &secret.name,
+                secret.items.as_deref(),
+                &format!("{src}.secret"),
+                path,
+                &mut all_paths,
+                &mut errs,
+            );
         }
         if let Some(config_map) = &source.config_map {
             count += 1;
-            if config_map.name.is_empty() {
-                errs.push(FieldError::required(&format!("{src}.configMap.name"), ""));
-            }
-            for (j, item) in config_map.items.iter().flatten().enumerate() {
-                errs.extend(validate_key_to_path(
-                    &item.key,
-                    &item.path,
-                    item.mode,
-                    &format!("{src}.configMap.items[{j}]"),
-                ));
-                if !item.path.is_empty() {
-                    if all_paths.contains(&item.path) {
-                        errs.push(FieldError::invalid(
-                            path,
-                            config_map.name.as_str(),
-                            "conflicting duplicate paths",
-                        ));
-                    } else {
-                        all_paths.push(item.path.clone());
-                    }
-                }
-            }
+            validate_projected_key_items(
+                &config_map.name,
+                config_map.items.as_deref(),
+                &format!("{src}.configMap"),
+                path,
+                &mut all_paths,
+                &mut errs,
+            );
         }
         if let Some(downward) = &source.downward_api {
             count += 1;
@@ -3166,4 +3138,38 @@ pub fn validate_pod_status_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
         ));
     }
     errs
+}
+
+/// A projected secret or configMap source: its name is required, each item is a valid key-to-path, and
+/// no path may repeat across the whole projected volume (`conflicting duplicate paths`).
+fn validate_projected_key_items(
+    name: &str,
+    items: Option<&[k8s_openapi::api::core::v1::KeyToPath]>,
+    source_path: &str,
+    volume_path: &str,
+    all_paths: &mut Vec<String>,
+    errs: &mut Vec<FieldError>,
+) {
+    if name.is_empty() {
+        errs.push(FieldError::required(&format!("{source_path}.name"), ""));
+    }
+    for (j, item) in items.unwrap_or_default().iter().enumerate() {
+        errs.extend(validate_key_to_path(
+            &item.key,
+            &item.path,
+            item.mode,
+            &format!("{source_path}.items[{j}]"),
+        ));
+        if !item.path.is_empty() {
+            if all_paths.contains(&item.path) {
+                errs.push(FieldError::invalid(
+                    volume_path,
+                    name,
+                    "conflicting duplicate paths",
+                ));
+            } else {
+                all_paths.push(item.path.clone());
+            }
+        }
+    }
 }
