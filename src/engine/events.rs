@@ -162,7 +162,7 @@ pub fn record(
     let event_name = event.metadata.name.clone().unwrap_or_default();
     let request = ApiRequest::new(credentials, Verb::Create, "events")
         .namespace(namespace.clone())
-        .body(RequestBody::Object(Object::Event(event)));
+        .body(RequestBody::Object(Object::Event(Box::new(event))));
     let response = ctx.call(request);
     if response.is_success() {
         ctx.recorders.seen.insert(

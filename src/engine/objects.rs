@@ -42,7 +42,7 @@ macro_rules! objects {
         /// One stored API object.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $( $variant($ty), )*
+            $( $variant(Box<$ty>), )*
         }
 
         /// Every kind the simulated API server serves.
@@ -72,7 +72,7 @@ macro_rules! objects {
             /// Decodes a typed object of the given kind from JSON (no strictness; see `api::decode`).
             pub fn from_json(kind: &str, value: Value) -> Result<Object, serde_json::Error> {
                 match kind {
-                    $( stringify!($variant) => serde_json::from_value::<$ty>(value).map(Object::$variant), )*
+                    $( stringify!($variant) => serde_json::from_value::<$ty>(value).map(|o| Object::$variant(Box::new(o))), )*
                     other => Err(serde::de::Error::custom(format!("no kind \"{other}\" is registered"))),
                 }
             }

@@ -29,7 +29,7 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
     list(sim, "pods")
         .into_iter()
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(p),
+            Object::Pod(p) => Some(*p),
             _ => None,
         })
         .collect()
@@ -43,7 +43,7 @@ pub fn events(sim: &Simulation) -> Vec<Event> {
         .store
         .list(&prefix)
         .filter_map(|(_, stored)| match &stored.object {
-            Object::Event(e) => Some((stored.create_revision, e.clone())),
+            Object::Event(e) => Some((stored.create_revision, (**e).clone())),
             _ => None,
         })
         .collect();
@@ -59,6 +59,7 @@ pub fn kubectl_output(sim: &Simulation) -> Vec<String> {
         .filter(|e| e.component == Component::Kubectl && e.stage == Stage::Result)
         .map(|e| {
             e.data
+                .value()
                 .get("output")
                 .and_then(Value::as_str)
                 .map(String::from)

@@ -68,7 +68,8 @@ pub enum StoreError {
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     revision: i64,
-    items: BTreeMap<String, StoredObject>,
+    /// Boxed: an `Object` is several KiB inline, and B-tree nodes shift their values on every insert.
+    items: BTreeMap<String, Box<StoredObject>>,
 }
 
 impl Store {
@@ -82,7 +83,7 @@ impl Store {
     }
 
     pub fn get(&self, key: &str) -> Option<&StoredObject> {
-        self.items.get(key)
+        self.items.get(key).map(|stored| &**stored)
     }
 
     /// Every key under `prefix`, in key order.
@@ -93,6 +94,7 @@ impl Store {
         self.items
             .range(prefix.to_string()..)
             .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, stored)| (k, &**stored))
     }
 
     pub fn len(&self) -> usize {
@@ -116,11 +118,11 @@ impl Store {
         Self::stamp(&mut object, self.revision);
         self.items.insert(
             key.to_string(),
-            StoredObject {
+            Box::new(StoredObject {
                 object: object.clone(),
                 create_revision: self.revision,
                 mod_revision: self.revision,
-            },
+            }),
         );
         Ok(WatchEvent {
             event_type: WatchEventType::Added,
@@ -184,14 +186,14 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn pod(name: &str) -> Object {
-        Object::Pod(Pod {
+        Object::Pod(Box::new(Pod {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 namespace: Some("default".into()),
                 ..Default::default()
             },
             ..Default::default()
-        })
+        }))
     }
 
     #[test]

@@ -135,8 +135,70 @@ pub struct TraceEntry {
     pub summary: String,
     pub outcome: Outcome,
     /// Details for inspectors and animation (before/after, scores, Status). `null` when there are none.
-    #[serde(default, skip_serializing_if = "Value::is_null")]
-    pub data: Value,
+    #[serde(default, skip_serializing_if = "TraceData::is_null")]
+    pub data: TraceData,
+}
+
+/// A trace entry's details, kept as compact JSON text.
+///
+/// A run of 10,000 pods records over half a million entries; held as `serde_json::Value` trees their
+/// maps and strings cost several times the text, so the details are stored serialized and parsed again
+/// only when an inspector or a report asks for them. Serializing writes the text through unchanged, so
+/// reports show the same JSON, with the same key order, as the value that was recorded.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TraceData(Option<Box<str>>);
+
+impl TraceData {
+    /// Stores a value; `null` is stored as nothing.
+    pub fn new(value: &Value) -> TraceData {
+        if value.is_null() {
+            return TraceData(None);
+        }
+        // Serializing a `Value` cannot fail: its map keys are strings.
+        TraceData(
+            serde_json::to_string(value)
+                .ok()
+                .map(String::into_boxed_str),
+        )
+    }
+
+    pub fn is_null(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// The details as a JSON value (`null` when there are none).
+    pub fn value(&self) -> Value {
+        self.0
+            .as_deref()
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null)
+    }
+
+    /// The compact JSON text (`null` when there are none).
+    pub fn as_json(&self) -> &str {
+        self.0.as_deref().unwrap_or("null")
+    }
+}
+
+impl From<Value> for TraceData {
+    fn from(value: Value) -> TraceData {
+        TraceData::new(&value)
+    }
+}
+
+impl Serialize for TraceData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::value::RawValue::from_string(self.as_json().to_string()) {
+            Ok(raw) => raw.serialize(serializer),
+            Err(e) => Err(serde::ser::Error::custom(e)),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TraceData {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(TraceData::new(&Value::deserialize(deserializer)?))
+    }
 }
 
 /// The append-only trace log.
@@ -167,7 +229,7 @@ impl Trace {
             object: object.into(),
             summary: summary.into(),
             outcome,
-            data,
+            data: TraceData::new(&data),
         });
         seq
     }

@@ -431,7 +431,7 @@ mod tests {
     fn should_limit_kubelets_to_their_own_pods_and_node() {
         let mut store = Store::new();
         let pod = |name: &str, node: &str| {
-            Object::Pod(Pod {
+            Object::Pod(Box::new(Pod {
                 metadata: ObjectMeta {
                     name: Some(name.into()),
                     namespace: Some("default".into()),
@@ -442,7 +442,7 @@ mod tests {
                     ..Default::default()
                 }),
                 ..Default::default()
-            })
+            }))
         };
         store
             .create("/registry/pods/default/mine", pod("mine", "node-a"))

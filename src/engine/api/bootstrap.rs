@@ -78,7 +78,7 @@ fn rbac_defaults(name: &str) -> ObjectMeta {
 
 /// A Namespace as the API server stores it once created (label, finalizer, phase Active).
 pub fn namespace(name: &str) -> Object {
-    Object::Namespace(Namespace {
+    Object::Namespace(Box::new(Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
                 "kubernetes.io/metadata.name".to_string(),
@@ -93,18 +93,18 @@ pub fn namespace(name: &str) -> Object {
             phase: Some("Active".into()),
             conditions: None,
         }),
-    })
+    }))
 }
 
 /// What the controllers add to every namespace shortly after it is created: the `default`
 /// ServiceAccount (serviceaccounts controller) and the `kube-root-ca.crt` ConfigMap (root CA publisher).
 pub fn namespace_companions(namespace: &str) -> Vec<Object> {
     vec![
-        Object::ServiceAccount(ServiceAccount {
+        Object::ServiceAccount(Box::new(ServiceAccount {
             metadata: named("default", Some(namespace)),
             ..Default::default()
-        }),
-        Object::ConfigMap(ConfigMap {
+        })),
+        Object::ConfigMap(Box::new(ConfigMap {
             metadata: ObjectMeta {
                 annotations: Some(BTreeMap::from([(
                     "kubernetes.io/description".to_string(),
@@ -117,20 +117,20 @@ pub fn namespace_companions(namespace: &str) -> Vec<Object> {
                 SIMULATED_CA.to_string(),
             )])),
             ..Default::default()
-        }),
+        })),
     ]
 }
 
 fn cluster_role(name: &str, rules: Vec<PolicyRule>) -> Object {
-    Object::ClusterRole(ClusterRole {
+    Object::ClusterRole(Box::new(ClusterRole {
         metadata: rbac_defaults(name),
         rules: Some(rules),
         aggregation_rule: None,
-    })
+    }))
 }
 
 fn binding(name: &str, role: &str, subjects: &[(&str, &str)]) -> Object {
-    Object::ClusterRoleBinding(ClusterRoleBinding {
+    Object::ClusterRoleBinding(Box::new(ClusterRoleBinding {
         metadata: rbac_defaults(name),
         role_ref: RoleRef {
             api_group: Some("rbac.authorization.k8s.io".into()),
@@ -148,7 +148,7 @@ fn binding(name: &str, role: &str, subjects: &[(&str, &str)]) -> Object {
                 })
                 .collect(),
         ),
-    })
+    }))
 }
 
 fn non_resource(verbs: &[&str], urls: &[&str]) -> PolicyRule {
@@ -333,13 +333,13 @@ fn scheduler_rules() -> Vec<PolicyRule> {
 }
 
 fn priority_class(name: &str, value: i32, description: &str) -> Object {
-    Object::PriorityClass(PriorityClass {
+    Object::PriorityClass(Box::new(PriorityClass {
         metadata: named(name, None),
         value: Some(value),
         description: Some(description.into()),
         preemption_policy: Some("PreemptLowerPriority".into()),
         global_default: None,
-    })
+    }))
 }
 
 /// Every object of a fresh cluster, in the order the control plane writes them.

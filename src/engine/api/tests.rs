@@ -108,8 +108,8 @@ fn should_create_a_pod_through_every_stage_in_order() {
         .iter()
         .all(|e| e.object == "pods/default/demo-pod"));
     let write = &trace.entries[6];
-    assert_eq!(write.data["key"], "/registry/pods/default/demo-pod");
-    assert_eq!(write.data["object"]["metadata"]["name"], "demo-pod");
+    assert_eq!(write.data.value()["key"], "/registry/pods/default/demo-pod");
+    assert_eq!(write.data.value()["object"]["metadata"]["name"], "demo-pod");
 
     let pod = stored_pod(&server, "demo-pod");
     let uid = pod["metadata"]["uid"].as_str().unwrap_or("");

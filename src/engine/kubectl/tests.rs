@@ -94,7 +94,7 @@ fn should_create_then_report_unchanged_then_configured() {
         .find(|e| e.stage == Stage::Result)
         .cloned();
     assert_eq!(
-        result.map(|e| (e.data["output"].clone(), e.outcome)),
+        result.map(|e| (e.data.value()["output"].clone(), e.outcome)),
         Some((json!("pod/demo-pod created"), Outcome::Ok))
     );
 

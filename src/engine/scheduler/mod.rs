@@ -664,7 +664,7 @@ impl Scheduler {
             .namespace(namespace)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(updated)));
+            .body(RequestBody::Object(Object::Pod(Box::new(updated))));
         let _ = ctx.call(request);
     }
 
@@ -911,14 +911,16 @@ mod tests {
     fn should_queue_pending_pods_and_schedule_a_cycle() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(n));
+            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
         }
         assert_eq!(sim.scheduler.cache().node_count(), 3);
         assert!(sim.is_idle(), "no cycle without pending pods");
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(PodBuilder::new("demo-pod").container("nginx", &[]).build()),
+            Object::Pod(Box::new(
+                PodBuilder::new("demo-pod").container("nginx", &[]).build(),
+            )),
         );
         assert_eq!(
             sim.scheduler.queue().active_keys(),
@@ -935,7 +937,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(PodBuilder::new("other").build()),
+            Object::Pod(Box::new(PodBuilder::new("other").build())),
         );
         assert_eq!(sim.scheduler.queue().active_len(), 2);
         assert!(sim.scheduler.cycle_pending);
@@ -949,10 +951,18 @@ mod tests {
         if let Some(s) = other.spec.as_mut() {
             s.scheduler_name = Some("my-scheduler".into());
         }
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(other));
+        deliver(
+            &mut sim,
+            WatchEventType::Added,
+            Object::Pod(Box::new(other)),
+        );
         let mut terminating = PodBuilder::new("gone").build();
         terminating.metadata.deletion_timestamp = Some(meta_time(0));
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(terminating));
+        deliver(
+            &mut sim,
+            WatchEventType::Added,
+            Object::Pod(Box::new(terminating)),
+        );
         assert!(sim.scheduler.queue().active_keys().is_empty());
     }
 
@@ -960,7 +970,7 @@ mod tests {
     fn should_account_assigned_pods_in_the_cache() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(n));
+            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
         }
         let running = PodBuilder::new("web")
             .container("nginx", &[("cpu", "1")])
@@ -969,7 +979,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(running.clone()),
+            Object::Pod(Box::new(running.clone())),
         );
         let a = sim.scheduler.cache().node("node-a").unwrap();
         assert_eq!(
@@ -980,7 +990,11 @@ mod tests {
             ),
             (1000, 200 * 1024 * 1024, 1)
         );
-        deliver(&mut sim, WatchEventType::Deleted, Object::Pod(running));
+        deliver(
+            &mut sim,
+            WatchEventType::Deleted,
+            Object::Pod(Box::new(running)),
+        );
         assert_eq!(
             sim.scheduler
                 .cache()
@@ -1006,7 +1020,7 @@ mod tests {
             deliver(
                 &mut sim,
                 WatchEventType::Added,
-                Object::Node(NodeBuilder::new(name).label(zone, z).build()),
+                Object::Node(Box::new(NodeBuilder::new(name).label(zone, z).build())),
             );
         }
         sim.scheduler.cache.refresh_order();
@@ -1150,13 +1164,21 @@ mod tests {
                 name: "example.com/wait".into(),
             }]);
         }
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(gated.clone()));
+        deliver(
+            &mut sim,
+            WatchEventType::Added,
+            Object::Pod(Box::new(gated.clone())),
+        );
         assert!(sim.scheduler.queue().active_keys().is_empty());
         assert!(sim.is_idle());
         if let Some(s) = gated.spec.as_mut() {
             s.scheduling_gates = None;
         }
-        deliver(&mut sim, WatchEventType::Modified, Object::Pod(gated));
+        deliver(
+            &mut sim,
+            WatchEventType::Modified,
+            Object::Pod(Box::new(gated)),
+        );
         assert_eq!(sim.scheduler.queue().active_keys(), vec!["default/gated"]);
     }
 
@@ -1166,13 +1188,13 @@ mod tests {
     fn end_to_end_seed_story_needs_api_server() {
         let mut sim = Simulation::new(7, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(n));
+            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
         }
         let pod = PodBuilder::new("constrained-pod")
             .container("nginx", &[("cpu", "1"), ("memory", "2Gi")])
             .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
             .build();
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(pod));
+        deliver(&mut sim, WatchEventType::Added, Object::Pod(Box::new(pod)));
         sim.run_until_idle(100);
         let attempts = sim.scheduler.attempts();
         assert_eq!(attempts[0].node.as_deref(), Some("node-c"));
