@@ -7,6 +7,7 @@ pub mod app;
 pub mod components;
 pub mod panic;
 pub mod run;
+pub mod view_state;
 
 /// The id of the element the app mounts into (see index.html); the body is used when it is missing.
 pub const ROOT_ELEMENT_ID: &str = "podflow-root";
