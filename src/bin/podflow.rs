@@ -34,6 +34,9 @@ const MAX_STEPS: u64 = 50_000_000;
 /// libmimalloc-sys names no constant for it.
 #[cfg(not(target_arch = "wasm32"))]
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// `mi_option_allow_large_os_pages` (the 7th entry of `mi_option_e`).
+#[cfg(not(target_arch = "wasm32"))]
+const MI_OPTION_ALLOW_LARGE_OS_PAGES: libmimalloc_sys::mi_option_t = 6;
 
 fn main() -> ExitCode {
     // By default mimalloc hands freed pages back to the OS 10 ms later, and the next cycle's allocations
@@ -42,7 +45,8 @@ fn main() -> ExitCode {
     // SAFETY: sets a plain integer option; mimalloc reads options atomically and allows changing them
     // at any time.
     unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1)
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ALLOW_LARGE_OS_PAGES, 1);
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     match run(&args) {

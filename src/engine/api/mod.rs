@@ -88,6 +88,8 @@ struct Tracer<'t> {
     now_ms: u64,
     object: String,
     full: bool,
+    /// The body of a create or update, moved out of the request so decoding need not copy it.
+    body: Option<RequestBody>,
 }
 
 impl Tracer<'_> {
@@ -282,11 +284,19 @@ impl ApiServer {
         };
         let name = request.name.clone().or(body_name).unwrap_or_default();
         let object = object_ref(&request.resource, request.namespace.as_deref(), &name);
+        let mut request = request;
+        // Only create and update (and their status subresource) decode the body once, in
+        // `decode_body`; patch, delete and binding read it from the request.
+        let body = match (request.verb, request.subresource.as_deref()) {
+            (Verb::Create | Verb::Update, None | Some("status")) => request.body.take(),
+            _ => None,
+        };
         let mut tracer = Tracer {
             trace,
             now_ms,
             object,
             full,
+            body,
         };
         let (user, result) = self.serve(now_ms, &request, &mut tracer);
         let path = request.path();
@@ -545,16 +555,16 @@ impl ApiServer {
         info: &'static ResourceInfo,
         t: &mut Tracer,
     ) -> Result<(Object, Vec<String>), Status> {
-        let decoded = match &req.body {
+        let body = t.body.take().or_else(|| req.body.clone());
+        let typed_body = matches!(body, Some(RequestBody::Object(_)));
+        let decoded = match body {
             None => Err(status::bad_request(&format!(
                 "Object 'Kind' is missing in the request body of a {} request",
                 req.verb.http_method()
             ))),
-            Some(RequestBody::Json(value)) => {
-                decode::decode(info, value.clone(), req.field_validation)
-            }
+            Some(RequestBody::Json(value)) => decode::decode(info, value, req.field_validation),
             Some(RequestBody::Object(object)) if object.kind() == info.kind => {
-                Ok((object.clone(), Vec::new()))
+                Ok((object, Vec::new()))
             }
             Some(RequestBody::Object(object)) => Err(status::bad_request(&format!(
                 "{} in version \"{}\" cannot be handled as a {}: the body is a {}",
@@ -568,11 +578,7 @@ impl ApiServer {
         defaults::apply_defaults(&mut object);
         let full = t.full;
         t.stage(Stage::Decode, Outcome::Ok, || {
-            let source = if matches!(req.body, Some(RequestBody::Object(_))) {
-                "typed object"
-            } else {
-                "JSON"
-            };
+            let source = if typed_body { "typed object" } else { "JSON" };
             let mut summary = format!(
                 "decoded {source} as {} {}, defaults applied",
                 info.api_version(),

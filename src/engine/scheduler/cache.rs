@@ -431,10 +431,9 @@ impl Cache {
     /// The nodes in node-tree order (the snapshot's `NodeInfoList`). Call `refresh_order` first after
     /// node changes.
     pub fn snapshot(&self) -> Vec<&NodeInfo> {
-        self.order
-            .iter()
-            .filter_map(|&i| self.nodes.get(i))
-            .collect()
+        let mut nodes = Vec::with_capacity(self.order.len());
+        nodes.extend(self.order.iter().filter_map(|&i| self.nodes.get(i)));
+        nodes
     }
 
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {

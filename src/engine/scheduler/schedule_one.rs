@@ -226,6 +226,8 @@ impl Algorithm {
             .unwrap_or(self.percentage_of_nodes_to_score);
         let to_find = num_feasible_nodes_to_find(percentage, total);
         let pre = self.pre_filter(state, nodes);
+        result.feasible.reserve(to_find.min(total));
+        result.evaluated.reserve(to_find.min(total));
         for i in 0..total {
             if result.feasible.len() >= to_find {
                 break;
