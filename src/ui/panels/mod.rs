@@ -32,7 +32,7 @@ use yew::prelude::*;
 
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
-pub use cluster::ClusterPanel;
+pub use cluster::{ClusterPanel, ClusterPanelProps};
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
