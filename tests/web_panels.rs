@@ -220,3 +220,77 @@ async fn should_show_demo_pod_running_in_the_pods_list() {
     assert!(row.contains("Running"), "{row}");
     assert!(row.contains("node-c"), "{row}");
 }
+
+/// Types `value` into the input as a user would (sets it, then fires `input`).
+fn type_into(input: &Element, value: &str) {
+    let input: web_sys::HtmlInputElement = input.clone().dyn_into().expect("an input");
+    input.set_value(value);
+    let event = web_sys::InputEvent::new("input").expect("an input event");
+    input.dispatch_event(&event).expect("dispatch");
+}
+
+fn click(root: &Element, selector: &str) {
+    let element: HtmlElement = root
+        .query_selector(selector)
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panic!("nothing matched {selector:?}"))
+        .dyn_into()
+        .expect("an HTML element");
+    element.click();
+}
+
+#[wasm_bindgen_test]
+async fn should_send_cluster_actions_as_the_cluster_admin_and_reject_a_malformed_taint() {
+    use podflow::engine::api::Credentials;
+    use podflow::engine::kubectl::ClientAction;
+
+    let root = test_root("cluster-actions-under-test");
+    let (on_command, sent) = recorder();
+    yew::Renderer::<ClusterPanel>::with_root_and_props(
+        root.clone(),
+        ClusterPanelProps {
+            view: view("cordoned-node", None),
+            on_command,
+        },
+    )
+    .render();
+    let node_c = wait_for(&root, "[data-testid=pf-node][data-node=node-c]").await;
+    assert!(text(&wait_for(&node_c, "[data-testid=pf-cordoned]").await).contains("cordoned"));
+    click(&node_c, ".pf-node-actions .pf-button");
+    assert_eq!(
+        sent.borrow().last(),
+        Some(&UserCommand::Client(ClientAction::Uncordon {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-c".into()
+        }))
+    );
+
+    let node_a = wait_for(&root, "[data-testid=pf-node][data-node=node-a]").await;
+    let taint_input = wait_for(&node_a, "input[placeholder^='key=value:']").await;
+    type_into(&taint_input, "dedicated=gpu");
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    click(&node_a, "[aria-label='Add taint to node-a']");
+    let alert = wait_for(&node_a, "[role=alert]").await;
+    assert!(
+        text(&alert).starts_with("invalid taint spec"),
+        "{}",
+        text(&alert)
+    );
+    let before = sent.borrow().len();
+    type_into(&taint_input, "dedicated=gpu:NoSchedule");
+    yew::platform::time::sleep(Duration::from_millis(20)).await;
+    click(&node_a, "[aria-label='Add taint to node-a']");
+    assert_eq!(sent.borrow().len(), before + 1);
+    assert!(matches!(
+        sent.borrow().last(),
+        Some(UserCommand::Client(ClientAction::Taint { node, taint, remove: false, .. }))
+            if node == "node-a" && taint.key == "dedicated" && taint.effect == "NoSchedule"
+    ));
+
+    click(&root, ".pf-add-node-form button[type=submit]");
+    assert!(matches!(
+        sent.borrow().last(),
+        Some(UserCommand::AddNode { node }) if node["metadata"]["name"] == "node-d"
+    ));
+}

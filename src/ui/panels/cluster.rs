@@ -314,6 +314,7 @@ fn AddNodeForm(props: &AddNodeFormProps) -> Html {
             match add_node_command(&form) {
                 Ok(command) => {
                     error.set(None);
+                    form.set(NewNode::suggested(count + 1));
                     on_command.emit(command);
                 }
                 Err(message) => error.set(Some(message)),

@@ -430,10 +430,15 @@ pub struct NewNode {
 }
 
 impl NewNode {
-    /// The form's starting values: a node like the seed's node-a.
+    /// The form's starting values: a node like the seed's node-a, named after the seed's scheme
+    /// (`node-d` after three nodes; `node-27` once the letters run out).
     pub fn suggested(existing: usize) -> NewNode {
+        let name = match u8::try_from(existing).ok().filter(|n| *n < 26) {
+            Some(n) => format!("node-{}", char::from(b'a' + n)),
+            None => format!("node-{}", existing + 1),
+        };
         NewNode {
-            name: format!("node-{}", existing + 1),
+            name,
             cpu: "2".into(),
             memory: "4Gi".into(),
             zone: "us-east-1a".into(),
@@ -666,6 +671,8 @@ mod tests {
                 },
             }))
         );
+        assert_eq!(NewNode::suggested(3).name, "node-d");
+        assert_eq!(NewNode::suggested(26).name, "node-27");
         let unnamed = NewNode {
             name: " ".into(),
             ..form

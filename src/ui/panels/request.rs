@@ -42,6 +42,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
             <p class="pf-request-line pf-mono">
                 <strong>{ model.method.clone() }</strong>{ " " }{ model.path.clone() }
             </p>
+            <div class="pf-scroll" tabindex="0" role="region" aria-label="API server pipeline">
             <table class="pf-table" data-testid="pf-pipeline">
                 <caption>{ format!("API server pipeline for {}", model.object) }</caption>
                 <thead>
@@ -61,6 +62,7 @@ pub fn RequestPanel(props: &RequestPanelProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
             if let Some(status) = &model.status_json {
                 <h3 class="pf-subtitle pf-is-error">
                     { format!("Response {}: Status", model.code.map(|c| c.to_string()).unwrap_or_default()) }

@@ -18,6 +18,24 @@ pub struct SchedulerPanelProps {
     pub view: Rc<ViewState>,
 }
 
+/// A plugin name with line-break opportunities between its words (`NodeResources·Balanced·Allocation`),
+/// so long names wrap in a narrow inspector instead of widening the table.
+fn plugin_name(name: &str) -> Html {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    let last = words.len().saturating_sub(1);
+    html! {
+        { for words.into_iter().enumerate().map(|(i, word)| html! {
+            <>{ word }if i < last { <wbr /> }</>
+        }) }
+    }
+}
+
 fn filter_cell(cell: &FilterCell) -> Html {
     match cell {
         FilterCell::Passed => html! {
@@ -44,7 +62,7 @@ fn filter_table(table: &FilterTable) -> Html {
                 <tbody>
                     { for table.rows.iter().map(|(plugin, cells)| html! {
                         <tr>
-                            <th scope="row" class="pf-mono">{ plugin.clone() }</th>
+                            <th scope="row" class="pf-mono pf-plugin">{ plugin_name(plugin) }</th>
                             { for cells.iter().map(filter_cell) }
                         </tr>
                     }) }
@@ -80,16 +98,14 @@ fn score_section(scoring: &Scoring) -> Html {
                     <caption>{ "Score: weighted = normalized × weight; the highest total wins" }</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{ "Node" }</th>
                             <th scope="col">{ "Plugin" }</th>
                             <th scope="col" class="pf-num">{ "Raw" }</th>
-                            <th scope="col" class="pf-num">{ "Normalized" }</th>
+                            <th scope="col" class="pf-num"><abbr title="Normalized">{ "Norm." }</abbr></th>
                             <th scope="col" class="pf-num">{ "Weight" }</th>
                             <th scope="col" class="pf-num">{ "Weighted" }</th>
                         </tr>
                     </thead>
                     { for nodes.iter().map(|node| {
-                        let span = (node.lines.len() + 1).to_string();
                         let verdict = if node.winner && *tied > 1 {
                             format!("winner ({tied} tied, random pick)")
                         } else if node.winner {
@@ -100,12 +116,12 @@ fn score_section(scoring: &Scoring) -> Html {
                         html! {
                             <tbody class={classes!(node.winner.then_some("pf-winner"))}
                                 data-testid="pf-score-node" data-node={node.node.clone()}>
-                                { for node.lines.iter().enumerate().map(|(i, line)| html! {
+                                <tr class="pf-group-row">
+                                    <th scope="rowgroup" colspan="5" class="pf-mono">{ node.node.clone() }</th>
+                                </tr>
+                                { for node.lines.iter().map(|line| html! {
                                     <tr>
-                                        if i == 0 {
-                                            <th scope="rowgroup" rowspan={span.clone()} class="pf-mono">{ node.node.clone() }</th>
-                                        }
-                                        <td class="pf-mono">{ line.plugin.clone() }</td>
+                                        <th scope="row" class="pf-mono pf-plugin">{ plugin_name(&line.plugin) }</th>
                                         <td class="pf-num">{ line.raw }</td>
                                         <td class="pf-num">{ line.normalized }</td>
                                         <td class="pf-num">{ line.weight }</td>
@@ -113,10 +129,7 @@ fn score_section(scoring: &Scoring) -> Html {
                                     </tr>
                                 }) }
                                 <tr class="pf-total-row">
-                                    if node.lines.is_empty() {
-                                        <th scope="rowgroup" class="pf-mono">{ node.node.clone() }</th>
-                                    }
-                                    <th scope="row" colspan="4">{ "Total" }</th>
+                                    <th scope="row" colspan="4">{ format!("Total for {}", node.node) }</th>
                                     <td class="pf-num" data-testid="pf-score-total">
                                         <strong>{ node.total }</strong>
                                         if node.winner {

@@ -41,6 +41,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                     }
                 </dd>
             </dl>
+            <div class="pf-scroll" tabindex="0" role="region" aria-label="resourceVersion history">
             <table class="pf-table" data-testid="pf-history">
                 <caption>{ "Writes to this key (resourceVersion history)" }</caption>
                 <thead>
@@ -67,7 +68,9 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                     }) }
                 </tbody>
             </table>
+            </div>
             if !model.added.is_empty() {
+                <div class="pf-scroll" tabindex="0" role="region" aria-label="Fields added by the API server">
                 <table class="pf-table" data-testid="pf-added">
                     <caption>{ "Added by the API server (defaulting, admission, metadata): not in the manifest kubectl sent" }</caption>
                     <thead>
@@ -85,6 +88,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                         }) }
                     </tbody>
                 </table>
+                </div>
             }
             if let Some(json) = &model.json {
                 <h3 class="pf-subtitle">{ "The object as stored now" }</h3>
