@@ -294,3 +294,38 @@ async fn should_send_cluster_actions_as_the_cluster_admin_and_reject_a_malformed
         Some(UserCommand::AddNode { node }) if node["metadata"]["name"] == "node-d"
     ));
 }
+
+#[wasm_bindgen_test]
+async fn should_keep_the_edited_manifest_when_switching_tabs() {
+    let root = test_root("manifest-tabs-under-test");
+    let (on_command, sent) = recorder();
+    let view = view("demo-pod", None);
+    let props = |tab| InspectorProps {
+        view: view.clone(),
+        tab,
+        on_command: on_command.clone(),
+    };
+    let mut app = yew::Renderer::<Inspector>::with_root_and_props(
+        root.clone(),
+        props(InspectorTab::Manifest),
+    )
+    .render();
+    let editor: web_sys::HtmlTextAreaElement = wait_for(&root, "[data-testid=pf-manifest-editor]")
+        .await
+        .dyn_into()
+        .expect("a textarea");
+    let edited = SEED_POD_YAML.replace("demo-pod", "other-pod");
+    editor.set_value(&edited);
+    editor
+        .dispatch_event(&web_sys::InputEvent::new("input").expect("an input event"))
+        .expect("dispatch");
+    app.update(props(InspectorTab::Events));
+    wait_for(&root, "[data-testid=pf-events]").await;
+    app.update(props(InspectorTab::Manifest));
+    wait_for(&root, "[data-testid=pf-manifest-editor]").await;
+    click(&root, "[data-testid=pf-apply]");
+    assert_eq!(
+        sent.borrow().as_slice(),
+        [UserCommand::Apply { yaml: edited }]
+    );
+}

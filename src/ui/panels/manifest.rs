@@ -17,30 +17,32 @@ pub const SEED_POD_YAML: &str = include_str!("pod.yaml");
 pub struct ManifestPanelProps {
     pub view: Rc<ViewState>,
     pub on_command: Callback<UserCommand>,
+    /// The editor's text; kept by the [`super::Inspector`] so it survives switching tabs.
+    pub text: AttrValue,
+    pub on_text: Callback<String>,
 }
 
 #[component]
 pub fn ManifestPanel(props: &ManifestPanelProps) -> Html {
-    let text = use_state(|| SEED_POD_YAML.to_string());
     let result = use_memo(props.view.clone(), |view| latest_kubectl_result(view));
     let on_input = {
-        let text = text.clone();
+        let on_text = props.on_text.clone();
         Callback::from(move |e: InputEvent| {
-            text.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+            on_text.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
     let on_apply = {
-        let text = text.clone();
+        let text = props.text.clone();
         let on_command = props.on_command.clone();
         Callback::from(move |_: MouseEvent| {
             on_command.emit(UserCommand::Apply {
-                yaml: (*text).clone(),
+                yaml: text.to_string(),
             })
         })
     };
     let on_reset = {
-        let text = text.clone();
-        Callback::from(move |_: MouseEvent| text.set(SEED_POD_YAML.to_string()))
+        let on_text = props.on_text.clone();
+        Callback::from(move |_: MouseEvent| on_text.emit(SEED_POD_YAML.to_string()))
     };
     html! {
         <section class="pf-inspector-panel pf-manifest" aria-labelledby="pf-manifest-title" data-testid="pf-manifest">
@@ -49,7 +51,7 @@ pub fn ManifestPanel(props: &ManifestPanelProps) -> Html {
                 <span class="pf-field-label">{ "pod.yaml" }</span>
             </label>
             <textarea id="pf-manifest-editor" class="pf-editor pf-mono" spellcheck="false" rows="14"
-                autocomplete="off" value={(*text).clone()} oninput={on_input} data-testid="pf-manifest-editor" />
+                autocomplete="off" value={props.text.clone()} oninput={on_input} data-testid="pf-manifest-editor" />
             <div class="pf-action-row">
                 <button type="button" class="pf-button pf-button--primary" onclick={on_apply}
                     data-testid="pf-apply">

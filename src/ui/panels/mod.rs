@@ -46,10 +46,17 @@ pub struct InspectorProps {
 pub fn Inspector(props: &InspectorProps) -> Html {
     let view = props.view.clone();
     let on_command = props.on_command.clone();
+    // The editor's text lives here, so it survives switching tabs.
+    let manifest = use_state(|| AttrValue::from(manifest::SEED_POD_YAML));
+    let on_text = {
+        let manifest = manifest.clone();
+        Callback::from(move |text: String| manifest.set(AttrValue::from(text)))
+    };
+    let text = (*manifest).clone();
     html! {
         <div class="pf-inspector" data-testid="pf-inspector" data-tab={props.tab.label()}>
             { match props.tab {
-                InspectorTab::Manifest => html! { <manifest::ManifestPanel {view} {on_command} /> },
+                InspectorTab::Manifest => html! { <manifest::ManifestPanel {view} {on_command} {text} {on_text} /> },
                 InspectorTab::Request => html! { <request::RequestPanel {view} /> },
                 InspectorTab::Stored => html! { <stored::StoredPanel {view} /> },
                 InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
