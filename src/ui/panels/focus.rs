@@ -50,3 +50,45 @@ pub fn focus_pod(view: &ViewState) -> Option<String> {
 pub fn pretty_json(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::trace::Stage;
+    use crate::ui::panels::testing::{view_of_builtin, view_until};
+
+    #[test]
+    fn should_convert_between_pod_keys_and_trace_references() {
+        assert_eq!(pod_ref("default/demo-pod"), "pods/default/demo-pod");
+        assert_eq!(pod_ref("demo-pod"), "pods/default/demo-pod");
+        assert_eq!(
+            pod_key_of_ref("pods/default/demo-pod").as_deref(),
+            Some("default/demo-pod")
+        );
+        assert_eq!(pod_key_of_ref("nodes/node-a"), None);
+        assert_eq!(pod_key_of_ref("pods/demo-pod"), None);
+    }
+
+    #[test]
+    fn should_show_entries_up_to_the_position_only() {
+        let view = view_until("demo-pod", |e| e.stage == Stage::Decode);
+        let visible = visible_entries(&view);
+        assert_eq!(visible.len(), view.position + 1);
+        assert_eq!(visible.last().map(|e| e.stage), Some(Stage::Decode));
+        let mut beyond = view.clone();
+        beyond.position = usize::MAX;
+        assert_eq!(visible_entries(&beyond).len(), view.sim.trace.len());
+    }
+
+    #[test]
+    fn should_focus_the_selected_pod_or_else_the_latest_one() {
+        let view = view_of_builtin("tainted-node");
+        assert_eq!(focus_pod(&view).as_deref(), Some("default/with-toleration"));
+        let mut selected = view.clone();
+        selected.selected_pod = Some("default/no-toleration".into());
+        assert_eq!(
+            focus_pod(&selected).as_deref(),
+            Some("default/no-toleration")
+        );
+    }
+}

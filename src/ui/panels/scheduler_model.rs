@@ -309,15 +309,39 @@ mod tests {
 
     #[test]
     fn should_say_scoring_was_skipped_when_one_node_is_feasible() {
-        let view = view_of_builtin("constrained-pod");
-        let mut attempt = latest_attempt(&view, "default/constrained-pod").unwrap();
-        attempt.scoring_skipped = true;
-        attempt.nodes.retain(|n| n.name != "node-a");
+        let view = view_following("tainted-node", "default/no-toleration");
+        let model = scheduler_model(&view).unwrap();
         assert_eq!(
-            scoring(&attempt),
+            model.scoring,
             Scoring::Skipped {
-                node: "node-c".into()
+                node: "node-a".into()
             }
         );
+        assert_eq!(model.filter.feasible, [true, false, false]);
+        assert_eq!(
+            row(&model.filter, "TaintToleration"),
+            [
+                FilterCell::Passed,
+                FilterCell::Passed,
+                FilterCell::Rejected("node(s) had untolerated taint(s)".into())
+            ]
+        );
+        // Several reasons from one plugin are listed together.
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[1],
+            FilterCell::Rejected("Insufficient cpu, Insufficient memory".into())
+        );
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[2],
+            FilterCell::NotRun
+        );
+    }
+
+    #[test]
+    fn should_follow_the_selected_pod_not_the_latest_one() {
+        let view = view_following("tainted-node", "default/with-toleration");
+        let model = scheduler_model(&view).unwrap();
+        assert_eq!(model.pod, "default/with-toleration");
+        assert_eq!(model.node.as_deref(), Some("node-c"));
     }
 }
