@@ -13,10 +13,8 @@ use serde_json::{json, Value};
 
 use crate::engine::api::Credentials;
 use crate::engine::kubectl::{taint_string, ClientAction};
-use crate::engine::objects::Object;
 use crate::engine::printers::pod_status;
 use crate::engine::scheduler::cache::{pod_key, pod_requests, NodeInfo, Resource};
-use crate::engine::store::ETCD_PREFIX;
 use crate::ui::view_state::{UserCommand, ViewState};
 
 use super::lists_model::{latest_kubectl_result, KubectlResult};
@@ -211,29 +209,25 @@ pub fn format_memory(bytes: i64) -> String {
     bytes.to_string()
 }
 
-fn nodes_in_store(view: &ViewState) -> Vec<Node> {
-    let prefix = format!("{ETCD_PREFIX}/nodes/");
+/// Where the API server keeps nodes and pods (`<etcd prefix>/<resource>/`).
+const NODES_KEY_PREFIX: &str = "/registry/nodes/";
+const PODS_KEY_PREFIX: &str = "/registry/pods/";
+
+fn nodes_in_store(view: &ViewState) -> Vec<&Node> {
     view.sim
         .api
         .store
-        .list(&prefix)
-        .filter_map(|(_, stored)| match &stored.object {
-            Object::Node(node) => Some((**node).clone()),
-            _ => None,
-        })
+        .list(NODES_KEY_PREFIX)
+        .filter_map(|(_, stored)| stored.object.as_node())
         .collect()
 }
 
-fn pods_in_store(view: &ViewState) -> Vec<Pod> {
-    let prefix = format!("{ETCD_PREFIX}/pods/");
+fn pods_in_store(view: &ViewState) -> Vec<&Pod> {
     view.sim
         .api
         .store
-        .list(&prefix)
-        .filter_map(|(_, stored)| match &stored.object {
-            Object::Pod(pod) => Some((**pod).clone()),
-            _ => None,
-        })
+        .list(PODS_KEY_PREFIX)
+        .filter_map(|(_, stored)| stored.object.as_pod())
         .collect()
 }
 
@@ -266,7 +260,7 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
     let pods = pods_in_store(view);
     let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     let mut unbound: Vec<&Pod> = Vec::new();
-    for pod in &pods {
+    for pod in pods {
         match pod
             .spec
             .as_ref()
@@ -281,7 +275,7 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
     for node in nodes_in_store(view) {
         let name = node.metadata.name.clone().unwrap_or_default();
         let bound = by_node.remove(&name).unwrap_or_default();
-        let (requested, allocatable) = amounts(view, &node, &bound);
+        let (requested, allocatable) = amounts(view, node, &bound);
         let spec = node.spec.clone().unwrap_or_default();
         let (system_labels, labels): (Vec<_>, Vec<_>) = node
             .metadata
@@ -481,6 +475,7 @@ pub fn add_node_command(form: &NewNode) -> Result<UserCommand, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::store::{key, ETCD_PREFIX};
     use crate::ui::panels::testing::view_of_builtin;
 
     #[test]
@@ -501,6 +496,16 @@ mod tests {
         for (status, want) in cases {
             assert_eq!(status_kind(status), want, "{status}");
         }
+    }
+
+    #[test]
+    fn should_list_nodes_and_pods_under_the_api_servers_keys() {
+        assert!(NODES_KEY_PREFIX.starts_with(ETCD_PREFIX));
+        assert_eq!(key("nodes", None, ""), NODES_KEY_PREFIX);
+        assert_eq!(
+            format!("{}default/", PODS_KEY_PREFIX),
+            key("pods", Some("default"), "")
+        );
     }
 
     #[test]

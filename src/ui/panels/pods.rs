@@ -35,11 +35,13 @@ pub fn PodsPanel(props: &PodsPanelProps) -> Html {
                         <tbody>
                             { for rows.iter().map(|row| {
                                 let key = format!("{}/{}", row.namespace, row.name);
+                                let selected = props.view.selected_pod.as_deref() == Some(key.as_str());
                                 let on_command = props.on_command.clone();
                                 let select = Callback::from(move |_: MouseEvent| on_command.emit(UserCommand::SelectPod(key.clone())));
                                 let cells = pod_cells(row);
                                 html! {
-                                    <tr>
+                                    <tr class={classes!(selected.then_some("pf-row--selected"))}
+                                        aria-current={selected.then_some("true")}>
                                         <th scope="row">
                                             <button type="button" class="pf-link pf-mono" onclick={select}
                                                 aria-label={format!("Follow pod {}", row.name)}>{ row.name.clone() }</button>
