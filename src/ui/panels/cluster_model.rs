@@ -363,9 +363,18 @@ pub fn cordon_command(node: &str, cordon: bool) -> UserCommand {
     })
 }
 
-/// `kubectl taint nodes <node> <spec>` (or `<spec>-` to remove) as the cluster admin.
+/// `kubectl taint nodes <node> <spec>` (or `<spec>-` to remove) as the cluster admin. Removing also
+/// takes a bare key (`dedicated-`), which removes the key's taints of every effect.
 pub fn taint_command(node: &str, spec: &str, remove: bool) -> Result<UserCommand, String> {
-    let taint = parse_taint(spec.trim().trim_end_matches('-'))?;
+    let spec = spec.trim().trim_end_matches('-');
+    let taint = if remove && !spec.is_empty() && !spec.contains(':') && !spec.contains('=') {
+        Taint {
+            key: spec.to_string(),
+            ..Taint::default()
+        }
+    } else {
+        parse_taint(spec)?
+    };
     Ok(UserCommand::Client(ClientAction::Taint {
         credentials: Credentials::ClusterAdmin,
         node: node.to_string(),
@@ -626,6 +635,12 @@ mod tests {
                 overwrite: false,
             }))
         );
+        assert!(matches!(
+            taint_command("node-a", "dedicated-", true),
+            Ok(UserCommand::Client(ClientAction::Taint { ref taint, remove: true, .. }))
+                if taint.key == "dedicated" && taint.effect.is_empty()
+        ));
+        assert!(taint_command("node-a", "dedicated", false).is_err());
         assert_eq!(
             label_command("node-a", "disktype=ssd", false),
             Ok(UserCommand::Client(ClientAction::Label {

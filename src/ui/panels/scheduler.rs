@@ -39,7 +39,13 @@ fn plugin_name(name: &str) -> Html {
 fn filter_cell(cell: &FilterCell) -> Html {
     match cell {
         FilterCell::Passed => html! {
-            <td class="pf-cell--pass"><StatusIcon kind={StatusKind::Running} />{ " pass" }</td>
+            <td class="pf-cell--pass">
+                <svg class="pf-status-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                    <path d="M2.5 8.5 L6.5 12.5 L13.5 4" fill="none" stroke="currentColor" stroke-width="2.5"
+                        stroke-linecap="round" stroke-linejoin="round" />
+                </svg>
+                { " pass" }
+            </td>
         },
         FilterCell::Rejected(reason) => html! {
             <td class="pf-cell--fail"><StatusIcon kind={StatusKind::Failed} />{ " " }{ reason.clone() }</td>

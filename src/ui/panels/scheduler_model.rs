@@ -344,4 +344,49 @@ mod tests {
         assert_eq!(model.pod, "default/with-toleration");
         assert_eq!(model.node.as_deref(), Some("node-c"));
     }
+
+    #[test]
+    fn should_give_a_rejecting_plugin_outside_the_filter_list_its_own_first_row() {
+        use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
+        let rejected = |name: &str| NodeEvaluation {
+            name: name.into(),
+            filter: FilterVerdict {
+                passed: false,
+                plugin: Some("VolumeBinding".into()),
+                reasons: vec!["node(s) had volume node affinity conflict".into()],
+            },
+            scores: Vec::new(),
+            total: None,
+        };
+        let attempt = SchedulingAttempt {
+            pod: "default/p".into(),
+            attempt: 1,
+            time_ms: 0,
+            result: AttemptResult::Unschedulable,
+            node: None,
+            message: String::new(),
+            scoring_skipped: false,
+            nodes: vec![rejected("node-a")],
+        };
+        let table = filter_table(&attempt, &["NodeName", "NodeAffinity"]);
+        let rows: Vec<(&str, &[FilterCell])> = table
+            .rows
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_slice()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "VolumeBinding",
+                    &[FilterCell::Rejected(
+                        "node(s) had volume node affinity conflict".into()
+                    )][..]
+                ),
+                ("NodeName", &[FilterCell::NotRun][..]),
+                ("NodeAffinity", &[FilterCell::NotRun][..]),
+            ]
+        );
+        assert_eq!(scoring(&attempt), Scoring::NoFeasibleNode);
+    }
 }
