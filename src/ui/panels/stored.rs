@@ -42,7 +42,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                 </dd>
             </dl>
             <div class="pf-scroll" tabindex="0" role="region" aria-label="resourceVersion history">
-            <table class="pf-table" data-testid="pf-history">
+            <table class="pf-table pf-history-table" data-testid="pf-history">
                 <caption>{ "Writes to this key (resourceVersion history)" }</caption>
                 <thead>
                     <tr>
@@ -71,7 +71,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
             </div>
             if !model.added.is_empty() {
                 <div class="pf-scroll" tabindex="0" role="region" aria-label="Fields added by the API server">
-                <table class="pf-table" data-testid="pf-added">
+                <table class="pf-table pf-wrap-table" data-testid="pf-added">
                     <caption>{ "Added by the API server (defaulting, admission, metadata): not in the manifest kubectl sent" }</caption>
                     <thead>
                         <tr>
