@@ -6,8 +6,10 @@ use std::rc::Rc;
 use crate::engine::scenario;
 use crate::engine::sim::Simulation;
 use crate::engine::trace::TraceEntry;
-use crate::ui::run::MAX_STEPS;
 use crate::ui::view_state::ViewState;
+
+/// A guard against a livelocked scenario (the same bound the page uses).
+pub const MAX_STEPS: u64 = 100_000;
 
 /// Starts the built-in scenario `name` with `seed` (not run yet).
 pub fn start_builtin(name: &str, seed: u64) -> Result<Simulation, String> {

@@ -5,10 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::ui::run::format_time_ms;
 use crate::ui::view_state::ViewState;
 
-use super::stored_model::stored_model;
+use super::stored_model::{format_seconds, stored_model};
 
 #[derive(Properties, PartialEq)]
 pub struct StoredPanelProps {
@@ -60,7 +59,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                     { for model.history.iter().map(|row| html! {
                         <tr>
                             <th scope="row" class="pf-num pf-mono">{ row.revision }</th>
-                            <td class="pf-mono">{ format_time_ms(row.time_ms) }</td>
+                            <td class="pf-mono">{ format_seconds(row.time_ms) }</td>
                             <td class="pf-mono">{ row.event_type.clone() }</td>
                             <td class="pf-mono">{ row.writer.clone() }</td>
                             <td class="pf-detail">{ row.summary.clone() }</td>

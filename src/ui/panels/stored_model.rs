@@ -55,6 +55,11 @@ pub struct StoredModel {
     pub history: Vec<HistoryRow>,
 }
 
+/// Virtual milliseconds as seconds with three decimals: `2830` → `2.830 s`.
+pub fn format_seconds(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
 fn path_join(parent: &str, field: &str) -> String {
     if parent.is_empty() {
         field.to_string()
@@ -239,6 +244,13 @@ mod tests {
     use super::*;
     use crate::ui::panels::testing::{view_of_builtin, view_until};
     use serde_json::json;
+
+    #[test]
+    fn should_format_virtual_time_in_seconds() {
+        assert_eq!(format_seconds(0), "0.000 s");
+        assert_eq!(format_seconds(2830), "2.830 s");
+        assert_eq!(format_seconds(61_005), "61.005 s");
+    }
 
     #[test]
     fn should_list_topmost_added_fields_with_paths() {
