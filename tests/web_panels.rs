@@ -329,3 +329,64 @@ async fn should_keep_the_edited_manifest_when_switching_tabs() {
         [UserCommand::Apply { yaml: edited }]
     );
 }
+
+#[wasm_bindgen_test]
+async fn should_show_a_403_at_authorization_with_its_status_object() {
+    let (root, _) = mount_inspector(
+        "request-under-test",
+        view("rbac-forbidden", None),
+        InspectorTab::Request,
+    );
+    let pipeline = wait_for(&root, "[data-testid=pf-pipeline]").await;
+    let rows = pipeline.query_selector_all("tbody tr").expect("rows");
+    let authorization: Element = rows
+        .item(1)
+        .expect("the Authorization row")
+        .dyn_into()
+        .expect("an element");
+    let row_text = text(&authorization);
+    assert!(row_text.starts_with("Authorization"), "{row_text}");
+    assert!(row_text.contains("failed"), "{row_text}");
+    assert!(
+        row_text.contains("pods is forbidden: User \"jane\" cannot create resource \"pods\""),
+        "{row_text}"
+    );
+    let status = text(&wait_for(&root, "[data-testid=pf-status-json]").await);
+    assert!(status.contains("\"reason\": \"Forbidden\""), "{status}");
+    assert!(status.contains("\"code\": 403"), "{status}");
+}
+
+#[wasm_bindgen_test]
+async fn should_show_demo_pod_stored_with_its_resource_version_history() {
+    let (root, _) = mount_inspector(
+        "stored-under-test",
+        view("demo-pod", Some("default/demo-pod")),
+        InspectorTab::Stored,
+    );
+    let history = wait_for(&root, "[data-testid=pf-history]").await;
+    let history_text = text(&history);
+    for writer in ["kubectl", "kube-scheduler", "kubelet/node-c"] {
+        assert!(history_text.contains(writer), "{writer}: {history_text}");
+    }
+    let rows = history.query_selector_all("tbody tr").expect("rows");
+    let last: Element = rows
+        .item(rows.length() - 1)
+        .expect("the last write")
+        .dyn_into()
+        .expect("an element");
+    let revision = last
+        .query_selector("th")
+        .ok()
+        .flatten()
+        .map(|th| text(&th))
+        .unwrap_or_default();
+    let version = text(&wait_for(&root, "[data-testid=pf-resource-version]").await);
+    assert_eq!(version, revision);
+    let added = text(&wait_for(&root, "[data-testid=pf-added]").await);
+    assert!(
+        added.contains("spec.containers[0].imagePullPolicy"),
+        "{added}"
+    );
+    let stored = text(&wait_for(&root, "[data-testid=pf-stored-json]").await);
+    assert!(stored.contains("\"nodeName\": \"node-c\""), "{stored}");
+}

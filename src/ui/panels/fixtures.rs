@@ -19,6 +19,19 @@ pub fn start_builtin(name: &str, seed: u64) -> Result<Simulation, String> {
     scenario::start(&parsed, seed).map_err(|e| e.to_string())
 }
 
+/// A scenario given as text (nodes and manifests, as the CLI reads them) run to quiescence with seed 1,
+/// viewed at its end.
+pub fn finished_text(
+    name: &str,
+    text: &str,
+    selected_pod: Option<String>,
+) -> Result<ViewState, String> {
+    let parsed = scenario::parse(name, text).map_err(|e| e.to_string())?;
+    let mut sim = scenario::start(&parsed, 1).map_err(|e| e.to_string())?;
+    sim.run_to_quiescence(MAX_STEPS);
+    Ok(view_at_end(sim, selected_pod))
+}
+
 /// The view of `sim` at its last trace entry, following `selected_pod`.
 pub fn view_at_end(sim: Simulation, selected_pod: Option<String>) -> ViewState {
     let position = sim.trace.len().saturating_sub(1);

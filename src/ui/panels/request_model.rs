@@ -251,4 +251,33 @@ mod tests {
         assert_eq!(model.stages[3].state, StageState::Pending);
         assert_eq!(model.code, None);
     }
+
+    #[test]
+    fn should_stop_an_invalid_name_at_validation_with_a_422_and_kubectls_invalid_line() {
+        let cluster = crate::engine::scenario::builtin("demo-pod").unwrap();
+        let text = cluster.replace("name: demo-pod", "name: Demo_Pod");
+        let view = crate::ui::panels::fixtures::finished_text("invalid-name", &text, None).unwrap();
+        let model = request_model(&view).unwrap();
+        let failed: Vec<&str> = model
+            .stages
+            .iter()
+            .filter(|s| s.state == StageState::Failed)
+            .map(|s| s.label)
+            .collect();
+        assert_eq!(failed, ["Validation", "Response"]);
+        assert_eq!(model.code, Some(422));
+        assert!(model
+            .status_json
+            .unwrap()
+            .contains("\"reason\": \"Invalid\""));
+        let printed = crate::ui::panels::lists_model::latest_kubectl_result(&view).unwrap();
+        assert!(!printed.success);
+        assert!(
+            printed.lines[0].starts_with(
+                "The Pod \"Demo_Pod\" is invalid: metadata.name: Invalid value: \"Demo_Pod\""
+            ),
+            "{:?}",
+            printed.lines
+        );
+    }
 }
