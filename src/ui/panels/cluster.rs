@@ -200,9 +200,10 @@ fn NodeCard(props: &NodeCardProps) -> Html {
                 }
             </div>
             <details class="pf-node-actions">
-                <summary>{ "Actions" }</summary>
+                <summary aria-label={format!("Actions for {}", node.name)}>{ "Actions" }</summary>
                 <div class="pf-action-row">
-                    <button type="button" class="pf-button" onclick={on_cordon}>
+                    <button type="button" class="pf-button" onclick={on_cordon}
+                        aria-label={format!("{} {}", if node.cordoned { "Uncordon" } else { "Cordon" }, node.name)}>
                         { if node.cordoned { "Uncordon" } else { "Cordon" } }
                     </button>
                 </div>
@@ -210,7 +211,8 @@ fn NodeCard(props: &NodeCardProps) -> Html {
                     <label class="pf-field">
                         <span class="pf-field-label">{ "Taint" }</span>
                         <input class="pf-input pf-mono" type="text" value={(*taint).clone()}
-                            placeholder="key=value:NoSchedule" oninput={on_taint_input} />
+                            placeholder="key=value:NoSchedule" oninput={on_taint_input}
+                            aria-label={format!("Taint for {} (key=value:Effect)", node.name)} />
                     </label>
                     <button type="button" class="pf-button" onclick={taint_action(false)}
                         aria-label={format!("Add taint to {}", node.name)}>{ "Add" }</button>
@@ -221,7 +223,8 @@ fn NodeCard(props: &NodeCardProps) -> Html {
                     <label class="pf-field">
                         <span class="pf-field-label">{ "Label" }</span>
                         <input class="pf-input pf-mono" type="text" value={(*label).clone()}
-                            placeholder="key=value" oninput={on_label_input} />
+                            placeholder="key=value" oninput={on_label_input}
+                            aria-label={format!("Label for {} (key=value)", node.name)} />
                     </label>
                     <button type="button" class="pf-button" onclick={label_action(false)}
                         aria-label={format!("Add label to {}", node.name)}>{ "Add" }</button>
