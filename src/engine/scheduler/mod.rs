@@ -171,7 +171,7 @@ impl Scheduler {
         &self.cache
     }
 
-    /// The profile's Filter plugins, in the order they run on each node (the UI's filter table columns).
+    /// The profile's Filter plugins, in the order they run on each node (the rows of the UI's filter table).
     pub fn filter_plugin_names(&self) -> Vec<&'static str> {
         self.algorithm
             .profile
