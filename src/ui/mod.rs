@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod components;
+pub mod panels;
 pub mod panic;
 pub mod run;
 pub mod view_state;

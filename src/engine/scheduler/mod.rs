@@ -171,6 +171,16 @@ impl Scheduler {
         &self.cache
     }
 
+    /// The profile's Filter plugins, in the order they run on each node (the rows of the UI's filter table).
+    pub fn filter_plugin_names(&self) -> Vec<&'static str> {
+        self.algorithm
+            .profile
+            .filter
+            .iter()
+            .map(|plugin| plugin.name())
+            .collect()
+    }
+
     /// The scheduling queue.
     pub fn queue(&self) -> &SchedulingQueue {
         &self.queue

@@ -1,0 +1,178 @@
+//! The kubectl views: `kubectl get events`, `kubectl get pods -o wide`, and the lines the latest kubectl
+//! command printed.
+//!
+//! Rows come from `engine::printers` (`event_row`, `pod_row`: upstream's `printEvent` / `printPod`) at
+//! the view's virtual time; the printed lines are the kubectl `Result` trace entry's `data.lines`.
+
+use serde_json::Value;
+
+use crate::engine::printers::{event_row, pod_row, EventRow, PodRow};
+use crate::engine::report;
+use crate::engine::trace::{Component, Outcome, Stage};
+use crate::ui::view_state::ViewState;
+
+use super::focus::visible_entries;
+
+/// The `kubectl get events` header.
+pub const EVENT_COLUMNS: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+
+/// The `kubectl get pods -o wide` header.
+pub const POD_COLUMNS: [&str; 9] = [
+    "NAME",
+    "READY",
+    "STATUS",
+    "RESTARTS",
+    "AGE",
+    "IP",
+    "NODE",
+    "NOMINATED NODE",
+    "READINESS GATES",
+];
+
+/// Every stored event as `kubectl get events` prints it at the view's time, oldest first (in the
+/// order they were created).
+pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
+    let now = view.now_ms();
+    report::events(&view.sim)
+        .iter()
+        .map(|event| event_row(event, now))
+        .collect()
+}
+
+/// Every stored pod as `kubectl get pods -o wide` prints it at the view's time (key order, as the API
+/// server lists them).
+pub fn pod_rows(view: &ViewState) -> Vec<PodRow> {
+    let now = view.now_ms();
+    report::pods(&view.sim)
+        .iter()
+        .map(|pod| pod_row(pod, now))
+        .collect()
+}
+
+/// A pod row's cells in column order.
+pub fn pod_cells(row: &PodRow) -> [&str; 9] {
+    [
+        &row.name,
+        &row.ready,
+        &row.status,
+        &row.restarts,
+        &row.age,
+        &row.ip,
+        &row.node,
+        &row.nominated_node,
+        &row.readiness_gates,
+    ]
+}
+
+/// What one kubectl command printed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KubectlResult {
+    /// The trace reference of the object the command was about.
+    pub object: String,
+    /// Every printed line, warnings first, exactly as kubectl prints them.
+    pub lines: Vec<String>,
+    /// Exit code 0.
+    pub success: bool,
+    pub time_ms: u64,
+}
+
+/// The latest kubectl `Result` entry up to the view's position.
+pub fn latest_kubectl_result(view: &ViewState) -> Option<KubectlResult> {
+    let entry = visible_entries(view)
+        .iter()
+        .rev()
+        .find(|e| e.component == Component::Kubectl && e.stage == Stage::Result)?;
+    let data = entry.data.value();
+    let lines: Vec<String> = match data.get("lines").and_then(Value::as_array) {
+        Some(lines) => lines
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect(),
+        None => data
+            .get("output")
+            .and_then(Value::as_str)
+            .unwrap_or(&entry.summary)
+            .split('\n')
+            .map(String::from)
+            .collect(),
+    };
+    Some(KubectlResult {
+        object: entry.object.clone(),
+        lines,
+        success: entry.outcome != Outcome::Failed,
+        time_ms: entry.time_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::panels::testing::{view_of_builtin, view_until};
+
+    #[test]
+    fn should_list_demo_pod_events_scheduled_then_the_four_kubelet_events() {
+        let view = view_of_builtin("demo-pod");
+        let rows = event_rows(&view);
+        let reasons: Vec<&str> = rows.iter().map(|r| r.reason.as_str()).collect();
+        assert_eq!(
+            reasons,
+            ["Scheduled", "Pulling", "Pulled", "Created", "Started"]
+        );
+        assert!(rows.iter().all(|r| r.event_type == "Normal"));
+        assert!(rows.iter().all(|r| r.object == "pod/demo-pod"));
+        assert_eq!(
+            rows[0].message,
+            "Successfully assigned default/demo-pod to node-c"
+        );
+        assert_eq!(rows[1].message, "Pulling image \"nginx:latest\"");
+    }
+
+    #[test]
+    fn should_print_demo_pod_running_with_its_node_and_ip() {
+        let view = view_of_builtin("demo-pod");
+        let rows = pod_rows(&view);
+        assert_eq!(rows.len(), 1);
+        let row = &rows[0];
+        assert_eq!(
+            (row.name.as_str(), row.ready.as_str(), row.status.as_str()),
+            ("demo-pod", "1/1", "Running")
+        );
+        assert_eq!(row.node, "node-c");
+        assert_eq!(row.restarts, "0");
+        assert_eq!(row.nominated_node, "<none>");
+        assert_eq!(row.readiness_gates, "<none>");
+        assert!(row.ip.starts_with("10."), "{}", row.ip);
+    }
+
+    #[test]
+    fn should_show_the_pod_pending_before_the_scheduler_binds_it() {
+        let early = view_until("demo-pod", |e| e.stage == Stage::Result);
+        let rows = pod_rows(&early);
+        assert_eq!(rows[0].status, "Pending");
+        assert_eq!(rows[0].node, "<none>");
+    }
+
+    #[test]
+    fn should_print_the_strict_decoding_error_for_the_seed_yaml_as_written() {
+        let view = view_of_builtin("constrained-pod-as-written");
+        let result = latest_kubectl_result(&view).unwrap();
+        assert!(!result.success);
+        assert_eq!(
+            result.lines,
+            ["Error from server (BadRequest): error when creating \"constrained-pod-as-written.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.nodeAffinity\""]
+        );
+    }
+
+    #[test]
+    fn should_print_the_forbidden_error_for_a_user_without_rbac() {
+        let view = view_of_builtin("rbac-forbidden");
+        let result = latest_kubectl_result(&view).unwrap();
+        assert!(!result.success);
+        assert!(
+            result.lines[0].starts_with("Error from server (Forbidden): error when creating "),
+            "{:?}",
+            result.lines
+        );
+    }
+}

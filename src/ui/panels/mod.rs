@@ -1,0 +1,68 @@
+//! The panels around the flow diagram: the cluster (nodes, pods, cluster actions) and the inspectors
+//! (manifest editor, request, stored object, scheduler tables, events, pods).
+//!
+//! Each panel renders a [`ViewState`] (the engine's state at the playback position) and sends
+//! [`UserCommand`]s; none changes the simulation or decides anything Kubernetes decides. Derivations
+//! live in the pure `*_model` modules (natively tested against real runs); the components are thin.
+//!
+//! The integrator wires two components: [`ClusterPanel`] and [`Inspector`] (the tab strip itself
+//! belongs to the app).
+
+pub mod cluster;
+pub mod cluster_model;
+pub mod events;
+pub mod fixtures;
+pub mod focus;
+pub mod lists_model;
+pub mod manifest;
+pub mod pods;
+pub mod request;
+pub mod request_model;
+pub mod scheduler;
+pub mod scheduler_model;
+pub mod status_icon;
+pub mod stored;
+pub mod stored_model;
+#[cfg(test)]
+mod testing;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
+
+pub use cluster::{ClusterPanel, ClusterPanelProps};
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub view: Rc<ViewState>,
+    pub tab: InspectorTab,
+    pub on_command: Callback<UserCommand>,
+}
+
+/// The content of the inspector tab `tab` (the tabs themselves are the app's).
+#[component]
+pub fn Inspector(props: &InspectorProps) -> Html {
+    let view = props.view.clone();
+    let on_command = props.on_command.clone();
+    // The editor's text lives here, so it survives switching tabs.
+    let manifest = use_state(|| AttrValue::from(manifest::SEED_POD_YAML));
+    let on_text = {
+        let manifest = manifest.clone();
+        Callback::from(move |text: String| manifest.set(AttrValue::from(text)))
+    };
+    let text = (*manifest).clone();
+    html! {
+        <div class="pf-inspector" data-testid="pf-inspector" data-tab={props.tab.label()}>
+            { match props.tab {
+                InspectorTab::Manifest => html! { <manifest::ManifestPanel {view} {on_command} {text} {on_text} /> },
+                InspectorTab::Request => html! { <request::RequestPanel {view} /> },
+                InspectorTab::Stored => html! { <stored::StoredPanel {view} /> },
+                InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
+                InspectorTab::Events => html! { <events::EventsPanel {view} /> },
+                InspectorTab::Pods => html! { <pods::PodsPanel {view} {on_command} /> },
+            } }
+        </div>
+    }
+}

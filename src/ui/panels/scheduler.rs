@@ -1,0 +1,197 @@
+//! The scheduler inspector: the filter table (filter plugins down, nodes across: passed, the upstream
+//! reason, or not run) and the score table (per feasible node and score plugin: raw, normalized,
+//! weight, weighted; the total; the winner), or why scoring was skipped, or the FailedScheduling
+//! message.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ui::view_state::ViewState;
+
+use super::cluster_model::StatusKind;
+use super::scheduler_model::{scheduler_model, FilterCell, FilterTable, Scoring};
+use super::status_icon::StatusIcon;
+
+#[derive(Properties, PartialEq)]
+pub struct SchedulerPanelProps {
+    pub view: Rc<ViewState>,
+}
+
+/// A plugin name with line-break opportunities between its words (`NodeResources·Balanced·Allocation`),
+/// so long names wrap in a narrow inspector instead of widening the table.
+fn plugin_name(name: &str) -> Html {
+    let mut words: Vec<String> = Vec::new();
+    for c in name.chars() {
+        match words.last_mut() {
+            Some(word) if !c.is_ascii_uppercase() => word.push(c),
+            _ => words.push(c.to_string()),
+        }
+    }
+    let last = words.len().saturating_sub(1);
+    html! {
+        { for words.into_iter().enumerate().map(|(i, word)| html! {
+            <>{ word }if i < last { <wbr /> }</>
+        }) }
+    }
+}
+
+fn filter_cell(cell: &FilterCell) -> Html {
+    match cell {
+        FilterCell::Passed => html! {
+            <td class="pf-cell--pass">
+                <svg class="pf-status-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                    <path d="M2.5 8.5 L6.5 12.5 L13.5 4" fill="none" stroke="currentColor" stroke-width="2.5"
+                        stroke-linecap="round" stroke-linejoin="round" />
+                </svg>
+                { " pass" }
+            </td>
+        },
+        FilterCell::Rejected(reason) => html! {
+            <td class="pf-cell--fail"><StatusIcon kind={StatusKind::Failed} />{ " " }{ reason.clone() }</td>
+        },
+        FilterCell::NotRun => html! { <td class="pf-cell--skip pf-muted">{ "not run" }</td> },
+    }
+}
+
+fn filter_table(table: &FilterTable) -> Html {
+    html! {
+        <div class="pf-scroll" tabindex="0" role="region" aria-label="Filter table">
+            <table class="pf-table pf-filter-table" data-testid="pf-filter-table">
+                <caption>{ "Filter: each node goes through the plugins top to bottom and stops at the first that rejects it" }</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Plugin" }</th>
+                        { for table.nodes.iter().map(|n| html! { <th scope="col" class="pf-mono">{ n.clone() }</th> }) }
+                    </tr>
+                </thead>
+                <tbody>
+                    { for table.rows.iter().map(|(plugin, cells)| html! {
+                        <tr>
+                            <th scope="row" class="pf-mono pf-plugin">{ plugin_name(plugin) }</th>
+                            { for cells.iter().map(filter_cell) }
+                        </tr>
+                    }) }
+                </tbody>
+                <tfoot>
+                    <tr>
+                        <th scope="row">{ "Result" }</th>
+                        { for table.feasible.iter().map(|ok| if *ok {
+                            html! { <td class="pf-cell--pass"><strong>{ "feasible" }</strong></td> }
+                        } else {
+                            html! { <td class="pf-cell--fail"><strong>{ "filtered out" }</strong></td> }
+                        }) }
+                    </tr>
+                </tfoot>
+            </table>
+        </div>
+    }
+}
+
+fn score_section(scoring: &Scoring) -> Html {
+    match scoring {
+        Scoring::NoFeasibleNode => html! {
+            <p class="pf-muted">{ "Scoring did not run: no node passed the filters." }</p>
+        },
+        Scoring::Skipped { node } => html! {
+            <p data-testid="pf-scoring-skipped">
+                { format!("Scoring skipped (one feasible node): {node} is chosen without scores.") }
+            </p>
+        },
+        Scoring::Scored { nodes, tied } => html! {
+            <div class="pf-scroll" tabindex="0" role="region" aria-label="Score table">
+                <table class="pf-table pf-score-table" data-testid="pf-score-table">
+                    <caption>{ "Score: weighted = normalized × weight; the highest total wins" }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Plugin" }</th>
+                            <th scope="col" class="pf-num">{ "Raw" }</th>
+                            <th scope="col" class="pf-num"><abbr title="Normalized">{ "Norm." }</abbr></th>
+                            <th scope="col" class="pf-num">{ "Weight" }</th>
+                            <th scope="col" class="pf-num">{ "Weighted" }</th>
+                        </tr>
+                    </thead>
+                    { for nodes.iter().map(|node| {
+                        let verdict = if node.winner && *tied > 1 {
+                            format!("winner ({tied} tied, random pick)")
+                        } else if node.winner {
+                            "winner".to_string()
+                        } else {
+                            String::new()
+                        };
+                        html! {
+                            <tbody class={classes!(node.winner.then_some("pf-winner"))}
+                                data-testid="pf-score-node" data-node={node.node.clone()}>
+                                <tr class="pf-group-row">
+                                    <th scope="rowgroup" colspan="5" class="pf-mono">{ node.node.clone() }</th>
+                                </tr>
+                                { for node.lines.iter().map(|line| html! {
+                                    <tr>
+                                        <th scope="row" class="pf-mono pf-plugin">{ plugin_name(&line.plugin) }</th>
+                                        <td class="pf-num">{ line.raw }</td>
+                                        <td class="pf-num">{ line.normalized }</td>
+                                        <td class="pf-num">{ line.weight }</td>
+                                        <td class="pf-num">{ line.weighted }</td>
+                                    </tr>
+                                }) }
+                                <tr class="pf-total-row">
+                                    <th scope="row" colspan="4">{ format!("Total for {}", node.node) }</th>
+                                    <td class="pf-num" data-testid="pf-score-total">
+                                        <strong>{ node.total }</strong>
+                                        if node.winner {
+                                            { " " }
+                                            <span class="pf-winner-mark">
+                                                <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true" focusable="false">
+                                                    <path d="M8 1.5 L10 6 L14.8 6.3 L11.1 9.4 L12.3 14.2 L8 11.6 L3.7 14.2 L4.9 9.4 L1.2 6.3 L6 6 Z" fill="currentColor" />
+                                                </svg>
+                                                { verdict }
+                                            </span>
+                                        }
+                                    </td>
+                                </tr>
+                            </tbody>
+                        }
+                    }) }
+                </table>
+            </div>
+        },
+    }
+}
+
+#[component]
+pub fn SchedulerPanel(props: &SchedulerPanelProps) -> Html {
+    let model = use_memo(props.view.clone(), |view| scheduler_model(view));
+    let Some(model) = model.as_ref() else {
+        return html! {
+            <section class="pf-inspector-panel" data-testid="pf-scheduler">
+                <h2 class="pf-panel-title">{ "Scheduler" }</h2>
+                <p class="pf-muted">{ "The scheduler has not tried to place this pod yet." }</p>
+            </section>
+        };
+    };
+    html! {
+        <section class="pf-inspector-panel pf-scheduler" aria-labelledby="pf-scheduler-title" data-testid="pf-scheduler">
+            <h2 class="pf-panel-title" id="pf-scheduler-title">{ "Scheduler" }</h2>
+            <p>
+                { format!("Attempt {} for ", model.attempt) }
+                <code class="pf-mono">{ model.pod.clone() }</code>
+                { format!(": {} of {} node(s) passed the filters.",
+                    model.filter.feasible.iter().filter(|f| **f).count(), model.filter.nodes.len()) }
+            </p>
+            { filter_table(&model.filter) }
+            { score_section(&model.scoring) }
+            if model.scheduled {
+                <p class="pf-result pf-result--ok" data-testid="pf-scheduler-result">
+                    <StatusIcon kind={StatusKind::Running} />
+                    <strong>{ " Scheduled: " }</strong>{ model.message.clone() }
+                </p>
+            } else {
+                <p class="pf-result pf-result--failed" role="note" data-testid="pf-scheduler-result">
+                    <StatusIcon kind={StatusKind::Failed} />
+                    <strong>{ " FailedScheduling: " }</strong>
+                    <span class="pf-mono">{ model.message.clone() }</span>
+                </p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,392 @@
+//! The scheduler's reasoning for one pod, as the seed's two tables: which filter plugin stopped which
+//! node (and with what upstream reason), and every score plugin's raw, normalized, weight and weighted
+//! score per feasible node, with the totals and the winner.
+//!
+//! The values are the scheduler's own records (`Scheduler::attempt`, located through the trace's
+//! `Filter` entry for the attempt shown); upstream's framework runs a node's Filter plugins in order
+//! and stops at the first that rejects it (`RunFilterPlugins`), so later plugins did not run on it.
+
+use serde_json::Value;
+
+use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
+use crate::engine::trace::{Component, Stage};
+use crate::ui::view_state::ViewState;
+
+use super::focus::{focus_pod, pod_ref, visible_entries};
+
+/// One cell of the filter table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FilterCell {
+    /// The plugin let the node through.
+    Passed,
+    /// The plugin rejected the node; the upstream reasons, joined with `, `.
+    Rejected(String),
+    /// An earlier plugin rejected the node, so this one did not run on it.
+    NotRun,
+}
+
+/// Filter plugins down, nodes across.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FilterTable {
+    /// Evaluated nodes, in the order the scheduler filtered them.
+    pub nodes: Vec<String>,
+    /// One row per plugin: its name and one cell per node.
+    pub rows: Vec<(String, Vec<FilterCell>)>,
+    /// Per node: whether it passed every filter.
+    pub feasible: Vec<bool>,
+}
+
+/// One score plugin's numbers for one node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreLine {
+    pub plugin: String,
+    pub raw: i64,
+    pub normalized: i64,
+    pub weight: i64,
+    pub weighted: i64,
+}
+
+/// One feasible node's scores.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NodeScores {
+    pub node: String,
+    pub lines: Vec<ScoreLine>,
+    pub total: i64,
+    /// The node the scheduler chose.
+    pub winner: bool,
+}
+
+/// What the scoring phase did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scoring {
+    /// Feasible nodes scored, in filter order.
+    Scored {
+        nodes: Vec<NodeScores>,
+        /// How many nodes share the winner's total (above 1, the scheduler picked one at random).
+        tied: usize,
+    },
+    /// Exactly one node was feasible: upstream skips scoring.
+    Skipped { node: String },
+    /// No node was feasible.
+    NoFeasibleNode,
+}
+
+/// The scheduler inspector's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchedulerModel {
+    /// `namespace/name`
+    pub pod: String,
+    /// 1 for the pod's first attempt.
+    pub attempt: u32,
+    pub time_ms: u64,
+    pub scheduled: bool,
+    /// The chosen node.
+    pub node: Option<String>,
+    /// The FailedScheduling message, or the Scheduled event's message.
+    pub message: String,
+    pub filter: FilterTable,
+    pub scoring: Scoring,
+}
+
+/// The pod's latest attempt up to the view's position: located by the trace's latest `Filter` entry for
+/// the pod, whose `data.attempt` indexes the scheduler's records.
+pub fn latest_attempt(view: &ViewState, pod: &str) -> Option<SchedulingAttempt> {
+    let reference = pod_ref(pod);
+    let entry = visible_entries(view).iter().rev().find(|e| {
+        e.component == Component::Scheduler && e.stage == Stage::Filter && e.object == reference
+    })?;
+    let index = entry.data.value().get("attempt").and_then(Value::as_u64)?;
+    let attempt = view.sim.scheduler.attempt(usize::try_from(index).ok()?)?;
+    (attempt.pod == pod).then_some(attempt)
+}
+
+/// The filter table of an attempt; `plugins` are the profile's Filter plugins in order. A plugin that
+/// rejected a node without being one of them (a PreFilter rejection) gets a row of its own first.
+pub fn filter_table(attempt: &SchedulingAttempt, plugins: &[&str]) -> FilterTable {
+    let mut names: Vec<String> = plugins.iter().map(|p| p.to_string()).collect();
+    for node in &attempt.nodes {
+        if let Some(plugin) = &node.filter.plugin {
+            if !names.contains(plugin) {
+                names.insert(0, plugin.clone());
+            }
+        }
+    }
+    let rows = names
+        .iter()
+        .enumerate()
+        .map(|(row, plugin)| {
+            let cells = attempt
+                .nodes
+                .iter()
+                .map(|node| {
+                    let stop = node
+                        .filter
+                        .plugin
+                        .as_ref()
+                        .filter(|_| !node.filter.passed)
+                        .and_then(|p| names.iter().position(|n| n == p));
+                    match stop {
+                        None => FilterCell::Passed,
+                        Some(at) if row < at => FilterCell::Passed,
+                        Some(at) if row == at => {
+                            FilterCell::Rejected(node.filter.reasons.join(", "))
+                        }
+                        Some(_) => FilterCell::NotRun,
+                    }
+                })
+                .collect();
+            (plugin.clone(), cells)
+        })
+        .collect();
+    FilterTable {
+        nodes: attempt.nodes.iter().map(|n| n.name.clone()).collect(),
+        rows,
+        feasible: attempt.nodes.iter().map(|n| n.filter.passed).collect(),
+    }
+}
+
+/// The scoring phase of an attempt.
+pub fn scoring(attempt: &SchedulingAttempt) -> Scoring {
+    let feasible: Vec<_> = attempt.nodes.iter().filter(|n| n.filter.passed).collect();
+    if feasible.is_empty() {
+        return Scoring::NoFeasibleNode;
+    }
+    if attempt.scoring_skipped {
+        let node = attempt
+            .node
+            .clone()
+            .or_else(|| feasible.first().map(|n| n.name.clone()))
+            .unwrap_or_default();
+        return Scoring::Skipped { node };
+    }
+    let nodes: Vec<NodeScores> = feasible
+        .iter()
+        .map(|n| NodeScores {
+            node: n.name.clone(),
+            lines: n
+                .scores
+                .iter()
+                .map(|s| ScoreLine {
+                    plugin: s.plugin.clone(),
+                    raw: s.raw,
+                    normalized: s.normalized,
+                    weight: s.weight,
+                    weighted: s.weighted,
+                })
+                .collect(),
+            total: n.total.unwrap_or(0),
+            winner: attempt.node.as_deref() == Some(n.name.as_str()),
+        })
+        .collect();
+    let best = nodes.iter().find(|n| n.winner).map(|n| n.total);
+    let tied = best.map_or(0, |best| nodes.iter().filter(|n| n.total == best).count());
+    Scoring::Scored { nodes, tied }
+}
+
+/// The scheduler inspector for the followed pod at the view's position; `None` before its first
+/// scheduling attempt.
+pub fn scheduler_model(view: &ViewState) -> Option<SchedulerModel> {
+    let pod = focus_pod(view)?;
+    let attempt = latest_attempt(view, &pod)?;
+    let plugins = view.sim.scheduler.filter_plugin_names();
+    Some(SchedulerModel {
+        filter: filter_table(&attempt, &plugins),
+        scoring: scoring(&attempt),
+        pod: attempt.pod.clone(),
+        attempt: attempt.attempt,
+        time_ms: attempt.time_ms,
+        scheduled: attempt.result == AttemptResult::Scheduled,
+        node: attempt.node.clone(),
+        message: attempt.message.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::panels::testing::{view_following, view_of_builtin, view_until};
+
+    const AFFINITY_REASON: &str = "node(s) didn't match Pod's node affinity/selector";
+
+    fn row<'a>(table: &'a FilterTable, plugin: &str) -> &'a [FilterCell] {
+        &table
+            .rows
+            .iter()
+            .find(|(name, _)| name == plugin)
+            .unwrap_or_else(|| panic!("no {plugin} row in {table:?}"))
+            .1
+    }
+
+    #[test]
+    fn should_show_node_b_failing_node_affinity_with_the_upstream_reason() {
+        let view = view_of_builtin("constrained-pod");
+        let model = scheduler_model(&view).unwrap();
+        assert_eq!(model.pod, "default/constrained-pod");
+        assert_eq!(model.filter.nodes, ["node-a", "node-b", "node-c"]);
+        assert_eq!(model.filter.feasible, [true, false, true]);
+        assert_eq!(
+            row(&model.filter, "NodeAffinity"),
+            [
+                FilterCell::Passed,
+                FilterCell::Rejected(AFFINITY_REASON.into()),
+                FilterCell::Passed
+            ]
+        );
+        // Plugins before NodeAffinity passed node-b; the ones after it did not run there.
+        assert_eq!(row(&model.filter, "TaintToleration")[1], FilterCell::Passed);
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[1],
+            FilterCell::NotRun
+        );
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[2],
+            FilterCell::Passed
+        );
+    }
+
+    #[test]
+    fn should_total_node_a_425_and_node_c_450_with_node_c_the_winner() {
+        let view = view_of_builtin("constrained-pod");
+        let model = scheduler_model(&view).unwrap();
+        let Scoring::Scored { nodes, tied } = &model.scoring else {
+            panic!("not scored: {:?}", model.scoring);
+        };
+        let totals: Vec<(&str, i64, bool)> = nodes
+            .iter()
+            .map(|n| (n.node.as_str(), n.total, n.winner))
+            .collect();
+        assert_eq!(totals, [("node-a", 425, false), ("node-c", 450, true)]);
+        assert_eq!(*tied, 1);
+        let fit = nodes[1]
+            .lines
+            .iter()
+            .find(|l| l.plugin == "NodeResourcesFit")
+            .unwrap();
+        assert_eq!(
+            (fit.raw, fit.normalized, fit.weight, fit.weighted),
+            (75, 75, 1, 75)
+        );
+        let taint = nodes[0]
+            .lines
+            .iter()
+            .find(|l| l.plugin == "TaintToleration")
+            .unwrap();
+        assert_eq!(
+            (taint.normalized, taint.weight, taint.weighted),
+            (100, 3, 300)
+        );
+        for node in nodes {
+            assert_eq!(
+                node.lines.iter().map(|l| l.weighted).sum::<i64>(),
+                node.total
+            );
+        }
+        assert!(model.scheduled);
+        assert_eq!(model.node.as_deref(), Some("node-c"));
+    }
+
+    #[test]
+    fn should_give_the_failed_scheduling_message_when_no_node_fits() {
+        let view = view_following("pod-too-large", "default/big-pod");
+        let model = scheduler_model(&view).unwrap();
+        assert!(!model.scheduled);
+        assert_eq!(model.scoring, Scoring::NoFeasibleNode);
+        assert_eq!(
+            model.message,
+            "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
+        );
+        assert_eq!(model.attempt, 2);
+        assert!(row(&model.filter, "NodeResourcesFit")
+            .iter()
+            .all(|c| *c == FilterCell::Rejected("Insufficient cpu".into())));
+    }
+
+    #[test]
+    fn should_show_nothing_before_the_first_attempt() {
+        let view = view_until("constrained-pod", |e| e.stage == Stage::Queue);
+        assert_eq!(scheduler_model(&view), None);
+    }
+
+    #[test]
+    fn should_say_scoring_was_skipped_when_one_node_is_feasible() {
+        let view = view_following("tainted-node", "default/no-toleration");
+        let model = scheduler_model(&view).unwrap();
+        assert_eq!(
+            model.scoring,
+            Scoring::Skipped {
+                node: "node-a".into()
+            }
+        );
+        assert_eq!(model.filter.feasible, [true, false, false]);
+        assert_eq!(
+            row(&model.filter, "TaintToleration"),
+            [
+                FilterCell::Passed,
+                FilterCell::Passed,
+                FilterCell::Rejected("node(s) had untolerated taint(s)".into())
+            ]
+        );
+        // Several reasons from one plugin are listed together.
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[1],
+            FilterCell::Rejected("Insufficient cpu, Insufficient memory".into())
+        );
+        assert_eq!(
+            row(&model.filter, "NodeResourcesFit")[2],
+            FilterCell::NotRun
+        );
+    }
+
+    #[test]
+    fn should_follow_the_selected_pod_not_the_latest_one() {
+        let view = view_following("tainted-node", "default/with-toleration");
+        let model = scheduler_model(&view).unwrap();
+        assert_eq!(model.pod, "default/with-toleration");
+        assert_eq!(model.node.as_deref(), Some("node-c"));
+    }
+
+    #[test]
+    fn should_give_a_rejecting_plugin_outside_the_filter_list_its_own_first_row() {
+        use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
+        let rejected = |name: &str| NodeEvaluation {
+            name: name.into(),
+            filter: FilterVerdict {
+                passed: false,
+                plugin: Some("VolumeBinding".into()),
+                reasons: vec!["node(s) had volume node affinity conflict".into()],
+            },
+            scores: Vec::new(),
+            total: None,
+        };
+        let attempt = SchedulingAttempt {
+            pod: "default/p".into(),
+            attempt: 1,
+            time_ms: 0,
+            result: AttemptResult::Unschedulable,
+            node: None,
+            message: String::new(),
+            scoring_skipped: false,
+            nodes: vec![rejected("node-a")],
+        };
+        let table = filter_table(&attempt, &["NodeName", "NodeAffinity"]);
+        let rows: Vec<(&str, &[FilterCell])> = table
+            .rows
+            .iter()
+            .map(|(p, c)| (p.as_str(), c.as_slice()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "VolumeBinding",
+                    &[FilterCell::Rejected(
+                        "node(s) had volume node affinity conflict".into()
+                    )][..]
+                ),
+                ("NodeName", &[FilterCell::NotRun][..]),
+                ("NodeAffinity", &[FilterCell::NotRun][..]),
+            ]
+        );
+        assert_eq!(scoring(&attempt), Scoring::NoFeasibleNode);
+    }
+}
