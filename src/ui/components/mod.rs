@@ -2,5 +2,3 @@
 //! `Callback`s; none of them runs the engine.
 
 pub mod scenario_picker;
-pub mod seed_input;
-pub mod trace_list;
