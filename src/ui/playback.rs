@@ -205,7 +205,7 @@ impl Playback {
             trace_end: self.head.trace.len(),
         });
         let count = self.steps.len();
-        if count <= DENSE_CHECKPOINT_STEPS || count % SPARSE_CHECKPOINT_INTERVAL == 0 {
+        if count <= DENSE_CHECKPOINT_STEPS || count.is_multiple_of(SPARSE_CHECKPOINT_INTERVAL) {
             self.checkpoints.insert(count, Rc::new(self.head.clone()));
         }
         true
@@ -379,6 +379,35 @@ impl Playback {
     }
 }
 
+/// Milliseconds of virtual time as seconds with three decimals: `1234` → `1.234 s`.
+pub fn format_time_ms(ms: u64) -> String {
+    format!("{}.{:03} s", ms / 1000, ms % 1000)
+}
+
+/// Shortest and longest wall-clock time one entry stays on screen at 1×, for entries the diagram
+/// shows; entries it does not (watch deliveries of other objects, Event writes) pass quickly.
+pub const MIN_STEP_MS: u64 = 450;
+pub const MAX_STEP_MS: u64 = 1_800;
+pub const QUIET_STEP_MS: u64 = 120;
+
+/// How long (wall-clock milliseconds) the playback waits before the next entry: the virtual time
+/// between the entries, kept between [`MIN_STEP_MS`] and [`MAX_STEP_MS`] so a step is visible and a
+/// five-minute wait does not stall the page, then divided by `speed`.
+pub fn step_delay_ms(virtual_gap_ms: u64, shown: bool, speed: f64) -> u32 {
+    let base = if shown {
+        virtual_gap_ms.clamp(MIN_STEP_MS, MAX_STEP_MS)
+    } else {
+        QUIET_STEP_MS
+    };
+    let speed = if speed.is_finite() && speed > 0.0 {
+        speed
+    } else {
+        1.0
+    };
+    let scaled = (base as f64 / speed).round();
+    scaled.clamp(16.0, 60_000.0) as u32
+}
+
 /// `namespace/name` of a Pod manifest.
 fn pod_reference(manifest: &Value) -> Option<String> {
     if manifest.get("kind").and_then(Value::as_str) != Some("Pod") {
@@ -440,6 +469,39 @@ mod tests {
         let mut playback = played(name);
         let sim = playback.seek(position);
         (sim.trace.len(), sim.trace.to_lines())
+    }
+
+    #[test]
+    fn should_format_virtual_time_as_seconds_with_milliseconds() {
+        let cases = [
+            (0, "0.000 s"),
+            (7, "0.007 s"),
+            (1234, "1.234 s"),
+            (60_000, "60.000 s"),
+        ];
+        for (ms, want) in cases {
+            assert_eq!(format_time_ms(ms), want, "{ms} ms");
+        }
+    }
+
+    #[test]
+    fn should_keep_each_step_visible_and_scale_it_by_speed() {
+        let cases = [
+            (0, true, 1.0, 450),
+            (1_000, true, 1.0, 1_000),
+            (300_000, true, 1.0, 1_800),
+            (300_000, true, 4.0, 450),
+            (0, true, 0.25, 1_800),
+            (0, false, 1.0, 120),
+            (0, true, 0.0, 450),
+        ];
+        for (gap, shown, speed, want) in cases {
+            assert_eq!(
+                step_delay_ms(gap, shown, speed),
+                want,
+                "{gap} {shown} {speed}"
+            );
+        }
     }
 
     #[test]

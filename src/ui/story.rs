@@ -284,7 +284,12 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
                     Stage::MutatingAdmission => FlowNode::Admission,
                     _ => FlowNode::Validation,
                 };
-                step = Some(3);
+                // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3.
+                step = Some(if state.method.as_deref() == Some("GET") {
+                    2
+                } else {
+                    3
+                });
                 node = Some(box_);
                 if failed {
                     state.failed_stage = Some(box_);
@@ -924,14 +929,6 @@ mod tests {
             (Stage::CreateContainer, 9, FlowNode::Create),
             (Stage::StartContainer, 9, FlowNode::Start),
         ];
-        for (stage, step, node) in cases {
-            let (index, _) = find(&playback, stage, pod);
-            let annotation = &annotations[index - start];
-            assert_eq!(annotation.step, Some(step), "{stage:?}");
-            assert_eq!(annotation.node, Some(node), "{stage:?}");
-            assert_eq!(annotation.pod.as_deref(), Some("default/demo-pod"));
-        }
-        // The POST is Step 2; the last status write brings the pod to Running.
         let post = playback
             .head()
             .trace
@@ -939,6 +936,26 @@ mod tests {
             .iter()
             .position(|e| e.stage == Stage::Apply && e.summary.starts_with("POST"))
             .expect("a POST");
+        for (stage, step, node) in cases {
+            let index = if stage == Stage::Apply {
+                find(&playback, stage, pod).0
+            } else {
+                playback.head().trace.entries[post..]
+                    .iter()
+                    .position(|e| e.stage == stage && e.object == pod)
+                    .map(|i| i + post)
+                    .unwrap_or_else(|| panic!("no {stage:?} after the POST"))
+            };
+            let annotation = &annotations[index - start];
+            assert_eq!(annotation.step, Some(step), "{stage:?}");
+            assert_eq!(annotation.node, Some(node), "{stage:?}");
+            assert_eq!(annotation.pod.as_deref(), Some("default/demo-pod"));
+        }
+        // The GET's checks are part of Step 2, as is the POST; the last status write brings the pod to
+        // Running.
+        let (get_authn, _) = find(&playback, Stage::Authentication, pod);
+        assert!(get_authn < post);
+        assert_eq!(annotations[get_authn - start].step, Some(2));
         assert_eq!(annotations[post - start].step, Some(2));
         let last_status = playback
             .head()

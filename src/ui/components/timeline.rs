@@ -1,0 +1,78 @@
+//! The timeline: a range input over the story's trace entries (scrubbing shows the engine's state at
+//! that entry), with a mark where each of the seed's steps begins and a red mark at each failure.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::ui::playback::format_time_ms;
+
+/// A mark on the timeline.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineMark {
+    pub position: usize,
+    /// `1`–`9` for the first entry of a step, empty for a failure mark.
+    pub label: String,
+    pub failed: bool,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub start: usize,
+    pub end: usize,
+    pub position: usize,
+    /// Virtual time of the current entry.
+    pub time_ms: u64,
+    pub marks: Rc<Vec<TimelineMark>>,
+    pub on_seek: Callback<usize>,
+}
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let on_input = {
+        let on_seek = props.on_seek.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            if let Ok(position) = input.value().parse::<usize>() {
+                on_seek.emit(position);
+            }
+        })
+    };
+    let span = props.end.saturating_sub(props.start).max(1) as f64;
+    let count = props.end.saturating_sub(props.start) + 1;
+    let index = props.position.saturating_sub(props.start) + 1;
+    let percent = |position: usize| (position.saturating_sub(props.start)) as f64 / span * 100.0;
+    html! {
+        <section class="pf-timeline" aria-label="Timeline">
+            <div class="pf-timeline-track">
+                <input type="range" class="pf-range" data-testid="timeline"
+                       aria-label="Trace position"
+                       aria-valuetext={format!("entry {index} of {count}, t={}", format_time_ms(props.time_ms))}
+                       min={props.start.to_string()} max={props.end.to_string()}
+                       value={props.position.to_string()} step="1"
+                       oninput={on_input} />
+                <div class="pf-timeline-marks" aria-hidden="true">
+                    { for props.marks.iter().map(|mark| {
+                        let on_seek = props.on_seek.clone();
+                        let position = mark.position;
+                        html! {
+                            <span class={classes!(
+                                      "pf-mark",
+                                      mark.failed.then_some("pf-mark--failed"),
+                                      (mark.position <= props.position).then_some("pf-mark--done"),
+                                  )}
+                                  style={format!("left: {:.3}%", percent(mark.position))}
+                                  onclick={Callback::from(move |_: MouseEvent| on_seek.emit(position))}>
+                                { mark.label.clone() }
+                            </span>
+                        }
+                    }) }
+                </div>
+            </div>
+            <p class="pf-timeline-readout" data-testid="timeline-readout">
+                <span>{ format!("entry {index} / {count}") }</span>
+                <span class="pf-mono">{ format!("t={}", format_time_ms(props.time_ms)) }</span>
+            </p>
+        </section>
+    }
+}
