@@ -449,7 +449,7 @@ mod tests {
         let layout = Layout::wide();
         assert_eq!(
             layout.edge(FlowNode::Kubectl, FlowNode::Authn).as_deref(),
-            Some("M104,62 H140")
+            Some("M104,63 H140")
         );
         // etcd to Pod Pending goes down a row.
         assert!(layout
