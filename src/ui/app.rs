@@ -7,6 +7,7 @@
 //! Everything it shows is derived by `playback` and `story`; this file only wires and renders.
 
 use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
@@ -22,7 +23,7 @@ use crate::ui::components::scenario_picker::ScenarioPicker;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
-use crate::ui::story::{self, Annotation, PodToken};
+use crate::ui::story::{self, Annotation, Failure, PodToken};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
 /// The heading every page shows.
@@ -114,13 +115,13 @@ impl Page {
         let start = playback.story_start();
         let annotations = story::annotate(&playback.head().trace.entries, start);
         let mut marks = Vec::new();
-        // A numbered mark where each pod (or other object) first reaches each step.
-        let mut seen: Vec<(Option<String>, u8)> = Vec::new();
+        // A numbered mark where each pod (or other object) first reaches each step, and a red mark
+        // where a pod stops (not again for every entry that repeats the same failure).
+        let mut seen: BTreeSet<(Option<String>, u8)> = BTreeSet::new();
+        let mut last_failure: BTreeMap<String, Option<Failure>> = BTreeMap::new();
         for (offset, annotation) in annotations.iter().enumerate() {
             if let Some(step) = annotation.step {
-                let key = (annotation.pod.clone(), step);
-                if !seen.contains(&key) {
-                    seen.push(key);
+                if seen.insert((annotation.pod.clone(), step)) {
                     marks.push(TimelineMark {
                         position: start + offset,
                         label: step.to_string(),
@@ -128,19 +129,15 @@ impl Page {
                     });
                 }
             }
-            let entry_failed = playback
-                .head()
-                .trace
-                .entries
-                .get(start + offset)
-                .is_some_and(|e| e.outcome == crate::engine::trace::Outcome::Failed)
-                && annotation.failure.is_some();
-            if entry_failed {
-                marks.push(TimelineMark {
-                    position: start + offset,
-                    label: String::new(),
-                    failed: true,
-                });
+            if let Some(pod) = &annotation.pod {
+                let previous = last_failure.insert(pod.clone(), annotation.failure.clone());
+                if annotation.failure.is_some() && previous.flatten() != annotation.failure {
+                    marks.push(TimelineMark {
+                        position: start + offset,
+                        label: String::new(),
+                        failed: true,
+                    });
+                }
             }
         }
         self.annotations = Rc::new(annotations);
@@ -242,17 +239,65 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
     editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
 }
 
-#[component]
-pub fn App() -> Html {
-    let page = use_reducer(|| {
-        let names = Rc::new(scenario::builtin_names());
-        let first = if names.contains(&DEFAULT_SCENARIO) {
+/// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>` opens a built-in scenario
+/// at the n-th entry of its story (counted from 0). Unknown keys are ignored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinkTarget {
+    pub scenario: Option<String>,
+    pub entry: Option<usize>,
+}
+
+/// Parses a URL fragment (with or without the leading `#`).
+pub fn parse_fragment(fragment: &str) -> LinkTarget {
+    let mut target = LinkTarget::default();
+    for pair in fragment.trim_start_matches('#').split('&') {
+        match pair.split_once('=') {
+            Some(("scenario", name)) if !name.is_empty() => {
+                target.scenario = Some(name.to_string())
+            }
+            Some(("entry", n)) => target.entry = n.parse().ok(),
+            _ => {}
+        }
+    }
+    target
+}
+
+fn initial_page() -> Page {
+    let names = Rc::new(scenario::builtin_names());
+    let link = if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .map(|hash| parse_fragment(&hash))
+            .unwrap_or_default()
+    } else {
+        LinkTarget::default()
+    };
+    let linked = link
+        .scenario
+        .as_deref()
+        .and_then(|name| names.iter().copied().find(|n| *n == name));
+    let first = linked.or_else(|| {
+        if names.contains(&DEFAULT_SCENARIO) {
             Some(DEFAULT_SCENARIO)
         } else {
             names.first().copied()
-        };
-        Page::new(names, first, DEFAULT_SPEED)
+        }
     });
+    let mut page = Page::new(names, first, DEFAULT_SPEED);
+    if let (Some(entry), Some(playback)) = (link.entry, &page.playback) {
+        {
+            let mut playback = playback.borrow_mut();
+            let start = playback.story_start();
+            playback.seek(start.saturating_add(entry));
+        }
+        page.refresh_view();
+    }
+    page
+}
+
+#[component]
+pub fn App() -> Html {
+    let page = use_reducer(initial_page);
 
     // Keyboard: Space plays or pauses, ← and → step; not while typing.
     {
@@ -452,6 +497,11 @@ fn render_story(
                         on_select_pod={on_select_pod.clone()}
                     />
                     { render_pod_list(&tokens, view.selected_pod.as_deref(), &on_select_pod) }
+                    <ul class="pf-legend" aria-label="Status shapes">
+                        { for ["Pending", "ContainerCreating", "Running", "ImagePullBackOff", "rejected"].iter().map(|word| html! {
+                            <li><StatusBadge status={AttrValue::from(*word)} /></li>
+                        }) }
+                    </ul>
                 </section>
                 { render_inspector_slot(page.tab, view, &on_command) }
                 { render_cluster_slot(view) }
@@ -599,5 +649,36 @@ fn render_cluster_slot(view: &Rc<ViewState>) -> Html {
                 }
             </ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_read_the_scenario_and_entry_from_a_link() {
+        let cases = [
+            ("", LinkTarget::default()),
+            (
+                "#scenario=constrained-pod",
+                LinkTarget {
+                    scenario: Some("constrained-pod".into()),
+                    entry: None,
+                },
+            ),
+            (
+                "#scenario=demo-pod&entry=12",
+                LinkTarget {
+                    scenario: Some("demo-pod".into()),
+                    entry: Some(12),
+                },
+            ),
+            ("#entry=x&scenario=", LinkTarget::default()),
+            ("#podflow-panic-self-test", LinkTarget::default()),
+        ];
+        for (fragment, want) in cases {
+            assert_eq!(parse_fragment(fragment), want, "{fragment}");
+        }
     }
 }

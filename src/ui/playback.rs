@@ -4,8 +4,8 @@
 //! Pure Rust with no web dependency (natively tested). The engine runs exactly as the CLI runs it
 //! (`scenario::parse`, `scenario::start`, then `Simulation::step` until quiescence); the playback only
 //! remembers where each engine step ended in the trace and keeps `Simulation` clones as checkpoints:
-//! one per step for small runs, one every [`SPARSE_CHECKPOINT_INTERVAL`] steps after the first
-//! [`DENSE_CHECKPOINT_STEPS`]. A state between checkpoints is rebuilt by replaying the engine from the
+//! one per step for small runs, then ever further apart (see [`SPARSE_CHECKPOINT_INTERVAL`]) so a long
+//! run keeps a few dozen. A state between checkpoints is rebuilt by replaying the engine from the
 //! nearest earlier one, which gives the same state because the engine is deterministic.
 //!
 //! A user command (apply, cordon, add a node, ...) is issued on the state at the current position:
@@ -33,8 +33,12 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const MAX_STEPS: u64 = 100_000;
 /// Runs up to this many engine steps keep a checkpoint after every step.
 pub const DENSE_CHECKPOINT_STEPS: usize = 2_000;
-/// After the dense part, a checkpoint every this many steps.
+/// ... as long as the trace holds at most this many entries (every checkpoint holds a copy of it).
+pub const DENSE_TRACE_ENTRIES: usize = 4_000;
+/// After the dense part, a checkpoint at least this many steps after the previous one ...
 pub const SPARSE_CHECKPOINT_INTERVAL: usize = 32;
+/// ... and at least 1/this of the steps so far after it.
+pub const SPARSE_CHECKPOINT_DIVISOR: usize = 32;
 /// The file name kubectl prints for manifests applied from the page's editor.
 pub const EDITOR_SOURCE: &str = "pod.yaml";
 
@@ -116,7 +120,6 @@ impl Playback {
             client_error: None,
         };
         playback.run_until(story_start);
-        playback.selected_pod = playback.story_pods().into_iter().next();
         Ok(playback)
     }
 
@@ -200,12 +203,29 @@ impl Playback {
             return false;
         }
         self.engine_steps += 1;
+        if self.selected_pod.is_none() {
+            // Follow the first pod the story applies, as soon as the trace shows it.
+            let from = self.steps.last().map_or(self.story_start, |s| s.trace_end);
+            self.selected_pod = self
+                .head
+                .trace
+                .entries
+                .iter()
+                .skip(from.max(self.story_start))
+                .find_map(|e| pod_of_object(&e.object))
+                .map(String::from);
+        }
         self.steps.push(StepRecord {
             kind: StepKind::Engine,
             trace_end: self.head.trace.len(),
         });
         let count = self.steps.len();
-        if count <= DENSE_CHECKPOINT_STEPS || count.is_multiple_of(SPARSE_CHECKPOINT_INTERVAL) {
+        let last_checkpoint = self.checkpoints.keys().next_back().copied().unwrap_or(0);
+        let dense = count <= DENSE_CHECKPOINT_STEPS && self.head.trace.len() <= DENSE_TRACE_ENTRIES;
+        // Sparse checkpoints grow apart with the run (each one copies the whole trace), so a long
+        // run keeps a few dozen of them rather than thousands.
+        let interval = SPARSE_CHECKPOINT_INTERVAL.max(count / SPARSE_CHECKPOINT_DIVISOR);
+        if dense || count - last_checkpoint >= interval {
             self.checkpoints.insert(count, Rc::new(self.head.clone()));
         }
         true
@@ -228,17 +248,38 @@ impl Playback {
 
     /// The state after the first `count` recorded steps.
     fn state_after(&self, count: usize) -> Rc<Simulation> {
-        if let Some((cached_count, sim)) = self.cached.borrow().as_ref() {
+        let cached = self.cached.borrow().clone();
+        if let Some((cached_count, sim)) = &cached {
             if *cached_count == count {
                 return sim.clone();
             }
         }
-        let state = match self.checkpoints.range(..=count).next_back() {
-            Some((&at, sim)) if at == count => return sim.clone(),
-            _ if count >= self.steps.len() => Rc::new(self.head.clone()),
-            Some((&at, sim)) => {
-                let mut replay = (**sim).clone();
-                // Only engine steps lie between checkpoints: commands are always checkpoints.
+        let checkpoint = self.checkpoints.range(..=count).next_back();
+        if let Some((&at, sim)) = checkpoint {
+            if at == count {
+                return sim.clone();
+            }
+        }
+        if count >= self.steps.len() {
+            let state = Rc::new(self.head.clone());
+            *self.cached.borrow_mut() = Some((count, state.clone()));
+            return state;
+        }
+        // Replay from the nearest earlier state: the last checkpoint, or the last state handed out
+        // when it is closer (playing forward between sparse checkpoints replays one step at a time).
+        // Only engine steps lie between checkpoints: commands are always checkpoints.
+        let from = match (checkpoint, &cached) {
+            (Some((&at, _)), Some((cached_count, sim)))
+                if *cached_count > at && *cached_count < count =>
+            {
+                Some((*cached_count, sim.clone()))
+            }
+            (Some((&at, sim)), _) => Some((at, sim.clone())),
+            (None, _) => None,
+        };
+        let state = match from {
+            Some((at, sim)) => {
+                let mut replay = (*sim).clone();
                 for _ in self.steps.get(at..count).unwrap_or_default() {
                     replay.step();
                 }
@@ -585,6 +626,19 @@ mod tests {
             })
             .collect();
         assert_eq!(dense, sparse);
+
+        // Walking forward one entry at a time replays from the last state handed out.
+        let mut dense_walk = played("image-not-found");
+        let mut sparse_walk = played("image-not-found");
+        sparse_walk.checkpoints.retain(|&count, _| count == 0);
+        *sparse_walk.cached.borrow_mut() = None;
+        for position in sparse_walk.story_start()..=sparse_walk.last_position() {
+            let want = dense_walk.seek(position);
+            let got = sparse_walk.seek(position);
+            assert_eq!(got.trace.len(), want.trace.len(), "entry {position}");
+            assert_eq!(got.api.store.revision(), want.api.store.revision(), "entry {position}");
+            assert_eq!(got.now_ms, want.now_ms, "entry {position}");
+        }
     }
 
     #[test]
@@ -700,6 +754,16 @@ mod tests {
             .store
             .get(&store::key("nodes", None, "node-big"))
             .is_some());
+    }
+
+    #[test]
+    fn should_select_the_first_pod_even_when_other_objects_are_applied_first() {
+        let playback = played("rbac-forbidden");
+        assert_eq!(playback.selected_pod(), Some("default/janes-pod"));
+        assert_eq!(
+            playback.view().selected_pod.as_deref(),
+            Some("default/janes-pod")
+        );
     }
 
     #[test]

@@ -16,6 +16,34 @@ pub struct TimelineMark {
     pub failed: bool,
 }
 
+/// The smallest distance (in % of the track) between two numbered marks; a closer one shows as a tick.
+pub const MIN_LABEL_GAP_PERCENT: f64 = 2.5;
+
+/// Pairs each mark with whether its label fits: a step number too close to the previous shown one is
+/// drawn as a bare tick, so labels never overlap.
+pub fn label_spacing(
+    marks: &[TimelineMark],
+    start: usize,
+    end: usize,
+) -> Vec<(&TimelineMark, bool)> {
+    let span = end.saturating_sub(start).max(1) as f64;
+    let mut last_shown: Option<f64> = None;
+    marks
+        .iter()
+        .map(|mark| {
+            if mark.label.is_empty() {
+                return (mark, false);
+            }
+            let at = mark.position.saturating_sub(start) as f64 / span * 100.0;
+            let fits = last_shown.is_none_or(|last| at - last >= MIN_LABEL_GAP_PERCENT);
+            if fits {
+                last_shown = Some(at);
+            }
+            (mark, fits)
+        })
+        .collect()
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
     pub start: usize,
@@ -52,7 +80,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                        value={props.position.to_string()} step="1"
                        oninput={on_input} />
                 <div class="pf-timeline-marks" aria-hidden="true">
-                    { for props.marks.iter().map(|mark| {
+                    { for label_spacing(&props.marks, props.start, props.end).into_iter().map(|(mark, show_label)| {
                         let on_seek = props.on_seek.clone();
                         let position = mark.position;
                         html! {
@@ -63,7 +91,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                                   )}
                                   style={format!("left: {:.3}%", percent(mark.position))}
                                   onclick={Callback::from(move |_: MouseEvent| on_seek.emit(position))}>
-                                { mark.label.clone() }
+                                if show_label { { mark.label.clone() } }
                             </span>
                         }
                     }) }
@@ -74,5 +102,34 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                 <span class="pf-mono">{ format!("t={}", format_time_ms(props.time_ms)) }</span>
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mark(position: usize, label: &str) -> TimelineMark {
+        TimelineMark {
+            position,
+            label: label.into(),
+            failed: label.is_empty(),
+        }
+    }
+
+    #[test]
+    fn should_hide_step_numbers_that_would_overlap() {
+        let marks = [
+            mark(0, "1"),
+            mark(1, "2"),
+            mark(10, "3"),
+            mark(11, ""),
+            mark(12, "4"),
+        ];
+        let shown: Vec<bool> = label_spacing(&marks, 0, 100)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(shown, [true, false, true, false, false]);
     }
 }
