@@ -163,6 +163,8 @@ impl Reducible for Page {
         let Some(playback) = next.playback.clone() else {
             return self;
         };
+        // The trace only changes when a command gave the run a new future.
+        let mut refresh = false;
         {
             let mut playback = playback.borrow_mut();
             match action {
@@ -177,6 +179,14 @@ impl Reducible for Page {
                 PageAction::Tick => {
                     if next.playing && !playback.step_forward() {
                         next.playing = false;
+                    }
+                    // While playing, the inspector follows the active stage.
+                    let view = playback.view();
+                    if let Some(node) =
+                        story::active_node_at(&next.annotations, view.story_start, view.position)
+                    {
+                        next.tab = node.tab();
+                        playback.command(UserCommand::Open(next.tab));
                     }
                 }
                 PageAction::StepForward => {
@@ -210,6 +220,7 @@ impl Reducible for Page {
                     playback.command(command);
                     if changes_cluster {
                         playback.run_to_end();
+                        refresh = true;
                         if playback.client_error().is_none() {
                             next.playing = true;
                         }
@@ -217,7 +228,9 @@ impl Reducible for Page {
                 }
             }
         }
-        next.refresh_story();
+        if refresh {
+            next.refresh_story();
+        }
         next.refresh_view();
         Rc::new(next)
     }

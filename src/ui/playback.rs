@@ -636,7 +636,11 @@ mod tests {
             let want = dense_walk.seek(position);
             let got = sparse_walk.seek(position);
             assert_eq!(got.trace.len(), want.trace.len(), "entry {position}");
-            assert_eq!(got.api.store.revision(), want.api.store.revision(), "entry {position}");
+            assert_eq!(
+                got.api.store.revision(),
+                want.api.store.revision(),
+                "entry {position}"
+            );
             assert_eq!(got.now_ms, want.now_ms, "entry {position}");
         }
     }

@@ -213,6 +213,8 @@ pub struct Annotation {
     pub pod: Option<String>,
     /// For a pod's entry: the failure that stops the pod after this entry, if any.
     pub failure: Option<Failure>,
+    /// True for the etcd write that created the pod: from here on it exists.
+    pub creates_pod: bool,
 }
 
 /// Per-object progress while walking the trace.
@@ -503,11 +505,16 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
         if step.is_some() {
             state.step = step;
         }
+        let creates_pod = is_pod
+            && entry.component == Component::Etcd
+            && entry.stage == Stage::Write
+            && str_field(&data, "type") == Some("ADDED");
         out.push(Annotation {
             step,
             node,
             failure: if is_pod { state.failure.clone() } else { None },
             pod,
+            creates_pod,
         });
     }
     out
@@ -542,16 +549,11 @@ pub fn pod_tokens(
 ) -> Vec<PodToken> {
     let mut tokens: Vec<PodToken> = Vec::new();
     let shown = position.saturating_sub(story_start) + 1;
-    for (offset, annotation) in annotations.iter().take(shown).enumerate() {
+    for annotation in annotations.iter().take(shown) {
         let (Some(pod), Some(node)) = (&annotation.pod, annotation.node) else {
             continue;
         };
-        let entry = sim.trace.entries.get(story_start + offset);
-        let created = entry.is_some_and(|e| {
-            e.component == Component::Etcd
-                && e.stage == Stage::Write
-                && e.data.value().get("type").and_then(Value::as_str) == Some("ADDED")
-        });
+        let created = annotation.creates_pod;
         match tokens.iter_mut().find(|t| &t.pod == pod) {
             Some(token) => {
                 token.node = node;
@@ -689,9 +691,7 @@ pub fn caption(entry: &TraceEntry) -> String {
                 status_message()
             )
         }
-        (Component::ApiServer, Stage::Decode) => {
-            format!("The API server {} for {who}.", entry.summary)
-        }
+        (Component::ApiServer, Stage::Decode) => format!("Decoding {who}: {}.", entry.summary),
         (Component::ApiServer, Stage::MutatingAdmission) if failed => {
             format!(
                 "{} at Admission: {}",
@@ -700,7 +700,7 @@ pub fn caption(entry: &TraceEntry) -> String {
             )
         }
         (Component::ApiServer, Stage::MutatingAdmission) => {
-            format!("Admission controllers mutate {who}: {}.", entry.summary)
+            format!("Mutating admission for {who}: {}.", entry.summary)
         }
         (Component::ApiServer, Stage::Validation) if failed => {
             format!(
