@@ -270,6 +270,8 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
                     step = Some(4);
                     node = Some(FlowNode::Etcd);
                 }
+                // kubectl is done: later requests about the object come from other components.
+                state.method = None;
             }
             (
                 Component::ApiServer,
@@ -309,6 +311,10 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
                 } else if user.starts_with("system:node:") {
                     step = is_pod.then_some(9);
                     node = state.node;
+                } else if user == "system:kube-scheduler" {
+                    // The scheduler's status write after a failed attempt: the pod stays put.
+                    step = state.step;
+                    node = state.node;
                 } else if state.method.as_deref() == Some("GET") {
                     step = Some(2);
                     node = Some(FlowNode::Kubectl);
@@ -335,7 +341,8 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
                     node = Some(FlowNode::EtcdStore);
                 } else if is_pod {
                     match state.node {
-                        Some(FlowNode::Queue | FlowNode::Filter | FlowNode::Score) => {
+                        // The write after scoring is the binding.
+                        Some(FlowNode::Score) => {
                             step = Some(8);
                             node = Some(FlowNode::Bind);
                         }
@@ -484,7 +491,10 @@ pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
             }
         }
         // Progress that is not itself a failure clears an earlier one (a retry, a new attempt).
+        let requeued_for_retry =
+            entry.stage != Stage::Queue || str_field(&data, "queue") == Some("activeQ");
         let clears = !failed
+            && requeued_for_retry
             && matches!(
                 entry.stage,
                 Stage::Queue
@@ -1101,6 +1111,36 @@ mod tests {
                 reason: "0/3 nodes".into()
             })
         );
+    }
+
+    #[test]
+    fn should_keep_an_unschedulable_pod_failed_while_it_waits_and_never_reach_binding() {
+        let (playback, annotations) = annotated("pod-too-large");
+        let pod = Some("default/big-pod".to_string());
+        assert!(
+            annotations
+                .iter()
+                .all(|a| a.step != Some(8) && a.step != Some(9)),
+            "{annotations:#?}"
+        );
+        let last = annotations
+            .iter()
+            .rev()
+            .find(|a| a.pod == pod)
+            .expect("entries about big-pod");
+        assert_eq!(
+            last.failure.as_ref().map(|f| f.node),
+            Some(FlowNode::Filter)
+        );
+        // The periodic retry moves it back to activeQ, then it fails the filters again.
+        let retry = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .position(|e| e.summary == "unschedulable for 5m0s: moved to activeQ")
+            .expect("a retry");
+        assert_eq!(annotations[retry - playback.story_start()].failure, None);
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct Layout {
 
 const BOX_H: f64 = 46.0;
 const FRAME_PAD: f64 = 12.0;
-const FRAME_LABEL: f64 = 22.0;
+const FRAME_LABEL: f64 = 26.0;
 
 impl Layout {
     /// Three snaking rows, 1000 units wide.
@@ -297,7 +297,7 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
         html! {
             <g class="pf-group">
                 <rect x={g.x.to_string()} y={g.y.to_string()} width={g.w.to_string()} height={g.h.to_string()} rx="10" />
-                <text x={(g.x + g.w - 10.0).to_string()} y={(g.y + 15.0).to_string()} text-anchor="end">
+                <text x={(g.x + g.w - 10.0).to_string()} y={(g.y + 13.0).to_string()} text-anchor="end">
                     { group_label(g.group, props.kubelet_node.as_deref()) }
                 </text>
             </g>
