@@ -252,12 +252,16 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
     editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
 }
 
-/// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>` opens a built-in scenario
-/// at the n-th entry of its story (counted from 0). Unknown keys are ignored.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>&speed=<x>&play` opens a
+/// built-in scenario at the n-th entry of its story (counted from 0), at a speed from the speed menu
+/// (`0.25` … `4`), playing. Unknown keys are ignored.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTarget {
     pub scenario: Option<String>,
     pub entry: Option<usize>,
+    /// Index into [`SPEEDS`].
+    pub speed: Option<usize>,
+    pub play: bool,
 }
 
 /// Parses a URL fragment (with or without the leading `#`).
@@ -269,6 +273,13 @@ pub fn parse_fragment(fragment: &str) -> LinkTarget {
                 target.scenario = Some(name.to_string())
             }
             Some(("entry", n)) => target.entry = n.parse().ok(),
+            Some(("speed", x)) => {
+                target.speed = x
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| SPEEDS.iter().position(|s| *s == x))
+            }
+            None if pair == "play" => target.play = true,
             _ => {}
         }
     }
@@ -296,7 +307,8 @@ fn initial_page() -> Page {
             names.first().copied()
         }
     });
-    let mut page = Page::new(names, first, DEFAULT_SPEED);
+    let mut page = Page::new(names, first, link.speed.unwrap_or(DEFAULT_SPEED));
+    page.playing = link.play && page.playback.is_some();
     if let (Some(entry), Some(playback)) = (link.entry, &page.playback) {
         {
             let mut playback = playback.borrow_mut();
@@ -677,7 +689,7 @@ mod tests {
                 "#scenario=constrained-pod",
                 LinkTarget {
                     scenario: Some("constrained-pod".into()),
-                    entry: None,
+                    ..LinkTarget::default()
                 },
             ),
             (
@@ -685,8 +697,19 @@ mod tests {
                 LinkTarget {
                     scenario: Some("demo-pod".into()),
                     entry: Some(12),
+                    ..LinkTarget::default()
                 },
             ),
+            (
+                "#scenario=demo-pod&speed=4&play",
+                LinkTarget {
+                    scenario: Some("demo-pod".into()),
+                    speed: Some(4),
+                    play: true,
+                    ..LinkTarget::default()
+                },
+            ),
+            ("#speed=3", LinkTarget::default()),
             ("#entry=x&scenario=", LinkTarget::default()),
             ("#podflow-panic-self-test", LinkTarget::default()),
         ];
