@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of the release site: serves dist/ (from `trunk build --release --offline`) under the
 # sub-path /sub/podflow/ on 127.0.0.1, loads it in headless Chromium, and checks that the app rendered
-# (not the panic alert, not the loading placeholder). Prints `e2e: N passed, N failed`; exits 1 on a failure.
+# (not the panic alert, not the loading placeholder), and that playing demo-pod ends Running. Prints `e2e: N passed, N failed`; exits 1 on a failure.
 #
 # Usage: scripts/e2e.sh [DIST]   (default: dist/; build it first, as scripts/test.sh does)
 set -euo pipefail
@@ -86,6 +86,18 @@ check "the scenario picker (or 'no scenarios') is shown" dom_has 'data-testid="(
 no_page_errors() { ! grep -Eq 'Uncaught|panicked|RuntimeError' "$CHROMIUM_LOG"; }
 check "the browser console shows no uncaught error or panic" no_page_errors
 cp "$CHROMIUM_LOG" "$WORK/chromium-app.log"
+
+# Playing demo-pod at 4x (the URL fragment starts playback) ends with the pod Running in the diagram.
+play_dom_file="$WORK/play-dom.html"
+CHROMIUM_LOG="$WORK/chromium-play.log"
+load_playing_page() {
+  chromium_run --window-size=1280,800 --virtual-time-budget=60000 --dump-dom "$SITE_URL#scenario=demo-pod&speed=4&play" >"$play_dom_file"
+}
+check "headless Chromium plays demo-pod" load_playing_page
+play_dom="$(cat "$play_dom_file")"
+play_dom_has() { grep -Fq "$1" <<<"$play_dom"; }
+check "playing demo-pod ends with the pod Running" play_dom_has 'data-status="Running"'
+check "playing demo-pod ends at Step 9" play_dom_has 'Step 9 · kubelet takes over'
 
 # The release build aborts on panic (panic = "abort"): the hook must still put the message in the page.
 panic_dom_file="$WORK/panic-dom.html"

@@ -61,7 +61,7 @@ async fn should_show_the_scenario_picker_or_say_there_are_no_scenarios() {
         assert_eq!(empty.text_content().as_deref(), Some("no scenarios"));
     } else {
         wait_for(&root, "[data-testid=scenario-picker]").await;
-        wait_for(&root, "[data-testid=run-summary]").await;
+        wait_for(&root, "[data-testid=caption-text]").await;
     }
     assert!(
         root.query_selector("[data-testid=load-error]")

@@ -1,83 +1,720 @@
-//! The root component: header, scenario and seed controls, and the trace of the chosen run.
+//! The root component: the page's shell around the playback.
 //!
-//! The run is computed from (scenario, seed) with `use_memo`, so it is recomputed only when one of them
-//! changes. This is the issue #2 placeholder for the animated flow of issue #3.
+//! It holds the [`Playback`] of the chosen scenario, the current [`ViewState`], the open
+//! [`InspectorTab`] and a `Callback<UserCommand>` that routes panel commands into the playback, and
+//! lays out header (title, scenario picker, controls), caption, flow diagram, inspector, cluster and
+//! timeline. It also runs the playback timer (gloo `Timeout`) and the keyboard shortcuts (Space, ←, →).
+//! Everything it shows is derived by `playback` and `story`; this file only wires and renders.
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::engine::scenario;
+use crate::ui::components::caption::Caption;
+use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
+use crate::ui::components::flow_diagram::FlowDiagram;
 use crate::ui::components::scenario_picker::ScenarioPicker;
-use crate::ui::components::seed_input::SeedInput;
-use crate::ui::components::trace_list::TraceList;
-use crate::ui::run::{run_builtin, RunView, DEFAULT_SEED};
+use crate::ui::components::status_icon::StatusBadge;
+use crate::ui::components::timeline::{Timeline, TimelineMark};
+use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
+use crate::ui::story::{self, Annotation, Failure, PodToken};
+use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
 /// The heading every page shows.
 pub const APP_TITLE: &str = "podflow";
 
+/// The scenario the page opens with.
+pub const DEFAULT_SCENARIO: &str = "demo-pod";
+
+/// Everything the page keeps between renders. Cheap to clone: the playback is shared.
+#[derive(Clone)]
+pub struct Page {
+    names: Rc<Vec<&'static str>>,
+    scenario: Option<AttrValue>,
+    playback: Option<Rc<RefCell<Playback>>>,
+    load_error: Option<String>,
+    view: Option<Rc<ViewState>>,
+    annotations: Rc<Vec<Annotation>>,
+    marks: Rc<Vec<TimelineMark>>,
+    tab: InspectorTab,
+    playing: bool,
+    /// Index into [`SPEEDS`].
+    speed: usize,
+}
+
+impl PartialEq for Page {
+    fn eq(&self, other: &Self) -> bool {
+        self.scenario == other.scenario
+            && self.view == other.view
+            && self.tab == other.tab
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.load_error == other.load_error
+    }
+}
+
+/// What the page can be asked to do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageAction {
+    Load(AttrValue),
+    TogglePlay,
+    StepForward,
+    StepBack,
+    Seek(usize),
+    Restart,
+    Speed(usize),
+    /// The playback timer fired.
+    Tick,
+    Command(UserCommand),
+}
+
+impl Page {
+    fn new(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
+        let mut page = Page {
+            names,
+            scenario: scenario.map(|s| AttrValue::from(s.to_string())),
+            playback: None,
+            load_error: None,
+            view: None,
+            annotations: Rc::new(Vec::new()),
+            marks: Rc::new(Vec::new()),
+            tab: InspectorTab::Manifest,
+            playing: false,
+            speed,
+        };
+        if let Some(name) = scenario {
+            match Playback::builtin(name, DEFAULT_SEED) {
+                Ok(mut playback) => {
+                    playback.run_to_end();
+                    page.playback = Some(Rc::new(RefCell::new(playback)));
+                    page.refresh_story();
+                }
+                Err(message) => {
+                    page.load_error = Some(format!(
+                        "The scenario {name} could not be loaded: {message}"
+                    ))
+                }
+            }
+        }
+        page.refresh_view();
+        page
+    }
+
+    /// Re-annotates the whole trace (after loading or a command changed the future).
+    fn refresh_story(&mut self) {
+        let Some(playback) = &self.playback else {
+            return;
+        };
+        let playback = playback.borrow();
+        let start = playback.story_start();
+        let annotations = story::annotate(&playback.head().trace.entries, start);
+        let mut marks = Vec::new();
+        // A numbered mark where each pod (or other object) first reaches each step, and a red mark
+        // where a pod stops (not again for every entry that repeats the same failure).
+        let mut seen: BTreeSet<(Option<String>, u8)> = BTreeSet::new();
+        let mut last_failure: BTreeMap<String, Option<Failure>> = BTreeMap::new();
+        for (offset, annotation) in annotations.iter().enumerate() {
+            if let Some(step) = annotation.step {
+                if seen.insert((annotation.pod.clone(), step)) {
+                    marks.push(TimelineMark {
+                        position: start + offset,
+                        label: step.to_string(),
+                        failed: false,
+                    });
+                }
+            }
+            if let Some(pod) = &annotation.pod {
+                let previous = last_failure.insert(pod.clone(), annotation.failure.clone());
+                if annotation.failure.is_some() && previous.flatten() != annotation.failure {
+                    marks.push(TimelineMark {
+                        position: start + offset,
+                        label: String::new(),
+                        failed: true,
+                    });
+                }
+            }
+        }
+        self.annotations = Rc::new(annotations);
+        self.marks = Rc::new(marks);
+    }
+
+    fn refresh_view(&mut self) {
+        self.view = self
+            .playback
+            .as_ref()
+            .map(|playback| Rc::new(playback.borrow().view()));
+    }
+}
+
+impl Reducible for Page {
+    type Action = PageAction;
+
+    fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        if let PageAction::Load(name) = action {
+            return Rc::new(Page::new(self.names.clone(), Some(&name), self.speed));
+        }
+        let mut next = (*self).clone();
+        let Some(playback) = next.playback.clone() else {
+            return self;
+        };
+        // The trace only changes when a command gave the run a new future.
+        let mut refresh = false;
+        {
+            let mut playback = playback.borrow_mut();
+            match action {
+                PageAction::Load(_) => {}
+                PageAction::TogglePlay => {
+                    if !next.playing && playback.at_end() {
+                        let start = playback.story_start();
+                        playback.seek(start);
+                    }
+                    next.playing = !next.playing;
+                }
+                PageAction::Tick => {
+                    if next.playing && !playback.step_forward() {
+                        next.playing = false;
+                    }
+                    // While playing, the inspector follows the active stage.
+                    let view = playback.view();
+                    if let Some(node) =
+                        story::active_node_at(&next.annotations, view.story_start, view.position)
+                    {
+                        next.tab = node.tab();
+                        playback.command(UserCommand::Open(next.tab));
+                    }
+                }
+                PageAction::StepForward => {
+                    next.playing = false;
+                    playback.step_forward();
+                }
+                PageAction::StepBack => {
+                    next.playing = false;
+                    playback.step_back();
+                }
+                PageAction::Seek(position) => {
+                    next.playing = false;
+                    playback.seek(position);
+                }
+                PageAction::Restart => {
+                    let start = playback.story_start();
+                    playback.seek(start);
+                    next.playing = true;
+                }
+                PageAction::Speed(index) => next.speed = index.min(SPEEDS.len() - 1),
+                PageAction::Command(command) => {
+                    let changes_cluster = matches!(
+                        command,
+                        UserCommand::Apply { .. }
+                            | UserCommand::Client(_)
+                            | UserCommand::AddNode { .. }
+                    );
+                    if let UserCommand::Open(tab) = &command {
+                        next.tab = *tab;
+                    }
+                    playback.command(command);
+                    if changes_cluster {
+                        playback.run_to_end();
+                        refresh = true;
+                        if playback.client_error().is_none() {
+                            next.playing = true;
+                        }
+                    }
+                }
+            }
+        }
+        if refresh {
+            next.refresh_story();
+        }
+        next.refresh_view();
+        Rc::new(next)
+    }
+}
+
+/// True when a key press belongs to a text field (or a control that handles it itself).
+fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
+    let Some(element) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let tag = element.tag_name().to_ascii_uppercase();
+    let editable = element
+        .dyn_ref::<web_sys::HtmlElement>()
+        .is_some_and(|e| e.is_content_editable());
+    let is_button = tag == "BUTTON" || element.get_attribute("role").as_deref() == Some("button");
+    editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
+}
+
+/// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>&speed=<x>&play` opens a
+/// built-in scenario at the n-th entry of its story (counted from 0), at a speed from the speed menu
+/// (`0.25` … `4`), playing. Unknown keys are ignored.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LinkTarget {
+    pub scenario: Option<String>,
+    pub entry: Option<usize>,
+    /// Index into [`SPEEDS`].
+    pub speed: Option<usize>,
+    pub play: bool,
+}
+
+/// Parses a URL fragment (with or without the leading `#`).
+pub fn parse_fragment(fragment: &str) -> LinkTarget {
+    let mut target = LinkTarget::default();
+    for pair in fragment.trim_start_matches('#').split('&') {
+        match pair.split_once('=') {
+            Some(("scenario", name)) if !name.is_empty() => {
+                target.scenario = Some(name.to_string())
+            }
+            Some(("entry", n)) => target.entry = n.parse().ok(),
+            Some(("speed", x)) => {
+                target.speed = x
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(|x| SPEEDS.iter().position(|s| *s == x))
+            }
+            None if pair == "play" => target.play = true,
+            _ => {}
+        }
+    }
+    target
+}
+
+fn initial_page() -> Page {
+    let names = Rc::new(scenario::builtin_names());
+    let link = if cfg!(target_arch = "wasm32") {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .map(|hash| parse_fragment(&hash))
+            .unwrap_or_default()
+    } else {
+        LinkTarget::default()
+    };
+    let linked = link
+        .scenario
+        .as_deref()
+        .and_then(|name| names.iter().copied().find(|n| *n == name));
+    let first = linked.or_else(|| {
+        if names.contains(&DEFAULT_SCENARIO) {
+            Some(DEFAULT_SCENARIO)
+        } else {
+            names.first().copied()
+        }
+    });
+    let mut page = Page::new(names, first, link.speed.unwrap_or(DEFAULT_SPEED));
+    page.playing = link.play && page.playback.is_some();
+    if let (Some(entry), Some(playback)) = (link.entry, &page.playback) {
+        {
+            let mut playback = playback.borrow_mut();
+            let start = playback.story_start();
+            playback.seek(start.saturating_add(entry));
+        }
+        page.refresh_view();
+    }
+    page
+}
+
 #[component]
 pub fn App() -> Html {
-    let names = use_memo((), |_| scenario::builtin_names());
-    let selected = use_state(|| names.first().map(|name| AttrValue::from(*name)));
-    let seed = use_state(|| DEFAULT_SEED);
-    let run = use_memo(((*selected).clone(), *seed), |(name, seed)| {
-        name.as_ref()
-            .map(|name| run_builtin(name, *seed).map(Rc::new))
-    });
+    let page = use_reducer(initial_page);
 
+    // Keyboard: Space plays or pauses, ← and → step; not while typing.
+    {
+        let dispatcher = page.dispatcher();
+        use_effect_with((), move |_| {
+            let document = gloo::utils::document();
+            let listener = EventListener::new(&document, "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
+                    return;
+                };
+                if event.ctrl_key() || event.meta_key() || event.alt_key() {
+                    return;
+                }
+                let key = event.key();
+                if typing_target(event, &key) {
+                    return;
+                }
+                let action = match key.as_str() {
+                    " " | "Spacebar" => PageAction::TogglePlay,
+                    "ArrowRight" => PageAction::StepForward,
+                    "ArrowLeft" => PageAction::StepBack,
+                    _ => return,
+                };
+                event.prevent_default();
+                dispatcher.dispatch(action);
+            });
+            move || drop(listener)
+        });
+    }
+
+    // The playback timer: one timeout per entry while playing.
+    let delay = next_delay(&page);
+    {
+        let dispatcher = page.dispatcher();
+        let playing = page.playing;
+        let generation = page.view.as_ref().map(|v| v.generation);
+        use_effect_with((playing, generation, delay), move |(playing, _, delay)| {
+            let timeout = playing.then(|| {
+                let dispatcher = dispatcher.clone();
+                Timeout::new(*delay, move || dispatcher.dispatch(PageAction::Tick))
+            });
+            move || drop(timeout)
+        });
+    }
+
+    let dispatch = |action: PageAction| {
+        let dispatcher = page.dispatcher();
+        Callback::from(move |_: ()| dispatcher.dispatch(action.clone()))
+    };
+    let on_command: Callback<UserCommand> = {
+        let dispatcher = page.dispatcher();
+        Callback::from(move |command| dispatcher.dispatch(PageAction::Command(command)))
+    };
     let on_select = {
-        let selected = selected.clone();
-        Callback::from(move |name: AttrValue| selected.set(Some(name)))
+        let dispatcher = page.dispatcher();
+        Callback::from(move |name: AttrValue| dispatcher.dispatch(PageAction::Load(name)))
     };
-    let on_seed = {
-        let seed = seed.clone();
-        Callback::from(move |value: u64| seed.set(value))
+    let on_seek = {
+        let dispatcher = page.dispatcher();
+        Callback::from(move |position| dispatcher.dispatch(PageAction::Seek(position)))
     };
+    let on_speed = {
+        let dispatcher = page.dispatcher();
+        Callback::from(move |index| dispatcher.dispatch(PageAction::Speed(index)))
+    };
+
+    let (at_start, at_end) = match (&page.playback, &page.view) {
+        (Some(playback), Some(view)) => {
+            let playback = playback.borrow();
+            (
+                view.position <= playback.story_start(),
+                view.position >= playback.last_position(),
+            )
+        }
+        _ => (true, true),
+    };
+    let scenario_title = page
+        .scenario
+        .as_deref()
+        .and_then(scenario::builtin_title)
+        .unwrap_or("");
 
     html! {
-        <div class="podflow-app" data-testid="podflow-app">
-            <header class="app-header">
-                <h1>{ APP_TITLE }</h1>
-                <p class="tagline">{ "A Pod's journey through the Kubernetes control plane" }</p>
-                if !names.is_empty() {
-                    <div class="controls">
-                        <ScenarioPicker names={names.clone()} selected={(*selected).clone()} on_select={on_select} />
-                        <SeedInput seed={*seed} on_change={on_seed} />
+        <div class="pf-app" data-testid="podflow-app">
+            <header class="pf-header">
+                <div class="pf-brand">
+                    <h1>{ APP_TITLE }</h1>
+                    <p class="pf-tagline">{ "A Pod's journey through the Kubernetes control plane" }</p>
+                </div>
+                if page.names.is_empty() {
+                    <p class="pf-empty" data-testid="no-scenarios">{ "no scenarios" }</p>
+                } else {
+                    <div class="pf-toolbar">
+                        <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} on_select={on_select} />
+                        <Controls
+                            playing={page.playing}
+                            at_start={at_start}
+                            at_end={at_end}
+                            speed={page.speed}
+                            on_restart={dispatch(PageAction::Restart)}
+                            on_step_back={dispatch(PageAction::StepBack)}
+                            on_toggle={dispatch(PageAction::TogglePlay)}
+                            on_step_forward={dispatch(PageAction::StepForward)}
+                            on_speed={on_speed}
+                        />
                     </div>
                 }
             </header>
-            <main class="app-main">
-                if names.is_empty() {
-                    <p class="no-scenarios" data-testid="no-scenarios">{ "no scenarios" }</p>
-                } else {
-                    { render_run(run.as_ref().as_ref()) }
-                }
-            </main>
+            if !scenario_title.is_empty() {
+                <p class="pf-scenario-title" data-testid="scenario-title">{ scenario_title }</p>
+            }
+            if let Some(message) = &page.load_error {
+                <p class="pf-alert" role="alert" data-testid="load-error">{ message.clone() }</p>
+            }
+            if let (Some(playback), Some(view)) = (&page.playback, &page.view) {
+                { render_story(&page, &playback.borrow(), view, on_command, on_seek) }
+            }
         </div>
     }
 }
 
-fn render_run(run: Option<&Result<Rc<RunView>, String>>) -> Html {
-    match run {
-        None => html! {},
-        Some(Err(message)) => html! {
-            <p class="load-error" role="alert" data-testid="load-error">{ message }</p>
-        },
-        Some(Ok(view)) => html! {
-            <section class="run" aria-label="Trace">
-                <p class="run-summary" data-testid="run-summary">
-                    { format!(
-                        "{}: {} trace entries from {} events, seed {}{}",
-                        view.scenario,
-                        view.rows.len(),
-                        view.steps,
-                        view.seed,
-                        if view.truncated { " (stopped early: the scenario did not settle)" } else { "" },
-                    ) }
-                </p>
-                <TraceList rows={Rc::new(view.rows.clone())} />
-            </section>
-        },
+/// The wall-clock delay before the next entry at the page's speed.
+fn next_delay(page: &Page) -> u32 {
+    let speed = SPEEDS.get(page.speed).copied().unwrap_or(1.0);
+    let (Some(playback), Some(view)) = (&page.playback, &page.view) else {
+        return step_delay_ms(0, true, speed);
+    };
+    let playback = playback.borrow();
+    let entries = &playback.head().trace.entries;
+    let now = entries.get(view.position).map_or(0, |e| e.time_ms);
+    let next = entries.get(view.position + 1).map_or(now, |e| e.time_ms);
+    let shown = page
+        .annotations
+        .get((view.position + 1).saturating_sub(view.story_start))
+        .is_some_and(|a| a.node.is_some() && a.pod.is_some());
+    step_delay_ms(next.saturating_sub(now), shown, speed)
+}
+
+fn render_story(
+    page: &Page,
+    playback: &Playback,
+    view: &Rc<ViewState>,
+    on_command: Callback<UserCommand>,
+    on_seek: Callback<usize>,
+) -> Html {
+    let start = view.story_start;
+    let position = view.position;
+    let entry = view.sim.trace.entries.get(position);
+    let (caption, failed) = match entry {
+        Some(entry) if position >= start => (
+            story::caption(entry),
+            entry.outcome == crate::engine::trace::Outcome::Failed,
+        ),
+        _ => (
+            "The story has not recorded anything yet.".to_string(),
+            false,
+        ),
+    };
+    let step = story::step_at(&page.annotations, start, position);
+    let active = story::active_node_at(&page.annotations, start, position);
+    let tokens = Rc::new(story::pod_tokens(
+        &view.sim,
+        &page.annotations,
+        start,
+        position,
+    ));
+    let kubelet_node = view
+        .selected_pod
+        .as_deref()
+        .and_then(|pod| stored_pod(&view.sim, pod))
+        .and_then(|pod| pod.spec.as_ref())
+        .and_then(|spec| spec.node_name.clone())
+        .map(AttrValue::from);
+    let on_open = {
+        let on_command = on_command.clone();
+        Callback::from(move |tab| on_command.emit(UserCommand::Open(tab)))
+    };
+    let on_select_pod = {
+        let on_command = on_command.clone();
+        Callback::from(move |pod| on_command.emit(UserCommand::SelectPod(pod)))
+    };
+    html! {
+        <>
+            <Caption step={step} text={AttrValue::from(caption)} failed={failed} />
+            if let Some(error) = playback.client_error() {
+                <pre class="pf-alert pf-mono" role="alert" data-testid="client-error">{ error.to_string() }</pre>
+            }
+            <main class="pf-main">
+                <section class="pf-stage" aria-label="Flow">
+                    <FlowDiagram
+                        active={active}
+                        tokens={tokens.clone()}
+                        selected_pod={view.selected_pod.clone()}
+                        kubelet_node={kubelet_node}
+                        tab={page.tab}
+                        on_open={on_open}
+                        on_select_pod={on_select_pod.clone()}
+                    />
+                    { render_pod_list(&tokens, view.selected_pod.as_deref(), &on_select_pod) }
+                    <ul class="pf-legend" aria-label="Status shapes">
+                        { for ["Pending", "ContainerCreating", "Running", "ImagePullBackOff", "rejected"].iter().map(|word| html! {
+                            <li><StatusBadge status={AttrValue::from(*word)} /></li>
+                        }) }
+                    </ul>
+                </section>
+                { render_inspector_slot(page.tab, view, &on_command) }
+                { render_cluster_slot(view) }
+            </main>
+            <Timeline
+                start={start}
+                end={playback.last_position()}
+                position={position}
+                time_ms={view.now_ms()}
+                marks={page.marks.clone()}
+                on_seek={on_seek}
+            />
+        </>
+    }
+}
+
+fn render_pod_list(
+    tokens: &[PodToken],
+    selected: Option<&str>,
+    on_select: &Callback<String>,
+) -> Html {
+    if tokens.is_empty() {
+        return html! {};
+    }
+    html! {
+        <ul class="pf-pod-list" aria-label="Pods in the story" data-testid="pod-list">
+            { for tokens.iter().map(|token| {
+                let is_selected = selected == Some(token.pod.as_str());
+                let on_click = {
+                    let on_select = on_select.clone();
+                    let pod = token.pod.clone();
+                    Callback::from(move |_: MouseEvent| on_select.emit(pod.clone()))
+                };
+                let status = token
+                    .failure
+                    .as_ref()
+                    .filter(|_| token.status == story::STATUS_REJECTED)
+                    .map_or(token.status.clone(), |_| story::STATUS_REJECTED.to_string());
+                html! {
+                    <li key={token.pod.clone()}>
+                        <button type="button"
+                                class={classes!("pf-pod", is_selected.then_some("pf-pod--selected"))}
+                                aria-pressed={is_selected.to_string()}
+                                data-pod={token.pod.clone()}
+                                onclick={on_click}>
+                            <StatusBadge status={AttrValue::from(status)} />
+                            <span class="pf-pod-name pf-mono">{ token.name.clone() }</span>
+                            <span class="pf-pod-where">{ format!("at {}", token.node.label()) }</span>
+                            if let Some(failure) = &token.failure {
+                                <span class="pf-pod-failure">{ format!("stopped: {}", failure.reason) }</span>
+                            }
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+/// The inspector's place: the tab strip, and the panel for the open tab. The panels helper's
+/// `crate::ui::panels::Inspector { view, tab, on_command }` goes into the tab panel.
+fn render_inspector_slot(
+    tab: InspectorTab,
+    view: &Rc<ViewState>,
+    on_command: &Callback<UserCommand>,
+) -> Html {
+    let entry = view.sim.trace.entries.get(view.position);
+    html! {
+        <section class="pf-inspector" aria-label="Inspector" data-testid="inspector">
+            <div class="pf-tabs" role="tablist" aria-label="Inspector tabs">
+                { for InspectorTab::ALL.iter().map(|t| {
+                    let selected = *t == tab;
+                    let on_click = {
+                        let on_command = on_command.clone();
+                        let t = *t;
+                        Callback::from(move |_: MouseEvent| on_command.emit(UserCommand::Open(t)))
+                    };
+                    html! {
+                        <button type="button" role="tab"
+                                class={classes!("pf-tab", selected.then_some("pf-tab--selected"))}
+                                aria-selected={selected.to_string()}
+                                data-tab={t.label()}
+                                onclick={on_click}>{ t.label() }</button>
+                    }
+                }) }
+            </div>
+            <div class="pf-tab-panel" role="tabpanel" aria-label={tab.label()} data-testid="inspector-panel">
+                if let Some(entry) = entry {
+                    <p class="pf-muted">{ "Current trace entry" }</p>
+                    <dl class="pf-entry">
+                        <dt>{ "Component" }</dt><dd class="pf-mono">{ entry.component.name() }</dd>
+                        <dt>{ "Stage" }</dt><dd class="pf-mono">{ format!("{:?}", entry.stage) }</dd>
+                        <dt>{ "Object" }</dt><dd class="pf-mono">{ entry.object.clone() }</dd>
+                        <dt>{ "Summary" }</dt><dd class="pf-mono">{ entry.summary.clone() }</dd>
+                    </dl>
+                }
+            </div>
+        </section>
+    }
+}
+
+/// The cluster's place: the panels helper's `crate::ui::panels::ClusterPanel { view, on_command }`
+/// replaces this list of nodes and their pods.
+fn render_cluster_slot(view: &Rc<ViewState>) -> Html {
+    let store = &view.sim.api.store;
+    let nodes: Vec<String> = store
+        .list("/registry/nodes/")
+        .map(|(_, stored)| stored.object.name().to_string())
+        .collect();
+    let pods: Vec<(String, String, Option<String>)> = store
+        .list("/registry/pods/")
+        .filter_map(|(_, stored)| {
+            let pod = stored.object.as_pod()?;
+            Some((
+                pod.metadata.name.clone().unwrap_or_default(),
+                crate::engine::printers::pod_status(pod),
+                pod.spec.as_ref().and_then(|s| s.node_name.clone()),
+            ))
+        })
+        .collect();
+    let pods_on = |node: Option<&str>| -> Html {
+        html! {
+            <ul class="pf-chips">
+                { for pods.iter().filter(|(_, _, n)| n.as_deref() == node).map(|(name, status, _)| html! {
+                    <li class="pf-chip"><span class="pf-mono">{ name.clone() }</span>{ " " }<StatusBadge status={AttrValue::from(status.clone())} /></li>
+                }) }
+            </ul>
+        }
+    };
+    html! {
+        <section class="pf-cluster" aria-label="Cluster" data-testid="cluster">
+            <h2 class="pf-section-title">{ "Cluster" }</h2>
+            <ul class="pf-node-list">
+                { for nodes.iter().map(|node| html! {
+                    <li class="pf-node-card" data-node-name={node.clone()}>
+                        <span class="pf-node-name pf-mono">{ node.clone() }</span>
+                        { pods_on(Some(node)) }
+                    </li>
+                }) }
+                if pods.iter().any(|(_, _, n)| n.is_none()) {
+                    <li class="pf-node-card pf-node-card--pending">
+                        <span class="pf-node-name">{ "Not scheduled" }</span>
+                        { pods_on(None) }
+                    </li>
+                }
+            </ul>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn should_read_the_scenario_and_entry_from_a_link() {
+        let cases = [
+            ("", LinkTarget::default()),
+            (
+                "#scenario=constrained-pod",
+                LinkTarget {
+                    scenario: Some("constrained-pod".into()),
+                    ..LinkTarget::default()
+                },
+            ),
+            (
+                "#scenario=demo-pod&entry=12",
+                LinkTarget {
+                    scenario: Some("demo-pod".into()),
+                    entry: Some(12),
+                    ..LinkTarget::default()
+                },
+            ),
+            (
+                "#scenario=demo-pod&speed=4&play",
+                LinkTarget {
+                    scenario: Some("demo-pod".into()),
+                    speed: Some(4),
+                    play: true,
+                    ..LinkTarget::default()
+                },
+            ),
+            ("#speed=3", LinkTarget::default()),
+            ("#entry=x&scenario=", LinkTarget::default()),
+            ("#podflow-panic-self-test", LinkTarget::default()),
+        ];
+        for (fragment, want) in cases {
+            assert_eq!(parse_fragment(fragment), want, "{fragment}");
+        }
     }
 }

@@ -1,13 +1,16 @@
-//! The browser front end (Yew). It runs the engine in the page and shows the trace.
+//! The browser front end (Yew). It runs the engine in the page and animates the trace.
 //!
-//! The dependency rule: `ui` uses `engine`, never the reverse; `engine` imports no web crate. `run` is
-//! pure and natively tested; `app` and `components` are Yew components; `panic` makes a panic visible.
+//! The dependency rule: `ui` uses `engine`, never the reverse; `engine` imports no web crate.
+//! `playback` (the engine run with checkpoints) and `story` (the seed's steps, captions and tokens
+//! over the trace) are pure and natively tested; `view_state` is the contract with the panels; `app`
+//! and `components` are Yew components; `panic` makes a panic visible.
 
 pub mod app;
 pub mod components;
 pub mod panels;
 pub mod panic;
-pub mod run;
+pub mod playback;
+pub mod story;
 pub mod view_state;
 
 /// The id of the element the app mounts into (see index.html); the body is used when it is missing.

@@ -1,6 +1,9 @@
 //! The page's building blocks, one component per file. Data comes in as props, user actions go out as
 //! `Callback`s; none of them runs the engine.
 
+pub mod caption;
+pub mod controls;
+pub mod flow_diagram;
 pub mod scenario_picker;
-pub mod seed_input;
-pub mod trace_list;
+pub mod status_icon;
+pub mod timeline;

@@ -1,9 +1,10 @@
-//! The scenario drop-down: one option per built-in scenario (the app shows "no scenarios" instead when
-//! there are none).
+//! The scenario drop-down: one option per built-in scenario, labelled with its title.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
+
+use crate::engine::scenario;
 
 #[derive(Properties, PartialEq)]
 pub struct ScenarioPickerProps {
@@ -25,12 +26,13 @@ pub fn ScenarioPicker(props: &ScenarioPickerProps) -> Html {
         })
     };
     html! {
-        <label class="control">
-            <span class="control-label">{ "Scenario" }</span>
-            <select data-testid="scenario-picker" onchange={on_change}>
+        <label class="pf-field pf-picker">
+            <span class="pf-field-label">{ "Scenario" }</span>
+            <select class="pf-select" data-testid="scenario-picker" onchange={on_change}>
                 { for props.names.iter().map(|name| {
                     let is_selected = props.selected.as_deref() == Some(*name);
-                    html! { <option value={*name} selected={is_selected}>{ *name }</option> }
+                    let title = scenario::builtin_title(name).unwrap_or("");
+                    html! { <option value={*name} selected={is_selected} title={title}>{ *name }</option> }
                 }) }
             </select>
         </label>

@@ -1,0 +1,31 @@
+//! The caption: the seed's step number and title, then one sentence about the current trace entry,
+//! quoting the engine's values (see `story::caption`).
+
+use yew::prelude::*;
+
+use crate::ui::story::step_title;
+
+#[derive(Properties, PartialEq)]
+pub struct CaptionProps {
+    /// The seed's step (1–9) the current entry belongs to.
+    pub step: Option<u8>,
+    /// The sentence for the current entry.
+    pub text: AttrValue,
+    /// Whether the current entry is a failure (the sentence is styled as one).
+    pub failed: bool,
+}
+
+#[component]
+pub fn Caption(props: &CaptionProps) -> Html {
+    let heading = match props.step.and_then(|n| step_title(n).map(|t| (n, t))) {
+        Some((number, title)) => format!("Step {number} · {title}"),
+        None => "Before the story".to_string(),
+    };
+    html! {
+        <section class={classes!("pf-caption", props.failed.then_some("pf-caption--failed"))}
+                 aria-live="polite" data-testid="caption">
+            <p class="pf-caption-step" data-testid="caption-step">{ heading }</p>
+            <p class="pf-caption-text" data-testid="caption-text">{ props.text.clone() }</p>
+        </section>
+    }
+}

@@ -1,0 +1,1188 @@
+//! The seed's story told over the engine's trace: which step of the seed (Step 1 "User requests a Pod"
+//! … Step 9 "kubelet takes over") and which box of the flow diagram each trace entry belongs to, the
+//! caption for an entry, and where each pod's token stands at a position.
+//!
+//! Pure Rust with no web dependency (natively tested). Nothing here decides anything about Kubernetes:
+//! captions quote the values the engine recorded in the entry (its summary and `data`), statuses come
+//! from `engine::printers::pod_status` on the stored pod, and a pod counts as created only once the
+//! trace shows its etcd write.
+
+use serde_json::Value;
+
+use crate::engine::printers::pod_status;
+use crate::engine::sim::Simulation;
+use crate::engine::trace::{Component, Outcome, Stage, TraceEntry};
+use crate::ui::playback::{pod_of_object, stored_pod};
+use crate::ui::view_state::InspectorTab;
+
+/// A box of the flow diagram, in the order a pod passes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FlowNode {
+    Kubectl,
+    Authn,
+    Authz,
+    Admission,
+    Validation,
+    EtcdStore,
+    Etcd,
+    Pending,
+    Queue,
+    Filter,
+    Score,
+    Bind,
+    NodeName,
+    Pull,
+    Create,
+    Start,
+    Running,
+}
+
+/// Which component draws a frame around a group of boxes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlowGroup {
+    None,
+    ApiServer,
+    Scheduler,
+    Kubelet,
+}
+
+impl FlowNode {
+    pub const ALL: [FlowNode; 17] = [
+        FlowNode::Kubectl,
+        FlowNode::Authn,
+        FlowNode::Authz,
+        FlowNode::Admission,
+        FlowNode::Validation,
+        FlowNode::EtcdStore,
+        FlowNode::Etcd,
+        FlowNode::Pending,
+        FlowNode::Queue,
+        FlowNode::Filter,
+        FlowNode::Score,
+        FlowNode::Bind,
+        FlowNode::NodeName,
+        FlowNode::Pull,
+        FlowNode::Create,
+        FlowNode::Start,
+        FlowNode::Running,
+    ];
+
+    /// The id used in the page (`data-node`) and in tests.
+    pub fn id(self) -> &'static str {
+        match self {
+            FlowNode::Kubectl => "kubectl",
+            FlowNode::Authn => "authn",
+            FlowNode::Authz => "authz",
+            FlowNode::Admission => "admission",
+            FlowNode::Validation => "validation",
+            FlowNode::EtcdStore => "etcd-store",
+            FlowNode::Etcd => "etcd",
+            FlowNode::Pending => "pending",
+            FlowNode::Queue => "queue",
+            FlowNode::Filter => "filter",
+            FlowNode::Score => "score",
+            FlowNode::Bind => "bind",
+            FlowNode::NodeName => "nodename",
+            FlowNode::Pull => "pull",
+            FlowNode::Create => "create",
+            FlowNode::Start => "start",
+            FlowNode::Running => "running",
+        }
+    }
+
+    /// The box's label (short: it must fit a box at 390 px).
+    pub fn label(self) -> &'static str {
+        match self {
+            FlowNode::Kubectl => "kubectl",
+            FlowNode::Authn => "AuthN",
+            FlowNode::Authz => "RBAC",
+            FlowNode::Admission => "Admission",
+            FlowNode::Validation => "Validation",
+            FlowNode::EtcdStore => "Store",
+            FlowNode::Etcd => "etcd",
+            FlowNode::Pending => "Pod Pending",
+            FlowNode::Queue => "Queue",
+            FlowNode::Filter => "Filter",
+            FlowNode::Score => "Score",
+            FlowNode::Bind => "Bind",
+            FlowNode::NodeName => "nodeName set",
+            FlowNode::Pull => "Pull image",
+            FlowNode::Create => "Create",
+            FlowNode::Start => "Start",
+            FlowNode::Running => "Running",
+        }
+    }
+
+    /// The accessible name of the box's button: what it is, and what clicking it opens.
+    pub fn description(self) -> &'static str {
+        match self {
+            FlowNode::Kubectl => "User (kubectl apply)",
+            FlowNode::Authn => "API Server: Authentication",
+            FlowNode::Authz => "API Server: Authorization (RBAC)",
+            FlowNode::Admission => "API Server: Admission controllers",
+            FlowNode::Validation => "API Server: Decoding and validation",
+            FlowNode::EtcdStore => "API Server: Store in etcd",
+            FlowNode::Etcd => "etcd",
+            FlowNode::Pending => "Pod Pending",
+            FlowNode::Queue => "kube-scheduler: Queue",
+            FlowNode::Filter => "kube-scheduler: Filter",
+            FlowNode::Score => "kube-scheduler: Score",
+            FlowNode::Bind => "kube-scheduler: Bind",
+            FlowNode::NodeName => "API Server updates nodeName",
+            FlowNode::Pull => "kubelet: Pull image",
+            FlowNode::Create => "kubelet: Create container",
+            FlowNode::Start => "kubelet: Start container",
+            FlowNode::Running => "Running",
+        }
+    }
+
+    pub fn group(self) -> FlowGroup {
+        match self {
+            FlowNode::Authn
+            | FlowNode::Authz
+            | FlowNode::Admission
+            | FlowNode::Validation
+            | FlowNode::EtcdStore => FlowGroup::ApiServer,
+            FlowNode::Queue | FlowNode::Filter | FlowNode::Score | FlowNode::Bind => {
+                FlowGroup::Scheduler
+            }
+            FlowNode::Pull | FlowNode::Create | FlowNode::Start => FlowGroup::Kubelet,
+            _ => FlowGroup::None,
+        }
+    }
+
+    /// The inspector tab the box opens.
+    pub fn tab(self) -> InspectorTab {
+        match self {
+            FlowNode::Kubectl => InspectorTab::Manifest,
+            FlowNode::Authn | FlowNode::Authz | FlowNode::Admission | FlowNode::Validation => {
+                InspectorTab::Request
+            }
+            FlowNode::EtcdStore | FlowNode::Etcd | FlowNode::Pending | FlowNode::NodeName => {
+                InspectorTab::Stored
+            }
+            FlowNode::Queue | FlowNode::Filter | FlowNode::Score | FlowNode::Bind => {
+                InspectorTab::Scheduler
+            }
+            FlowNode::Pull | FlowNode::Create | FlowNode::Start => InspectorTab::Events,
+            FlowNode::Running => InspectorTab::Pods,
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<FlowNode> {
+        FlowNode::ALL.into_iter().find(|n| n.id() == id)
+    }
+}
+
+/// The seed's step titles, numbered as in the seed.
+pub const STEP_TITLES: [&str; 9] = [
+    "User requests a Pod",
+    "kubectl → API Server (REST call)",
+    "API Server processing pipeline",
+    "Pod is stored in etcd",
+    "Pod enters the scheduler queue",
+    "Filtering (hard rules)",
+    "Scoring (soft preferences)",
+    "Binding Pod to Node",
+    "kubelet takes over",
+];
+
+/// The title of step `number` (1 to 9).
+pub fn step_title(number: u8) -> Option<&'static str> {
+    STEP_TITLES
+        .get(usize::from(number).checked_sub(1)?)
+        .copied()
+}
+
+/// Where and why a pod stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    pub node: FlowNode,
+    /// A short reason for the diagram: `403 Forbidden`, `0/3 nodes`, `ImagePullBackOff`.
+    pub reason: String,
+}
+
+/// What the story makes of one trace entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Annotation {
+    /// The seed's step (1–9), when the entry belongs to one.
+    pub step: Option<u8>,
+    /// The diagram box the entry lights up (for a pod's entry, where its token stands after it).
+    pub node: Option<FlowNode>,
+    /// The pod the entry is about (`namespace/name`).
+    pub pod: Option<String>,
+    /// For a pod's entry: the failure that stops the pod after this entry, if any.
+    pub failure: Option<Failure>,
+    /// True for the etcd write that created the pod: from here on it exists.
+    pub creates_pod: bool,
+}
+
+/// Per-object progress while walking the trace.
+#[derive(Clone, Debug, Default)]
+struct Progress {
+    node: Option<FlowNode>,
+    step: Option<u8>,
+    failure: Option<Failure>,
+    /// The HTTP method of kubectl's last request for the object.
+    method: Option<String>,
+    /// The last API server stage that failed for the object's current request.
+    failed_stage: Option<FlowNode>,
+}
+
+fn str_field<'a>(data: &'a Value, key: &str) -> Option<&'a str> {
+    data.get(key).and_then(Value::as_str)
+}
+
+fn status_reason(data: &Value) -> Option<String> {
+    let status = data.get("status")?;
+    let code = status.get("code").and_then(Value::as_i64)?;
+    let reason = status.get("reason").and_then(Value::as_str).unwrap_or("");
+    Some(format!("{code} {reason}").trim().to_string())
+}
+
+/// Annotates every entry from `start` on; `result[i]` belongs to `entries[start + i]`.
+pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
+    let mut progress: std::collections::BTreeMap<String, Progress> = Default::default();
+    let mut out = Vec::with_capacity(entries.len().saturating_sub(start));
+    for entry in entries.iter().skip(start) {
+        let data = entry.data.value();
+        let pod = pod_of_object(&entry.object).map(String::from);
+        let is_pod = pod.is_some();
+        let tracked = progress.contains_key(&entry.object);
+        let state = progress.entry(entry.object.clone()).or_default();
+        let failed = entry.outcome == Outcome::Failed;
+        let mut step = None;
+        let mut node = None;
+        match (&entry.component, entry.stage) {
+            (Component::Kubectl, Stage::Apply) => {
+                let method = str_field(&data, "method").unwrap_or("").to_string();
+                step = Some(if method == "GET" { 1 } else { 2 });
+                node = Some(FlowNode::Kubectl);
+                state.method = Some(method);
+                state.failed_stage = None;
+                state.failure = None;
+            }
+            (Component::Kubectl, Stage::Result) => {
+                if failed {
+                    step = Some(3);
+                    node = state.failed_stage.or(state.node);
+                } else {
+                    step = Some(4);
+                    node = Some(FlowNode::Etcd);
+                }
+                // kubectl is done: later requests about the object come from other components.
+                state.method = None;
+            }
+            (
+                Component::ApiServer,
+                stage @ (Stage::Authentication
+                | Stage::Authorization
+                | Stage::Decode
+                | Stage::MutatingAdmission
+                | Stage::Validation
+                | Stage::ValidatingAdmission),
+            ) if state.method.is_some() => {
+                let box_ = match stage {
+                    Stage::Authentication => FlowNode::Authn,
+                    Stage::Authorization => FlowNode::Authz,
+                    Stage::MutatingAdmission => FlowNode::Admission,
+                    _ => FlowNode::Validation,
+                };
+                // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3.
+                step = Some(if state.method.as_deref() == Some("GET") {
+                    2
+                } else {
+                    3
+                });
+                node = Some(box_);
+                if failed {
+                    state.failed_stage = Some(box_);
+                    state.failure = Some(Failure {
+                        node: box_,
+                        reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
+                    });
+                }
+            }
+            (Component::ApiServer, Stage::Response) => {
+                let user = str_field(&data, "user").unwrap_or("");
+                if entry.summary.contains("/binding") {
+                    step = Some(8);
+                    node = Some(FlowNode::Bind);
+                } else if user.starts_with("system:node:") {
+                    step = is_pod.then_some(9);
+                    node = state.node;
+                } else if user == "system:kube-scheduler" {
+                    // The scheduler's status write after a failed attempt: the pod stays put.
+                    step = state.step;
+                    node = state.node;
+                } else if state.method.as_deref() == Some("GET") {
+                    step = Some(2);
+                    node = Some(FlowNode::Kubectl);
+                } else if tracked && state.method.is_some() {
+                    if failed {
+                        step = Some(3);
+                        node = state.failed_stage.or(state.node);
+                        if state.failure.is_none() {
+                            state.failure = Some(Failure {
+                                node: node.unwrap_or(FlowNode::EtcdStore),
+                                reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
+                            });
+                        }
+                    } else {
+                        step = Some(4);
+                        node = Some(FlowNode::Etcd);
+                    }
+                }
+            }
+            (Component::Etcd, Stage::Write) => {
+                let created = str_field(&data, "type") == Some("ADDED");
+                if created && state.method.is_some() {
+                    step = Some(4);
+                    node = Some(FlowNode::EtcdStore);
+                } else if is_pod {
+                    match state.node {
+                        // The write after scoring is the binding.
+                        Some(FlowNode::Score) => {
+                            step = Some(8);
+                            node = Some(FlowNode::Bind);
+                        }
+                        Some(
+                            FlowNode::Bind
+                            | FlowNode::NodeName
+                            | FlowNode::Pull
+                            | FlowNode::Create
+                            | FlowNode::Start
+                            | FlowNode::Running,
+                        ) => {
+                            step = Some(9);
+                            node = state.node;
+                        }
+                        _ => {
+                            step = state.step;
+                            node = state.node;
+                        }
+                    }
+                }
+            }
+            (Component::Etcd, Stage::WatchEvent) if is_pod => {
+                let to = str_field(&data, "to").unwrap_or("");
+                let kind = str_field(&data, "type").unwrap_or("");
+                if to == "kube-scheduler" && kind == "ADDED" {
+                    step = Some(5);
+                    node = Some(FlowNode::Pending);
+                } else {
+                    step = state.step;
+                    node = state.node;
+                }
+            }
+            (Component::Scheduler, Stage::Queue) => {
+                step = Some(5);
+                node = Some(FlowNode::Queue);
+            }
+            (Component::Scheduler, Stage::Filter) => {
+                step = Some(6);
+                node = Some(FlowNode::Filter);
+                if failed {
+                    let feasible = data.get("feasible").and_then(Value::as_u64).unwrap_or(0);
+                    let total = data
+                        .get("total")
+                        .and_then(Value::as_u64)
+                        .unwrap_or_default();
+                    state.failure = Some(Failure {
+                        node: FlowNode::Filter,
+                        reason: format!("{feasible}/{total} nodes"),
+                    });
+                }
+            }
+            (Component::Scheduler, Stage::Unschedulable) => {
+                step = Some(6);
+                node = Some(FlowNode::Filter);
+                state.failure = Some(Failure {
+                    node: FlowNode::Filter,
+                    reason: "Unschedulable".into(),
+                });
+            }
+            (Component::Scheduler, Stage::Score) => {
+                step = Some(7);
+                node = Some(FlowNode::Score);
+            }
+            (Component::Scheduler, Stage::Bind) => {
+                step = Some(8);
+                node = Some(if failed {
+                    FlowNode::Bind
+                } else {
+                    FlowNode::NodeName
+                });
+                if failed {
+                    state.failure = Some(Failure {
+                        node: FlowNode::Bind,
+                        reason: "binding failed".into(),
+                    });
+                }
+            }
+            (Component::Scheduler, Stage::Event) => {
+                let reason = str_field(&data, "reason").unwrap_or("");
+                if reason == "Scheduled" {
+                    step = Some(8);
+                    node = Some(FlowNode::NodeName);
+                } else if reason == "FailedScheduling" {
+                    step = Some(6);
+                    node = Some(FlowNode::Filter);
+                } else {
+                    step = state.step;
+                    node = state.node;
+                }
+            }
+            (Component::Kubelet(_), stage) if is_pod => {
+                step = Some(9);
+                node = match stage {
+                    Stage::Admit | Stage::Sandbox | Stage::PullImage | Stage::BackOff => {
+                        Some(FlowNode::Pull)
+                    }
+                    Stage::CreateContainer => Some(FlowNode::Create),
+                    Stage::StartContainer => Some(FlowNode::Start),
+                    Stage::StatusUpdate => {
+                        let phase = data.pointer("/after/phase").and_then(Value::as_str);
+                        if phase == Some("Running") {
+                            Some(FlowNode::Running)
+                        } else {
+                            match state.node {
+                                Some(FlowNode::NodeName) | None => Some(FlowNode::Pull),
+                                other => other,
+                            }
+                        }
+                    }
+                    Stage::Event => match str_field(&data, "reason").unwrap_or("") {
+                        "Pulling" | "Pulled" | "Failed" | "BackOff" | "ErrImageNeverPull"
+                        | "InspectFailed" => Some(FlowNode::Pull),
+                        "Created" => Some(FlowNode::Create),
+                        "Started" => Some(FlowNode::Start),
+                        _ => state.node,
+                    },
+                    _ => state.node,
+                };
+                match stage {
+                    Stage::PullImage if failed => {
+                        state.failure = Some(Failure {
+                            node: FlowNode::Pull,
+                            reason: "ErrImagePull".into(),
+                        });
+                    }
+                    Stage::BackOff => {
+                        state.failure = Some(Failure {
+                            node: FlowNode::Pull,
+                            reason: "ImagePullBackOff".into(),
+                        });
+                    }
+                    Stage::CreateContainer | Stage::StartContainer if failed => {
+                        state.failure = node.map(|node| Failure {
+                            node,
+                            reason: "failed".into(),
+                        });
+                    }
+                    _ => {}
+                }
+            }
+            _ => {
+                if is_pod {
+                    step = state.step;
+                    node = state.node;
+                }
+            }
+        }
+        // Progress that is not itself a failure clears an earlier one (a retry, a new attempt).
+        let requeued_for_retry =
+            entry.stage != Stage::Queue || str_field(&data, "queue") == Some("activeQ");
+        let clears = !failed
+            && requeued_for_retry
+            && matches!(
+                entry.stage,
+                Stage::Queue
+                    | Stage::Filter
+                    | Stage::Score
+                    | Stage::Bind
+                    | Stage::Admit
+                    | Stage::PullImage
+                    | Stage::CreateContainer
+                    | Stage::StartContainer
+            );
+        if clears {
+            state.failure = None;
+        }
+        if node.is_some() {
+            state.node = node;
+        }
+        if step.is_some() {
+            state.step = step;
+        }
+        let creates_pod = is_pod
+            && entry.component == Component::Etcd
+            && entry.stage == Stage::Write
+            && str_field(&data, "type") == Some("ADDED");
+        out.push(Annotation {
+            step,
+            node,
+            failure: if is_pod { state.failure.clone() } else { None },
+            pod,
+            creates_pod,
+        });
+    }
+    out
+}
+
+/// A pod's token in the diagram at a position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodToken {
+    /// `namespace/name`.
+    pub pod: String,
+    /// The pod's name alone, for labels.
+    pub name: String,
+    pub node: FlowNode,
+    /// `kubectl get pods` STATUS of the stored pod, or `rejected` / `not stored yet` / `deleted`.
+    pub status: String,
+    pub failure: Option<Failure>,
+}
+
+/// Status words for pods the store does not hold.
+pub const STATUS_REJECTED: &str = "rejected";
+pub const STATUS_NOT_STORED: &str = "not stored yet";
+pub const STATUS_DELETED: &str = "deleted";
+
+/// Where every pod of the story stands at `position`: one token per pod that has appeared by then.
+/// `annotations` come from [`annotate`] over the same trace from `story_start`; `sim` is the state at
+/// `position`.
+pub fn pod_tokens(
+    sim: &Simulation,
+    annotations: &[Annotation],
+    story_start: usize,
+    position: usize,
+) -> Vec<PodToken> {
+    let mut tokens: Vec<PodToken> = Vec::new();
+    let shown = position.saturating_sub(story_start) + 1;
+    for annotation in annotations.iter().take(shown) {
+        let (Some(pod), Some(node)) = (&annotation.pod, annotation.node) else {
+            continue;
+        };
+        let created = annotation.creates_pod;
+        match tokens.iter_mut().find(|t| &t.pod == pod) {
+            Some(token) => {
+                token.node = node;
+                token.failure = annotation.failure.clone();
+                if created {
+                    token.status = String::new();
+                }
+            }
+            None => tokens.push(PodToken {
+                pod: pod.clone(),
+                name: pod
+                    .split_once('/')
+                    .map_or(pod.as_str(), |(_, n)| n)
+                    .to_string(),
+                node,
+                status: if created {
+                    String::new()
+                } else {
+                    STATUS_NOT_STORED.to_string()
+                },
+                failure: annotation.failure.clone(),
+            }),
+        }
+    }
+    for token in &mut tokens {
+        // An empty status means the trace has shown the pod's creation by now.
+        let was_created = token.status.is_empty();
+        token.status = match (was_created, stored_pod(sim, &token.pod)) {
+            (true, Some(pod)) => pod_status(pod),
+            (true, None) => STATUS_DELETED.to_string(),
+            (false, _) if token.failure.is_some() => STATUS_REJECTED.to_string(),
+            (false, _) => STATUS_NOT_STORED.to_string(),
+        };
+    }
+    tokens
+}
+
+/// The step shown for `position`: the entry's own step, or the last step before it.
+pub fn step_at(annotations: &[Annotation], story_start: usize, position: usize) -> Option<u8> {
+    let end = (position + 1)
+        .saturating_sub(story_start)
+        .min(annotations.len());
+    annotations
+        .get(..end)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .find_map(|a| a.step)
+}
+
+/// The box lit up at `position`: the entry's own box, or the last one before it.
+pub fn active_node_at(
+    annotations: &[Annotation],
+    story_start: usize,
+    position: usize,
+) -> Option<FlowNode> {
+    let end = (position + 1)
+        .saturating_sub(story_start)
+        .min(annotations.len());
+    annotations
+        .get(..end)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .find_map(|a| a.node)
+}
+
+/// `demo-pod` for `pods/default/demo-pod`; other objects as the trace names them.
+fn subject(entry: &TraceEntry) -> String {
+    match pod_of_object(&entry.object) {
+        Some(pod) => pod
+            .split_once('/')
+            .map_or(pod, |(_, name)| name)
+            .to_string(),
+        None => entry.object.clone(),
+    }
+}
+
+/// One sentence about what happens to the entry's object, quoting the engine's values.
+pub fn caption(entry: &TraceEntry) -> String {
+    let data = entry.data.value();
+    let who = subject(entry);
+    let failed = entry.outcome == Outcome::Failed;
+    let status_message = || {
+        data.pointer("/status/message")
+            .and_then(Value::as_str)
+            .unwrap_or(&entry.summary)
+            .to_string()
+    };
+    match (&entry.component, entry.stage) {
+        (Component::Kubectl, Stage::Apply) => {
+            let method = str_field(&data, "method").unwrap_or("");
+            let path = str_field(&data, "path").unwrap_or(&entry.summary);
+            if method == "GET" {
+                format!("kubectl apply asks the API server for {who} first: GET {path}.")
+            } else {
+                format!("kubectl sends {who} to the API server as JSON: {method} {path}.")
+            }
+        }
+        (Component::Kubectl, Stage::Result) => {
+            let output = str_field(&data, "output").unwrap_or(&entry.summary);
+            format!("kubectl prints: {output}")
+        }
+        (Component::ApiServer, Stage::Authentication) if failed => {
+            format!(
+                "{} at Authentication: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::Authentication) => {
+            format!(
+                "Authentication: the request for {who} is {}.",
+                entry.summary
+            )
+        }
+        (Component::ApiServer, Stage::Authorization) if failed => {
+            format!(
+                "{} at RBAC: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::Authorization) => {
+            let text = entry
+                .summary
+                .strip_prefix("allowed: ")
+                .unwrap_or(&entry.summary);
+            format!("RBAC allows it: {text}.")
+        }
+        (Component::ApiServer, Stage::Decode) if failed => {
+            format!(
+                "{} at decoding: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::Decode) => format!("Decoding {who}: {}.", entry.summary),
+        (Component::ApiServer, Stage::MutatingAdmission) if failed => {
+            format!(
+                "{} at Admission: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::MutatingAdmission) => {
+            format!("Mutating admission for {who}: {}.", entry.summary)
+        }
+        (Component::ApiServer, Stage::Validation) if failed => {
+            format!(
+                "{} at Validation: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::Validation) => {
+            format!("Validation: the spec of {who} is {}.", entry.summary)
+        }
+        (Component::ApiServer, Stage::ValidatingAdmission) if failed => {
+            format!(
+                "{} at validating admission: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            )
+        }
+        (Component::ApiServer, Stage::ValidatingAdmission) => {
+            format!("Validating admission: {who} is {}.", entry.summary)
+        }
+        (Component::ApiServer, Stage::Response) => {
+            format!("The API server answers {}.", entry.summary)
+        }
+        (Component::Etcd, Stage::Write) => {
+            let key = str_field(&data, "key").unwrap_or("");
+            let revision = data.get("revision").and_then(Value::as_i64);
+            match (str_field(&data, "type"), revision) {
+                (Some("ADDED"), Some(revision)) if pod_of_object(&entry.object).is_some() => {
+                    format!("etcd stores {key} at revision {revision}: this write creates the Pod {who}.")
+                }
+                _ => format!("etcd: {}.", entry.summary),
+            }
+        }
+        (Component::Etcd, Stage::WatchEvent) => {
+            let to = str_field(&data, "to").unwrap_or("");
+            let kind = str_field(&data, "type").unwrap_or("");
+            let revision = data.get("revision").and_then(Value::as_i64).unwrap_or(0);
+            format!("A watch tells {to} about {who}: {kind} at resourceVersion {revision}.")
+        }
+        (Component::Scheduler, Stage::Queue) => {
+            format!("kube-scheduler queues {who}: {}.", entry.summary)
+        }
+        (Component::Scheduler, Stage::Filter) => filter_caption(&data, &entry.summary),
+        (Component::Scheduler, Stage::Score) => score_caption(&data, &entry.summary),
+        (Component::Scheduler, Stage::Unschedulable) => {
+            let message = str_field(&data, "message").unwrap_or(&entry.summary);
+            format!("Unschedulable: {message}")
+        }
+        (Component::Scheduler, Stage::Bind) => match str_field(&data, "node") {
+            Some(node) if !failed => format!(
+                "The API server sets spec.nodeName of {who} to {node}: {}.",
+                entry.summary
+            ),
+            _ => format!("Binding {who} failed: {}.", entry.summary),
+        },
+        (component, Stage::Event) => {
+            let kind = str_field(&data, "type").unwrap_or("");
+            let reason = str_field(&data, "reason").unwrap_or("");
+            let message = str_field(&data, "message").unwrap_or(&entry.summary);
+            let from = match component {
+                Component::Kubelet(_) => "kubelet".to_string(),
+                Component::Scheduler => "default-scheduler".to_string(),
+                other => other.name(),
+            };
+            format!("{from} records a {kind} event {reason} for {who}: {message}")
+        }
+        (Component::Kubelet(node), Stage::Admit) => {
+            format!(
+                "The kubelet on {node} sees {who} bound to it: {}.",
+                entry.summary
+            )
+        }
+        (Component::Kubelet(node), Stage::PullImage) if failed => {
+            let error = str_field(&data, "error").unwrap_or("");
+            let back_off = data.get("backOffMs").and_then(Value::as_u64);
+            match back_off {
+                Some(ms) => format!(
+                    "ErrImagePull on {node}: {error}; the kubelet backs off {}.",
+                    crate::engine::printers::human_duration(i64::try_from(ms).unwrap_or(i64::MAX))
+                ),
+                None => format!("ErrImagePull on {node}: {}", entry.summary),
+            }
+        }
+        (Component::Kubelet(node), Stage::PullImage) => {
+            format!("The kubelet on {node}: {}.", entry.summary)
+        }
+        (Component::Kubelet(node), Stage::BackOff) => {
+            format!("ImagePullBackOff on {node}: {}.", entry.summary)
+        }
+        (Component::Kubelet(node), Stage::StatusUpdate) => {
+            format!(
+                "The kubelet on {node} writes the status of {who}: {}.",
+                entry.summary
+            )
+        }
+        (Component::Kubelet(node), _) => format!("The kubelet on {node}: {}.", entry.summary),
+        (component, _) => format!("{}: {}.", component.name(), entry.summary),
+    }
+}
+
+fn filter_caption(data: &Value, summary: &str) -> String {
+    let (Some(feasible), Some(evaluated)) = (
+        data.get("feasible").and_then(Value::as_u64),
+        data.get("evaluated").and_then(Value::as_u64),
+    ) else {
+        return format!("Filter: {summary}.");
+    };
+    let verb = if feasible == 1 { "passes" } else { "pass" };
+    let mut text = format!(
+        "{feasible} of {evaluated} {} {verb} the filters",
+        if evaluated == 1 { "node" } else { "nodes" }
+    );
+    let failures: Vec<String> = data
+        .get("nodes")
+        .and_then(Value::as_array)
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter(|n| n.get("passed").and_then(Value::as_bool) == Some(false))
+                .map(|n| {
+                    let name = str_field(n, "node").unwrap_or("");
+                    let plugin = str_field(n, "plugin").unwrap_or("");
+                    let reasons: Vec<&str> = n
+                        .get("reasons")
+                        .and_then(Value::as_array)
+                        .map(|r| r.iter().filter_map(Value::as_str).collect())
+                        .unwrap_or_default();
+                    format!("{name} fails {plugin}: {}", reasons.join(", "))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if !failures.is_empty() {
+        text.push_str(": ");
+        text.push_str(&failures.join("; "));
+    }
+    text.push('.');
+    text
+}
+
+fn score_caption(data: &Value, summary: &str) -> String {
+    let chosen = str_field(data, "chosen").unwrap_or("");
+    if data.get("scoringSkipped").and_then(Value::as_bool) == Some(true) {
+        return format!(
+            "Only {chosen} passed the filters, so scoring is skipped: {chosen} is chosen."
+        );
+    }
+    let totals: Vec<String> = data
+        .get("nodes")
+        .and_then(Value::as_array)
+        .map(|nodes| {
+            nodes
+                .iter()
+                .filter_map(|n| {
+                    Some(format!(
+                        "{} {}",
+                        str_field(n, "node")?,
+                        n.get("total").and_then(Value::as_i64)?
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    if totals.is_empty() || chosen.is_empty() {
+        return format!("Score: {summary}.");
+    }
+    let tied = data.get("tied").and_then(Value::as_u64).unwrap_or(1);
+    let tie = if tied > 1 {
+        format!(" (picked among {tied} nodes tied for the top score)")
+    } else {
+        String::new()
+    };
+    format!("Total scores: {}: {chosen} wins{tie}.", totals.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::playback::{Playback, DEFAULT_SEED};
+
+    fn played(name: &str) -> Playback {
+        let mut playback = Playback::builtin(name, DEFAULT_SEED).expect("loads");
+        playback.run_to_end();
+        playback
+    }
+
+    fn annotated(name: &str) -> (Playback, Vec<Annotation>) {
+        let playback = played(name);
+        let annotations = annotate(&playback.head().trace.entries, playback.story_start());
+        (playback, annotations)
+    }
+
+    /// The first entry of `stage` about `object`, with its absolute index.
+    fn find<'a>(playback: &'a Playback, stage: Stage, object: &str) -> (usize, &'a TraceEntry) {
+        playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.stage == stage && e.object == object)
+            .unwrap_or_else(|| panic!("no {stage:?} entry for {object}"))
+    }
+
+    #[test]
+    fn should_number_the_steps_of_demo_pod_like_the_seed() {
+        let (playback, annotations) = annotated("demo-pod");
+        let start = playback.story_start();
+        let pod = "pods/default/demo-pod";
+        let cases = [
+            (Stage::Apply, 1, FlowNode::Kubectl),
+            (Stage::Authentication, 3, FlowNode::Authn),
+            (Stage::Authorization, 3, FlowNode::Authz),
+            (Stage::MutatingAdmission, 3, FlowNode::Admission),
+            (Stage::Validation, 3, FlowNode::Validation),
+            (Stage::Write, 4, FlowNode::EtcdStore),
+            (Stage::Result, 4, FlowNode::Etcd),
+            (Stage::WatchEvent, 5, FlowNode::Pending),
+            (Stage::Queue, 5, FlowNode::Queue),
+            (Stage::Filter, 6, FlowNode::Filter),
+            (Stage::Score, 7, FlowNode::Score),
+            (Stage::Bind, 8, FlowNode::NodeName),
+            (Stage::Admit, 9, FlowNode::Pull),
+            (Stage::PullImage, 9, FlowNode::Pull),
+            (Stage::CreateContainer, 9, FlowNode::Create),
+            (Stage::StartContainer, 9, FlowNode::Start),
+        ];
+        let post = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .position(|e| e.stage == Stage::Apply && e.summary.starts_with("POST"))
+            .expect("a POST");
+        for (stage, step, node) in cases {
+            let index = if stage == Stage::Apply {
+                find(&playback, stage, pod).0
+            } else {
+                playback.head().trace.entries[post..]
+                    .iter()
+                    .position(|e| e.stage == stage && e.object == pod)
+                    .map(|i| i + post)
+                    .unwrap_or_else(|| panic!("no {stage:?} after the POST"))
+            };
+            let annotation = &annotations[index - start];
+            assert_eq!(annotation.step, Some(step), "{stage:?}");
+            assert_eq!(annotation.node, Some(node), "{stage:?}");
+            assert_eq!(annotation.pod.as_deref(), Some("default/demo-pod"));
+        }
+        // The GET's checks are part of Step 2, as is the POST; the last status write brings the pod to
+        // Running.
+        let (get_authn, _) = find(&playback, Stage::Authentication, pod);
+        assert!(get_authn < post);
+        assert_eq!(annotations[get_authn - start].step, Some(2));
+        assert_eq!(annotations[post - start].step, Some(2));
+        let last_status = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .rposition(|e| e.stage == Stage::StatusUpdate && e.object == pod)
+            .expect("a status write");
+        assert_eq!(
+            annotations[last_status - start].node,
+            Some(FlowNode::Running)
+        );
+    }
+
+    #[test]
+    fn should_caption_constrained_pod_filtering_and_scoring_with_the_engine_numbers() {
+        let (playback, _) = annotated("constrained-pod");
+        let (_, filter) = find(&playback, Stage::Filter, "pods/default/constrained-pod");
+        assert_eq!(
+            caption(filter),
+            "2 of 3 nodes pass the filters: node-b fails NodeAffinity: node(s) didn't match Pod's node affinity/selector."
+        );
+        let (_, score) = find(&playback, Stage::Score, "pods/default/constrained-pod");
+        assert_eq!(
+            caption(score),
+            "Total scores: node-a 425, node-c 450: node-c wins."
+        );
+    }
+
+    #[test]
+    fn should_caption_rejections_with_the_status_code_and_stage() {
+        let (playback, annotations) = annotated("rbac-forbidden");
+        let (index, authz) = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.stage == Stage::Authorization && e.outcome == Outcome::Failed)
+            .expect("a denial");
+        assert_eq!(
+            caption(authz),
+            "403 Forbidden at RBAC: pods is forbidden: User \"jane\" cannot create resource \"pods\" in API group \"\" in the namespace \"default\""
+        );
+        let annotation = &annotations[index - playback.story_start()];
+        assert_eq!(annotation.node, Some(FlowNode::Authz));
+        assert_eq!(
+            annotation.failure,
+            Some(Failure {
+                node: FlowNode::Authz,
+                reason: "403 Forbidden".into()
+            })
+        );
+
+        let (playback, _) = annotated("constrained-pod-as-written");
+        let (_, decode) = find(&playback, Stage::Decode, "pods/default/constrained-pod");
+        assert_eq!(
+            caption(decode),
+            "400 BadRequest at decoding: Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.nodeAffinity\""
+        );
+    }
+
+    #[test]
+    fn should_show_a_rejected_pod_as_rejected_at_the_failed_stage() {
+        let (mut playback, annotations) = annotated("rbac-forbidden");
+        let last = playback.last_position();
+        let sim = playback.seek(last);
+        let tokens = pod_tokens(&sim, &annotations, playback.story_start(), last);
+        let jane = tokens
+            .iter()
+            .find(|t| t.pod == "default/janes-pod")
+            .expect("a token for janes-pod");
+        assert_eq!(jane.status, STATUS_REJECTED);
+        assert_eq!(jane.node, FlowNode::Authz);
+        assert_eq!(jane.failure.as_ref().map(|f| f.node), Some(FlowNode::Authz));
+    }
+
+    #[test]
+    fn should_move_the_token_and_status_along_the_story() {
+        let (mut playback, annotations) = annotated("demo-pod");
+        let start = playback.story_start();
+        let (post, _) = find(&playback, Stage::Authentication, "pods/default/demo-pod");
+        let sim = playback.seek(post);
+        let tokens = pod_tokens(&sim, &annotations, start, post);
+        assert_eq!(tokens.len(), 1);
+        assert_eq!(tokens[0].node, FlowNode::Authn);
+        assert_eq!(tokens[0].status, STATUS_NOT_STORED);
+
+        let (filter, _) = find(&playback, Stage::Filter, "pods/default/demo-pod");
+        let sim = playback.seek(filter);
+        let tokens = pod_tokens(&sim, &annotations, start, filter);
+        assert_eq!(tokens[0].node, FlowNode::Filter);
+        assert_eq!(tokens[0].status, "Pending");
+
+        let last = playback.last_position();
+        let sim = playback.seek(last);
+        let tokens = pod_tokens(&sim, &annotations, start, last);
+        assert_eq!(tokens[0].node, FlowNode::Running);
+        assert_eq!(tokens[0].status, "Running");
+        assert_eq!(tokens[0].failure, None);
+    }
+
+    #[test]
+    fn should_mark_image_pull_back_off_at_pull() {
+        let (mut playback, annotations) = annotated("image-not-found");
+        let (backoff, entry) = find(&playback, Stage::BackOff, "pods/default/typo-pod");
+        assert!(caption(entry)
+            .starts_with("ImagePullBackOff on node-c: image nginx:1.277 is in back-off for "));
+        let sim = playback.seek(backoff + 5);
+        let tokens = pod_tokens(&sim, &annotations, playback.story_start(), backoff + 5);
+        assert_eq!(tokens[0].node, FlowNode::Pull);
+        assert_eq!(
+            tokens[0].failure.as_ref().map(|f| f.reason.as_str()),
+            Some("ImagePullBackOff")
+        );
+        let (_, pull_failed) = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.stage == Stage::PullImage && e.outcome == Outcome::Failed)
+            .expect("a failed pull");
+        assert!(
+            caption(pull_failed).ends_with("; the kubelet backs off 10s."),
+            "{}",
+            caption(pull_failed)
+        );
+    }
+
+    #[test]
+    fn should_mark_an_unschedulable_pod_at_filter() {
+        let (playback, annotations) = annotated("pod-too-large");
+        let (index, filter) = find(&playback, Stage::Filter, "pods/default/big-pod");
+        assert!(caption(filter).starts_with(
+            "0 of 3 nodes pass the filters: node-a fails NodeResourcesFit: Insufficient cpu;"
+        ));
+        let annotation = &annotations[index - playback.story_start()];
+        assert_eq!(
+            annotation.failure,
+            Some(Failure {
+                node: FlowNode::Filter,
+                reason: "0/3 nodes".into()
+            })
+        );
+    }
+
+    #[test]
+    fn should_keep_an_unschedulable_pod_failed_while_it_waits_and_never_reach_binding() {
+        let (playback, annotations) = annotated("pod-too-large");
+        let pod = Some("default/big-pod".to_string());
+        assert!(
+            annotations
+                .iter()
+                .all(|a| a.step != Some(8) && a.step != Some(9)),
+            "{annotations:#?}"
+        );
+        let last = annotations
+            .iter()
+            .rev()
+            .find(|a| a.pod == pod)
+            .expect("entries about big-pod");
+        assert_eq!(
+            last.failure.as_ref().map(|f| f.node),
+            Some(FlowNode::Filter)
+        );
+        // The periodic retry moves it back to activeQ, then it fails the filters again.
+        let retry = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .position(|e| e.summary == "unschedulable for 5m0s: moved to activeQ")
+            .expect("a retry");
+        assert_eq!(annotations[retry - playback.story_start()].failure, None);
+    }
+
+    #[test]
+    fn should_caption_a_skipped_score() {
+        let (playback, _) = annotated("tainted-node");
+        let (_, score) = find(&playback, Stage::Score, "pods/default/no-toleration");
+        assert_eq!(
+            caption(score),
+            "Only node-a passed the filters, so scoring is skipped: node-a is chosen."
+        );
+    }
+
+    #[test]
+    fn should_title_every_step_and_map_every_box_to_a_tab() {
+        assert_eq!(step_title(1), Some("User requests a Pod"));
+        assert_eq!(step_title(9), Some("kubelet takes over"));
+        assert_eq!(step_title(0), None);
+        assert_eq!(step_title(10), None);
+        for node in FlowNode::ALL {
+            assert_eq!(FlowNode::from_id(node.id()), Some(node));
+        }
+        assert_eq!(FlowNode::Kubectl.tab(), InspectorTab::Manifest);
+        assert_eq!(FlowNode::Authz.tab(), InspectorTab::Request);
+        assert_eq!(FlowNode::Etcd.tab(), InspectorTab::Stored);
+        assert_eq!(FlowNode::Score.tab(), InspectorTab::Scheduler);
+        assert_eq!(FlowNode::Pull.tab(), InspectorTab::Events);
+        assert_eq!(FlowNode::Running.tab(), InspectorTab::Pods);
+    }
+
+    #[test]
+    fn should_annotate_every_builtin_without_losing_an_entry() {
+        for name in crate::engine::scenario::builtin_names() {
+            let (playback, annotations) = annotated(name);
+            assert_eq!(
+                annotations.len(),
+                playback.head().trace.len() - playback.story_start(),
+                "{name}"
+            );
+            assert!(annotations.iter().any(|a| a.step == Some(1)), "{name}");
+            for entry in &playback.head().trace.entries[playback.story_start()..] {
+                assert!(!caption(entry).is_empty());
+            }
+        }
+    }
+}

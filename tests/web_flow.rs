@@ -1,0 +1,373 @@
+//! Browser tests of the main page (wasm-bindgen-test in headless Chromium): what a user sees while
+//! playing a scenario. The app is mounted, driven with clicks, key presses and the scenario picker,
+//! and checked through the DOM: the caption, the diagram's tokens and boxes, the timeline.
+//!
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_flow`.
+//! Natively this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use std::time::Duration;
+
+use podflow::ui::app::App;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlSelectElement};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh `<div>` and waits for its first render.
+async fn mount(id: &str) -> (Element, AppHandle<App>) {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a div");
+    root.set_id(id);
+    gloo::utils::body()
+        .append_child(&root)
+        .expect("append the div");
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    wait_for(&root, "[data-testid=caption-text]").await;
+    (root, handle)
+}
+
+async fn sleep(ms: u64) {
+    yew::platform::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// Waits (up to three seconds) for something matching `selector` under `root`.
+async fn wait_for(root: &Element, selector: &str) -> Element {
+    for _ in 0..300 {
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found;
+        }
+        sleep(10).await;
+    }
+    panic!(
+        "nothing matched {selector:?}; the root holds: {}",
+        root.inner_html()
+    );
+}
+
+/// Waits (up to three seconds) until `check` holds.
+async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..300 {
+        if check() {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn caption(root: &Element) -> String {
+    text(root, "[data-testid=caption-text]")
+}
+
+fn readout(root: &Element) -> String {
+    text(root, "[data-testid=timeline-readout]")
+}
+
+fn button(root: &Element, testid: &str) -> HtmlElement {
+    root.query_selector(&format!("[data-testid={testid}]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("no button {testid}"))
+}
+
+fn is_disabled(root: &Element, testid: &str) -> bool {
+    button(root, testid).has_attribute("disabled")
+}
+
+/// Clicks a button and waits until the timeline readout changes.
+async fn click_and_wait(root: &Element, testid: &str) {
+    let before = readout(root);
+    button(root, testid).click();
+    wait_until(&format!("{testid} to move the playback"), || {
+        readout(root) != before
+    })
+    .await;
+}
+
+/// Steps forward to the end, returning every caption seen (the first one included).
+async fn step_to_end(root: &Element) -> Vec<String> {
+    let mut captions = vec![caption(root)];
+    let mut guard = 0;
+    while !is_disabled(root, "step-forward") {
+        click_and_wait(root, "step-forward").await;
+        captions.push(caption(root));
+        guard += 1;
+        assert!(guard < 500, "the story should end");
+    }
+    captions
+}
+
+/// Chooses a scenario in the picker as a user would.
+async fn pick(root: &Element, name: &str) {
+    let select: HtmlSelectElement = root
+        .query_selector("[data-testid=scenario-picker]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the scenario picker");
+    select.set_value(name);
+    let event = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("an event");
+    select.dispatch_event(&event).expect("dispatch");
+    let title = podflow::engine::scenario::builtin_title(name).unwrap_or_default();
+    wait_until(&format!("scenario {name} to load"), || {
+        text(root, "[data-testid=scenario-title]") == title
+    })
+    .await;
+}
+
+/// Presses a key on the document, as a user with focus on the page body would.
+fn press(key: &str) {
+    let function = js_sys::Function::new_with_args(
+        "key",
+        "document.body.dispatchEvent(new KeyboardEvent('keydown', {key: key, bubbles: true, cancelable: true}));",
+    );
+    function
+        .call1(&JsValue::NULL, &JsValue::from_str(key))
+        .expect("dispatch a key press");
+}
+
+/// Clicks an SVG element (which has no `click()`), bubbling like a real click.
+fn click_svg(element: &Element) {
+    let function = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true}));",
+    );
+    function
+        .call1(&JsValue::NULL, element)
+        .expect("dispatch a click");
+}
+
+fn token_status(root: &Element, pod: &str) -> String {
+    root.query_selector(&format!(
+        "svg[data-layout=wide] .pf-token[data-pod=\"{pod}\"]"
+    ))
+    .ok()
+    .flatten()
+    .and_then(|e| e.get_attribute("data-status"))
+    .unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn should_play_demo_pod_to_running_and_step_back_to_the_earlier_state() {
+    let (root, handle) = mount("flow-demo").await;
+    assert_eq!(
+        text(&root, "[data-testid=caption-step]"),
+        "Step 1 · User requests a Pod"
+    );
+    assert!(is_disabled(&root, "step-back"));
+    assert_eq!(token_status(&root, "default/demo-pod"), "not stored yet");
+
+    let captions = step_to_end(&root).await;
+    assert_eq!(
+        text(&root, "[data-testid=caption-step]"),
+        "Step 9 · kubelet takes over"
+    );
+    assert_eq!(token_status(&root, "default/demo-pod"), "Running");
+    let token_box = root
+        .query_selector("svg[data-layout=wide] [data-node=running].pf-node--active")
+        .ok()
+        .flatten();
+    assert!(token_box.is_some(), "the Running box is lit at the end");
+    assert!(
+        text(&root, "[data-testid=pod-list]").contains("Running"),
+        "{}",
+        text(&root, "[data-testid=pod-list]")
+    );
+    assert!(
+        captions
+            .iter()
+            .any(|c| c.contains("Successfully assigned default/demo-pod to node-c")),
+        "{captions:#?}"
+    );
+
+    // Step back: each earlier caption comes back exactly.
+    for back in 1..=5 {
+        click_and_wait(&root, "step-back").await;
+        assert_eq!(caption(&root), captions[captions.len() - 1 - back]);
+    }
+    // Scrub to the start with the timeline: the first caption and token state come back.
+    let range: HtmlInputElement = root
+        .query_selector("[data-testid=timeline]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the timeline");
+    range.set_value(&range.min());
+    let event = web_sys::InputEvent::new_with_event_init_dict("input", &{
+        let init = web_sys::InputEventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("an input event");
+    range.dispatch_event(&event).expect("dispatch");
+    wait_until("the timeline to seek to the start", || {
+        caption(&root) == captions[0]
+    })
+    .await;
+    assert_eq!(token_status(&root, "default/demo-pod"), "not stored yet");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_step_with_the_arrow_keys_and_play_with_space() {
+    let (root, handle) = mount("flow-keys").await;
+    let first = readout(&root);
+    assert!(first.starts_with("entry 1 /"), "{first}");
+    press("ArrowRight");
+    wait_until("→ to step forward", || {
+        readout(&root).starts_with("entry 2 /")
+    })
+    .await;
+    press("ArrowRight");
+    wait_until("→ to step forward again", || {
+        readout(&root).starts_with("entry 3 /")
+    })
+    .await;
+    press("ArrowLeft");
+    wait_until("← to step back", || {
+        readout(&root).starts_with("entry 2 /")
+    })
+    .await;
+
+    let play = button(&root, "play");
+    assert_eq!(play.get_attribute("aria-label").as_deref(), Some("Play"));
+    press(" ");
+    wait_until("Space to start playing", || {
+        button(&root, "play").get_attribute("aria-label").as_deref() == Some("Pause")
+    })
+    .await;
+    // While playing, the position advances on its own.
+    let playing_from = readout(&root);
+    wait_until("the timer to advance", || readout(&root) != playing_from).await;
+    press(" ");
+    wait_until("Space to pause", || {
+        button(&root, "play").get_attribute("aria-label").as_deref() == Some("Play")
+    })
+    .await;
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_explain_constrained_pod_filtering_and_node_c_winning_with_450() {
+    let (root, handle) = mount("flow-constrained").await;
+    pick(&root, "constrained-pod").await;
+    let captions = step_to_end(&root).await;
+    assert!(
+        captions.iter().any(|c| c
+            == "2 of 3 nodes pass the filters: node-b fails NodeAffinity: node(s) didn't match Pod's node affinity/selector."),
+        "{captions:#?}"
+    );
+    assert!(
+        captions
+            .iter()
+            .any(|c| c == "Total scores: node-a 425, node-c 450: node-c wins."),
+        "{captions:#?}"
+    );
+    assert_eq!(token_status(&root, "default/constrained-pod"), "Running");
+    assert!(text(&root, "svg[data-layout=wide]").contains("kubelet on node-c"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_show_the_strict_decoding_error_for_the_seed_yaml_as_written() {
+    let (root, handle) = mount("flow-as-written").await;
+    pick(&root, "constrained-pod-as-written").await;
+    let captions = step_to_end(&root).await;
+    let last = captions.last().cloned().unwrap_or_default();
+    assert_eq!(
+        last,
+        "kubectl prints: Error from server (BadRequest): error when creating \"constrained-pod-as-written.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.nodeAffinity\""
+    );
+    assert!(
+        root.query_selector("[data-testid=caption].pf-caption--failed")
+            .ok()
+            .flatten()
+            .is_some(),
+        "the failure is styled as one"
+    );
+    let failed_box = root
+        .query_selector("svg[data-layout=wide] [data-node=validation].pf-node--failed")
+        .ok()
+        .flatten()
+        .expect("the Validation box is marked failed");
+    assert!(
+        failed_box
+            .text_content()
+            .unwrap_or_default()
+            .contains("400 BadRequest"),
+        "{:?}",
+        failed_box.text_content()
+    );
+    assert_eq!(token_status(&root, "default/constrained-pod"), "rejected");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_open_the_inspector_tab_of_a_clicked_box() {
+    let (root, handle) = mount("flow-boxes").await;
+    let filter = wait_for(&root, "svg[data-layout=wide] [data-node=filter]").await;
+    assert_eq!(filter.get_attribute("role").as_deref(), Some("button"));
+    assert_eq!(filter.get_attribute("tabindex").as_deref(), Some("0"));
+    assert!(filter
+        .get_attribute("aria-label")
+        .unwrap_or_default()
+        .starts_with("kube-scheduler: Filter: open the Scheduler inspector"));
+    click_svg(&filter);
+    wait_until("the Scheduler tab to open", || {
+        root.query_selector("[role=tab][data-tab=Scheduler][aria-selected=true]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    let kubectl = wait_for(&root, "svg[data-layout=wide] [data-node=kubectl]").await;
+    click_svg(&kubectl);
+    wait_until("the Manifest tab to open", || {
+        root.query_selector("[role=tab][data-tab=Manifest][aria-selected=true]")
+            .ok()
+            .flatten()
+            .is_some()
+    })
+    .await;
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_offer_every_builtin_scenario_in_the_picker() {
+    let (root, handle) = mount("flow-picker").await;
+    let options = root
+        .query_selector_all("[data-testid=scenario-picker] option")
+        .expect("options");
+    let names = podflow::engine::scenario::builtin_names();
+    assert_eq!(options.length() as usize, names.len());
+    for name in names {
+        pick(&root, name).await;
+        assert!(
+            root.query_selector("[data-testid=load-error]")
+                .ok()
+                .flatten()
+                .is_none(),
+            "{name}: {}",
+            root.inner_html()
+        );
+        assert!(caption(&root).len() > 10, "{name}");
+    }
+    handle.destroy();
+}
