@@ -15,6 +15,8 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::ui::panels::{ClusterPanel, Inspector};
+
 use crate::engine::scenario;
 use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
@@ -529,7 +531,7 @@ fn render_story(
                     </ul>
                 </section>
                 { render_inspector_slot(page.tab, view, &on_command) }
-                { render_cluster_slot(view) }
+                { render_cluster_slot(view, &on_command) }
             </main>
             <Timeline
                 start={start}
@@ -586,14 +588,12 @@ fn render_pod_list(
     }
 }
 
-/// The inspector's place: the tab strip, and the panel for the open tab. The panels helper's
-/// `crate::ui::panels::Inspector { view, tab, on_command }` goes into the tab panel.
+/// The inspector: the tab strip, and the panel for the open tab.
 fn render_inspector_slot(
     tab: InspectorTab,
     view: &Rc<ViewState>,
     on_command: &Callback<UserCommand>,
 ) -> Html {
-    let entry = view.sim.trace.entries.get(view.position);
     html! {
         <section class="pf-inspector" aria-label="Inspector" data-testid="inspector">
             <div class="pf-tabs" role="tablist" aria-label="Inspector tabs">
@@ -614,67 +614,15 @@ fn render_inspector_slot(
                 }) }
             </div>
             <div class="pf-tab-panel" role="tabpanel" aria-label={tab.label()} data-testid="inspector-panel">
-                if let Some(entry) = entry {
-                    <p class="pf-muted">{ "Current trace entry" }</p>
-                    <dl class="pf-entry">
-                        <dt>{ "Component" }</dt><dd class="pf-mono">{ entry.component.name() }</dd>
-                        <dt>{ "Stage" }</dt><dd class="pf-mono">{ format!("{:?}", entry.stage) }</dd>
-                        <dt>{ "Object" }</dt><dd class="pf-mono">{ entry.object.clone() }</dd>
-                        <dt>{ "Summary" }</dt><dd class="pf-mono">{ entry.summary.clone() }</dd>
-                    </dl>
-                }
+                <Inspector view={view.clone()} tab={tab} on_command={on_command.clone()} />
             </div>
         </section>
     }
 }
 
-/// The cluster's place: the panels helper's `crate::ui::panels::ClusterPanel { view, on_command }`
-/// replaces this list of nodes and their pods.
-fn render_cluster_slot(view: &Rc<ViewState>) -> Html {
-    let store = &view.sim.api.store;
-    let nodes: Vec<String> = store
-        .list("/registry/nodes/")
-        .map(|(_, stored)| stored.object.name().to_string())
-        .collect();
-    let pods: Vec<(String, String, Option<String>)> = store
-        .list("/registry/pods/")
-        .filter_map(|(_, stored)| {
-            let pod = stored.object.as_pod()?;
-            Some((
-                pod.metadata.name.clone().unwrap_or_default(),
-                crate::engine::printers::pod_status(pod),
-                pod.spec.as_ref().and_then(|s| s.node_name.clone()),
-            ))
-        })
-        .collect();
-    let pods_on = |node: Option<&str>| -> Html {
-        html! {
-            <ul class="pf-chips">
-                { for pods.iter().filter(|(_, _, n)| n.as_deref() == node).map(|(name, status, _)| html! {
-                    <li class="pf-chip"><span class="pf-mono">{ name.clone() }</span>{ " " }<StatusBadge status={AttrValue::from(status.clone())} /></li>
-                }) }
-            </ul>
-        }
-    };
-    html! {
-        <section class="pf-cluster" aria-label="Cluster" data-testid="cluster">
-            <h2 class="pf-section-title">{ "Cluster" }</h2>
-            <ul class="pf-node-list">
-                { for nodes.iter().map(|node| html! {
-                    <li class="pf-node-card" data-node-name={node.clone()}>
-                        <span class="pf-node-name pf-mono">{ node.clone() }</span>
-                        { pods_on(Some(node)) }
-                    </li>
-                }) }
-                if pods.iter().any(|(_, _, n)| n.is_none()) {
-                    <li class="pf-node-card pf-node-card--pending">
-                        <span class="pf-node-name">{ "Not scheduled" }</span>
-                        { pods_on(None) }
-                    </li>
-                }
-            </ul>
-        </section>
-    }
+/// The cluster: node cards with their pods, the Pending area, and the cluster actions.
+fn render_cluster_slot(view: &Rc<ViewState>, on_command: &Callback<UserCommand>) -> Html {
+    html! { <ClusterPanel view={view.clone()} on_command={on_command.clone()} /> }
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
     };
     let text = (*manifest).clone();
     html! {
-        <div class="pf-inspector" data-testid="pf-inspector" data-tab={props.tab.label()}>
+        <div class="pf-inspector-content" data-testid="pf-inspector" data-tab={props.tab.label()}>
             { match props.tab {
                 InspectorTab::Manifest => html! { <manifest::ManifestPanel {view} {on_command} {text} {on_text} /> },
                 InspectorTab::Request => html! { <request::RequestPanel {view} /> },
