@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every podflow test, after installing the pinned tools when they are missing (scripts/setup.sh):
 #   1. native `cargo test` (engine unit tests, integration tests, golden traces, doc tests);
-#   2. the browser tests (tests/web.rs) with wasm-bindgen-test in headless Chromium;
+#   2. the browser tests (tests/web*.rs) with wasm-bindgen-test in headless Chromium;
 #   3. the release site build, `trunk build --release --offline`;
 #   4. the end-to-end test of that build served under a sub-path (scripts/e2e.sh).
 # Every step runs even when an earlier one failed (except e2e, which needs the build); the exit status
@@ -30,7 +30,7 @@ run_step() {
 }
 
 run_step "native tests" cargo test
-run_step "browser tests" cargo test --target wasm32-unknown-unknown --test web
+run_step "browser tests" cargo test --target wasm32-unknown-unknown --test web --test web_flow --test web_panels
 run_step "release build" trunk build --release --offline
 if [[ " ${failed_steps[*]} " == *" release build "* ]]; then
   echo "=== end-to-end: skipped (the release build failed)"
