@@ -20,7 +20,9 @@ use serde_json::{json, Map, Value};
 use crate::engine::api::{
     ApiRequest, ApiResponse, Credentials, FieldValidation, RequestBody, Verb,
 };
-use crate::engine::objects::{object_ref, resource_by_name, resource_for_kind, ResourceInfo};
+use crate::engine::objects::{
+    from_json_value, object_ref, resource_by_name, resource_for_kind, ResourceInfo,
+};
 use crate::engine::sim::Ctx;
 use crate::engine::trace::{Component, Outcome, Stage};
 
@@ -763,7 +765,7 @@ fn run_taint(
         let current = fetch(&mut s, NODES, "", node)?;
         let old: Vec<Taint> = current
             .pointer("/spec/taints")
-            .and_then(|t| serde_json::from_value(t.clone()).ok())
+            .and_then(|t| from_json_value(t).ok())
             .unwrap_or_default();
         let matches = |a: &Taint, b: &Taint| a.key == b.key && a.effect == b.effect;
         let (operation, new) = if remove {

@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 /// What the API server knows about one kind.
@@ -72,7 +73,7 @@ macro_rules! objects {
             /// Decodes a typed object of the given kind from JSON (no strictness; see `api::decode`).
             pub fn from_json(kind: &str, value: Value) -> Result<Object, serde_json::Error> {
                 match kind {
-                    $( stringify!($variant) => serde_json::from_value::<$ty>(value).map(|o| Object::$variant(Box::new(o))), )*
+                    $( stringify!($variant) => from_json_value::<$ty>(&value).map(|o| Object::$variant(Box::new(o))), )*
                     other => Err(serde::de::Error::custom(format!("no kind \"{other}\" is registered"))),
                 }
             }
@@ -161,5 +162,148 @@ pub fn namespaced_name(meta: &ObjectMeta) -> String {
     match meta.namespace.as_deref() {
         Some(ns) if !ns.is_empty() => format!("{ns}/{}", meta.name.as_deref().unwrap_or("")),
         _ => meta.name.clone().unwrap_or_default(),
+    }
+}
+
+/// Decodes a typed value from JSON, like `serde_json::from_value`. Every typed decode in the engine goes
+/// through here so that each k8s-openapi type's `Deserialize` code exists once per deserializer: natively the
+/// plain `&Value` one (fast); in the browser only the path-tracking one `api::decode` needs for its error
+/// messages (`serde_path_to_error` over `&Value`), which returns the same values and the same errors and keeps
+/// the wasm small (the kinds' `Deserialize` code is the largest part of it).
+pub fn from_json_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let result = T::deserialize(value);
+    #[cfg(target_arch = "wasm32")]
+    let result =
+        serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::path::{Path, PathBuf};
+
+    /// What `from_json_value` does in the browser build.
+    fn path_tracking<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+        serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner)
+    }
+
+    /// `Object::from_json`, but through the browser's decoder.
+    fn from_json_path_tracking(kind: &str, value: &Value) -> Result<Object, String> {
+        macro_rules! each_kind {
+            ($($variant:ident),*) => {
+                match kind {
+                    $( stringify!($variant) => path_tracking(value).map(|o| Object::$variant(Box::new(o))), )*
+                    other => Err(serde::de::Error::custom(format!("no kind \"{other}\" is registered"))),
+                }
+            };
+        }
+        each_kind!(
+            Pod,
+            Node,
+            Namespace,
+            ServiceAccount,
+            Event,
+            ConfigMap,
+            Secret,
+            Service,
+            PersistentVolumeClaim,
+            PersistentVolume,
+            Deployment,
+            PriorityClass,
+            Role,
+            ClusterRole,
+            RoleBinding,
+            ClusterRoleBinding
+        )
+        .map_err(|e| e.to_string())
+    }
+
+    fn assert_same_decode(label: &str, value: &Value) {
+        let kind = value.get("kind").and_then(Value::as_str).unwrap_or("Pod");
+        let plain = Object::from_json(kind, value.clone()).map_err(|e| e.to_string());
+        assert_eq!(plain, from_json_path_tracking(kind, value), "{label}");
+    }
+
+    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        paths.sort();
+        for path in paths {
+            if path.is_dir() {
+                yaml_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "yaml") {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn should_decode_every_website_example_the_same_with_the_browsers_path_tracking_decoder() {
+        let dir = match std::env::var("PODFLOW_SHARED_DIR") {
+            Ok(shared) => Path::new(&shared).join("testdata/kubernetes-website-examples"),
+            Err(_) => Path::new(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../shared/testdata/kubernetes-website-examples"
+            ))
+            .to_path_buf(),
+        };
+        let mut files = Vec::new();
+        yaml_files(&dir, &mut files);
+        assert!(files.len() > 50, "the examples corpus is missing");
+        let mut decoded = 0;
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("readable example");
+            for document in serde_yaml::Deserializer::from_str(&text) {
+                // A YAML syntax error ends the file (the iterator would repeat it).
+                let Ok(value) = <Value as serde::Deserialize>::deserialize(document) else {
+                    break;
+                };
+                assert_same_decode(&file.display().to_string(), &value);
+                decoded += 1;
+            }
+        }
+        assert!(decoded > 50);
+    }
+
+    #[test]
+    fn should_fail_the_same_way_with_the_browsers_path_tracking_decoder() {
+        let cases = [
+            json!({"kind": "Pod", "spec": {"containers": "nginx"}}),
+            json!({"kind": "Pod", "spec": {"containers": [{"name": "a", "ports": [{"containerPort": "80"}]}]}}),
+            json!({"kind": "Pod", "spec": {"containers": [{"name": "a", "resources": {"limits": {"cpu": []}}}]}}),
+            json!({"kind": "Pod", "metadata": {"labels": [1]}}),
+            json!({"kind": "Pod", "metadata": {"creationTimestamp": "yesterday"}}),
+            json!({"kind": "Pod", "spec": {"priority": 1.5}}),
+            json!({"kind": "Node", "spec": {"taints": [{"key": "k", "effect": 7}]}}),
+            json!({"kind": "Secret", "data": {"a": "not base64!"}}),
+            json!({"kind": "Deployment", "spec": {"replicas": "3"}}),
+            json!({"kind": "ClusterRole", "rules": [{"verbs": "get"}]}),
+            json!({"kind": "Event", "eventTime": "2026-01-01"}),
+            json!({"kind": "Pod", "spec": null}),
+            json!([]),
+        ];
+        for (i, case) in cases.iter().enumerate() {
+            assert_same_decode(&format!("case {i}"), case);
+        }
+        // The other types the engine decodes through `from_json_value`.
+        let taints = json!([{"key": "k", "effect": "NoSchedule"}, {"key": 3}]);
+        assert_eq!(
+            from_json_value::<Vec<k8s_openapi::api::core::v1::Taint>>(&taints)
+                .map_err(|e| e.to_string()),
+            path_tracking::<Vec<k8s_openapi::api::core::v1::Taint>>(&taints)
+                .map_err(|e| e.to_string())
+        );
+        let binding = json!({"metadata": {"name": "p"}, "target": {"name": 1}});
+        assert_eq!(
+            from_json_value::<k8s_openapi::api::core::v1::Binding>(&binding)
+                .map_err(|e| e.to_string()),
+            path_tracking::<k8s_openapi::api::core::v1::Binding>(&binding)
+                .map_err(|e| e.to_string())
+        );
     }
 }

@@ -314,9 +314,10 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
         ($($variant:ident),*) => {
             match kind {
                 // The plain decoder is much cheaper; the path-tracking one runs only to word a failure.
-                $( stringify!($variant) => match serde::Deserialize::deserialize(body) {
-                    Ok(typed) => Ok(Object::$variant(typed)),
-                    Err(_) => serde_path_to_error::deserialize(body).map(Object::$variant),
+                // In the browser only the path-tracking one exists (see `objects::from_json_value`).
+                $( stringify!($variant) => match plain_decode(body) {
+                    Some(typed) => Ok(Object::$variant(typed)),
+                    None => serde_path_to_error::deserialize(body).map(Object::$variant),
                 }, )*
                 other => return Err(format!("no kind \"{other}\" is registered")),
             }
@@ -357,6 +358,18 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
             .collect();
         type_error_message(kind, &segments, &err.inner().to_string())
     })
+}
+
+/// The plain (not path-tracking) decode, `None` when it fails; always `None` in the browser, where
+/// `typed_decode` then uses the path-tracking decoder for every body.
+#[cfg(not(target_arch = "wasm32"))]
+fn plain_decode<T: serde::de::DeserializeOwned>(body: &Value) -> Option<T> {
+    crate::engine::objects::from_json_value(body).ok()
+}
+
+#[cfg(target_arch = "wasm32")]
+fn plain_decode<T>(_body: &Value) -> Option<T> {
+    None
 }
 
 enum PathPart {

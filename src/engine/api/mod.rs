@@ -46,7 +46,9 @@ use k8s_openapi::api::core::v1::{Binding, PodCondition};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
 use serde_json::{json, Value};
 
-use super::objects::{object_ref, resource_by_name, Object, ResourceInfo, RESOURCES};
+use super::objects::{
+    from_json_value, object_ref, resource_by_name, Object, ResourceInfo, RESOURCES,
+};
 use super::rng::SimRng;
 use super::store::{key, Store, StoreError, WatchEvent, WatchEventType, ETCD_PREFIX};
 use super::time::meta_time;
@@ -1399,7 +1401,7 @@ impl ApiServer {
         let name = req.name.clone().unwrap_or_default();
         let url_namespace = req.namespace.clone().unwrap_or_default();
         let mut binding: Binding = match &req.body {
-            Some(RequestBody::Json(value)) => match serde_json::from_value(value.clone()) {
+            Some(RequestBody::Json(value)) => match from_json_value(value) {
                 Ok(b) => b,
                 Err(e) => {
                     let status = status::bad_request(&format!(

@@ -15,6 +15,7 @@ use k8s_openapi::api::core::v1::NodeAffinity;
 use serde_json::{Map, Value};
 
 use super::framework::{ExtensionPoint, Plugin};
+use crate::engine::objects::from_json_value;
 
 /// The only API version this loader accepts.
 pub const API_VERSION: &str = "kubescheduler.config.k8s.io/v1";
@@ -723,7 +724,7 @@ fn parse_node_affinity_args(args: &Value, path: &str, errs: &mut Errors) -> Opti
         )?
         .clone();
     let value = map.get("addedAffinity")?.clone();
-    match serde_json::from_value::<NodeAffinity>(value) {
+    match from_json_value::<NodeAffinity>(&value) {
         Ok(a) => Some(a),
         Err(e) => {
             errs.decode.push(format!("{path}.addedAffinity: {e}"));

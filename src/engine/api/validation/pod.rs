@@ -26,6 +26,7 @@ use super::meta::{
     validate_qualified_name,
 };
 use super::names::*;
+use crate::engine::objects::from_json_value;
 use crate::engine::quantity::Quantity;
 use serde_json::Value;
 
@@ -1620,7 +1621,7 @@ fn as_container(ec: &EphemeralContainer) -> Container {
             if let Some(map) = v.as_object_mut() {
                 map.remove("targetContainerName");
             }
-            serde_json::from_value(v).ok()
+            from_json_value(&v).ok()
         })
         .unwrap_or_default()
 }
