@@ -10,6 +10,7 @@ pub mod components;
 pub mod panels;
 pub mod panic;
 pub mod playback;
+pub mod status;
 pub mod story;
 pub mod view_state;
 

@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::ui::components::status_icon::{status_shape, StatusKind};
+use crate::ui::components::status_icon::{status_kind, status_shape, StatusKind};
 use crate::ui::story::{FlowGroup, FlowNode, PodToken};
 use crate::ui::view_state::InspectorTab;
 
@@ -317,7 +317,7 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
         let kind = if token.failure.is_some() {
             StatusKind::Failed
         } else {
-            StatusKind::of(&token.status)
+            status_kind(&token.status)
         };
         let selected = props.selected_pod.as_deref() == Some(token.pod.as_str());
         let on_click = {

@@ -1,52 +1,11 @@
 //! The status token: a shape and a colour that always come with the status word, so status is never
 //! told by colour alone. Pending is a hollow amber circle, ContainerCreating a half-filled blue one,
 //! Running a filled green one, failures (ErrImagePull, ImagePullBackOff, Unschedulable, rejected) a red
-//! cross; anything else a dashed grey circle.
+//! cross; finished or not-yet-stored pods a dashed grey circle (classification: `ui::status`).
 
 use yew::prelude::*;
 
-/// The shape family of a status word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusKind {
-    Pending,
-    Creating,
-    Running,
-    Failed,
-    Other,
-}
-
-impl StatusKind {
-    /// Classifies a `kubectl get pods` STATUS word (or podflow's `rejected`).
-    pub fn of(status: &str) -> StatusKind {
-        match status {
-            "Pending" => StatusKind::Pending,
-            "ContainerCreating" | "PodInitializing" => StatusKind::Creating,
-            "Running" | "Completed" => StatusKind::Running,
-            "ErrImagePull"
-            | "ImagePullBackOff"
-            | "Unschedulable"
-            | "rejected"
-            | "CrashLoopBackOff"
-            | "Error"
-            | "InvalidImageName"
-            | "ErrImageNeverPull"
-            | "CreateContainerError"
-            | "CreateContainerConfigError" => StatusKind::Failed,
-            _ => StatusKind::Other,
-        }
-    }
-
-    /// The CSS modifier: `pf-status--pending` etc.
-    pub fn class(self) -> &'static str {
-        match self {
-            StatusKind::Pending => "pf-status--pending",
-            StatusKind::Creating => "pf-status--creating",
-            StatusKind::Running => "pf-status--running",
-            StatusKind::Failed => "pf-status--failed",
-            StatusKind::Other => "pf-status--other",
-        }
-    }
-}
+pub use crate::ui::status::{status_kind, StatusKind};
 
 /// The shape alone, as SVG elements centred on (0, 0) with radius `r`; for use inside an `<svg>`.
 pub fn status_shape(kind: StatusKind, r: f64) -> Html {
@@ -70,7 +29,7 @@ pub fn status_shape(kind: StatusKind, r: f64) -> Html {
                 <path class="pf-shape pf-shape--cross" d={format!("M{a},{a} L{half},{half} M{a},{half} L{half},{a}", a = -half)} />
             </>
         },
-        StatusKind::Other => html! {
+        StatusKind::Neutral => html! {
             <circle class="pf-shape pf-shape--dashed" r={r.to_string()} />
         },
     }
@@ -84,7 +43,7 @@ pub struct StatusBadgeProps {
 /// An inline badge: the shape, then the word.
 #[component]
 pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
-    let kind = StatusKind::of(&props.status);
+    let kind = status_kind(&props.status);
     html! {
         <span class={classes!("pf-status", kind.class())}>
             <svg class="pf-status-icon" viewBox="-10 -10 20 20" width="14" height="14" aria-hidden="true" focusable="false">
@@ -92,27 +51,5 @@ pub fn StatusBadge(props: &StatusBadgeProps) -> Html {
             </svg>
             <span class="pf-status-word">{ props.status.clone() }</span>
         </span>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn should_give_each_status_word_its_shape() {
-        let cases = [
-            ("Pending", StatusKind::Pending),
-            ("ContainerCreating", StatusKind::Creating),
-            ("Running", StatusKind::Running),
-            ("ErrImagePull", StatusKind::Failed),
-            ("ImagePullBackOff", StatusKind::Failed),
-            ("rejected", StatusKind::Failed),
-            ("not stored yet", StatusKind::Other),
-            ("Terminating", StatusKind::Other),
-        ];
-        for (word, kind) in cases {
-            assert_eq!(StatusKind::of(word), kind, "{word}");
-        }
     }
 }

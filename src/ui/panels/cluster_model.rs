@@ -23,54 +23,7 @@ const KI: i64 = 1024;
 const MI: i64 = 1024 * KI;
 const GI: i64 = 1024 * MI;
 
-/// How a status is drawn: the shape and colour that go with its word.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum StatusKind {
-    /// Hollow circle, amber.
-    Pending,
-    /// Half-filled circle, blue.
-    Creating,
-    /// Filled circle, green.
-    Running,
-    /// Cross, red.
-    Failed,
-    /// Hollow square, grey: finished or going away (Completed, Terminating …).
-    Neutral,
-}
-
-impl StatusKind {
-    /// The CSS modifier class.
-    pub fn class(self) -> &'static str {
-        match self {
-            StatusKind::Pending => "pf-status--pending",
-            StatusKind::Creating => "pf-status--creating",
-            StatusKind::Running => "pf-status--running",
-            StatusKind::Failed => "pf-status--failed",
-            StatusKind::Neutral => "pf-status--neutral",
-        }
-    }
-}
-
-/// The kind of a STATUS word as `kubectl get pods` prints it.
-pub fn status_kind(status: &str) -> StatusKind {
-    match status {
-        "Running" => StatusKind::Running,
-        "Pending" | "SchedulingGated" => StatusKind::Pending,
-        "ContainerCreating" | "PodInitializing" => StatusKind::Creating,
-        "Completed" | "Succeeded" | "Terminating" | "NotReady" => StatusKind::Neutral,
-        s if is_init_progress(s) => StatusKind::Creating,
-        _ => StatusKind::Failed,
-    }
-}
-
-/// `Init:0/2`: init containers still running normally.
-fn is_init_progress(status: &str) -> bool {
-    status.strip_prefix("Init:").is_some_and(|rest| {
-        rest.split_once('/').is_some_and(|(done, total)| {
-            done.chars().all(|c| c.is_ascii_digit()) && total.chars().all(|c| c.is_ascii_digit())
-        })
-    })
-}
+pub use crate::ui::status::{status_kind, StatusKind};
 
 /// One pod as a chip.
 #[derive(Clone, Debug, PartialEq)]
@@ -486,26 +439,6 @@ mod tests {
     use super::*;
     use crate::engine::store::{key, ETCD_PREFIX};
     use crate::ui::panels::testing::view_of_builtin;
-
-    #[test]
-    fn should_classify_status_words_by_shape() {
-        let cases = [
-            ("Pending", StatusKind::Pending),
-            ("SchedulingGated", StatusKind::Pending),
-            ("ContainerCreating", StatusKind::Creating),
-            ("Init:0/1", StatusKind::Creating),
-            ("Running", StatusKind::Running),
-            ("ErrImagePull", StatusKind::Failed),
-            ("ImagePullBackOff", StatusKind::Failed),
-            ("Init:ErrImagePull", StatusKind::Failed),
-            ("CrashLoopBackOff", StatusKind::Failed),
-            ("Terminating", StatusKind::Neutral),
-            ("Completed", StatusKind::Neutral),
-        ];
-        for (status, want) in cases {
-            assert_eq!(status_kind(status), want, "{status}");
-        }
-    }
 
     #[test]
     fn should_list_nodes_and_pods_under_the_api_servers_keys() {
