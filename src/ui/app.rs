@@ -17,7 +17,7 @@ use yew::prelude::*;
 
 use crate::ui::panels::{ClusterPanel, Inspector};
 
-use crate::engine::scenario;
+use crate::engine::{scenario, synthetic};
 use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
 use crate::ui::components::flow_diagram::FlowDiagram;
@@ -77,8 +77,8 @@ pub enum PageAction {
 }
 
 impl Page {
-    fn new(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
-        let mut page = Page {
+    fn empty(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
+        Page {
             names,
             scenario: scenario.map(|s| AttrValue::from(s.to_string())),
             playback: None,
@@ -89,23 +89,50 @@ impl Page {
             tab: InspectorTab::Manifest,
             playing: false,
             speed,
-        };
-        if let Some(name) = scenario {
-            match Playback::builtin(name, DEFAULT_SEED) {
-                Ok(mut playback) => {
-                    playback.run_to_end();
-                    page.playback = Some(Rc::new(RefCell::new(playback)));
-                    page.refresh_story();
-                }
-                Err(message) => {
-                    page.load_error = Some(format!(
-                        "The scenario {name} could not be loaded: {message}"
-                    ))
-                }
-            }
         }
-        page.refresh_view();
+    }
+
+    fn new(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
+        let mut page = Page::empty(names, scenario, speed);
+        if let Some(name) = scenario {
+            page.load(
+                Playback::builtin(name, DEFAULT_SEED),
+                &format!("The scenario {name} could not be loaded"),
+            );
+        }
         page
+    }
+
+    /// A page playing a generated cluster of `size` (from a `#synthetic=` link), or saying why not.
+    fn synthetic(
+        names: Rc<Vec<&'static str>>,
+        size: &Result<SyntheticSize, String>,
+        speed: usize,
+    ) -> Page {
+        let mut page = Page::empty(names, None, speed);
+        match size {
+            Ok(size) => page.load(
+                Playback::from_scenario(
+                    &synthetic::cluster(size.nodes, size.pods, DEFAULT_SEED),
+                    DEFAULT_SEED,
+                ),
+                "The synthetic cluster could not be loaded",
+            ),
+            Err(message) => page.load_error = Some(message.clone()),
+        }
+        page
+    }
+
+    fn load(&mut self, loaded: Result<Playback, String>, failure: &str) {
+        match loaded {
+            Ok(mut playback) => {
+                playback.run_to_end();
+                self.playback = Some(Rc::new(RefCell::new(playback)));
+                self.refresh_story();
+            }
+            Err(message) => self.load_error = Some(format!("{failure}: {message}")),
+        }
+        self.refresh_view();
     }
 
     /// Re-annotates the whole trace (after loading or a command changed the future).
@@ -256,14 +283,53 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
 
 /// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>&speed=<x>&play` opens a
 /// built-in scenario at the n-th entry of its story (counted from 0), at a speed from the speed menu
-/// (`0.25` … `4`), playing. Unknown keys are ignored.
+/// (`0.25` … `4`), playing. `#synthetic=<nodes>x<pods>` opens a generated cluster instead (the frame
+/// benchmark's `20x200`), within [`MAX_SYNTHETIC_NODES`] and [`MAX_SYNTHETIC_PODS`]. Unknown keys are
+/// ignored.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LinkTarget {
     pub scenario: Option<String>,
+    /// The generated cluster asked for, or the message saying why the request is refused.
+    pub synthetic: Option<Result<SyntheticSize, String>>,
     pub entry: Option<usize>,
     /// Index into [`SPEEDS`].
     pub speed: Option<usize>,
     pub play: bool,
+}
+
+/// The most nodes a `#synthetic=` link may ask for.
+pub const MAX_SYNTHETIC_NODES: usize = 100;
+/// The most pods a `#synthetic=` link may ask for.
+pub const MAX_SYNTHETIC_PODS: usize = 1000;
+
+/// The size of a generated cluster: `nodes` nodes and `pods` pods to apply.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SyntheticSize {
+    pub nodes: usize,
+    pub pods: usize,
+}
+
+/// Reads `<nodes>x<pods>` (e.g. `20x200`), refusing sizes outside 1..=[`MAX_SYNTHETIC_NODES`] nodes
+/// and 1..=[`MAX_SYNTHETIC_PODS`] pods so a link cannot make the page work for minutes.
+pub fn parse_synthetic_size(text: &str) -> Result<SyntheticSize, String> {
+    let refuse = |why: String| {
+        format!(
+            "The link asks for a synthetic cluster of {text:?}, which podflow cannot show: {why}"
+        )
+    };
+    let (nodes, pods) = text
+        .split_once('x')
+        .ok_or_else(|| refuse("write it as <nodes>x<pods>, for example 20x200".to_string()))?;
+    let count = |what: &str, value: &str, max: usize| match value.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(refuse(format!(
+            "the number of {what} must be a whole number from 1 to {max}"
+        ))),
+    };
+    Ok(SyntheticSize {
+        nodes: count("nodes", nodes, MAX_SYNTHETIC_NODES)?,
+        pods: count("pods", pods, MAX_SYNTHETIC_PODS)?,
+    })
 }
 
 /// Parses a URL fragment (with or without the leading `#`).
@@ -274,6 +340,7 @@ pub fn parse_fragment(fragment: &str) -> LinkTarget {
             Some(("scenario", name)) if !name.is_empty() => {
                 target.scenario = Some(name.to_string())
             }
+            Some(("synthetic", size)) => target.synthetic = Some(parse_synthetic_size(size)),
             Some(("entry", n)) => target.entry = n.parse().ok(),
             Some(("speed", x)) => {
                 target.speed = x
@@ -309,7 +376,11 @@ fn initial_page() -> Page {
             names.first().copied()
         }
     });
-    let mut page = Page::new(names, first, link.speed.unwrap_or(DEFAULT_SPEED));
+    let speed = link.speed.unwrap_or(DEFAULT_SPEED);
+    let mut page = match &link.synthetic {
+        Some(size) => Page::synthetic(names, size, speed),
+        None => Page::new(names, first, speed),
+    };
     page.playing = link.play && page.playback.is_some();
     if let (Some(entry), Some(playback)) = (link.entry, &page.playback) {
         {
@@ -660,9 +731,102 @@ mod tests {
             ("#speed=3", LinkTarget::default()),
             ("#entry=x&scenario=", LinkTarget::default()),
             ("#podflow-panic-self-test", LinkTarget::default()),
+            (
+                "#synthetic=20x200&play&speed=4",
+                LinkTarget {
+                    synthetic: Some(Ok(SyntheticSize {
+                        nodes: 20,
+                        pods: 200,
+                    })),
+                    speed: Some(4),
+                    play: true,
+                    ..LinkTarget::default()
+                },
+            ),
         ];
         for (fragment, want) in cases {
             assert_eq!(parse_fragment(fragment), want, "{fragment}");
         }
+    }
+
+    #[test]
+    fn should_accept_synthetic_sizes_within_the_limits() {
+        let cases = [("1x1", 1, 1), ("20x200", 20, 200), ("100x1000", 100, 1000)];
+        for (text, nodes, pods) in cases {
+            assert_eq!(
+                parse_synthetic_size(text),
+                Ok(SyntheticSize { nodes, pods }),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_refuse_synthetic_sizes_outside_the_limits_with_a_message() {
+        let cases = [
+            ("20", "write it as <nodes>x<pods>, for example 20x200"),
+            ("", "write it as <nodes>x<pods>, for example 20x200"),
+            (
+                "0x10",
+                "the number of nodes must be a whole number from 1 to 100",
+            ),
+            (
+                "101x10",
+                "the number of nodes must be a whole number from 1 to 100",
+            ),
+            (
+                "ax10",
+                "the number of nodes must be a whole number from 1 to 100",
+            ),
+            (
+                "10x1001",
+                "the number of pods must be a whole number from 1 to 1000",
+            ),
+            (
+                "10x0",
+                "the number of pods must be a whole number from 1 to 1000",
+            ),
+            (
+                "10x99999999999999999999999",
+                "the number of pods must be a whole number from 1 to 1000",
+            ),
+            (
+                "10x-5",
+                "the number of pods must be a whole number from 1 to 1000",
+            ),
+        ];
+        for (text, why) in cases {
+            assert_eq!(
+                parse_synthetic_size(text),
+                Err(format!(
+                    "The link asks for a synthetic cluster of {text:?}, which podflow cannot show: {why}"
+                )),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_show_a_message_instead_of_a_cluster_for_a_refused_size() {
+        let names = Rc::new(scenario::builtin_names());
+        let page = Page::synthetic(names, &parse_synthetic_size("500x10"), DEFAULT_SPEED);
+        assert!(page.playback.is_none());
+        assert!(page
+            .load_error
+            .as_deref()
+            .is_some_and(|m| m.contains("from 1 to 100")));
+    }
+
+    #[test]
+    fn should_load_a_small_synthetic_cluster_from_a_link() {
+        let names = Rc::new(scenario::builtin_names());
+        let page = Page::synthetic(names, &parse_synthetic_size("2x3"), DEFAULT_SPEED);
+        assert_eq!(page.load_error, None);
+        let view = page.view.expect("a view of the loaded cluster");
+        assert_eq!(view.position, view.story_start);
+        assert!(
+            page.annotations.len() > 3,
+            "the story covers the three pods"
+        );
     }
 }

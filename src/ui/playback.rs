@@ -35,6 +35,12 @@ pub const MAX_STEPS: u64 = 100_000;
 pub const DENSE_CHECKPOINT_STEPS: usize = 2_000;
 /// ... as long as the trace holds at most this many entries (every checkpoint holds a copy of it).
 pub const DENSE_TRACE_ENTRIES: usize = 4_000;
+/// ... and the store at most this many objects: a checkpoint of a big cluster costs milliseconds (a
+/// 20-node, 200-pod run has over a thousand objects), while replaying a step costs microseconds.
+pub const DENSE_STORE_OBJECTS: usize = 100;
+/// A sparse checkpoint also lies at least (objects in the store) / this steps after the previous one,
+/// so the checkpoints of a big cluster stay few.
+pub const SPARSE_OBJECTS_PER_STEP: usize = 4;
 /// After the dense part, a checkpoint at least this many steps after the previous one ...
 pub const SPARSE_CHECKPOINT_INTERVAL: usize = 32;
 /// ... and at least 1/this of the steps so far after it.
@@ -100,7 +106,13 @@ impl Playback {
     /// Parses scenario text and starts it, as the CLI's `run` does.
     pub fn from_text(name: &str, text: &str, seed: u64) -> Result<Playback, String> {
         let parsed = scenario::parse(name, text).map_err(|e| e.to_string())?;
-        let sim = scenario::start(&parsed, seed).map_err(|e| e.to_string())?;
+        Playback::from_scenario(&parsed, seed)
+    }
+
+    /// Starts an already parsed (or generated, see `engine::synthetic`) scenario.
+    pub fn from_scenario(parsed: &scenario::Scenario, seed: u64) -> Result<Playback, String> {
+        let name = parsed.name.as_str();
+        let sim = scenario::start(parsed, seed).map_err(|e| e.to_string())?;
         let story_start = usize::try_from(sim.story_start_seq).unwrap_or(usize::MAX);
         let mut checkpoints = BTreeMap::new();
         checkpoints.insert(0, Rc::new(sim.clone()));
@@ -221,10 +233,15 @@ impl Playback {
         });
         let count = self.steps.len();
         let last_checkpoint = self.checkpoints.keys().next_back().copied().unwrap_or(0);
-        let dense = count <= DENSE_CHECKPOINT_STEPS && self.head.trace.len() <= DENSE_TRACE_ENTRIES;
+        let objects = self.head.api.store.len();
+        let dense = count <= DENSE_CHECKPOINT_STEPS
+            && self.head.trace.len() <= DENSE_TRACE_ENTRIES
+            && objects <= DENSE_STORE_OBJECTS;
         // Sparse checkpoints grow apart with the run (each one copies the whole trace), so a long
         // run keeps a few dozen of them rather than thousands.
-        let interval = SPARSE_CHECKPOINT_INTERVAL.max(count / SPARSE_CHECKPOINT_DIVISOR);
+        let interval = SPARSE_CHECKPOINT_INTERVAL
+            .max(count / SPARSE_CHECKPOINT_DIVISOR)
+            .max(objects / SPARSE_OBJECTS_PER_STEP);
         if dense || count - last_checkpoint >= interval {
             self.checkpoints.insert(count, Rc::new(self.head.clone()));
         }
