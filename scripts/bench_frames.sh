@@ -8,7 +8,8 @@
 # interactive and every requestAnimationFrame interval for S seconds while the app plays, and the summary is
 # printed as JSON and as a table.
 #
-# Usage: scripts/bench_frames.sh [NODESxPODS] [SECONDS]   (defaults: 20x200 10)
+# Usage: scripts/bench_frames.sh [NODESxPODS|BUILTIN] [SECONDS]   (defaults: 20x200 10)
+#   A built-in scenario name (e.g. demo-pod) opens #scenario=NAME instead of a synthetic cluster.
 set -euo pipefail
 
 PODFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -39,7 +40,12 @@ open(sys.argv[2], "w").write(page.replace("</head>", "<script>" + harness + "</s
 PY
 
 start_site "$WORK/site" "bench/podflow"
-url="${SITE_URL}bench.html?seconds=${SECONDS_TO_MEASURE}#synthetic=${SIZE}&play&speed=4"
+if [[ "$SIZE" =~ ^[0-9]+x[0-9]+$ ]]; then
+  what="synthetic=${SIZE}"
+else
+  what="scenario=${SIZE}"
+fi
+url="${SITE_URL}bench.html?seconds=${SECONDS_TO_MEASURE}#${what}&play&speed=4"
 echo "bench_frames: $url" >&2
 result="$(python3 "$PODFLOW_ROOT/scripts/bench_frames.py" "$url" $((SECONDS_TO_MEASURE + 90)))"
 echo "$result"
@@ -48,7 +54,7 @@ import json, sys
 r = json.loads(sys.argv[1])
 if r.get("alert"):
     sys.exit(f"bench_frames: the page shows an alert: {r['alert']}")
-print(f"cluster {sys.argv[2]} (nodes x pods), playing at 4x, {r['seconds']} s measured")
+print(f"{sys.argv[2]}, playing at 4x, {r['seconds']} s measured")
 print(f"time to interactive  {r['tti_ms']} ms")
 print(f"frames               {r['frames']}  ({r['fps']} fps)")
 print(f"frame ms             mean {r['mean_ms']}  p50 {r['p50_ms']}  p95 {r['p95_ms']}  p99 {r['p99_ms']}  max {r['max_ms']}")
