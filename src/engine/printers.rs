@@ -66,6 +66,22 @@ pub fn human_duration(ms: i64) -> String {
     format!("{}y", hours / 24 / 365)
 }
 
+/// The `kubectl get pods -o wide` header.
+pub const POD_COLUMNS: [&str; 9] = [
+    "NAME",
+    "READY",
+    "STATUS",
+    "RESTARTS",
+    "AGE",
+    "IP",
+    "NODE",
+    "NOMINATED NODE",
+    "READINESS GATES",
+];
+
+/// The `kubectl get events` header.
+pub const EVENT_COLUMNS: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+
 /// One row of `kubectl get pods -o wide`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct PodRow {

@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
-use crate::engine::printers::{describe_event_age, event_row, pod_row, table};
+use crate::engine::printers::{describe_event_age, event_row, pod_row, table, POD_COLUMNS};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
 use crate::engine::store::ETCD_PREFIX;
@@ -264,20 +264,7 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
                 ]
             })
             .collect();
-        out.push_str(&table(
-            &[
-                "NAME",
-                "READY",
-                "STATUS",
-                "RESTARTS",
-                "AGE",
-                "IP",
-                "NODE",
-                "NOMINATED NODE",
-                "READINESS GATES",
-            ],
-            &rows,
-        ));
+        out.push_str(&table(&POD_COLUMNS, &rows));
     }
     out.push_str("\n== Scheduling\n");
     if sim.scheduler.attempts().is_empty() {

@@ -642,6 +642,19 @@ fn subject(entry: &TraceEntry) -> String {
     }
 }
 
+/// How a caption names an API server stage that refused a request ("403 Forbidden at RBAC: …").
+fn failed_stage_name(stage: Stage) -> Option<&'static str> {
+    Some(match stage {
+        Stage::Authentication => "Authentication",
+        Stage::Authorization => "RBAC",
+        Stage::Decode => "decoding",
+        Stage::MutatingAdmission => "Admission",
+        Stage::Validation => "Validation",
+        Stage::ValidatingAdmission => "validating admission",
+        _ => return None,
+    })
+}
+
 /// One sentence about what happens to the entry's object, quoting the engine's values.
 pub fn caption(entry: &TraceEntry) -> String {
     let data = entry.data.value();
@@ -653,6 +666,15 @@ pub fn caption(entry: &TraceEntry) -> String {
             .unwrap_or(&entry.summary)
             .to_string()
     };
+    if failed && entry.component == Component::ApiServer {
+        if let Some(place) = failed_stage_name(entry.stage) {
+            return format!(
+                "{} at {place}: {}",
+                status_reason(&data).unwrap_or_default(),
+                status_message()
+            );
+        }
+    }
     match (&entry.component, entry.stage) {
         (Component::Kubectl, Stage::Apply) => {
             let method = str_field(&data, "method").unwrap_or("");
@@ -667,24 +689,10 @@ pub fn caption(entry: &TraceEntry) -> String {
             let output = str_field(&data, "output").unwrap_or(&entry.summary);
             format!("kubectl prints: {output}")
         }
-        (Component::ApiServer, Stage::Authentication) if failed => {
-            format!(
-                "{} at Authentication: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
-            )
-        }
         (Component::ApiServer, Stage::Authentication) => {
             format!(
                 "Authentication: the request for {who} is {}.",
                 entry.summary
-            )
-        }
-        (Component::ApiServer, Stage::Authorization) if failed => {
-            format!(
-                "{} at RBAC: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
             )
         }
         (Component::ApiServer, Stage::Authorization) => {
@@ -694,40 +702,12 @@ pub fn caption(entry: &TraceEntry) -> String {
                 .unwrap_or(&entry.summary);
             format!("RBAC allows it: {text}.")
         }
-        (Component::ApiServer, Stage::Decode) if failed => {
-            format!(
-                "{} at decoding: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
-            )
-        }
         (Component::ApiServer, Stage::Decode) => format!("Decoding {who}: {}.", entry.summary),
-        (Component::ApiServer, Stage::MutatingAdmission) if failed => {
-            format!(
-                "{} at Admission: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
-            )
-        }
         (Component::ApiServer, Stage::MutatingAdmission) => {
             format!("Mutating admission for {who}: {}.", entry.summary)
         }
-        (Component::ApiServer, Stage::Validation) if failed => {
-            format!(
-                "{} at Validation: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
-            )
-        }
         (Component::ApiServer, Stage::Validation) => {
             format!("Validation: the spec of {who} is {}.", entry.summary)
-        }
-        (Component::ApiServer, Stage::ValidatingAdmission) if failed => {
-            format!(
-                "{} at validating admission: {}",
-                status_reason(&data).unwrap_or_default(),
-                status_message()
-            )
         }
         (Component::ApiServer, Stage::ValidatingAdmission) => {
             format!("Validating admission: {who} is {}.", entry.summary)

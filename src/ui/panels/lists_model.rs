@@ -13,21 +13,7 @@ use crate::ui::view_state::ViewState;
 
 use super::focus::visible_entries;
 
-/// The `kubectl get events` header.
-pub const EVENT_COLUMNS: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
-
-/// The `kubectl get pods -o wide` header.
-pub const POD_COLUMNS: [&str; 9] = [
-    "NAME",
-    "READY",
-    "STATUS",
-    "RESTARTS",
-    "AGE",
-    "IP",
-    "NODE",
-    "NOMINATED NODE",
-    "READINESS GATES",
-];
+pub use crate::engine::printers::{EVENT_COLUMNS, POD_COLUMNS};
 
 /// Every stored event as `kubectl get events` prints it at the view's time, oldest first (in the
 /// order they were created).
