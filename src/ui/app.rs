@@ -24,6 +24,7 @@ use crate::ui::components::flow_diagram::FlowDiagram;
 use crate::ui::components::scenario_picker::ScenarioPicker;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
+use crate::ui::config::{quoted, AppConfig, Host, Layout, ScenarioSource, SyntheticSize, Theme};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
 use crate::ui::story::{self, Annotation, Failure, PodToken};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
@@ -48,6 +49,10 @@ pub struct Page {
     playing: bool,
     /// Index into [`SPEEDS`].
     speed: usize,
+    /// The engine's seed for every scenario this page loads.
+    seed: u64,
+    /// What the configuration asked for that podflow could not do, one sentence each.
+    problems: Rc<Vec<String>>,
 }
 
 impl PartialEq for Page {
@@ -58,6 +63,7 @@ impl PartialEq for Page {
             && self.playing == other.playing
             && self.speed == other.speed
             && self.load_error == other.load_error
+            && self.problems == other.problems
     }
 }
 
@@ -77,7 +83,12 @@ pub enum PageAction {
 }
 
 impl Page {
-    fn empty(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
+    fn empty(
+        names: Rc<Vec<&'static str>>,
+        scenario: Option<&str>,
+        speed: usize,
+        seed: u64,
+    ) -> Page {
         Page {
             names,
             scenario: scenario.map(|s| AttrValue::from(s.to_string())),
@@ -89,14 +100,16 @@ impl Page {
             tab: InspectorTab::Manifest,
             playing: false,
             speed,
+            seed,
+            problems: Rc::new(Vec::new()),
         }
     }
 
-    fn new(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize) -> Page {
-        let mut page = Page::empty(names, scenario, speed);
+    fn new(names: Rc<Vec<&'static str>>, scenario: Option<&str>, speed: usize, seed: u64) -> Page {
+        let mut page = Page::empty(names, scenario, speed, seed);
         if let Some(name) = scenario {
             page.load(
-                Playback::builtin(name, DEFAULT_SEED),
+                Playback::builtin(name, seed),
                 &format!("The scenario {name} could not be loaded"),
             );
         }
@@ -109,7 +122,7 @@ impl Page {
         size: &Result<SyntheticSize, String>,
         speed: usize,
     ) -> Page {
-        let mut page = Page::empty(names, None, speed);
+        let mut page = Page::empty(names, None, speed, DEFAULT_SEED);
         match size {
             Ok(size) => page.load(
                 Playback::from_scenario(
@@ -186,7 +199,12 @@ impl Reducible for Page {
 
     fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
         if let PageAction::Load(name) = action {
-            return Rc::new(Page::new(self.names.clone(), Some(&name), self.speed));
+            return Rc::new(Page::new(
+                self.names.clone(),
+                Some(&name),
+                self.speed,
+                self.seed,
+            ));
         }
         let mut next = (*self).clone();
         let Some(playback) = next.playback.clone() else {
@@ -265,6 +283,23 @@ impl Reducible for Page {
     }
 }
 
+/// The page action for a key press, unless it belongs to a text field or carries a modifier.
+fn key_action(event: &web_sys::KeyboardEvent) -> Option<PageAction> {
+    if event.ctrl_key() || event.meta_key() || event.alt_key() {
+        return None;
+    }
+    let key = event.key();
+    if typing_target(event, &key) {
+        return None;
+    }
+    match key.as_str() {
+        " " | "Spacebar" => Some(PageAction::TogglePlay),
+        "ArrowRight" => Some(PageAction::StepForward),
+        "ArrowLeft" => Some(PageAction::StepBack),
+        _ => None,
+    }
+}
+
 /// True when a key press belongs to a text field (or a control that handles it itself).
 fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
     let Some(element) = event
@@ -281,150 +316,110 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
     editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
 }
 
-/// What a link can ask for in its fragment: `#scenario=<name>&entry=<n>&speed=<x>&play` opens a
-/// built-in scenario at the n-th entry of its story (counted from 0), at a speed from the speed menu
-/// (`0.25` … `4`), playing. `#synthetic=<nodes>x<pods>` opens a generated cluster instead (the frame
-/// benchmark's `20x200`), within [`MAX_SYNTHETIC_NODES`] and [`MAX_SYNTHETIC_PODS`]. Unknown keys are
-/// ignored.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct LinkTarget {
-    pub scenario: Option<String>,
-    /// The generated cluster asked for, or the message saying why the request is refused.
-    pub synthetic: Option<Result<SyntheticSize, String>>,
-    pub entry: Option<usize>,
-    /// Index into [`SPEEDS`].
-    pub speed: Option<usize>,
-    pub play: bool,
-}
-
-/// The most nodes a `#synthetic=` link may ask for.
-pub const MAX_SYNTHETIC_NODES: usize = 100;
-/// The most pods a `#synthetic=` link may ask for.
-pub const MAX_SYNTHETIC_PODS: usize = 1000;
-
-/// The size of a generated cluster: `nodes` nodes and `pods` pods to apply.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct SyntheticSize {
-    pub nodes: usize,
-    pub pods: usize,
-}
-
-/// Reads `<nodes>x<pods>` (e.g. `20x200`), refusing sizes outside 1..=[`MAX_SYNTHETIC_NODES`] nodes
-/// and 1..=[`MAX_SYNTHETIC_PODS`] pods so a link cannot make the page work for minutes.
-pub fn parse_synthetic_size(text: &str) -> Result<SyntheticSize, String> {
-    let refuse = |why: String| {
-        format!(
-            "The link asks for a synthetic cluster of {text:?}, which podflow cannot show: {why}"
-        )
-    };
-    let (nodes, pods) = text
-        .split_once('x')
-        .ok_or_else(|| refuse("write it as <nodes>x<pods>, for example 20x200".to_string()))?;
-    let count = |what: &str, value: &str, max: usize| match value.parse::<usize>() {
-        Ok(n) if (1..=max).contains(&n) => Ok(n),
-        _ => Err(refuse(format!(
-            "the number of {what} must be a whole number from 1 to {max}"
-        ))),
-    };
-    Ok(SyntheticSize {
-        nodes: count("nodes", nodes, MAX_SYNTHETIC_NODES)?,
-        pods: count("pods", pods, MAX_SYNTHETIC_PODS)?,
-    })
-}
-
-/// Parses a URL fragment (with or without the leading `#`).
-pub fn parse_fragment(fragment: &str) -> LinkTarget {
-    let mut target = LinkTarget::default();
-    for pair in fragment.trim_start_matches('#').split('&') {
-        match pair.split_once('=') {
-            Some(("scenario", name)) if !name.is_empty() => {
-                target.scenario = Some(name.to_string())
-            }
-            Some(("synthetic", size)) => target.synthetic = Some(parse_synthetic_size(size)),
-            Some(("entry", n)) => target.entry = n.parse().ok(),
-            Some(("speed", x)) => {
-                target.speed = x
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|x| SPEEDS.iter().position(|s| *s == x))
-            }
-            None if pair == "play" => target.play = true,
-            _ => {}
-        }
-    }
-    target
-}
-
-fn initial_page() -> Page {
+/// The page an instance opens with: the configured scenario (or the default one, with a message when
+/// the configured one cannot be loaded), at the configured step or entry, speed and play state.
+fn initial_page(config: &AppConfig) -> Page {
     let names = Rc::new(scenario::builtin_names());
-    let link = if cfg!(target_arch = "wasm32") {
-        web_sys::window()
-            .and_then(|w| w.location().hash().ok())
-            .map(|hash| parse_fragment(&hash))
-            .unwrap_or_default()
+    let seed = config.seed_or_default();
+    let speed = config.speed.unwrap_or(DEFAULT_SPEED);
+    let default = if names.contains(&DEFAULT_SCENARIO) {
+        Some(DEFAULT_SCENARIO)
     } else {
-        LinkTarget::default()
+        names.first().copied()
     };
-    let linked = link
-        .scenario
-        .as_deref()
-        .and_then(|name| names.iter().copied().find(|n| *n == name));
-    let first = linked.or_else(|| {
-        if names.contains(&DEFAULT_SCENARIO) {
-            Some(DEFAULT_SCENARIO)
-        } else {
-            names.first().copied()
+    let mut problems = config.problems.clone();
+    let mut page = match &config.scenario {
+        None => Page::new(names, default, speed, seed),
+        Some(ScenarioSource::Builtin(name)) => {
+            match names.iter().copied().find(|n| *n == name.as_str()) {
+                Some(known) => Page::new(names, Some(known), speed, seed),
+                None => {
+                    problems.push(format!(
+                        "There is no built-in scenario named {}; podflow opened {} instead.",
+                        quoted(name),
+                        default.unwrap_or("nothing")
+                    ));
+                    Page::new(names, default, speed, seed)
+                }
+            }
         }
-    });
-    let speed = link.speed.unwrap_or(DEFAULT_SPEED);
-    let mut page = match &link.synthetic {
-        Some(size) => Page::synthetic(names, size, speed),
-        None => Page::new(names, first, speed),
+        Some(ScenarioSource::Text { name, text }) => {
+            let mut page = Page::empty(names.clone(), None, speed, seed);
+            match Playback::from_text(name, text, seed) {
+                Ok(playback) => page.load(Ok(playback), ""),
+                Err(message) => {
+                    problems.push(format!(
+                        "The {name} could not be loaded, so podflow opened {} instead: {message}",
+                        default.unwrap_or("nothing")
+                    ));
+                    page = Page::new(names, default, speed, seed);
+                }
+            }
+            page
+        }
+        Some(ScenarioSource::Synthetic(size)) => Page::synthetic(names, size, speed),
     };
-    page.playing = link.play && page.playback.is_some();
-    if let (Some(entry), Some(playback)) = (link.entry, &page.playback) {
-        {
-            let mut playback = playback.borrow_mut();
+    page.problems = Rc::new(problems);
+    page.playing = config.autoplay && page.playback.is_some();
+    if let Some(playback) = &page.playback {
+        let target = {
+            let playback = playback.borrow();
             let start = playback.story_start();
-            playback.seek(start.saturating_add(entry));
+            match (config.step, config.entry) {
+                (Some(step), _) => story::first_entry_of_step(&page.annotations, start, step),
+                (None, Some(entry)) => Some(start.saturating_add(entry)),
+                (None, None) => None,
+            }
+        };
+        if let Some(position) = target {
+            playback.borrow_mut().seek(position);
+            page.refresh_view();
         }
-        page.refresh_view();
     }
     page
 }
 
-#[component]
-pub fn App() -> Html {
-    let page = use_reducer(initial_page);
+/// One podflow instance: the full page, an iframe, or a widget in a docs page.
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    #[prop_or_default]
+    pub config: Rc<AppConfig>,
+}
 
-    // Keyboard: Space plays or pauses, ← and → step; not while typing.
-    {
+#[component]
+pub fn App(props: &AppProps) -> Html {
+    let page = {
+        let config = props.config.clone();
+        use_reducer(move || initial_page(&config))
+    };
+
+    // Keyboard: Space plays or pauses, ← and → step; not while typing. The full page and an iframe
+    // own the document's keys; a widget in someone else's page only hears keys pressed inside it.
+    let host = props.config.host;
+    let on_key = {
         let dispatcher = page.dispatcher();
-        use_effect_with((), move |_| {
-            let document = gloo::utils::document();
-            let listener = EventListener::new(&document, "keydown", move |event| {
-                let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() else {
-                    return;
-                };
-                if event.ctrl_key() || event.meta_key() || event.alt_key() {
-                    return;
-                }
-                let key = event.key();
-                if typing_target(event, &key) {
-                    return;
-                }
-                let action = match key.as_str() {
-                    " " | "Spacebar" => PageAction::TogglePlay,
-                    "ArrowRight" => PageAction::StepForward,
-                    "ArrowLeft" => PageAction::StepBack,
-                    _ => return,
-                };
+        move |event: &web_sys::KeyboardEvent| {
+            if let Some(action) = key_action(event) {
                 event.prevent_default();
                 dispatcher.dispatch(action);
+            }
+        }
+    };
+    {
+        let on_key = on_key.clone();
+        use_effect_with(host, move |host| {
+            let listener = (*host != Host::Widget).then(|| {
+                EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                    if let Some(event) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+                        on_key(event);
+                    }
+                })
             });
             move || drop(listener)
         });
     }
+    let on_widget_key =
+        (host == Host::Widget).then(|| Callback::from(move |event: KeyboardEvent| on_key(&event)));
 
     // The playback timer: one timeout per entry while playing.
     let delay = next_delay(&page);
@@ -477,9 +472,16 @@ pub fn App() -> Html {
         .as_deref()
         .and_then(scenario::builtin_title)
         .unwrap_or("");
+    let layout = props.config.layout;
+    let theme = props.config.theme.unwrap_or(Theme::Auto);
 
     html! {
-        <div class="pf-app" data-testid="podflow-app">
+        <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"))}
+             data-testid="podflow-app"
+             data-theme={theme.as_str()}
+             data-layout={layout.as_str()}
+             style={props.config.height.as_ref().map(|h| format!("height: {h}"))}
+             onkeydown={on_widget_key}>
             <header class="pf-header">
                 <div class="pf-brand">
                     <h1>{ APP_TITLE }</h1>
@@ -507,11 +509,16 @@ pub fn App() -> Html {
             if !scenario_title.is_empty() {
                 <p class="pf-scenario-title" data-testid="scenario-title">{ scenario_title }</p>
             }
+            if !page.problems.is_empty() {
+                <ul class="pf-alert pf-problems" role="alert" data-testid="config-problems">
+                    { for page.problems.iter().map(|problem| html! { <li>{ problem.clone() }</li> }) }
+                </ul>
+            }
             if let Some(message) = &page.load_error {
                 <p class="pf-alert" role="alert" data-testid="load-error">{ message.clone() }</p>
             }
             if let (Some(playback), Some(view)) = (&page.playback, &page.view) {
-                { render_story(&page, &playback.borrow(), view, on_command, on_seek) }
+                { render_story(&page, layout, &playback.borrow(), view, on_command, on_seek) }
             }
         </div>
     }
@@ -536,6 +543,7 @@ fn next_delay(page: &Page) -> u32 {
 
 fn render_story(
     page: &Page,
+    layout: Layout,
     playback: &Playback,
     view: &Rc<ViewState>,
     on_command: Callback<UserCommand>,
@@ -601,8 +609,10 @@ fn render_story(
                         }) }
                     </ul>
                 </section>
-                { render_inspector_slot(page.tab, view, &on_command) }
-                { render_cluster_slot(view, &on_command) }
+                if layout == Layout::Full {
+                    { render_inspector_slot(page.tab, view, &on_command) }
+                    { render_cluster_slot(view, &on_command) }
+                }
             </main>
             <Timeline
                 start={start}
@@ -701,115 +711,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn should_read_the_scenario_and_entry_from_a_link() {
-        let cases = [
-            ("", LinkTarget::default()),
-            (
-                "#scenario=constrained-pod",
-                LinkTarget {
-                    scenario: Some("constrained-pod".into()),
-                    ..LinkTarget::default()
-                },
-            ),
-            (
-                "#scenario=demo-pod&entry=12",
-                LinkTarget {
-                    scenario: Some("demo-pod".into()),
-                    entry: Some(12),
-                    ..LinkTarget::default()
-                },
-            ),
-            (
-                "#scenario=demo-pod&speed=4&play",
-                LinkTarget {
-                    scenario: Some("demo-pod".into()),
-                    speed: Some(4),
-                    play: true,
-                    ..LinkTarget::default()
-                },
-            ),
-            ("#speed=3", LinkTarget::default()),
-            ("#entry=x&scenario=", LinkTarget::default()),
-            ("#podflow-panic-self-test", LinkTarget::default()),
-            (
-                "#synthetic=20x200&play&speed=4",
-                LinkTarget {
-                    synthetic: Some(Ok(SyntheticSize {
-                        nodes: 20,
-                        pods: 200,
-                    })),
-                    speed: Some(4),
-                    play: true,
-                    ..LinkTarget::default()
-                },
-            ),
-        ];
-        for (fragment, want) in cases {
-            assert_eq!(parse_fragment(fragment), want, "{fragment}");
-        }
-    }
-
-    #[test]
-    fn should_accept_synthetic_sizes_within_the_limits() {
-        let cases = [("1x1", 1, 1), ("20x200", 20, 200), ("100x1000", 100, 1000)];
-        for (text, nodes, pods) in cases {
-            assert_eq!(
-                parse_synthetic_size(text),
-                Ok(SyntheticSize { nodes, pods }),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
-    fn should_refuse_synthetic_sizes_outside_the_limits_with_a_message() {
-        let cases = [
-            ("20", "write it as <nodes>x<pods>, for example 20x200"),
-            ("", "write it as <nodes>x<pods>, for example 20x200"),
-            (
-                "0x10",
-                "the number of nodes must be a whole number from 1 to 100",
-            ),
-            (
-                "101x10",
-                "the number of nodes must be a whole number from 1 to 100",
-            ),
-            (
-                "ax10",
-                "the number of nodes must be a whole number from 1 to 100",
-            ),
-            (
-                "10x1001",
-                "the number of pods must be a whole number from 1 to 1000",
-            ),
-            (
-                "10x0",
-                "the number of pods must be a whole number from 1 to 1000",
-            ),
-            (
-                "10x99999999999999999999999",
-                "the number of pods must be a whole number from 1 to 1000",
-            ),
-            (
-                "10x-5",
-                "the number of pods must be a whole number from 1 to 1000",
-            ),
-        ];
-        for (text, why) in cases {
-            assert_eq!(
-                parse_synthetic_size(text),
-                Err(format!(
-                    "The link asks for a synthetic cluster of {text:?}, which podflow cannot show: {why}"
-                )),
-                "{text}"
-            );
-        }
-    }
-
-    #[test]
     fn should_show_a_message_instead_of_a_cluster_for_a_refused_size() {
         let names = Rc::new(scenario::builtin_names());
-        let page = Page::synthetic(names, &parse_synthetic_size("500x10"), DEFAULT_SPEED);
+        let page = Page::synthetic(
+            names,
+            &crate::ui::config::parse_synthetic_size("500x10"),
+            DEFAULT_SPEED,
+        );
         assert!(page.playback.is_none());
         assert!(page
             .load_error
@@ -820,7 +728,11 @@ mod tests {
     #[test]
     fn should_load_a_small_synthetic_cluster_from_a_link() {
         let names = Rc::new(scenario::builtin_names());
-        let page = Page::synthetic(names, &parse_synthetic_size("2x3"), DEFAULT_SPEED);
+        let page = Page::synthetic(
+            names,
+            &crate::ui::config::parse_synthetic_size("2x3"),
+            DEFAULT_SPEED,
+        );
         assert_eq!(page.load_error, None);
         let view = page.view.expect("a view of the loaded cluster");
         assert_eq!(view.position, view.story_start);

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod components;
+pub mod config;
 pub mod panels;
 pub mod panic;
 pub mod playback;
@@ -21,14 +22,22 @@ pub const ROOT_ELEMENT_ID: &str = "podflow-root";
 /// panic in the release build (which aborts) still shows its message in the page.
 pub const PANIC_SELF_TEST_FRAGMENT: &str = "#podflow-panic-self-test";
 
-/// Installs the panic hook and mounts [`app::App`] into the root element, replacing its placeholder.
-/// Call it from the wasm entry point.
+/// Installs the panic hook and mounts [`app::App`] into the root element, replacing its placeholder,
+/// configured by the page's URL (`?embed=1…` for an iframe, else the fragment). Call it from the wasm
+/// entry point.
 pub fn start() {
     panic::install_panic_hook();
-    let fragment = gloo::utils::window().location().hash().unwrap_or_default();
+    let location = gloo::utils::window().location();
+    let fragment = location.hash().unwrap_or_default();
+    let query = location.search().unwrap_or_default();
     if fragment == PANIC_SELF_TEST_FRAGMENT {
         panic!("panic self-test requested by the URL fragment {PANIC_SELF_TEST_FRAGMENT}");
     }
+    let config = if config::AppConfig::query_asks_for_frame(&query) {
+        config::AppConfig::from_frame(&query, &fragment)
+    } else {
+        config::AppConfig::from_fragment(&fragment)
+    };
     let document = gloo::utils::document();
     let root = match document.get_element_by_id(ROOT_ELEMENT_ID) {
         Some(root) => {
@@ -37,5 +46,11 @@ pub fn start() {
         }
         None => gloo::utils::body().into(),
     };
-    yew::Renderer::<app::App>::with_root(root).render();
+    yew::Renderer::<app::App>::with_root_and_props(
+        root,
+        app::AppProps {
+            config: std::rc::Rc::new(config),
+        },
+    )
+    .render();
 }

@@ -601,6 +601,22 @@ pub fn pod_tokens(
     tokens
 }
 
+/// The first entry where the story reaches the seed's step `step` (1–9), for `#step=6` links: the
+/// first pod's entry when it reaches that step, else any pod's, else none.
+pub fn first_entry_of_step(
+    annotations: &[Annotation],
+    story_start: usize,
+    step: u8,
+) -> Option<usize> {
+    let first_pod = annotations.iter().find_map(|a| a.pod.as_deref());
+    let reaches = |a: &Annotation| a.step == Some(step);
+    annotations
+        .iter()
+        .position(|a| reaches(a) && a.pod.as_deref() == first_pod)
+        .or_else(|| annotations.iter().position(reaches))
+        .map(|offset| story_start + offset)
+}
+
 /// The step shown for `position`: the entry's own step, or the last step before it.
 pub fn step_at(annotations: &[Annotation], story_start: usize, position: usize) -> Option<u8> {
     let end = (position + 1)
