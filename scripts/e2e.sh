@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the release site: serves dist/ (from `trunk build --release --offline`) under the
 # sub-path /sub/podflow/ on 127.0.0.1, loads it in headless Chromium, and checks that the app rendered
-# (not the panic alert, not the loading placeholder), and that playing demo-pod ends Running. Prints `e2e: N passed, N failed`; exits 1 on a failure.
+# (not the panic alert, not the loading placeholder), that playing demo-pod ends Running, and (through
+# scripts/e2e_embed.py) that the example docs pages' widgets and iframe play without touching the host
+# page. Prints `e2e: N passed, N failed`; exits 1 on a failure.
 #
 # Usage: scripts/e2e.sh [DIST]   (default: dist/; build it first, as scripts/test.sh does)
 set -euo pipefail
@@ -48,6 +50,8 @@ references() { grep -Fq "$1" <<<"$html"; }
 check "dist has one wasm and one js file" test -n "$wasm" -a -n "$js"
 check "index.html uses only relative asset URLs (works under any sub-path)" has_no_root_relative_urls
 check "index.html loads $js and $wasm" references "./$js"
+loader_points_at_this_build() { grep -Fq "./$js" "$DIST/podflow.js" && grep -Fq "./$wasm" "$DIST/podflow.js"; }
+check "the docs loader podflow.js loads $js and $wasm" loader_points_at_this_build
 
 start_site "$DIST" "$SUBPATH"
 echo "e2e: serving $DIST at $SITE_URL"
@@ -113,6 +117,17 @@ check "the alert says what happened" panic_dom_has 'podflow stopped because of a
 check "the alert carries the panic message" panic_dom_has 'panic self-test requested by the URL fragment'
 panic_logged() { grep -Fq 'podflow panicked: panic self-test requested' "$CHROMIUM_LOG"; }
 check "the panic is logged to the browser console" panic_logged
+
+# The docs-page embeds: the example pages in dist/examples/ with their widgets and iframe (see the script).
+embed_log="$WORK/embed.log"
+python3 "$PODFLOW_ROOT/scripts/e2e_embed.py" "$SITE_URL" | tee "$embed_log" || true
+passed=$((passed + $(grep -c '^e2e-embed: ok' "$embed_log" || true)))
+embed_failed=$(grep -c '^e2e-embed: FAILED' "$embed_log" || true)
+if ! grep -q '^e2e-embed: [0-9]* passed' "$embed_log"; then
+  echo "e2e: FAILED  the embed test did not finish"
+  embed_failed=$((embed_failed + 1))
+fi
+failed=$((failed + embed_failed))
 
 if [ "$failed" -gt 0 ]; then
   echo "--- the page's DOM ---"

@@ -476,7 +476,7 @@ pub fn App(props: &AppProps) -> Html {
     let theme = props.config.theme.unwrap_or(Theme::Auto);
 
     html! {
-        <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"))}
+        <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"), (host == Host::Frame).then_some("pf-app--frame"), (host == Host::Widget).then_some("pf-app--widget"))}
              data-testid="podflow-app"
              data-theme={theme.as_str()}
              data-layout={layout.as_str()}
@@ -491,7 +491,9 @@ pub fn App(props: &AppProps) -> Html {
                     <p class="pf-empty" data-testid="no-scenarios">{ "no scenarios" }</p>
                 } else {
                     <div class="pf-toolbar">
-                        <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} on_select={on_select} />
+                        if layout == Layout::Full {
+                            <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} on_select={on_select} />
+                        }
                         <Controls
                             playing={page.playing}
                             at_start={at_start}

@@ -337,7 +337,7 @@ impl AppConfig {
         if let Some(text) = inline.filter(|t| !t.trim().is_empty()) {
             config.scenario = Some(ScenarioSource::Text {
                 name: "inline scenario".to_string(),
-                text: text.to_string(),
+                text: dedent(text),
             });
         }
         config
@@ -347,6 +347,30 @@ impl AppConfig {
     pub fn seed_or_default(&self) -> u64 {
         self.seed.unwrap_or(crate::ui::playback::DEFAULT_SEED)
     }
+}
+
+/// Removes the indentation every non-blank line shares, and blank lines at the start and end: YAML
+/// written inside an indented `<script>` element reads as it would in a file (a `---` separator must
+/// start its line).
+pub fn dedent(text: &str) -> String {
+    let indent = text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| line.get(indent..).unwrap_or("").trim_end())
+        .collect();
+    let first = lines.iter().position(|l| !l.is_empty()).unwrap_or(0);
+    let last = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1);
+    let mut out = lines.get(first..last).unwrap_or_default().join("\n");
+    out.push('\n');
+    out
 }
 
 /// Decodes `%XX` escapes (and `+` as a space), keeping anything malformed as it is.
@@ -543,6 +567,17 @@ mod tests {
     }
 
     #[test]
+    fn should_dedent_yaml_written_inside_an_indented_script_element() {
+        let inline = "\n      apiVersion: v1\n      kind: Pod\n      metadata:\n        name: x\n      ---\n      kind: Node\n    ";
+        assert_eq!(
+            dedent(inline),
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n---\nkind: Node\n"
+        );
+        assert_eq!(dedent("a: 1\n"), "a: 1\n");
+        assert_eq!(dedent("   \n"), "\n");
+    }
+
+    #[test]
     fn should_name_unknown_widget_attributes() {
         let config = AppConfig::from_widget([("colour", "red")], None);
         assert_eq!(
@@ -557,7 +592,7 @@ mod tests {
         assert!(AppConfig::query_asks_for_frame("?scenario=x&embed"));
         assert!(!AppConfig::query_asks_for_frame("?embed=0"));
         assert!(!AppConfig::query_asks_for_frame(""));
-        let config = AppConfig::from_frame("?embed=1&scenario=node-cordoned&step=6", "#speed=2");
+        let config = AppConfig::from_frame("?embed=1&scenario=cordoned-node&step=6", "#speed=2");
         assert_eq!(config.host, Host::Frame);
         assert_eq!(config.layout, Layout::Compact);
         assert_eq!(

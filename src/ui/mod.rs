@@ -8,11 +8,13 @@
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod embed;
 pub mod panels;
 pub mod panic;
 pub mod playback;
 pub mod status;
 pub mod story;
+pub mod stylesheet;
 pub mod view_state;
 
 /// The id of the element the app mounts into (see index.html); the body is used when it is missing.
@@ -22,11 +24,20 @@ pub const ROOT_ELEMENT_ID: &str = "podflow-root";
 /// panic in the release build (which aborts) still shows its message in the page.
 pub const PANIC_SELF_TEST_FRAGMENT: &str = "#podflow-panic-self-test";
 
-/// Installs the panic hook and mounts [`app::App`] into the root element, replacing its placeholder,
-/// configured by the page's URL (`?embed=1…` for an iframe, else the fragment). Call it from the wasm
-/// entry point.
+/// The wasm entry point's work. On podflow's own page (an element with id [`ROOT_ELEMENT_ID`]):
+/// installs the stylesheet and mounts [`app::App`] into that element, replacing its placeholder,
+/// configured by the page's URL (`?embed=1…` for an iframe, else the fragment). In any other page (a
+/// docs page that included the loader): mounts every `<div data-podflow>` widget, now and whenever
+/// one is added. The panic hook is installed first in both cases.
 pub fn start() {
     panic::install_panic_hook();
+    let document = gloo::utils::document();
+    let Some(root) = document.get_element_by_id(ROOT_ELEMENT_ID) else {
+        embed::mount_widgets(&document);
+        embed::watch_for_widgets(&document);
+        return;
+    };
+    embed::inject_page_stylesheet(&document);
     let location = gloo::utils::window().location();
     let fragment = location.hash().unwrap_or_default();
     let query = location.search().unwrap_or_default();
@@ -38,14 +49,8 @@ pub fn start() {
     } else {
         config::AppConfig::from_fragment(&fragment)
     };
-    let document = gloo::utils::document();
-    let root = match document.get_element_by_id(ROOT_ELEMENT_ID) {
-        Some(root) => {
-            root.set_text_content(None);
-            root
-        }
-        None => gloo::utils::body().into(),
-    };
+    root.set_text_content(None);
+    let _ = root.class_list().add_1("pf-root");
     yew::Renderer::<app::App>::with_root_and_props(
         root,
         app::AppProps {

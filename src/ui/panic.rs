@@ -7,6 +7,8 @@
 
 use std::panic::PanicHookInfo;
 
+use wasm_bindgen::JsCast;
+
 /// The id of the alert element, for styles and tests.
 pub const PANIC_ELEMENT_ID: &str = "podflow-panic";
 
@@ -42,7 +44,8 @@ pub fn report(message: &str) {
     show_panic_message(message);
 }
 
-/// Puts (or updates) the alert at the top of the page's body. Does nothing outside a browser.
+/// Puts (or updates) the alert at the top of the page's body, or, in a docs page with podflow widgets,
+/// at the top of every widget (a panic stops them all). Does nothing outside a browser.
 pub fn show_panic_message(message: &str) {
     if !cfg!(target_arch = "wasm32") {
         return;
@@ -50,10 +53,29 @@ pub fn show_panic_message(message: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let Some(body) = document.body() else {
-        return;
-    };
-    let alert = match document.get_element_by_id(PANIC_ELEMENT_ID) {
+    let widgets = crate::ui::embed::widget_roots(&document);
+    if widgets.is_empty() {
+        if let Some(body) = document.body() {
+            show_in(&document, &body, message);
+        }
+    }
+    for root in widgets {
+        show_in(&document, &root, message);
+    }
+}
+
+/// Puts (or updates) the alert as the first child of `container` (the body or a widget's shadow root).
+fn show_in(document: &web_sys::Document, container: &web_sys::Node, message: &str) {
+    let existing = container
+        .dyn_ref::<web_sys::Element>()
+        .and_then(|e| e.query_selector(&format!("#{PANIC_ELEMENT_ID}")).ok())
+        .or_else(|| {
+            container
+                .dyn_ref::<web_sys::DocumentFragment>()
+                .and_then(|f| f.query_selector(&format!("#{PANIC_ELEMENT_ID}")).ok())
+        })
+        .flatten();
+    let alert = match existing {
         Some(existing) => existing,
         None => {
             let Ok(created) = document.create_element("div") else {
@@ -62,7 +84,7 @@ pub fn show_panic_message(message: &str) {
             created.set_id(PANIC_ELEMENT_ID);
             let _ = created.set_attribute("role", "alert");
             let _ = created.set_attribute("class", "panic");
-            let _ = body.insert_before(&created, body.first_child().as_ref());
+            let _ = container.insert_before(&created, container.first_child().as_ref());
             created
         }
     };
