@@ -12,6 +12,7 @@ pub mod panels;
 pub mod panic;
 pub mod playback;
 pub mod status;
+pub mod storage;
 pub mod story;
 pub mod view_state;
 
