@@ -10,6 +10,7 @@ pub mod components;
 pub mod config;
 pub mod panels;
 pub mod panic;
+pub mod persist;
 pub mod playback;
 pub mod status;
 pub mod storage;
