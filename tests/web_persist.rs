@@ -218,7 +218,7 @@ async fn should_keep_the_speed_and_theme_preferences_after_the_app_is_mounted_ag
     choose(&root, "speed", "4");
     choose(&root, "theme", "dark");
     wait_until("the dark theme", || app_theme(&root) == "dark").await;
-    assert_eq!(document_theme(), "dark");
+    wait_until("the dark theme on <html>", || document_theme() == "dark").await;
     assert_eq!(
         stored_state()["prefs"],
         serde_json::json!({"theme": "dark", "speed": 4})
@@ -229,7 +229,7 @@ async fn should_keep_the_speed_and_theme_preferences_after_the_app_is_mounted_ag
     assert_eq!(select(&root, "speed").value(), "4");
     assert_eq!(select(&root, "theme").value(), "dark");
     assert_eq!(app_theme(&root), "dark");
-    assert_eq!(document_theme(), "dark");
+    wait_until("the saved theme on <html>", || document_theme() == "dark").await;
     unmount(root, handle);
 }
 
@@ -240,7 +240,7 @@ async fn should_let_a_links_theme_win_without_saving_it() {
     store(STATE_KEY, saved);
     let (root, handle) = mount_with("persist-link", AppConfig::from_fragment("#theme=light")).await;
     assert_eq!(app_theme(&root), "light");
-    assert_eq!(document_theme(), "light");
+    wait_until("the link's theme on <html>", || document_theme() == "light").await;
     assert_eq!(
         select(&root, "speed").value(),
         "0",
@@ -417,4 +417,21 @@ async fn should_let_two_instances_save_without_undoing_each_other() {
     assert_eq!(stored_state()["editor"]["text"], EDITED);
     unmount(first, first_handle);
     unmount(second, second_handle);
+}
+
+#[wasm_bindgen_test]
+async fn should_save_a_full_widgets_edits_without_showing_the_header_actions() {
+    clear_storage();
+    let config = AppConfig::from_widget([("mode", "full")], None);
+    let (root, handle) = mount_with("persist-widget", config.clone()).await;
+    assert!(find(&root, "[data-testid=reset]").is_none());
+    assert!(find(&root, "[data-testid=import-yaml]").is_none());
+    assert!(find(&root, "[data-testid=theme]").is_none());
+    type_into_editor(&root, EDITED);
+    assert_eq!(stored_state()["editor"]["text"], EDITED);
+    unmount(root, handle);
+
+    let (root, handle) = mount_with("persist-widget-again", config).await;
+    assert_eq!(editor(&root).value(), EDITED);
+    unmount(root, handle);
 }

@@ -328,7 +328,16 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
         .dyn_ref::<web_sys::HtmlElement>()
         .is_some_and(|e| e.is_content_editable());
     let is_button = tag == "BUTTON" || element.get_attribute("role").as_deref() == Some("button");
-    editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
+    // A modal dialog (Reset's) owns the keys while it is open.
+    let in_dialog = element
+        .closest("[aria-modal=true]")
+        .ok()
+        .flatten()
+        .is_some();
+    editable
+        || in_dialog
+        || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || (key == " " && is_button)
 }
 
 /// The page an instance opens with: the configured scenario (or the default one, with a message when
