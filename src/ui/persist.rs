@@ -99,6 +99,8 @@ pub struct PersistState {
     /// The editor's latest text (`None`: the seed's pod.yaml). Updated while typing without a render.
     editor: Rc<RefCell<Option<String>>>,
     notices: Rc<Vec<String>>,
+    /// Every sentence ever shown by this instance (dismissed ones too), so each is shown once.
+    shown: Rc<Vec<String>>,
     import_error: Option<Rc<str>>,
     epoch: u32,
     /// Bumped by every change that is shown, so a [`Persisted`] handle knows when it changed.
@@ -123,6 +125,7 @@ impl PersistState {
             theme,
             scenarios: Rc::new(loaded.state.scenarios),
             editor: Rc::new(RefCell::new(loaded.state.editor.map(|e| e.text))),
+            shown: Rc::new(loaded.notices.clone()),
             notices: Rc::new(loaded.notices),
             import_error: None,
             epoch: 0,
@@ -140,15 +143,21 @@ impl PersistState {
         PersistState::from_loaded(given, loaded)
     }
 
-    /// Adds the sentences not shown yet (so a failing storage is reported once).
+    /// Adds the sentences this instance has not shown yet (so a failing storage is reported once,
+    /// even after the user dismissed it). Returns whether anything was added.
     fn report(&mut self, notices: Vec<String>) -> bool {
-        let fresh: Vec<String> = notices
-            .into_iter()
-            .filter(|n| !self.notices.contains(n))
-            .collect();
+        let mut fresh: Vec<String> = Vec::new();
+        for notice in notices {
+            if !self.shown.contains(&notice) && !fresh.contains(&notice) {
+                fresh.push(notice);
+            }
+        }
         if fresh.is_empty() {
             return false;
         }
+        let mut shown = (*self.shown).clone();
+        shown.extend(fresh.iter().cloned());
+        self.shown = Rc::new(shown);
         let mut all = (*self.notices).clone();
         all.extend(fresh);
         self.notices = Rc::new(all);
@@ -222,6 +231,7 @@ impl Reducible for PersistState {
                 let cleared = storage::with_browser_storage(storage::clear)
                     .unwrap_or_else(|notice| vec![notice]);
                 let mut fresh = PersistState::from_loaded(self.given.clone(), Loaded::default());
+                fresh.shown = self.shown.clone();
                 fresh.epoch = self.epoch.wrapping_add(1);
                 fresh.revision = self.revision.wrapping_add(1);
                 fresh.report(cleared);
@@ -379,6 +389,25 @@ mod tests {
             file_too_large("a.yaml", 20_000_000.0).as_deref(),
             Some("error: a.yaml: scenario is 20000000 bytes; the limit is 16777216 bytes")
         );
+    }
+
+    #[test]
+    fn should_report_each_storage_problem_once_even_after_it_was_dismissed() {
+        let mut state = PersistState::from_loaded(
+            Rc::new(AppConfig::default()),
+            Loaded {
+                notices: vec!["full".to_string()],
+                ..Loaded::default()
+            },
+        );
+        assert!(!state.report(vec!["full".to_string(), "full".to_string()]));
+        assert!(state.report(vec!["blocked".to_string(), "blocked".to_string()]));
+        assert_eq!(*state.notices, ["full", "blocked"]);
+        let state = PersistState::reduce(Rc::new(state), PersistAction::DismissNotices);
+        let mut state = (*state).clone();
+        assert!(state.notices.is_empty());
+        assert!(!state.report(vec!["blocked".to_string()]));
+        assert!(state.notices.is_empty());
     }
 
     #[test]
