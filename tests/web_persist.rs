@@ -435,3 +435,63 @@ async fn should_save_a_full_widgets_edits_without_showing_the_header_actions() {
     assert_eq!(editor(&root).value(), EDITED);
     unmount(root, handle);
 }
+
+/// Makes localStorage's `method` throw a DOMException named `name` (or restores it when `name` is empty).
+fn break_storage(method: &str, name: &str) {
+    js_sys::Function::new_with_args(
+        "method, name",
+        "const proto = Storage.prototype;
+         proto.__podflowOriginal = proto.__podflowOriginal || {};
+         if (!(method in proto.__podflowOriginal)) proto.__podflowOriginal[method] = proto[method];
+         if (name) {
+           proto[method] = function () { throw new DOMException('refused by the test', name); };
+         } else {
+           proto[method] = proto.__podflowOriginal[method];
+         }",
+    )
+    .call2(
+        &JsValue::NULL,
+        &JsValue::from_str(method),
+        &JsValue::from_str(name),
+    )
+    .expect("patch Storage");
+}
+
+#[wasm_bindgen_test]
+async fn should_keep_working_in_memory_when_the_storage_refuses() {
+    clear_storage();
+    // A browser that forbids storage: reported when the app starts, and the app still works.
+    break_storage("getItem", "SecurityError");
+    let (root, handle) = mount("persist-forbidden").await;
+    break_storage("getItem", "");
+    let notice = text(&root, "[data-testid=storage-notices]");
+    assert_eq!(
+        notice,
+        "This browser does not let podflow use its storage (SecurityError), so your edits, scenarios and preferences will last only until this page is closed.Dismiss"
+    );
+    unmount(root, handle);
+
+    // A full storage: reported once when saving fails; the edit stays in the page.
+    let (root, handle) = mount("persist-full").await;
+    assert!(find(&root, "[data-testid=storage-notices]").is_none());
+    break_storage("setItem", "QuotaExceededError");
+    type_into_editor(&root, EDITED);
+    type_into_editor(&root, &format!("{EDITED}# more\n"));
+    choose(&root, "speed", "1");
+    break_storage("setItem", "");
+    let notices = wait_for(&root, "[data-testid=storage-notices]").await;
+    assert_eq!(
+        notices
+            .query_selector_all("li")
+            .map(|l| l.length())
+            .unwrap_or(0),
+        1,
+        "{}",
+        text(&root, "[data-testid=storage-notices]")
+    );
+    assert!(text(&root, "[data-testid=storage-notices]").contains("is full (QuotaExceededError)"));
+    assert_eq!(editor(&root).value(), format!("{EDITED}# more\n"));
+    assert_eq!(select(&root, "speed").value(), "1");
+    assert_eq!(stored(STATE_KEY), None);
+    unmount(root, handle);
+}
