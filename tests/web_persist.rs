@@ -335,6 +335,14 @@ async fn should_ask_before_reset_and_then_forget_everything() {
         find(&root, "[data-testid=reset-dialog]").is_none()
     })
     .await;
+    // A click on the dimmed page around the dialog cancels too.
+    click(&root, "reset");
+    wait_for(&root, "[data-testid=reset-dialog]").await;
+    element::<HtmlElement>(&root, ".pf-dialog-backdrop").click();
+    wait_until("a click outside to close the dialog", || {
+        find(&root, "[data-testid=reset-dialog]").is_none()
+    })
+    .await;
     assert_eq!(stored_state(), saved);
 
     // Confirm: everything saved is gone and the defaults are back.
@@ -391,6 +399,10 @@ async fn should_import_a_scenario_file_open_it_after_a_remount_and_delete_it() {
     assert_eq!(text(&root, "[data-testid=saved-scenarios]"), "my-demo");
     choose(&root, "scenario-picker", "saved:my-demo");
     wait_for(&root, "[data-testid=delete-saved]").await;
+    assert_eq!(
+        text(&root, "[data-testid=scenario-title]"),
+        "my-demo: imported from a file and saved in this browser"
+    );
     assert!(text(&root, "[data-testid=caption-text]").len() > 10);
     click(&root, "delete-saved");
     wait_until("the default scenario after deleting", || {

@@ -532,11 +532,12 @@ fn AppPage(props: &AppProps) -> Html {
         }
         _ => (true, true),
     };
-    let scenario_title = page
-        .scenario
-        .as_deref()
-        .and_then(scenario::builtin_title)
-        .unwrap_or("");
+    let scenario_title = page.scenario.as_deref().map_or(String::new(), |key| {
+        scenario::builtin_title(key)
+            .map(String::from)
+            .or_else(|| persist::saved_title(key))
+            .unwrap_or_default()
+    });
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
 

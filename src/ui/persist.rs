@@ -29,6 +29,12 @@ pub fn saved_key(name: &str) -> String {
     format!("{SAVED_PREFIX}{name}")
 }
 
+/// The line under the header for a saved scenario's picker value.
+pub fn saved_title(key: &str) -> Option<String> {
+    key.strip_prefix(SAVED_PREFIX)
+        .map(|name| format!("{name}: imported from a file and saved in this browser"))
+}
+
 /// The name a file's scenario is saved under: the file name without its last extension, as the CLI's
 /// `podflow run FILE` names it.
 pub fn scenario_name_from_file(file_name: &str) -> String {

@@ -196,6 +196,21 @@ fn ResetButton() -> Html {
             }
         })
     };
+    // A click on the dimmed page around the dialog cancels, like Escape.
+    // (Yew delegates events, so the backdrop is recognised by its node, not by `current_target`.)
+    let backdrop = use_node_ref();
+    let on_backdrop = {
+        let open = open.clone();
+        let backdrop = backdrop.clone();
+        Callback::from(move |event: MouseEvent| {
+            let target = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
+            if target.is_some() && target == backdrop.get() {
+                open.set(false);
+            }
+        })
+    };
     let on_key = {
         let open = open.clone();
         let cancel = cancel.clone();
@@ -227,7 +242,7 @@ fn ResetButton() -> Html {
                     aria-haspopup="dialog" title="Delete what podflow saved in this browser"
                     onclick={set(true)}>{ icon(RESET) }<span>{ "Reset" }</span></button>
             if *open {
-                <div class="pf-dialog-backdrop">
+                <div class="pf-dialog-backdrop" ref={backdrop} onclick={on_backdrop}>
                     <div class="pf-dialog" role="alertdialog" aria-modal="true" aria-label="Reset podflow"
                          data-testid="reset-dialog" onkeydown={on_key}>
                         <p class="pf-dialog-question">{ RESET_QUESTION }</p>
