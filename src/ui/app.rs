@@ -1,5 +1,5 @@
 //! The root component: the page's shell around the playback. [`App`] loads what this browser saved
-//! (`ui::persist`) and provides it to the page below it, [`AppPage`], remounted afresh on Reset.
+//! (`ui::persist`) and provides it to the page below it, `AppPage`, remounted afresh on Reset.
 //!
 //! It holds the [`Playback`] of the chosen scenario, the current [`ViewState`], the open
 //! [`InspectorTab`] and a `Callback<UserCommand>` that routes panel commands into the playback, and
