@@ -1,4 +1,5 @@
-//! The root component: the page's shell around the playback.
+//! The root component: the page's shell around the playback. [`App`] loads what this browser saved
+//! (`ui::persist`) and provides it to the page below it, `AppPage`, remounted afresh on Reset.
 //!
 //! It holds the [`Playback`] of the chosen scenario, the current [`ViewState`], the open
 //! [`InspectorTab`] and a `Callback<UserCommand>` that routes panel commands into the playback, and
@@ -21,11 +22,14 @@ use crate::engine::{scenario, synthetic};
 use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
 use crate::ui::components::flow_diagram::FlowDiagram;
+use crate::ui::components::persist_actions::{PersistActions, PersistNotices};
 use crate::ui::components::scenario_picker::ScenarioPicker;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
 use crate::ui::config::{quoted, AppConfig, Host, Layout, ScenarioSource, SyntheticSize, Theme};
+use crate::ui::persist::{self, PersistAction, Persisted};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
+use crate::ui::storage::SavedScenario;
 use crate::ui::story::{self, Annotation, Failure, PodToken};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
@@ -77,6 +81,8 @@ pub enum PageAction {
     Seek(usize),
     Restart,
     Speed(usize),
+    /// Open a scenario saved in this browser (`ui::persist`).
+    LoadSaved(Rc<SavedScenario>),
     /// The playback timer fired.
     Tick,
     Command(UserCommand),
@@ -206,6 +212,15 @@ impl Reducible for Page {
                 self.seed,
             ));
         }
+        if let PageAction::LoadSaved(saved) = action {
+            let key = persist::saved_key(&saved.name);
+            let mut page = Page::empty(self.names.clone(), Some(&key), self.speed, self.seed);
+            page.load(
+                Playback::from_text(&saved.name, &saved.text, self.seed),
+                &format!("The saved scenario {} could not be loaded", saved.name),
+            );
+            return Rc::new(page);
+        }
         let mut next = (*self).clone();
         let Some(playback) = next.playback.clone() else {
             return self;
@@ -215,7 +230,7 @@ impl Reducible for Page {
         {
             let mut playback = playback.borrow_mut();
             match action {
-                PageAction::Load(_) => {}
+                PageAction::Load(_) | PageAction::LoadSaved(_) => {}
                 PageAction::TogglePlay => {
                     if !next.playing && playback.at_end() {
                         let start = playback.story_start();
@@ -313,7 +328,16 @@ fn typing_target(event: &web_sys::KeyboardEvent, key: &str) -> bool {
         .dyn_ref::<web_sys::HtmlElement>()
         .is_some_and(|e| e.is_content_editable());
     let is_button = tag == "BUTTON" || element.get_attribute("role").as_deref() == Some("button");
-    editable || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT") || (key == " " && is_button)
+    // A modal dialog (Reset's) owns the keys while it is open.
+    let in_dialog = element
+        .closest("[aria-modal=true]")
+        .ok()
+        .flatten()
+        .is_some();
+    editable
+        || in_dialog
+        || matches!(tag.as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || (key == " " && is_button)
 }
 
 /// The page an instance opens with: the configured scenario (or the default one, with a message when
@@ -386,8 +410,22 @@ pub struct AppProps {
     pub config: Rc<AppConfig>,
 }
 
+/// One podflow instance with what this browser saved (`ui::persist`): the saved preferences fill in
+/// what `config` leaves unset, and Reset remounts the page afresh.
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let persisted = persist::use_persisted(props.config.clone());
+    html! {
+        <ContextProvider<Persisted> context={persisted.clone()}>
+            <AppPage key={persisted.epoch()} config={persisted.config()} />
+        </ContextProvider<Persisted>>
+    }
+}
+
+/// The page of one instance, under [`App`].
+#[component]
+fn AppPage(props: &AppProps) -> Html {
+    let persisted = use_context::<Persisted>();
     let page = {
         let config = props.config.clone();
         use_reducer(move || initial_page(&config))
@@ -446,15 +484,42 @@ pub fn App(props: &AppProps) -> Html {
     };
     let on_select = {
         let dispatcher = page.dispatcher();
-        Callback::from(move |name: AttrValue| dispatcher.dispatch(PageAction::Load(name)))
+        let persisted = persisted.clone();
+        Callback::from(move |name: AttrValue| {
+            match persisted.as_ref().and_then(|p| p.saved_scenario(&name)) {
+                Some(saved) => dispatcher.dispatch(PageAction::LoadSaved(Rc::new(saved))),
+                None => dispatcher.dispatch(PageAction::Load(name)),
+            }
+        })
     };
+    let on_open_saved = {
+        let dispatcher = page.dispatcher();
+        Callback::from(move |saved| dispatcher.dispatch(PageAction::LoadSaved(Rc::new(saved))))
+    };
+    let saved_names: Rc<Vec<AttrValue>> = Rc::new(
+        persisted
+            .as_ref()
+            .map(|p| {
+                p.scenarios()
+                    .iter()
+                    .map(|s| AttrValue::from(s.name.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    );
     let on_seek = {
         let dispatcher = page.dispatcher();
         Callback::from(move |position| dispatcher.dispatch(PageAction::Seek(position)))
     };
     let on_speed = {
         let dispatcher = page.dispatcher();
-        Callback::from(move |index| dispatcher.dispatch(PageAction::Speed(index)))
+        let persisted = persisted.clone();
+        Callback::from(move |index| {
+            if let Some(persisted) = &persisted {
+                persisted.dispatch(PersistAction::Speed(index));
+            }
+            dispatcher.dispatch(PageAction::Speed(index))
+        })
     };
 
     let (at_start, at_end) = match (&page.playback, &page.view) {
@@ -467,11 +532,12 @@ pub fn App(props: &AppProps) -> Html {
         }
         _ => (true, true),
     };
-    let scenario_title = page
-        .scenario
-        .as_deref()
-        .and_then(scenario::builtin_title)
-        .unwrap_or("");
+    let scenario_title = page.scenario.as_deref().map_or(String::new(), |key| {
+        scenario::builtin_title(key)
+            .map(String::from)
+            .or_else(|| persist::saved_title(key))
+            .unwrap_or_default()
+    });
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
 
@@ -492,7 +558,7 @@ pub fn App(props: &AppProps) -> Html {
                 } else {
                     <div class="pf-toolbar">
                         if layout == Layout::Full {
-                            <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} on_select={on_select} />
+                            <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} saved={saved_names} on_select={on_select.clone()} />
                         }
                         <Controls
                             playing={page.playing}
@@ -505,9 +571,14 @@ pub fn App(props: &AppProps) -> Html {
                             on_step_forward={dispatch(PageAction::StepForward)}
                             on_speed={on_speed}
                         />
+                        if host != Host::Widget && layout == Layout::Full {
+                            <PersistActions current={page.scenario.clone()} on_open_saved={on_open_saved}
+                                on_open_default={on_select.reform(|_| AttrValue::from(DEFAULT_SCENARIO))} />
+                        }
                     </div>
                 }
             </header>
+            <PersistNotices />
             if !scenario_title.is_empty() {
                 <p class="pf-scenario-title" data-testid="scenario-title">{ scenario_title }</p>
             }

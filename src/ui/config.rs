@@ -597,7 +597,7 @@ mod tests {
         assert_eq!(config.layout, Layout::Compact);
         assert_eq!(
             config.scenario,
-            Some(ScenarioSource::Builtin("node-cordoned".into()))
+            Some(ScenarioSource::Builtin("cordoned-node".into()))
         );
         assert_eq!((config.step, config.speed), (Some(6), Some(3)));
         assert!(config.problems.is_empty(), "{:?}", config.problems);

@@ -4,6 +4,7 @@
 pub mod caption;
 pub mod controls;
 pub mod flow_diagram;
+pub mod persist_actions;
 pub mod scenario_picker;
 pub mod status_icon;
 pub mod timeline;

@@ -30,6 +30,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::ui::persist::{PersistAction, Persisted};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
 pub use cluster::{ClusterPanel, ClusterPanelProps};
@@ -46,11 +47,23 @@ pub struct InspectorProps {
 pub fn Inspector(props: &InspectorProps) -> Html {
     let view = props.view.clone();
     let on_command = props.on_command.clone();
-    // The editor's text lives here, so it survives switching tabs.
-    let manifest = use_state(|| AttrValue::from(manifest::SEED_POD_YAML));
+    // The editor's text lives here, so it survives switching tabs; with the app's saved state
+    // (`ui::persist`) it also survives a reload: it starts from the saved text and saves as it changes.
+    let persisted = use_context::<Persisted>();
+    let manifest = {
+        let saved = persisted.as_ref().and_then(Persisted::editor_text);
+        use_state(move || {
+            AttrValue::from(saved.unwrap_or_else(|| manifest::SEED_POD_YAML.to_string()))
+        })
+    };
     let on_text = {
         let manifest = manifest.clone();
-        Callback::from(move |text: String| manifest.set(AttrValue::from(text)))
+        Callback::from(move |text: String| {
+            if let Some(persisted) = &persisted {
+                persisted.dispatch(PersistAction::Editor(text.clone()));
+            }
+            manifest.set(AttrValue::from(text))
+        })
     };
     let text = (*manifest).clone();
     html! {
