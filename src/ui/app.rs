@@ -328,6 +328,8 @@ fn initial_page(config: &AppConfig) -> Page {
         names.first().copied()
     };
     let mut problems = config.problems.clone();
+    // Whether the configured scenario opened (a share link's commands only replay on it).
+    let mut configured = config.scenario.is_some();
     let mut page = match &config.scenario {
         None => Page::new(names, default, speed, seed),
         Some(ScenarioSource::Builtin(name)) => {
@@ -339,6 +341,7 @@ fn initial_page(config: &AppConfig) -> Page {
                         quoted(name),
                         default.unwrap_or("nothing")
                     ));
+                    configured = false;
                     Page::new(names, default, speed, seed)
                 }
             }
@@ -352,6 +355,7 @@ fn initial_page(config: &AppConfig) -> Page {
                         "The {name} could not be loaded, so podflow opened {} instead: {message}",
                         default.unwrap_or("nothing")
                     ));
+                    configured = false;
                     page = Page::new(names, default, speed, seed);
                 }
             }
@@ -359,6 +363,27 @@ fn initial_page(config: &AppConfig) -> Page {
         }
         Some(ScenarioSource::Synthetic(size)) => Page::synthetic(names, size, speed),
     };
+    if let Some(playback) = page.playback.clone() {
+        // A share link: its commands at their entries, then the pod it followed.
+        if configured && !config.commands.is_empty() {
+            playback.borrow_mut().apply_history(&config.commands);
+            page.refresh_story();
+        }
+        if let Some(pod) = &config.pod {
+            playback
+                .borrow_mut()
+                .command(UserCommand::SelectPod(pod.clone()));
+        }
+        page.refresh_view();
+    } else if !config.commands.is_empty() {
+        configured = false;
+    }
+    if !configured && !config.commands.is_empty() {
+        problems.push(format!(
+            "The link's {} cluster commands were not replayed, as its scenario did not open.",
+            config.commands.len()
+        ));
+    }
     page.problems = Rc::new(problems);
     page.playing = config.autoplay && page.playback.is_some();
     if let Some(playback) = &page.playback {
@@ -740,5 +765,87 @@ mod tests {
             page.annotations.len() > 3,
             "the story covers the three pods"
         );
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+    use crate::engine::api::Credentials;
+    use crate::engine::kubectl::ClientAction;
+    use crate::ui::share::{fragment, SharedState};
+
+    #[test]
+    fn should_open_a_share_link_on_the_same_engine_state() {
+        let mut original = Playback::builtin("tainted-node", 5).expect("loads");
+        original.run_to_end();
+        let start = original.story_start();
+        original.seek(start + 8);
+        original.command(UserCommand::Client(ClientAction::Taint {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-a".into(),
+            taint: k8s_openapi::api::core::v1::Taint {
+                key: "team".into(),
+                value: Some("blue".into()),
+                effect: "NoSchedule".into(),
+                time_added: None,
+            },
+            remove: false,
+            overwrite: false,
+        }));
+        original.run_to_end();
+        original.command(UserCommand::SelectPod("default/with-toleration".into()));
+        original.seek(start + 25);
+        let state = SharedState {
+            scenario: ScenarioSource::Builtin("tainted-node".into()),
+            seed: original.seed(),
+            entry: original.position() - start,
+            pod: original.selected_pod().map(String::from),
+            commands: original.history(),
+        };
+        let config = AppConfig::from_fragment(&fragment(&state));
+        let page = initial_page(&config);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        let view = page.view.expect("a view");
+        let want = original.view();
+        assert_eq!(view.position, want.position);
+        assert_eq!(view.sim.trace.len(), want.sim.trace.len());
+        assert_eq!(view.sim.trace.to_lines(), want.sim.trace.to_lines());
+        assert_eq!(
+            view.selected_pod.as_deref(),
+            Some("default/with-toleration")
+        );
+        let status = |sim: &crate::engine::sim::Simulation| {
+            stored_pod(sim, "default/with-toleration").map(crate::engine::printers::pod_status)
+        };
+        assert_eq!(status(&view.sim), status(&want.sim));
+    }
+
+    #[test]
+    fn should_open_the_default_scenario_without_replaying_when_the_linked_one_is_unknown() {
+        let state = SharedState {
+            scenario: ScenarioSource::Builtin("<script>alert(1)</script>".into()),
+            seed: 1,
+            entry: 3,
+            pod: None,
+            commands: vec![crate::ui::playback::RecordedCommand {
+                entry: 1,
+                command: UserCommand::Client(ClientAction::Cordon {
+                    credentials: Credentials::ClusterAdmin,
+                    node: "node-a".into(),
+                }),
+            }],
+        };
+        let page = initial_page(&AppConfig::from_fragment(&fragment(&state)));
+        assert_eq!(page.scenario.as_deref(), Some(DEFAULT_SCENARIO));
+        assert_eq!(
+            *page.problems,
+            vec![
+                "There is no built-in scenario named \"<script>alert(1)</script>\"; podflow opened demo-pod instead.".to_string(),
+                "The link's 1 cluster commands were not replayed, as its scenario did not open.".to_string(),
+            ]
+        );
+        let history = page.playback.expect("demo-pod").borrow().history();
+        assert!(history.is_empty());
     }
 }

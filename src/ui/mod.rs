@@ -8,9 +8,11 @@
 pub mod app;
 pub mod components;
 pub mod config;
+pub mod export;
 pub mod panels;
 pub mod panic;
 pub mod playback;
+pub mod share;
 pub mod status;
 pub mod story;
 pub mod view_state;
