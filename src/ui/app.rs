@@ -22,10 +22,12 @@ use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
 use crate::ui::components::flow_diagram::FlowDiagram;
 use crate::ui::components::scenario_picker::ScenarioPicker;
+use crate::ui::components::share_menu::ShareMenu;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
 use crate::ui::config::{quoted, AppConfig, Host, Layout, ScenarioSource, SyntheticSize, Theme};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
+use crate::ui::share::SharedState;
 use crate::ui::story::{self, Annotation, Failure, PodToken};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
@@ -499,6 +501,7 @@ pub fn App(props: &AppProps) -> Html {
         .unwrap_or("");
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
+    let share_state = (host == Host::Page).then(|| shared_state(&page)).flatten();
 
     html! {
         <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"))}
@@ -528,6 +531,9 @@ pub fn App(props: &AppProps) -> Html {
                             on_step_forward={dispatch(PageAction::StepForward)}
                             on_speed={on_speed}
                         />
+                        if let Some(state) = share_state {
+                            <ShareMenu state={state} />
+                        }
                     </div>
                 }
             </header>
@@ -547,6 +553,25 @@ pub fn App(props: &AppProps) -> Html {
             }
         </div>
     }
+}
+
+/// What a share link of the page's current view holds: its scenario, seed, entry, the pod followed
+/// (when not the story's first) and the commands issued. `None` for a generated cluster.
+fn shared_state(page: &Page) -> Option<Rc<SharedState>> {
+    let playback = page.playback.as_ref()?.borrow();
+    let scenario = match playback.source()? {
+        ScenarioSource::Synthetic(_) => return None,
+        source => source.clone(),
+    };
+    let selected = playback.selected_pod().map(String::from);
+    let pod = selected.filter(|pod| playback.story_pods().first() != Some(pod));
+    Some(Rc::new(SharedState {
+        scenario,
+        seed: playback.seed(),
+        entry: playback.position().saturating_sub(playback.story_start()),
+        pod,
+        commands: playback.history(),
+    }))
 }
 
 /// The wall-clock delay before the next entry at the page's speed.

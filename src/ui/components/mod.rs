@@ -5,5 +5,6 @@ pub mod caption;
 pub mod controls;
 pub mod flow_diagram;
 pub mod scenario_picker;
+pub mod share_menu;
 pub mod status_icon;
 pub mod timeline;
