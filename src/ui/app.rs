@@ -847,6 +847,30 @@ mod share_tests {
     }
 
     #[test]
+    fn should_open_a_step_or_entry_link_there() {
+        for step in 1..=9u8 {
+            let page = initial_page(&AppConfig::from_fragment(&format!(
+                "#scenario=constrained-pod&step={step}"
+            )));
+            let view = page.view.clone().expect("a view");
+            assert_eq!(
+                story::step_at(&page.annotations, view.story_start, view.position),
+                Some(step),
+                "step {step}"
+            );
+            assert_eq!(
+                Some(view.position),
+                story::first_entry_of_step(&page.annotations, view.story_start, step)
+            );
+        }
+        let page = initial_page(&AppConfig::from_fragment(
+            "#scenario=constrained-pod&entry=37",
+        ));
+        let view = page.view.expect("a view");
+        assert_eq!(view.position - view.story_start, 37);
+    }
+
+    #[test]
     fn should_open_the_default_scenario_without_replaying_when_the_linked_one_is_unknown() {
         let state = SharedState {
             scenario: ScenarioSource::Builtin("<script>alert(1)</script>".into()),

@@ -97,20 +97,36 @@ fn kubectl_line(action: &ClientAction) -> Option<String> {
     })
 }
 
-/// The objects a command applied, as JSON documents (empty for actions that are not objects, and
-/// for an apply whose text does not parse: it changed nothing).
-fn applied_documents(command: &UserCommand) -> Vec<Value> {
+/// The documents a command applied, as YAML stream text (one or more documents, without a leading
+/// `---`): the editor's YAML as typed, so its comments stay; objects (an added node, JSON text) as
+/// indented JSON, which is YAML too. Empty for actions that are not objects, and for an apply whose text
+/// does not parse (it changed nothing).
+fn applied_documents(command: &UserCommand) -> Vec<String> {
     match command {
-        UserCommand::Apply { yaml } => scenario::parse_documents(yaml).unwrap_or_default(),
-        UserCommand::AddNode { node } => vec![node.clone()],
-        UserCommand::Client(ClientAction::Apply { manifest, .. }) => vec![manifest.clone()],
+        UserCommand::Apply { yaml } => match scenario::parse_documents(yaml) {
+            Ok(documents) if documents.is_empty() => Vec::new(),
+            Ok(documents) => {
+                let trimmed = yaml.trim_start();
+                if trimmed.starts_with('[') || trimmed.starts_with('{') {
+                    documents.iter().map(json_document).collect()
+                } else {
+                    let text = yaml.trim_start_matches("---\n").trim_end();
+                    vec![format!("{text}\n")]
+                }
+            }
+            Err(_) => Vec::new(),
+        },
+        UserCommand::AddNode { node } => vec![json_document(node)],
+        UserCommand::Client(ClientAction::Apply { manifest, .. }) => vec![json_document(manifest)],
         _ => Vec::new(),
     }
 }
 
-/// One YAML document (without the `---` separator).
-fn yaml_document(value: &Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_else(|_| format!("{value}\n"))
+/// One document as indented JSON (valid YAML), ending in a newline.
+fn json_document(value: &Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// The scenario text with the applied manifests, and a header naming what cannot be replayed. Errors
@@ -153,13 +169,13 @@ pub fn export_yaml(state: &SharedState) -> Result<String, String> {
             out.push_str(&format!("#   {} (at entry {entry})\n", one_line(&line)));
         }
     }
-    // A JSON scenario is rewritten as YAML documents, so the manifests can follow it.
+    // A JSON scenario is rewritten one document at a time (JSON is YAML), so the manifests can follow.
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         let documents = scenario::parse_documents(&text).map_err(|e| e.to_string())?;
         for document in &documents {
             out.push_str("---\n");
-            out.push_str(&yaml_document(document));
+            out.push_str(&json_document(document));
         }
     } else {
         out.push_str("---\n");
@@ -176,7 +192,7 @@ pub fn export_yaml(state: &SharedState) -> Result<String, String> {
                     recorded.entry
                 ));
             }
-            out.push_str(&yaml_document(document));
+            out.push_str(document);
         }
     }
     Ok(out)
@@ -256,7 +272,7 @@ mod tests {
     }
 
     #[test]
-    fn should_rewrite_a_json_scenario_as_yaml_documents() {
+    fn should_rewrite_a_json_scenario_one_document_at_a_time() {
         let state = SharedState {
             scenario: ScenarioSource::Text {
                 name: "My JSON/scenario".into(),
@@ -269,9 +285,26 @@ mod tests {
             commands: Vec::new(),
         };
         assert_eq!(file_name(&state), "my-json-scenario.yaml");
+        let with_node = SharedState {
+            commands: vec![RecordedCommand {
+                entry: 3,
+                command: UserCommand::AddNode {
+                    node: serde_json::json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "added"}}),
+                },
+            }],
+            ..state.clone()
+        };
+        let exported = export_yaml(&with_node).expect("exports");
+        let parsed = scenario::parse("json", &exported).expect("the CLI parses it");
+        let names: Vec<&str> = parsed
+            .nodes
+            .iter()
+            .filter_map(|n| n.pointer("/metadata/name")?.as_str())
+            .collect();
+        assert_eq!(names, vec!["n", "added"]);
         assert_eq!(
             export_yaml(&state).as_deref(),
-            Ok("# podflow scenario \"My JSON/scenario\", exported from the page.\n# Run it with: podflow run my-json-scenario.yaml --seed 9\n---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n\n")
+            Ok("# podflow scenario \"My JSON/scenario\", exported from the page.\n# Run it with: podflow run my-json-scenario.yaml --seed 9\n---\n{\n  \"apiVersion\": \"v1\",\n  \"kind\": \"Node\",\n  \"metadata\": {\n    \"name\": \"n\"\n  }\n}\n")
         );
     }
 

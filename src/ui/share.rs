@@ -699,7 +699,18 @@ mod tests {
         ];
         for (state, want) in cases {
             assert_eq!(fragment(&state), want);
+            let config = AppConfig::from_fragment(want);
+            assert_eq!(config.problems, Vec::<String>::new());
+            assert_eq!(
+                (config.seed_or_default(), config.entry, config.pod.as_ref()),
+                (state.seed, Some(state.entry), state.pod.as_ref()),
+                "{want}"
+            );
         }
+        assert_eq!(
+            AppConfig::from_fragment("#pod=%3Cscript%3E").problems,
+            vec!["The pod setting \"<script>\" is not a pod written namespace/name; podflow used its default.".to_string()]
+        );
     }
 
     #[test]

@@ -205,12 +205,12 @@ pub fn ShareMenu(props: &ShareMenuProps) -> Html {
                     </div>
                     <h3 class="pf-share-subheading">{ "Embed in your docs" }</h3>
                     <label class="pf-share-label" for="pf-share-div">{ "Widget (one script, then a div per widget)" }</label>
-                    <textarea id="pf-share-div" class="pf-share-field pf-share-code pf-mono" readonly=true rows="3"
+                    <textarea id="pf-share-div" class="pf-share-field pf-share-code pf-mono" readonly=true rows="4"
                               ref={div_ref.clone()} value={div_snippet.clone()} data-testid="embed-div" />
                     <button type="button" class="pf-button" data-testid="copy-embed"
                             onclick={copier(div_snippet.clone(), &div_ref, "embed code")}>{ "Copy embed code" }</button>
                     <label class="pf-share-label" for="pf-share-iframe">{ "Iframe (for sites that only allow iframes)" }</label>
-                    <textarea id="pf-share-iframe" class="pf-share-field pf-share-code pf-mono" readonly=true rows="3"
+                    <textarea id="pf-share-iframe" class="pf-share-field pf-share-code pf-mono" readonly=true rows="4"
                               ref={iframe_ref.clone()} value={iframe_snippet.clone()} data-testid="embed-iframe" />
                     <button type="button" class="pf-button" data-testid="copy-iframe"
                             onclick={copier(iframe_snippet.clone(), &iframe_ref, "iframe code")}>{ "Copy iframe code" }</button>
