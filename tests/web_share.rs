@@ -302,3 +302,69 @@ async fn should_show_the_link_and_both_embed_snippets_in_the_share_menu() {
     handle.destroy();
     root.remove();
 }
+
+fn timeline(root: &Element) -> (String, String) {
+    let input = root
+        .query_selector("[data-testid=timeline]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .expect("the timeline");
+    (input.value(), input.max())
+}
+
+#[wasm_bindgen_test]
+async fn should_share_a_cluster_action_made_in_the_page() {
+    let (root, handle) = mount("share-after-cordon", "#scenario=demo-pod&entry=2").await;
+    let node_a = wait_for(&root, "[data-testid=pf-node][data-node=node-a]").await;
+    node_a
+        .query_selector(".pf-node-actions .pf-button")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .expect("the cordon button")
+        .click();
+    // The command starts playing; pause, then share.
+    sleep(50).await;
+    if button(&root, "play")
+        .get_attribute("aria-pressed")
+        .as_deref()
+        == Some("true")
+    {
+        button(&root, "play").click();
+    }
+    sleep(50).await;
+    let shown = timeline(&root);
+    button(&root, "share-toggle").click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+    let link = link.value();
+    let fragment = link
+        .split_once('#')
+        .map(|(_, f)| format!("#{f}"))
+        .unwrap_or_default();
+    let state = share::decode_state(fragment.trim_start_matches("#state=")).expect("decodes");
+    assert_eq!(
+        state
+            .commands
+            .iter()
+            .map(|c| c.command.clone())
+            .collect::<Vec<_>>(),
+        vec![UserCommand::Client(ClientAction::Cordon {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-a".into()
+        })]
+    );
+    assert_eq!(state.commands[0].entry, 2);
+    handle.destroy();
+    root.remove();
+
+    let (again, handle) = mount("share-after-cordon-opened", &fragment).await;
+    // The same entry of the same changed run (its end includes the cordon's entries).
+    assert_eq!(timeline(&again), shown);
+    assert!(text(&again, "[data-testid=config-problems]").is_empty());
+    handle.destroy();
+    again.remove();
+}
