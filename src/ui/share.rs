@@ -39,6 +39,8 @@ pub const MAX_UNPACKED_BYTES: usize = 512 * 1024;
 pub const MAX_COMMANDS: usize = 100;
 /// The longest scenario name a link may carry.
 pub const MAX_NAME_LEN: usize = 100;
+/// The longest `namespace/name` of the followed pod (63 + 1 + 253).
+pub const MAX_POD_LEN: usize = 317;
 
 /// What a share link reproduces.
 #[derive(Clone, Debug, PartialEq)]
@@ -320,6 +322,22 @@ fn state_from_json(value: &Value) -> Result<SharedState, String> {
     let seed = number("seed")?.unwrap_or(DEFAULT_SEED);
     let entry = usize::try_from(number("entry")?.unwrap_or(0)).unwrap_or(usize::MAX);
     let pod = text_field("pod")?;
+    // Kubernetes names: lowercase letters, digits, `-` and `.`.
+    let name_ok = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+    };
+    let pod_ok = |pod: &String| {
+        pod.len() <= MAX_POD_LEN
+            && pod
+                .split_once('/')
+                .is_some_and(|(namespace, name)| name_ok(namespace) && name_ok(name))
+    };
+    if pod.as_ref().is_some_and(|pod| !pod_ok(pod)) {
+        return Err(refuse("has a pod that is not written namespace/name"));
+    }
     let commands = match object.get("commands") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(items)) if items.len() > MAX_COMMANDS => {
@@ -804,6 +822,7 @@ mod tests {
             (packed("{\"v\":1,\"scenario\":7}"), "The shared link has a scenario that is not text, so podflow opened the default scenario instead."),
             (packed(&format!("{{\"v\":1,\"name\":\"{}\",\"text\":\"\"}}", "x".repeat(101))), "The shared link has a scenario name longer than 100 characters, so podflow opened the default scenario instead."),
             (packed("{\"v\":1,\"scenario\":\"demo-pod\",\"entry\":-1}"), "The shared link has a entry that is not a whole number, so podflow opened the default scenario instead."),
+            (packed("{\"v\":1,\"scenario\":\"demo-pod\",\"pod\":\"<b>x</b>\"}"), "The shared link has a pod that is not written namespace/name, so podflow opened the default scenario instead."),
             (packed("{\"v\":1,\"scenario\":\"demo-pod\",\"commands\":{}}"), "The shared link has commands that are not a list, so podflow opened the default scenario instead."),
             (packed(&format!("{{\"v\":1,\"scenario\":\"demo-pod\",\"commands\":[{}]}}", vec!["{\"at\":1,\"do\":\"cordon\",\"node\":\"a\"}"; 101].join(","))), "The shared link holds 101 commands, more than the 100 podflow replays, so podflow opened the default scenario instead."),
             (packed("{\"v\":1,\"scenario\":\"demo-pod\",\"commands\":[{\"at\":1,\"do\":\"<script>alert(1)</script>\"}]}"), "The shared link has a command 1 of the unknown kind \"<script>alert(1)</script>\", so podflow opened the default scenario instead."),
