@@ -908,6 +908,18 @@ mod tests {
             ),
             "{iframe}"
         );
+        // The frame reads the state from its fragment.
+        let src = iframe
+            .split('"')
+            .nth(1)
+            .and_then(|src| src.split_once('?'))
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        let (query, fragment) = src.split_once('#').unwrap_or((src, ""));
+        let config = AppConfig::from_frame(query, fragment);
+        assert_eq!(config.problems, Vec::<String>::new());
+        assert_eq!(config.commands, edited.commands);
+        assert_eq!(config.entry, Some(37));
     }
 
     #[test]
