@@ -30,7 +30,7 @@ run_step() {
 }
 
 run_step "native tests" cargo test
-run_step "browser tests" cargo test --target wasm32-unknown-unknown --test web --test web_flow --test web_panels --test web_embed --test web_persist
+run_step "browser tests" cargo test --target wasm32-unknown-unknown --test web --test web_flow --test web_panels --test web_embed --test web_persist --test web_share
 run_step "release build" trunk build --release --offline
 if [[ " ${failed_steps[*]} " == *" release build "* ]]; then
   echo "=== end-to-end: skipped (the release build failed)"

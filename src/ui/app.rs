@@ -24,11 +24,13 @@ use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
 use crate::ui::components::flow_diagram::FlowDiagram;
 use crate::ui::components::persist_actions::{PersistActions, PersistNotices};
 use crate::ui::components::scenario_picker::ScenarioPicker;
+use crate::ui::components::share_menu::ShareMenu;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
 use crate::ui::config::{quoted, AppConfig, Host, Layout, ScenarioSource, SyntheticSize, Theme};
 use crate::ui::persist::{self, PersistAction, Persisted};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
+use crate::ui::share::SharedState;
 use crate::ui::storage::SavedScenario;
 use crate::ui::story::{self, Annotation, Failure, PodToken};
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
@@ -352,6 +354,8 @@ fn initial_page(config: &AppConfig) -> Page {
         names.first().copied()
     };
     let mut problems = config.problems.clone();
+    // Whether the configured scenario opened (a share link's commands only replay on it).
+    let mut configured = config.scenario.is_some();
     let mut page = match &config.scenario {
         None => Page::new(names, default, speed, seed),
         Some(ScenarioSource::Builtin(name)) => {
@@ -363,6 +367,7 @@ fn initial_page(config: &AppConfig) -> Page {
                         quoted(name),
                         default.unwrap_or("nothing")
                     ));
+                    configured = false;
                     Page::new(names, default, speed, seed)
                 }
             }
@@ -376,6 +381,7 @@ fn initial_page(config: &AppConfig) -> Page {
                         "The {name} could not be loaded, so podflow opened {} instead: {message}",
                         default.unwrap_or("nothing")
                     ));
+                    configured = false;
                     page = Page::new(names, default, speed, seed);
                 }
             }
@@ -383,6 +389,27 @@ fn initial_page(config: &AppConfig) -> Page {
         }
         Some(ScenarioSource::Synthetic(size)) => Page::synthetic(names, size, speed),
     };
+    if let Some(playback) = page.playback.clone() {
+        // A share link: its commands at their entries, then the pod it followed.
+        if configured && !config.commands.is_empty() {
+            playback.borrow_mut().apply_history(&config.commands);
+            page.refresh_story();
+        }
+        if let Some(pod) = &config.pod {
+            playback
+                .borrow_mut()
+                .command(UserCommand::SelectPod(pod.clone()));
+        }
+        page.refresh_view();
+    } else if !config.commands.is_empty() {
+        configured = false;
+    }
+    if !configured && !config.commands.is_empty() {
+        problems.push(format!(
+            "The link's {} cluster commands were not replayed, as its scenario did not open.",
+            config.commands.len()
+        ));
+    }
     page.problems = Rc::new(problems);
     page.playing = config.autoplay && page.playback.is_some();
     if let Some(playback) = &page.playback {
@@ -540,6 +567,7 @@ fn AppPage(props: &AppProps) -> Html {
     });
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
+    let share_state = (host == Host::Page).then(|| shared_state(&page)).flatten();
 
     html! {
         <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"), (host == Host::Frame).then_some("pf-app--frame"), (host == Host::Widget).then_some("pf-app--widget"))}
@@ -575,6 +603,9 @@ fn AppPage(props: &AppProps) -> Html {
                             <PersistActions current={page.scenario.clone()} on_open_saved={on_open_saved}
                                 on_open_default={on_select.reform(|_| AttrValue::from(DEFAULT_SCENARIO))} />
                         }
+                        if let Some(state) = share_state {
+                            <ShareMenu state={state} />
+                        }
                     </div>
                 }
             </header>
@@ -595,6 +626,25 @@ fn AppPage(props: &AppProps) -> Html {
             }
         </div>
     }
+}
+
+/// What a share link of the page's current view holds: its scenario, seed, entry, the pod followed
+/// (when not the story's first) and the commands issued. `None` for a generated cluster.
+fn shared_state(page: &Page) -> Option<Rc<SharedState>> {
+    let playback = page.playback.as_ref()?.borrow();
+    let scenario = match playback.source()? {
+        ScenarioSource::Synthetic(_) => return None,
+        source => source.clone(),
+    };
+    let selected = playback.selected_pod().map(String::from);
+    let pod = selected.filter(|pod| playback.story_pods().first() != Some(pod));
+    Some(Rc::new(SharedState {
+        scenario,
+        seed: playback.seed(),
+        entry: playback.position().saturating_sub(playback.story_start()),
+        pod,
+        commands: playback.history(),
+    }))
 }
 
 /// The wall-clock delay before the next entry at the page's speed.
@@ -813,5 +863,111 @@ mod tests {
             page.annotations.len() > 3,
             "the story covers the three pods"
         );
+    }
+}
+
+#[cfg(test)]
+mod share_tests {
+    use super::*;
+    use crate::engine::api::Credentials;
+    use crate::engine::kubectl::ClientAction;
+    use crate::ui::share::{fragment, SharedState};
+
+    #[test]
+    fn should_open_a_share_link_on_the_same_engine_state() {
+        let mut original = Playback::builtin("tainted-node", 5).expect("loads");
+        original.run_to_end();
+        let start = original.story_start();
+        original.seek(start + 8);
+        original.command(UserCommand::Client(ClientAction::Taint {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-a".into(),
+            taint: k8s_openapi::api::core::v1::Taint {
+                key: "team".into(),
+                value: Some("blue".into()),
+                effect: "NoSchedule".into(),
+                time_added: None,
+            },
+            remove: false,
+            overwrite: false,
+        }));
+        original.run_to_end();
+        original.command(UserCommand::SelectPod("default/with-toleration".into()));
+        original.seek(start + 25);
+        let state = SharedState {
+            scenario: ScenarioSource::Builtin("tainted-node".into()),
+            seed: original.seed(),
+            entry: original.position() - start,
+            pod: original.selected_pod().map(String::from),
+            commands: original.history(),
+        };
+        let config = AppConfig::from_fragment(&fragment(&state));
+        let page = initial_page(&config);
+        assert!(page.problems.is_empty(), "{:?}", page.problems);
+        let view = page.view.expect("a view");
+        let want = original.view();
+        assert_eq!(view.position, want.position);
+        assert_eq!(view.sim.trace.len(), want.sim.trace.len());
+        assert_eq!(view.sim.trace.to_lines(), want.sim.trace.to_lines());
+        assert_eq!(
+            view.selected_pod.as_deref(),
+            Some("default/with-toleration")
+        );
+        let status = |sim: &crate::engine::sim::Simulation| {
+            stored_pod(sim, "default/with-toleration").map(crate::engine::printers::pod_status)
+        };
+        assert_eq!(status(&view.sim), status(&want.sim));
+    }
+
+    #[test]
+    fn should_open_a_step_or_entry_link_there() {
+        for step in 1..=9u8 {
+            let page = initial_page(&AppConfig::from_fragment(&format!(
+                "#scenario=constrained-pod&step={step}"
+            )));
+            let view = page.view.clone().expect("a view");
+            assert_eq!(
+                story::step_at(&page.annotations, view.story_start, view.position),
+                Some(step),
+                "step {step}"
+            );
+            assert_eq!(
+                Some(view.position),
+                story::first_entry_of_step(&page.annotations, view.story_start, step)
+            );
+        }
+        let page = initial_page(&AppConfig::from_fragment(
+            "#scenario=constrained-pod&entry=37",
+        ));
+        let view = page.view.expect("a view");
+        assert_eq!(view.position - view.story_start, 37);
+    }
+
+    #[test]
+    fn should_open_the_default_scenario_without_replaying_when_the_linked_one_is_unknown() {
+        let state = SharedState {
+            scenario: ScenarioSource::Builtin("<script>alert(1)</script>".into()),
+            seed: 1,
+            entry: 3,
+            pod: None,
+            commands: vec![crate::ui::playback::RecordedCommand {
+                entry: 1,
+                command: UserCommand::Client(ClientAction::Cordon {
+                    credentials: Credentials::ClusterAdmin,
+                    node: "node-a".into(),
+                }),
+            }],
+        };
+        let page = initial_page(&AppConfig::from_fragment(&fragment(&state)));
+        assert_eq!(page.scenario.as_deref(), Some(DEFAULT_SCENARIO));
+        assert_eq!(
+            *page.problems,
+            vec![
+                "There is no built-in scenario named \"<script>alert(1)</script>\"; podflow opened demo-pod instead.".to_string(),
+                "The link's 1 cluster commands were not replayed, as its scenario did not open.".to_string(),
+            ]
+        );
+        let history = page.playback.expect("demo-pod").borrow().history();
+        assert!(history.is_empty());
     }
 }

@@ -7,6 +7,8 @@
 //! [`AppConfig::problems`], shown in the page, and the default is used instead.
 
 use crate::ui::components::controls::SPEEDS;
+use crate::ui::playback::RecordedCommand;
+use crate::ui::share;
 
 /// The colour scheme: `auto` follows `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -98,6 +100,10 @@ pub struct AppConfig {
     pub theme: Option<Theme>,
     /// A CSS length for the widget's height (`480px`, `30rem`, `60vh`), already checked.
     pub height: Option<String>,
+    /// The pod to follow (`namespace/name`); `None`: the story's first pod.
+    pub pod: Option<String>,
+    /// Cluster-changing commands to replay at their entries (a share link's `state`).
+    pub commands: Vec<RecordedCommand>,
     /// What podflow could not use, one sentence each, shown above the widget.
     pub problems: Vec<String>,
 }
@@ -195,6 +201,21 @@ impl AppConfig {
     /// Applies one `key=value` setting (a link parameter or a `data-*` attribute without `data-`).
     /// Returns false for a key podflow does not know.
     fn set(&mut self, key: &str, value: &str) -> bool {
+        if key == "state" {
+            // A share link's whole state (see `ui::share`), which checks its own size.
+            match share::decode_state(value) {
+                Ok(state) => {
+                    self.scenario = Some(state.scenario);
+                    self.seed = Some(state.seed);
+                    self.entry = Some(state.entry);
+                    self.step = None;
+                    self.pod = state.pod;
+                    self.commands = state.commands;
+                }
+                Err(message) => self.problems.push(message),
+            }
+            return true;
+        }
         if value.len() > MAX_VALUE_LEN {
             self.problems.push(format!(
                 "The {key} setting is longer than {MAX_VALUE_LEN} characters and was ignored."
@@ -225,6 +246,12 @@ impl AppConfig {
             "step" => match parse_step(value) {
                 Some(step) => self.step = Some(step),
                 None => refuse("a story step from 1 to 9"),
+            },
+            "pod" => match value.split_once('/') {
+                Some((namespace, name)) if !namespace.is_empty() && !name.is_empty() => {
+                    self.pod = Some(value.to_string())
+                }
+                _ => refuse("a pod written namespace/name"),
             },
             "entry" => match value.trim().parse::<usize>() {
                 Ok(entry) => self.entry = Some(entry),

@@ -9,7 +9,10 @@
 //! nearest earlier one, which gives the same state because the engine is deterministic.
 //!
 //! A user command (apply, cordon, add a node, ...) is issued on the state at the current position:
-//! what was recorded after that engine step is discarded and the engine runs a new future.
+//! what was recorded after that engine step is discarded and the engine runs a new future. The playback
+//! keeps the commands that shaped the current run ([`Playback::history`]), each with the story entry it
+//! was issued at, so the same scenario, seed and history rebuild the same run ([`Playback::replay`]):
+//! that is what a share link carries.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -24,7 +27,8 @@ use crate::engine::node_registration;
 use crate::engine::objects::Object;
 use crate::engine::scenario;
 use crate::engine::sim::{Event, Simulation};
-use crate::engine::store;
+use crate::engine::{store, synthetic};
+use crate::ui::config::ScenarioSource;
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
 /// The seed the page starts with.
@@ -64,6 +68,22 @@ enum StepKind {
     Command,
 }
 
+/// A cluster-changing command the playback carried out, and where: `entry` is the story entry
+/// (counted from the story's start, like a link's `entry=`) that was current when it was issued.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedCommand {
+    pub entry: usize,
+    pub command: UserCommand,
+}
+
+/// True for the commands that change the cluster (and so the run's future).
+pub fn changes_cluster(command: &UserCommand) -> bool {
+    matches!(
+        command,
+        UserCommand::Apply { .. } | UserCommand::Client(_) | UserCommand::AddNode { .. }
+    )
+}
+
 #[derive(Clone, Copy, Debug)]
 struct StepRecord {
     kind: StepKind,
@@ -93,6 +113,10 @@ pub struct Playback {
     cached: RefCell<Option<(usize, Rc<Simulation>)>>,
     /// What kubectl printed for the last command that failed before reaching the API server.
     client_error: Option<String>,
+    /// Where the scenario came from (`None` for a scenario started with `from_scenario`).
+    source: Option<ScenarioSource>,
+    /// The commands that shaped the recorded run, each with the index in `steps` of its step.
+    history: Vec<(usize, RecordedCommand)>,
 }
 
 impl Playback {
@@ -100,13 +124,66 @@ impl Playback {
     pub fn builtin(name: &str, seed: u64) -> Result<Playback, String> {
         let text = scenario::builtin(name)
             .ok_or_else(|| format!("there is no built-in scenario named {name:?}"))?;
-        Playback::from_text(name, &text, seed)
+        let mut playback = Playback::from_text(name, &text, seed)?;
+        playback.source = Some(ScenarioSource::Builtin(name.to_string()));
+        Ok(playback)
     }
 
     /// Parses scenario text and starts it, as the CLI's `run` does.
     pub fn from_text(name: &str, text: &str, seed: u64) -> Result<Playback, String> {
         let parsed = scenario::parse(name, text).map_err(|e| e.to_string())?;
-        Playback::from_scenario(&parsed, seed)
+        let mut playback = Playback::from_scenario(&parsed, seed)?;
+        playback.source = Some(ScenarioSource::Text {
+            name: name.to_string(),
+            text: text.to_string(),
+        });
+        Ok(playback)
+    }
+
+    /// Rebuilds a run: starts `source` with `seed`, then issues every command of `history` at its
+    /// entry, in order, as the user did, and runs the engine to the end. The same source, seed and
+    /// history give the same trace and state (the engine is deterministic).
+    pub fn replay(
+        source: &ScenarioSource,
+        seed: u64,
+        history: &[RecordedCommand],
+    ) -> Result<Playback, String> {
+        let mut playback = match source {
+            ScenarioSource::Builtin(name) => Playback::builtin(name, seed)?,
+            ScenarioSource::Text { name, text } => Playback::from_text(name, text, seed)?,
+            ScenarioSource::Synthetic(Ok(size)) => {
+                let mut playback = Playback::from_scenario(
+                    &synthetic::cluster(size.nodes, size.pods, seed),
+                    seed,
+                )?;
+                playback.source = Some(source.clone());
+                playback
+            }
+            ScenarioSource::Synthetic(Err(message)) => return Err(message.clone()),
+        };
+        playback.apply_history(history);
+        Ok(playback)
+    }
+
+    /// Issues every command of `history` at its entry, in order, then runs the engine to the end.
+    pub fn apply_history(&mut self, history: &[RecordedCommand]) {
+        for recorded in history {
+            self.seek(self.story_start.saturating_add(recorded.entry));
+            self.command(recorded.command.clone());
+        }
+        self.run_to_end();
+    }
+
+    /// The cluster-changing commands that shaped the recorded run, in the order they were issued
+    /// (commands whose future was discarded by a later command issued earlier in the story are gone).
+    pub fn history(&self) -> Vec<RecordedCommand> {
+        self.history.iter().map(|(_, c)| c.clone()).collect()
+    }
+
+    /// Where the scenario came from: a built-in name or its text (`None` for a scenario started
+    /// with [`Playback::from_scenario`]).
+    pub fn source(&self) -> Option<&ScenarioSource> {
+        self.source.as_ref()
     }
 
     /// Starts an already parsed (or generated, see `engine::synthetic`) scenario.
@@ -130,6 +207,8 @@ impl Playback {
             generation: next_generation(),
             cached: RefCell::new(None),
             client_error: None,
+            source: None,
+            history: Vec::new(),
         };
         playback.run_until(story_start);
         Ok(playback)
@@ -360,22 +439,42 @@ impl Playback {
     /// Carries out a panel's command. Commands that change the cluster are issued on the state at the
     /// current position; the recorded future is discarded and the engine runs again from there.
     pub fn command(&mut self, command: UserCommand) {
+        let record = changes_cluster(&command).then(|| RecordedCommand {
+            entry: self.position.saturating_sub(self.story_start),
+            command: command.clone(),
+        });
+        // A command carried out left a step of its own; a refused one (bad YAML) changed nothing.
+        if self.carry_out(command) {
+            if let (Some(record), Some(step)) = (record, self.steps.len().checked_sub(1)) {
+                self.history.push((step, record));
+            }
+        }
+    }
+
+    /// Carries out one command; true when it changed the cluster's future.
+    fn carry_out(&mut self, command: UserCommand) -> bool {
         match command {
             UserCommand::SelectPod(pod) => {
                 self.selected_pod = Some(pod);
                 self.generation = next_generation();
+                false
             }
-            UserCommand::Open(tab) => self.tab = tab,
+            UserCommand::Open(tab) => {
+                self.tab = tab;
+                false
+            }
             UserCommand::Apply { yaml } => match scenario::parse_documents(&yaml) {
                 Err(e) => {
                     self.client_error = Some(format!("error: error parsing {EDITOR_SOURCE}: {e}"));
+                    false
                 }
                 Ok(documents) if documents.is_empty() => {
                     self.client_error = Some("error: no objects passed to apply".to_string());
+                    false
                 }
                 Ok(documents) => {
                     let first_pod = documents.iter().find_map(pod_reference);
-                    self.change_future(|sim| {
+                    let changed = self.change_future(|sim| {
                         for manifest in documents {
                             sim.schedule(
                                 sim.now_ms,
@@ -392,32 +491,41 @@ impl Playback {
                     if let Some(pod) = first_pod {
                         self.selected_pod = Some(pod);
                     }
+                    changed
                 }
             },
-            UserCommand::Client(action) => {
-                self.change_future(|sim| {
-                    sim.schedule(sim.now_ms, Event::Client(action));
-                    Ok(())
-                });
-            }
-            UserCommand::AddNode { node } => {
-                self.change_future(|sim| {
-                    node_registration::register(sim, &node).map_err(|e| e.to_string())
-                });
-            }
+            UserCommand::Client(action) => self.change_future(|sim| {
+                sim.schedule(sim.now_ms, Event::Client(action));
+                Ok(())
+            }),
+            UserCommand::AddNode { node } => self.change_future(|sim| {
+                node_registration::register(sim, &node).map_err(|e| e.to_string())
+            }),
         }
     }
 
     /// Issues `change` on the state at the current position, drops the old future and records the
-    /// change as a step of its own.
-    fn change_future(&mut self, change: impl FnOnce(&mut Simulation) -> Result<(), String>) {
-        let count = self.steps_for(self.position);
+    /// change as a step of its own. False (with the message in `client_error`) when it was refused.
+    fn change_future(
+        &mut self,
+        change: impl FnOnce(&mut Simulation) -> Result<(), String>,
+    ) -> bool {
+        let mut count = self.steps_for(self.position);
+        // Commands already issued at this position stay: the new one comes on top of them.
+        while self
+            .steps
+            .get(count)
+            .is_some_and(|s| s.kind == StepKind::Command)
+        {
+            count += 1;
+        }
         let mut sim = (*self.state_after(count)).clone();
         if let Err(message) = change(&mut sim) {
             self.client_error = Some(format!("error: {message}"));
-            return;
+            return false;
         }
         self.client_error = None;
+        self.history.retain(|(step, _)| *step < count);
         self.steps.truncate(count);
         self.checkpoints.split_off(&(count + 1));
         self.steps.push(StepRecord {
@@ -434,6 +542,7 @@ impl Playback {
         self.head = sim;
         *self.cached.borrow_mut() = None;
         self.generation = next_generation();
+        true
     }
 }
 
@@ -808,6 +917,139 @@ mod tests {
         assert_eq!(
             Playback::builtin("no-such-scenario", 1).err(),
             Some("there is no built-in scenario named \"no-such-scenario\"".to_string())
+        );
+    }
+
+    const SECOND_POD: &str = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: second\nspec:\n  containers:\n  - name: c\n    image: nginx:latest\n    resources:\n      requests:\n        cpu: 100m\n";
+
+    fn cordon(node: &str) -> UserCommand {
+        UserCommand::Client(ClientAction::Cordon {
+            credentials: Credentials::ClusterAdmin,
+            node: node.into(),
+        })
+    }
+
+    /// constrained-pod with the second pod applied at entry 5 and node-a cordoned at entry 40.
+    fn edited_run() -> Playback {
+        let mut playback = played("constrained-pod");
+        let start = playback.story_start();
+        playback.seek(start + 5);
+        playback.command(UserCommand::Apply {
+            yaml: SECOND_POD.into(),
+        });
+        playback.run_to_end();
+        playback.seek(start + 40);
+        playback.command(cordon("node-a"));
+        playback.run_to_end();
+        playback.seek(start + 30);
+        playback
+    }
+
+    #[test]
+    fn should_record_the_commands_that_changed_the_cluster_with_their_entries() {
+        let playback = edited_run();
+        let history = playback.history();
+        assert_eq!(
+            history,
+            vec![
+                RecordedCommand {
+                    entry: 5,
+                    command: UserCommand::Apply {
+                        yaml: SECOND_POD.into()
+                    }
+                },
+                RecordedCommand {
+                    entry: 40,
+                    command: cordon("node-a")
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn should_rebuild_the_same_run_from_its_history() {
+        let mut original = edited_run();
+        let mut rebuilt = Playback::replay(
+            &ScenarioSource::Builtin("constrained-pod".into()),
+            DEFAULT_SEED,
+            &original.history(),
+        )
+        .expect("replays");
+        rebuilt.seek(original.position());
+        assert_eq!(rebuilt.position(), original.position());
+        assert_eq!(rebuilt.history(), original.history());
+        let want = &original.head().trace.entries;
+        let got = &rebuilt.head().trace.entries;
+        assert_eq!(got.len(), want.len());
+        for (index, (got, want)) in got.iter().zip(want).enumerate() {
+            assert_eq!(got, want, "entry {index}");
+        }
+        let last = original.last_position();
+        let (want, got) = (original.seek(last), rebuilt.seek(last));
+        assert_eq!(got.api.store.revision(), want.api.store.revision());
+        let status = |sim: &Simulation, pod: &str| stored_pod(sim, pod).map(pod_status);
+        assert_eq!(
+            status(&got, "default/second"),
+            status(&want, "default/second")
+        );
+        assert!(status(&want, "default/second").is_some());
+        // A different seed or a missing command gives a different run: the comparison can fail.
+        let without_cordon = Playback::replay(
+            &ScenarioSource::Builtin("constrained-pod".into()),
+            DEFAULT_SEED,
+            &original.history()[..1],
+        )
+        .expect("replays");
+        assert_ne!(
+            without_cordon.head().trace.to_lines(),
+            original.head().trace.to_lines()
+        );
+    }
+
+    #[test]
+    fn should_keep_two_commands_issued_at_the_same_entry() {
+        let mut playback = played("demo-pod");
+        let at = playback.story_start() + 3;
+        playback.seek(at);
+        playback.command(cordon("node-a"));
+        playback.command(cordon("node-b"));
+        playback.run_to_end();
+        assert_eq!(playback.history().len(), 2);
+        let last = playback.last_position();
+        let sim = playback.seek(last);
+        for node in ["node-a", "node-b"] {
+            let cordoned = match &sim
+                .api
+                .store
+                .get(&store::key("nodes", None, node))
+                .map(|o| &o.object)
+            {
+                Some(Object::Node(n)) => n.spec.as_ref().and_then(|s| s.unschedulable),
+                _ => None,
+            };
+            assert_eq!(cordoned, Some(true), "{node}");
+        }
+    }
+
+    #[test]
+    fn should_forget_commands_whose_future_was_discarded() {
+        let mut playback = played("demo-pod");
+        let start = playback.story_start();
+        playback.seek(start + 20);
+        playback.command(cordon("node-a"));
+        playback.run_to_end();
+        playback.seek(start + 4);
+        playback.command(cordon("node-b"));
+        // A refused command is not recorded.
+        playback.command(UserCommand::Apply {
+            yaml: "kind: [".into(),
+        });
+        assert_eq!(
+            playback.history(),
+            vec![RecordedCommand {
+                entry: 4,
+                command: cordon("node-b")
+            }]
         );
     }
 

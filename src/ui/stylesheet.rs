@@ -5,11 +5,13 @@
 //! widget, `rem` would mean the *host's* root font size (mdBook sets 62.5%, so 1rem = 10px), so the
 //! widget's copy measures those lengths against podflow's own 16 px instead.
 
-/// `static/style.css` then `static/panels.css`, as written.
+/// `static/style.css`, `static/panels.css` and `static/share.css`, as written.
 pub const STYLESHEET: &str = concat!(
     include_str!("../../static/style.css"),
     "\n",
-    include_str!("../../static/panels.css")
+    include_str!("../../static/panels.css"),
+    "\n",
+    include_str!("../../static/share.css")
 );
 
 /// The font size podflow's `rem` lengths are written for.

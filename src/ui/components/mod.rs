@@ -6,5 +6,6 @@ pub mod controls;
 pub mod flow_diagram;
 pub mod persist_actions;
 pub mod scenario_picker;
+pub mod share_menu;
 pub mod status_icon;
 pub mod timeline;

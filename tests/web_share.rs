@@ -1,0 +1,370 @@
+//! Browser tests of share links and the Share menu (wasm-bindgen-test in headless Chromium): a link
+//! opens the same engine state as the run it was made from, hostile links show their message over
+//! the default scenario and inject nothing, and the menu shows the link and both embed snippets.
+//!
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test web_share`.
+//! Natively this file compiles to nothing.
+#![cfg(target_arch = "wasm32")]
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use k8s_openapi::api::core::v1::Taint;
+use podflow::engine::api::Credentials;
+use podflow::engine::kubectl::ClientAction;
+use podflow::engine::scenario;
+use podflow::ui::app::{App, AppProps};
+use podflow::ui::config::{AppConfig, ScenarioSource};
+use podflow::ui::playback::Playback;
+use podflow::ui::share::{self, SharedState};
+use podflow::ui::story;
+use podflow::ui::view_state::UserCommand;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use yew::AppHandle;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app configured by `fragment` (as the full page reads it) and waits for its first render.
+async fn mount(id: &str, fragment: &str) -> (Element, AppHandle<App>) {
+    let document = gloo::utils::document();
+    let root = document.create_element("div").expect("create a div");
+    root.set_id(id);
+    gloo::utils::body()
+        .append_child(&root)
+        .expect("append the div");
+    let props = AppProps {
+        config: Rc::new(AppConfig::from_fragment(fragment)),
+    };
+    let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
+    wait_for(&root, "[data-testid=caption-text]").await;
+    (root, handle)
+}
+
+async fn sleep(ms: u64) {
+    yew::platform::time::sleep(Duration::from_millis(ms)).await;
+}
+
+async fn wait_for(root: &Element, selector: &str) -> Element {
+    for _ in 0..300 {
+        if let Ok(Some(found)) = root.query_selector(selector) {
+            return found;
+        }
+        sleep(10).await;
+    }
+    panic!(
+        "nothing matched {selector:?}; the root holds: {}",
+        root.inner_html()
+    );
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn attribute(root: &Element, selector: &str, name: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute(name))
+        .unwrap_or_default()
+}
+
+fn button(root: &Element, testid: &str) -> HtmlElement {
+    root.query_selector(&format!("[data-testid={testid}]"))
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("no button {testid}"))
+}
+
+/// tainted-node at seed 5, with node-a tainted at entry 8, following the pod with the toleration,
+/// shown at entry 60: a run with a command, another seed, another pod and a position to reproduce.
+fn original_run() -> (Playback, SharedState) {
+    let mut original = Playback::builtin("tainted-node", 5).expect("loads");
+    original.run_to_end();
+    let start = original.story_start();
+    original.seek(start + 8);
+    original.command(UserCommand::Client(ClientAction::Taint {
+        credentials: Credentials::ClusterAdmin,
+        node: "node-a".into(),
+        taint: Taint {
+            key: "team".into(),
+            value: Some("blue".into()),
+            effect: "NoSchedule".into(),
+            time_added: None,
+        },
+        remove: false,
+        overwrite: false,
+    }));
+    original.run_to_end();
+    original.command(UserCommand::SelectPod("default/with-toleration".into()));
+    original.seek(start + 60);
+    let state = SharedState {
+        scenario: ScenarioSource::Builtin("tainted-node".into()),
+        seed: original.seed(),
+        entry: original.position() - start,
+        pod: original.selected_pod().map(String::from),
+        commands: original.history(),
+    };
+    (original, state)
+}
+
+#[wasm_bindgen_test]
+async fn should_open_a_share_link_on_the_same_engine_state() {
+    let (original, state) = original_run();
+    let link = share::fragment(&state);
+    assert!(link.starts_with("#state="), "{link}");
+    let (root, handle) = mount("share-round-trip", &link).await;
+
+    // Position and trace length: the timeline's value and its end.
+    let timeline = "[data-testid=timeline]";
+    let value = root
+        .query_selector(timeline)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|input| input.value())
+        .unwrap_or_default();
+    assert_eq!(value, original.position().to_string());
+    assert_eq!(
+        attribute(&root, timeline, "max"),
+        original.last_position().to_string()
+    );
+    assert_eq!(original.last_position() + 1, original.head().trace.len());
+    // The caption of the same entry.
+    let view = original.view();
+    let entry = &view.sim.trace.entries[view.position];
+    assert_eq!(
+        text(&root, "[data-testid=caption-text]"),
+        story::caption(entry)
+    );
+    // The pod followed, with the same status.
+    let selected = "[data-testid=pod-list] button[aria-pressed=true]";
+    assert_eq!(
+        attribute(&root, selected, "data-pod"),
+        "default/with-toleration",
+        "{}",
+        text(&root, "[data-testid=pod-list]")
+    );
+    let annotations = story::annotate(&original.head().trace.entries, view.story_start);
+    let tokens = story::pod_tokens(&view.sim, &annotations, view.story_start, view.position);
+    let want = tokens
+        .iter()
+        .find(|t| t.pod == "default/with-toleration")
+        .map(|t| t.status.clone())
+        .expect("the pod is on screen");
+    let shown = text(&root, selected);
+    assert!(shown.contains(&want), "{shown:?} shows {want:?}");
+    assert!(text(&root, "[data-testid=config-problems]").is_empty());
+    handle.destroy();
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn should_show_the_problem_and_the_default_scenario_for_hostile_links() {
+    let valid = share::encode_state(&original_run().1);
+    let script_name = share::encode_state(&SharedState {
+        scenario: ScenarioSource::Text {
+            name: "<script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 1\">"
+                .into(),
+            text: "kind: [".into(),
+        },
+        seed: 1,
+        entry: 0,
+        pod: None,
+        commands: Vec::new(),
+    });
+    let demo_title = scenario::builtin_title("demo-pod").unwrap_or_default();
+    let cases = [
+        (
+            format!("#state={}", &valid[..(valid.len() / 2) & !3]),
+            "The shared link could not be unpacked (it may have been cut short or changed), so podflow opened the default scenario instead.".to_string(),
+        ),
+        (
+            format!("#state={}", "A".repeat(share::MAX_STATE_LEN + 4)),
+            "The shared link is longer than 65536 characters, so podflow opened the default scenario instead.".to_string(),
+        ),
+        (
+            "#state=%3Cscript%3Ealert(1)%3C/script%3E".to_string(),
+            "The shared link is not valid base64url text (it may have been cut short or changed), so podflow opened the default scenario instead.".to_string(),
+        ),
+        (
+            format!("#state={script_name}"),
+            "The <script>window.pwned = 1</script><img src=x onerror=\"window.pwned = 1\"> could not be loaded, so podflow opened demo-pod instead: error converting YAML to JSON: yaml: ".to_string(),
+        ),
+    ];
+    for (index, (fragment, want)) in cases.iter().enumerate() {
+        let (root, handle) = mount(&format!("share-hostile-{index}"), fragment).await;
+        let problems = text(&root, "[data-testid=config-problems]");
+        assert!(problems.starts_with(want.as_str()), "{problems:?}");
+        assert_eq!(text(&root, "[data-testid=scenario-title]"), demo_title);
+        // Shown as text: no element came from the link.
+        assert!(root
+            .query_selector("[data-testid=config-problems] script")
+            .ok()
+            .flatten()
+            .is_none());
+        assert!(root.query_selector("img").ok().flatten().is_none());
+        let pwned = js_sys::Reflect::get(&gloo::utils::window(), &"pwned".into())
+            .map(|v| v.is_undefined())
+            .unwrap_or(true);
+        assert!(pwned, "nothing from the link ran");
+        handle.destroy();
+        root.remove();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn should_show_the_link_and_both_embed_snippets_in_the_share_menu() {
+    let (root, handle) = mount("share-menu", "#scenario=constrained-pod&entry=12").await;
+    let toggle = button(&root, "share-toggle");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    toggle.click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+    assert_eq!(
+        toggle.get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    let href = gloo::utils::window().location().href().unwrap_or_default();
+    let base = share::base_url(&href);
+    assert_eq!(
+        link.value(),
+        format!("{base}#scenario=constrained-pod&entry=12")
+    );
+    assert!(link.read_only());
+    // The address bar shows the link too.
+    assert_eq!(href, link.value());
+    let snippet = |testid: &str| -> String {
+        root.query_selector(&format!("[data-testid={testid}]"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+            .map(|t| t.value())
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        snippet("embed-div"),
+        format!("<script type=\"module\" src=\"{base}podflow.js\"></script>\n<div data-podflow data-scenario=\"constrained-pod\" data-entry=\"12\"></div>")
+    );
+    let iframe = snippet("embed-iframe");
+    assert!(
+        iframe.starts_with(&format!(
+            "<iframe src=\"{base}index.html?embed=1&scenario=constrained-pod&entry=12\" title=\"podflow: "
+        )),
+        "{iframe}"
+    );
+    for testid in ["copy-link", "copy-embed", "copy-iframe", "export-yaml"] {
+        assert!(!button(&root, testid)
+            .text_content()
+            .unwrap_or_default()
+            .is_empty());
+    }
+    // Escape closes the menu and gives focus back to the Share button.
+    let press_escape = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true, cancelable: true}));",
+    );
+    press_escape
+        .call1(&wasm_bindgen::JsValue::NULL, &link)
+        .expect("dispatch Escape");
+    for _ in 0..100 {
+        if root
+            .query_selector("[data-testid=share-panel]")
+            .ok()
+            .flatten()
+            .is_none()
+        {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(root
+        .query_selector("[data-testid=share-panel]")
+        .ok()
+        .flatten()
+        .is_none());
+    let focused = gloo::utils::document()
+        .active_element()
+        .and_then(|e| e.get_attribute("data-testid"));
+    assert_eq!(focused.as_deref(), Some("share-toggle"));
+    handle.destroy();
+    root.remove();
+}
+
+fn timeline(root: &Element) -> (String, String) {
+    let input = root
+        .query_selector("[data-testid=timeline]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .expect("the timeline");
+    (input.value(), input.max())
+}
+
+#[wasm_bindgen_test]
+async fn should_share_a_cluster_action_made_in_the_page() {
+    let (root, handle) = mount("share-after-cordon", "#scenario=demo-pod&entry=2").await;
+    let node_a = wait_for(&root, "[data-testid=pf-node][data-node=node-a]").await;
+    node_a
+        .query_selector(".pf-node-actions .pf-button")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .expect("the cordon button")
+        .click();
+    // The command starts playing; pause, then share.
+    sleep(50).await;
+    if button(&root, "play")
+        .get_attribute("aria-pressed")
+        .as_deref()
+        == Some("true")
+    {
+        button(&root, "play").click();
+    }
+    sleep(50).await;
+    let shown = timeline(&root);
+    button(&root, "share-toggle").click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+    let link = link.value();
+    let fragment = link
+        .split_once('#')
+        .map(|(_, f)| format!("#{f}"))
+        .unwrap_or_default();
+    let state = share::decode_state(fragment.trim_start_matches("#state=")).expect("decodes");
+    assert_eq!(
+        state
+            .commands
+            .iter()
+            .map(|c| c.command.clone())
+            .collect::<Vec<_>>(),
+        vec![UserCommand::Client(ClientAction::Cordon {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-a".into()
+        })]
+    );
+    assert_eq!(state.commands[0].entry, 2);
+    handle.destroy();
+    root.remove();
+
+    let (again, handle) = mount("share-after-cordon-opened", &fragment).await;
+    // The same entry of the same changed run (its end includes the cordon's entries).
+    assert_eq!(timeline(&again), shown);
+    assert!(text(&again, "[data-testid=config-problems]").is_empty());
+    handle.destroy();
+    again.remove();
+}
