@@ -41,6 +41,106 @@ pub const APP_TITLE: &str = "podflow";
 /// The scenario the page opens with.
 pub const DEFAULT_SCENARIO: &str = "demo-pod";
 
+/// Engine steps run before the page first renders (and after a command); the rest of a big scenario
+/// runs in slices afterwards, so the page is interactive at once. demo-pod needs about 20 steps in all,
+/// a 20-node, 200-pod cluster about 2,700.
+const FIRST_RENDER_STEPS: usize = 300;
+/// Engine steps between two looks at the clock while running a slice.
+const SLICE_BATCH_STEPS: usize = 8;
+/// The wall-clock time one slice may take, in milliseconds (a frame is 16.7 ms).
+const SLICE_BUDGET_MS: f64 = 10.0;
+
+/// Milliseconds from an arbitrary origin, for slice budgets only (never reaches the engine).
+fn wall_clock_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        use std::sync::OnceLock;
+        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+        ORIGIN
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1000.0
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ActionKind {
+    Extend,
+    Other,
+}
+
+/// The story over the trace recorded so far: each entry's annotation and the timeline's marks, built
+/// up entry by entry as the engine records more.
+#[derive(Default)]
+struct StoryIndex {
+    annotator: story::Annotator,
+    marks: Rc<Vec<TimelineMark>>,
+    /// (pod, step) pairs that already have a numbered mark.
+    seen: BTreeSet<(Option<String>, u8)>,
+    /// Each pod's failure at its last entry.
+    last_failure: BTreeMap<String, Option<Failure>>,
+}
+
+impl StoryIndex {
+    fn new(start: usize) -> StoryIndex {
+        StoryIndex {
+            annotator: story::Annotator::new(start),
+            ..StoryIndex::default()
+        }
+    }
+
+    fn start(&self) -> usize {
+        self.annotator.start()
+    }
+
+    fn annotations(&self) -> &[Annotation] {
+        self.annotator.annotations()
+    }
+
+    /// Annotates the new entries of `entries` and adds their marks: a numbered mark where each pod
+    /// (or other object) first reaches each step, and a red mark where a pod stops (not again for
+    /// every entry that repeats the same failure).
+    fn extend(&mut self, entries: &[crate::engine::trace::TraceEntry]) {
+        let before = self.annotator.annotations().len();
+        if self.annotator.extend(entries) == 0 {
+            return;
+        }
+        let start = self.annotator.start();
+        let mut marks = Vec::new();
+        for (offset, annotation) in self.annotator.annotations().iter().enumerate().skip(before) {
+            if let Some(step) = annotation.step {
+                if self.seen.insert((annotation.pod.clone(), step)) {
+                    marks.push(TimelineMark {
+                        position: start + offset,
+                        label: step.to_string(),
+                        failed: false,
+                    });
+                }
+            }
+            if let Some(pod) = &annotation.pod {
+                let previous = self
+                    .last_failure
+                    .insert(pod.clone(), annotation.failure.clone());
+                if annotation.failure.is_some() && previous.flatten() != annotation.failure {
+                    marks.push(TimelineMark {
+                        position: start + offset,
+                        label: String::new(),
+                        failed: true,
+                    });
+                }
+            }
+        }
+        if !marks.is_empty() {
+            Rc::make_mut(&mut self.marks).extend(marks);
+        }
+    }
+}
+
 /// Everything the page keeps between renders. Cheap to clone: the playback is shared.
 #[derive(Clone)]
 pub struct Page {
@@ -49,8 +149,12 @@ pub struct Page {
     playback: Option<Rc<RefCell<Playback>>>,
     load_error: Option<String>,
     view: Option<Rc<ViewState>>,
-    annotations: Rc<Vec<Annotation>>,
-    marks: Rc<Vec<TimelineMark>>,
+    /// The story over the trace recorded so far (shared by successive page states, extended in place).
+    story: Rc<RefCell<StoryIndex>>,
+    /// Entries recorded so far and whether the engine is done: the page renders before a big scenario
+    /// has run to its end and runs the rest in slices ([`PageAction::Extend`]).
+    recorded: usize,
+    complete: bool,
     tab: InspectorTab,
     playing: bool,
     /// Index into [`SPEEDS`].
@@ -68,6 +172,8 @@ impl PartialEq for Page {
             && self.tab == other.tab
             && self.playing == other.playing
             && self.speed == other.speed
+            && self.recorded == other.recorded
+            && self.complete == other.complete
             && self.load_error == other.load_error
             && self.problems == other.problems
     }
@@ -87,6 +193,8 @@ pub enum PageAction {
     LoadSaved(Rc<SavedScenario>),
     /// The playback timer fired.
     Tick,
+    /// Run the engine on for a slice (the page renders before a big scenario has run to its end).
+    Extend,
     Command(UserCommand),
 }
 
@@ -103,8 +211,9 @@ impl Page {
             playback: None,
             load_error: None,
             view: None,
-            annotations: Rc::new(Vec::new()),
-            marks: Rc::new(Vec::new()),
+            story: Rc::new(RefCell::new(StoryIndex::default())),
+            recorded: 0,
+            complete: true,
             tab: InspectorTab::Manifest,
             playing: false,
             speed,
@@ -147,7 +256,8 @@ impl Page {
     fn load(&mut self, loaded: Result<Playback, String>, failure: &str) {
         match loaded {
             Ok(mut playback) => {
-                playback.run_to_end();
+                // Enough to show the story's start; the rest runs after the page has rendered.
+                playback.advance(FIRST_RENDER_STEPS);
                 self.playback = Some(Rc::new(RefCell::new(playback)));
                 self.refresh_story();
             }
@@ -161,37 +271,59 @@ impl Page {
         let Some(playback) = &self.playback else {
             return;
         };
+        let start = playback.borrow().story_start();
+        self.story = Rc::new(RefCell::new(StoryIndex::new(start)));
+        self.extend_story();
+    }
+
+    /// Annotates the entries recorded since the last call.
+    fn extend_story(&mut self) {
+        let Some(playback) = &self.playback else {
+            return;
+        };
         let playback = playback.borrow();
-        let start = playback.story_start();
-        let annotations = story::annotate(&playback.head().trace.entries, start);
-        let mut marks = Vec::new();
-        // A numbered mark where each pod (or other object) first reaches each step, and a red mark
-        // where a pod stops (not again for every entry that repeats the same failure).
-        let mut seen: BTreeSet<(Option<String>, u8)> = BTreeSet::new();
-        let mut last_failure: BTreeMap<String, Option<Failure>> = BTreeMap::new();
-        for (offset, annotation) in annotations.iter().enumerate() {
-            if let Some(step) = annotation.step {
-                if seen.insert((annotation.pod.clone(), step)) {
-                    marks.push(TimelineMark {
-                        position: start + offset,
-                        label: step.to_string(),
-                        failed: false,
-                    });
-                }
-            }
-            if let Some(pod) = &annotation.pod {
-                let previous = last_failure.insert(pod.clone(), annotation.failure.clone());
-                if annotation.failure.is_some() && previous.flatten() != annotation.failure {
-                    marks.push(TimelineMark {
-                        position: start + offset,
-                        label: String::new(),
-                        failed: true,
-                    });
+        self.story
+            .borrow_mut()
+            .extend(&playback.head().trace.entries);
+        self.recorded = playback.head().trace.len();
+        self.complete = playback.is_complete();
+    }
+
+    /// Runs the engine for about [`SLICE_BUDGET_MS`] of wall-clock time (at least one batch).
+    fn run_slice(&mut self) {
+        let Some(playback) = &self.playback else {
+            return;
+        };
+        let started = wall_clock_ms();
+        {
+            let mut playback = playback.borrow_mut();
+            while playback.advance(SLICE_BATCH_STEPS) {
+                if wall_clock_ms() - started >= SLICE_BUDGET_MS {
+                    break;
                 }
             }
         }
-        self.annotations = Rc::new(annotations);
-        self.marks = Rc::new(marks);
+        self.extend_story();
+    }
+
+    /// Runs the engine until the story reaches `step` (1–9), or to its end.
+    fn run_until_step(&mut self, step: u8) -> Option<usize> {
+        let playback = self.playback.clone()?;
+        loop {
+            let found = {
+                let story = self.story.borrow();
+                story::first_entry_of_step(story.annotations(), story.start(), step)
+            };
+            if found.is_some() {
+                return found;
+            }
+            if !playback.borrow_mut().advance(SLICE_BATCH_STEPS) {
+                self.extend_story();
+                let story = self.story.borrow();
+                return story::first_entry_of_step(story.annotations(), story.start(), step);
+            }
+            self.extend_story();
+        }
     }
 
     fn refresh_view(&mut self) {
@@ -223,6 +355,11 @@ impl Reducible for Page {
             );
             return Rc::new(page);
         }
+        let action_kind = if action == PageAction::Extend {
+            ActionKind::Extend
+        } else {
+            ActionKind::Other
+        };
         let mut next = (*self).clone();
         let Some(playback) = next.playback.clone() else {
             return self;
@@ -232,7 +369,7 @@ impl Reducible for Page {
         {
             let mut playback = playback.borrow_mut();
             match action {
-                PageAction::Load(_) | PageAction::LoadSaved(_) => {}
+                PageAction::Load(_) | PageAction::LoadSaved(_) | PageAction::Extend => {}
                 PageAction::TogglePlay => {
                     if !next.playing && playback.at_end() {
                         let start = playback.story_start();
@@ -246,9 +383,16 @@ impl Reducible for Page {
                     }
                     // While playing, the inspector follows the active stage.
                     let view = playback.view();
-                    if let Some(node) =
-                        story::active_node_at(&next.annotations, view.story_start, view.position)
-                    {
+                    // Seeking may have run the engine on: annotate what it recorded.
+                    next.story
+                        .borrow_mut()
+                        .extend(&playback.head().trace.entries);
+                    let active = story::active_node_at(
+                        next.story.borrow().annotations(),
+                        view.story_start,
+                        view.position,
+                    );
+                    if let Some(node) = active {
                         next.tab = node.tab();
                         playback.command(UserCommand::Open(next.tab));
                     }
@@ -283,7 +427,7 @@ impl Reducible for Page {
                     }
                     playback.command(command);
                     if changes_cluster {
-                        playback.run_to_end();
+                        playback.advance(FIRST_RENDER_STEPS);
                         refresh = true;
                         if playback.client_error().is_none() {
                             next.playing = true;
@@ -294,6 +438,10 @@ impl Reducible for Page {
         }
         if refresh {
             next.refresh_story();
+        } else if matches!(action_kind, ActionKind::Extend) {
+            next.run_slice();
+        } else {
+            next.extend_story();
         }
         next.refresh_view();
         Rc::new(next)
@@ -412,18 +560,16 @@ fn initial_page(config: &AppConfig) -> Page {
     }
     page.problems = Rc::new(problems);
     page.playing = config.autoplay && page.playback.is_some();
-    if let Some(playback) = &page.playback {
-        let target = {
-            let playback = playback.borrow();
-            let start = playback.story_start();
-            match (config.step, config.entry) {
-                (Some(step), _) => story::first_entry_of_step(&page.annotations, start, step),
-                (None, Some(entry)) => Some(start.saturating_add(entry)),
-                (None, None) => None,
-            }
+    if let Some(playback) = page.playback.clone() {
+        let start = playback.borrow().story_start();
+        let target = match (config.step, config.entry) {
+            (Some(step), _) => page.run_until_step(step),
+            (None, Some(entry)) => Some(start.saturating_add(entry)),
+            (None, None) => None,
         };
         if let Some(position) = target {
             playback.borrow_mut().seek(position);
+            page.extend_story();
             page.refresh_view();
         }
     }
@@ -485,6 +631,20 @@ fn AppPage(props: &AppProps) -> Html {
     }
     let on_widget_key =
         (host == Host::Widget).then(|| Callback::from(move |event: KeyboardEvent| on_key(&event)));
+
+    // The rest of a big scenario runs in slices after the page has rendered, one per timeout, so the
+    // page stays interactive while the timeline grows.
+    {
+        let dispatcher = page.dispatcher();
+        let pending = page.playback.is_some() && !page.complete;
+        use_effect_with((pending, page.recorded), move |(pending, _)| {
+            let timeout = pending.then(|| {
+                let dispatcher = dispatcher.clone();
+                Timeout::new(0, move || dispatcher.dispatch(PageAction::Extend))
+            });
+            move || drop(timeout)
+        });
+    }
 
     // The playback timer: one timeout per entry while playing.
     let delay = next_delay(&page);
@@ -657,8 +817,9 @@ fn next_delay(page: &Page) -> u32 {
     let entries = &playback.head().trace.entries;
     let now = entries.get(view.position).map_or(0, |e| e.time_ms);
     let next = entries.get(view.position + 1).map_or(now, |e| e.time_ms);
-    let shown = page
-        .annotations
+    let story = page.story.borrow();
+    let shown = story
+        .annotations()
         .get((view.position + 1).saturating_sub(view.story_start))
         .is_some_and(|a| a.node.is_some() && a.pod.is_some());
     step_delay_ms(next.saturating_sub(now), shown, speed)
@@ -685,11 +846,12 @@ fn render_story(
             false,
         ),
     };
-    let step = story::step_at(&page.annotations, start, position);
-    let active = story::active_node_at(&page.annotations, start, position);
+    let index = page.story.borrow();
+    let step = story::step_at(index.annotations(), start, position);
+    let active = story::active_node_at(index.annotations(), start, position);
     let tokens = Rc::new(story::pod_tokens(
         &view.sim,
-        &page.annotations,
+        index.annotations(),
         start,
         position,
     ));
@@ -742,7 +904,7 @@ fn render_story(
                 end={playback.last_position()}
                 position={position}
                 time_ms={view.now_ms()}
-                marks={page.marks.clone()}
+                marks={index.marks.clone()}
                 on_seek={on_seek}
             />
         </>
@@ -849,6 +1011,37 @@ mod tests {
     }
 
     #[test]
+    fn should_show_a_big_cluster_before_it_has_run_and_finish_it_in_slices() {
+        let names = Rc::new(scenario::builtin_names());
+        let size = crate::ui::config::parse_synthetic_size("20x200");
+        let mut page = Rc::new(Page::synthetic(names, &size, DEFAULT_SPEED));
+        assert!(
+            !page.complete,
+            "only the first steps ran before the first render"
+        );
+        let first_render = page.recorded;
+        assert!(first_render > 0);
+        let mut slices = 0;
+        while !page.complete {
+            page = page.reduce(PageAction::Extend);
+            slices += 1;
+            assert!(slices < 10_000, "the slices never finish");
+        }
+        assert!(slices > 1, "the rest ran in several slices");
+        let playback = page.playback.clone().expect("loaded");
+        let playback = playback.borrow();
+        let entries = &playback.head().trace.entries;
+        assert!(entries.len() > first_render);
+        assert_eq!(page.recorded, entries.len());
+        // The story built slice by slice is the story of the whole trace, marks included.
+        let whole = story::annotate(entries, playback.story_start());
+        assert_eq!(page.story.borrow().annotations(), whole.as_slice());
+        let mut fresh = StoryIndex::new(playback.story_start());
+        fresh.extend(entries);
+        assert_eq!(page.story.borrow().marks, fresh.marks);
+    }
+
+    #[test]
     fn should_load_a_small_synthetic_cluster_from_a_link() {
         let names = Rc::new(scenario::builtin_names());
         let page = Page::synthetic(
@@ -860,7 +1053,7 @@ mod tests {
         let view = page.view.expect("a view of the loaded cluster");
         assert_eq!(view.position, view.story_start);
         assert!(
-            page.annotations.len() > 3,
+            page.story.borrow().annotations().len() > 3,
             "the story covers the three pods"
         );
     }
@@ -927,13 +1120,21 @@ mod share_tests {
             )));
             let view = page.view.clone().expect("a view");
             assert_eq!(
-                story::step_at(&page.annotations, view.story_start, view.position),
+                story::step_at(
+                    page.story.borrow().annotations(),
+                    view.story_start,
+                    view.position
+                ),
                 Some(step),
                 "step {step}"
             );
             assert_eq!(
                 Some(view.position),
-                story::first_entry_of_step(&page.annotations, view.story_start, step)
+                story::first_entry_of_step(
+                    page.story.borrow().annotations(),
+                    view.story_start,
+                    step
+                )
             );
         }
         let page = initial_page(&AppConfig::from_fragment(

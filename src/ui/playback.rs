@@ -100,8 +100,13 @@ pub struct Playback {
     head: Simulation,
     /// Steps recorded since the scenario started (the story's applies queued).
     steps: Vec<StepRecord>,
-    /// State after the first `n` steps, keyed by `n` (0 = as `scenario::start` returned it).
+    /// State after the first `n` steps, keyed by `n` (0 = as `scenario::start` returned it), each
+    /// *without its trace*: the trace only grows, so a checkpoint's trace is the head's first
+    /// [`Playback::trace_len_after`] entries, copied back when the state is rebuilt. Copying the
+    /// whole trace into every checkpoint was most of the cost of running a big scenario.
     checkpoints: BTreeMap<usize, Rc<Simulation>>,
+    /// The trace's length when the scenario started (before step 1).
+    base_trace_len: usize,
     /// Engine events handled since the start (the [`MAX_STEPS`] guard).
     engine_steps: u64,
     position: usize,
@@ -191,14 +196,17 @@ impl Playback {
         let name = parsed.name.as_str();
         let sim = scenario::start(parsed, seed).map_err(|e| e.to_string())?;
         let story_start = usize::try_from(sim.story_start_seq).unwrap_or(usize::MAX);
+        let mut sim = sim;
+        let base_trace_len = sim.trace.len();
         let mut checkpoints = BTreeMap::new();
-        checkpoints.insert(0, Rc::new(sim.clone()));
+        checkpoints.insert(0, Rc::new(without_trace(&mut sim)));
         let mut playback = Playback {
             name: name.to_string(),
             seed,
             head: sim,
             steps: Vec::new(),
             checkpoints,
+            base_trace_len,
             engine_steps: 0,
             position: story_start,
             story_start,
@@ -288,6 +296,17 @@ impl Playback {
         while self.advance_head() {}
     }
 
+    /// Runs at most `max_steps` engine steps; true while the engine has more to do. The page runs a
+    /// scenario in such slices after it first renders, so a big cluster does not delay the page.
+    pub fn advance(&mut self, max_steps: usize) -> bool {
+        for _ in 0..max_steps {
+            if !self.advance_head() {
+                return false;
+            }
+        }
+        !self.is_complete()
+    }
+
     /// One engine step on the head, recorded and checkpointed. False when there was nothing to do.
     fn advance_head(&mut self) -> bool {
         if self.is_complete() || !self.head.step() {
@@ -322,7 +341,8 @@ impl Playback {
             .max(count / SPARSE_CHECKPOINT_DIVISOR)
             .max(objects / SPARSE_OBJECTS_PER_STEP);
         if dense || count - last_checkpoint >= interval {
-            self.checkpoints.insert(count, Rc::new(self.head.clone()));
+            self.checkpoints
+                .insert(count, Rc::new(without_trace(&mut self.head)));
         }
         true
     }
@@ -339,7 +359,33 @@ impl Playback {
     }
 
     fn base_trace_len(&self) -> usize {
-        self.checkpoints.get(&0).map_or(0, |sim| sim.trace.len())
+        self.base_trace_len
+    }
+
+    /// The trace's length after the first `count` recorded steps.
+    fn trace_len_after(&self, count: usize) -> usize {
+        match count.checked_sub(1) {
+            None => self.base_trace_len,
+            Some(last) => self
+                .steps
+                .get(last)
+                .map_or(self.head.trace.len(), |s| s.trace_end),
+        }
+    }
+
+    /// The full state of checkpoint `at` (taken after `at` steps): its copy plus the head's trace up
+    /// to that point.
+    fn restore(&self, at: usize, checkpoint: &Simulation) -> Simulation {
+        let mut state = checkpoint.clone();
+        let len = self.trace_len_after(at);
+        state.trace.entries = self
+            .head
+            .trace
+            .entries
+            .get(..len)
+            .unwrap_or(&self.head.trace.entries)
+            .to_vec();
+        state
     }
 
     /// The state after the first `count` recorded steps.
@@ -353,7 +399,9 @@ impl Playback {
         let checkpoint = self.checkpoints.range(..=count).next_back();
         if let Some((&at, sim)) = checkpoint {
             if at == count {
-                return sim.clone();
+                let state = Rc::new(self.restore(at, sim));
+                *self.cached.borrow_mut() = Some((count, state.clone()));
+                return state;
             }
         }
         if count >= self.steps.len() {
@@ -368,14 +416,13 @@ impl Playback {
             (Some((&at, _)), Some((cached_count, sim)))
                 if *cached_count > at && *cached_count < count =>
             {
-                Some((*cached_count, sim.clone()))
+                Some((*cached_count, (**sim).clone()))
             }
-            (Some((&at, sim)), _) => Some((at, sim.clone())),
+            (Some((&at, sim)), _) => Some((at, self.restore(at, sim))),
             (None, _) => None,
         };
         let state = match from {
-            Some((at, sim)) => {
-                let mut replay = (*sim).clone();
+            Some((at, mut replay)) => {
                 for _ in self.steps.get(at..count).unwrap_or_default() {
                     replay.step();
                 }
@@ -533,7 +580,7 @@ impl Playback {
             trace_end: sim.trace.len(),
         });
         self.checkpoints
-            .insert(self.steps.len(), Rc::new(sim.clone()));
+            .insert(self.steps.len(), Rc::new(without_trace(&mut sim)));
         self.engine_steps = self
             .steps
             .iter()
@@ -544,6 +591,14 @@ impl Playback {
         self.generation = next_generation();
         true
     }
+}
+
+/// A copy of `sim` with an empty trace (for a checkpoint; see [`Playback`]'s `checkpoints`).
+fn without_trace(sim: &mut Simulation) -> Simulation {
+    let trace = std::mem::take(&mut sim.trace);
+    let copy = sim.clone();
+    sim.trace = trace;
+    copy
 }
 
 /// Milliseconds of virtual time as seconds with three decimals: `1234` → `1.234 s`.

@@ -242,292 +242,337 @@ fn status_reason(data: &Value) -> Option<String> {
 
 /// Annotates every entry from `start` on; `result[i]` belongs to `entries[start + i]`.
 pub fn annotate(entries: &[TraceEntry], start: usize) -> Vec<Annotation> {
-    let mut progress: std::collections::BTreeMap<String, Progress> = Default::default();
-    let mut out = Vec::with_capacity(entries.len().saturating_sub(start));
-    for entry in entries.iter().skip(start) {
-        let data = entry.data.value();
-        let pod = pod_of_object(&entry.object).map(String::from);
-        let is_pod = pod.is_some();
-        let tracked = progress.contains_key(&entry.object);
-        let state = progress.entry(entry.object.clone()).or_default();
-        let failed = entry.outcome == Outcome::Failed;
-        let mut step = None;
-        let mut node = None;
-        match (&entry.component, entry.stage) {
-            (Component::Kubectl, Stage::Apply) => {
-                let method = str_field(&data, "method").unwrap_or("").to_string();
-                step = Some(if method == "GET" { 1 } else { 2 });
-                node = Some(FlowNode::Kubectl);
-                state.method = Some(method);
-                state.failed_stage = None;
-                state.failure = None;
+    let mut annotator = Annotator::new(start);
+    annotator.extend(entries);
+    annotator.annotations
+}
+
+/// The story's annotations built up as the trace grows: the page annotates the entries recorded so
+/// far, renders, and annotates more as the engine runs on, each entry once.
+#[derive(Clone, Debug, Default)]
+pub struct Annotator {
+    start: usize,
+    progress: std::collections::BTreeMap<String, Progress>,
+    annotations: Vec<Annotation>,
+}
+
+impl Annotator {
+    /// An annotator of the entries from `start` (the story's first entry) on.
+    pub fn new(start: usize) -> Annotator {
+        Annotator {
+            start,
+            ..Annotator::default()
+        }
+    }
+
+    /// The story's first entry.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// `annotations()[i]` belongs to entry `start() + i`.
+    pub fn annotations(&self) -> &[Annotation] {
+        &self.annotations
+    }
+
+    /// Annotates the entries of `entries` (the same trace, grown) not annotated yet; returns how many.
+    pub fn extend(&mut self, entries: &[TraceEntry]) -> usize {
+        let from = self.start + self.annotations.len();
+        let before = self.annotations.len();
+        for entry in entries.iter().skip(from) {
+            let annotation = annotate_entry(&mut self.progress, entry);
+            self.annotations.push(annotation);
+        }
+        self.annotations.len() - before
+    }
+}
+
+/// One entry's annotation, given (and updating) what is known about every object so far.
+fn annotate_entry(
+    progress: &mut std::collections::BTreeMap<String, Progress>,
+    entry: &TraceEntry,
+) -> Annotation {
+    let data = entry.data.value();
+    let pod = pod_of_object(&entry.object).map(String::from);
+    let is_pod = pod.is_some();
+    let tracked = progress.contains_key(&entry.object);
+    let state = progress.entry(entry.object.clone()).or_default();
+    let failed = entry.outcome == Outcome::Failed;
+    let mut step = None;
+    let mut node = None;
+    match (&entry.component, entry.stage) {
+        (Component::Kubectl, Stage::Apply) => {
+            let method = str_field(&data, "method").unwrap_or("").to_string();
+            step = Some(if method == "GET" { 1 } else { 2 });
+            node = Some(FlowNode::Kubectl);
+            state.method = Some(method);
+            state.failed_stage = None;
+            state.failure = None;
+        }
+        (Component::Kubectl, Stage::Result) => {
+            if failed {
+                step = Some(3);
+                node = state.failed_stage.or(state.node);
+            } else {
+                step = Some(4);
+                node = Some(FlowNode::Etcd);
             }
-            (Component::Kubectl, Stage::Result) => {
+            // kubectl is done: later requests about the object come from other components.
+            state.method = None;
+        }
+        (
+            Component::ApiServer,
+            stage @ (Stage::Authentication
+            | Stage::Authorization
+            | Stage::Decode
+            | Stage::MutatingAdmission
+            | Stage::Validation
+            | Stage::ValidatingAdmission),
+        ) if state.method.is_some() => {
+            let box_ = match stage {
+                Stage::Authentication => FlowNode::Authn,
+                Stage::Authorization => FlowNode::Authz,
+                Stage::MutatingAdmission => FlowNode::Admission,
+                _ => FlowNode::Validation,
+            };
+            // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3.
+            step = Some(if state.method.as_deref() == Some("GET") {
+                2
+            } else {
+                3
+            });
+            node = Some(box_);
+            if failed {
+                state.failed_stage = Some(box_);
+                state.failure = Some(Failure {
+                    node: box_,
+                    reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
+                });
+            }
+        }
+        (Component::ApiServer, Stage::Response) => {
+            let user = str_field(&data, "user").unwrap_or("");
+            if entry.summary.contains("/binding") {
+                step = Some(8);
+                node = Some(FlowNode::Bind);
+            } else if user.starts_with("system:node:") {
+                step = is_pod.then_some(9);
+                node = state.node;
+            } else if user == "system:kube-scheduler" {
+                // The scheduler's status write after a failed attempt: the pod stays put.
+                step = state.step;
+                node = state.node;
+            } else if state.method.as_deref() == Some("GET") {
+                step = Some(2);
+                node = Some(FlowNode::Kubectl);
+            } else if tracked && state.method.is_some() {
                 if failed {
                     step = Some(3);
                     node = state.failed_stage.or(state.node);
+                    if state.failure.is_none() {
+                        state.failure = Some(Failure {
+                            node: node.unwrap_or(FlowNode::EtcdStore),
+                            reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
+                        });
+                    }
                 } else {
                     step = Some(4);
                     node = Some(FlowNode::Etcd);
                 }
-                // kubectl is done: later requests about the object come from other components.
-                state.method = None;
             }
-            (
-                Component::ApiServer,
-                stage @ (Stage::Authentication
-                | Stage::Authorization
-                | Stage::Decode
-                | Stage::MutatingAdmission
-                | Stage::Validation
-                | Stage::ValidatingAdmission),
-            ) if state.method.is_some() => {
-                let box_ = match stage {
-                    Stage::Authentication => FlowNode::Authn,
-                    Stage::Authorization => FlowNode::Authz,
-                    Stage::MutatingAdmission => FlowNode::Admission,
-                    _ => FlowNode::Validation,
-                };
-                // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3.
-                step = Some(if state.method.as_deref() == Some("GET") {
-                    2
-                } else {
-                    3
-                });
-                node = Some(box_);
-                if failed {
-                    state.failed_stage = Some(box_);
-                    state.failure = Some(Failure {
-                        node: box_,
-                        reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
-                    });
-                }
-            }
-            (Component::ApiServer, Stage::Response) => {
-                let user = str_field(&data, "user").unwrap_or("");
-                if entry.summary.contains("/binding") {
-                    step = Some(8);
-                    node = Some(FlowNode::Bind);
-                } else if user.starts_with("system:node:") {
-                    step = is_pod.then_some(9);
-                    node = state.node;
-                } else if user == "system:kube-scheduler" {
-                    // The scheduler's status write after a failed attempt: the pod stays put.
-                    step = state.step;
-                    node = state.node;
-                } else if state.method.as_deref() == Some("GET") {
-                    step = Some(2);
-                    node = Some(FlowNode::Kubectl);
-                } else if tracked && state.method.is_some() {
-                    if failed {
-                        step = Some(3);
-                        node = state.failed_stage.or(state.node);
-                        if state.failure.is_none() {
-                            state.failure = Some(Failure {
-                                node: node.unwrap_or(FlowNode::EtcdStore),
-                                reason: status_reason(&data).unwrap_or_else(|| "rejected".into()),
-                            });
-                        }
-                    } else {
-                        step = Some(4);
-                        node = Some(FlowNode::Etcd);
+        }
+        (Component::Etcd, Stage::Write) => {
+            let created = str_field(&data, "type") == Some("ADDED");
+            if created && state.method.is_some() {
+                step = Some(4);
+                node = Some(FlowNode::EtcdStore);
+            } else if is_pod {
+                match state.node {
+                    // The write after scoring is the binding.
+                    Some(FlowNode::Score) => {
+                        step = Some(8);
+                        node = Some(FlowNode::Bind);
+                    }
+                    Some(
+                        FlowNode::Bind
+                        | FlowNode::NodeName
+                        | FlowNode::Pull
+                        | FlowNode::Create
+                        | FlowNode::Start
+                        | FlowNode::Running,
+                    ) => {
+                        step = Some(9);
+                        node = state.node;
+                    }
+                    _ => {
+                        step = state.step;
+                        node = state.node;
                     }
                 }
             }
-            (Component::Etcd, Stage::Write) => {
-                let created = str_field(&data, "type") == Some("ADDED");
-                if created && state.method.is_some() {
-                    step = Some(4);
-                    node = Some(FlowNode::EtcdStore);
-                } else if is_pod {
-                    match state.node {
-                        // The write after scoring is the binding.
-                        Some(FlowNode::Score) => {
-                            step = Some(8);
-                            node = Some(FlowNode::Bind);
-                        }
-                        Some(
-                            FlowNode::Bind
-                            | FlowNode::NodeName
-                            | FlowNode::Pull
-                            | FlowNode::Create
-                            | FlowNode::Start
-                            | FlowNode::Running,
-                        ) => {
-                            step = Some(9);
-                            node = state.node;
-                        }
-                        _ => {
-                            step = state.step;
-                            node = state.node;
-                        }
-                    }
-                }
-            }
-            (Component::Etcd, Stage::WatchEvent) if is_pod => {
-                let to = str_field(&data, "to").unwrap_or("");
-                let kind = str_field(&data, "type").unwrap_or("");
-                if to == "kube-scheduler" && kind == "ADDED" {
-                    step = Some(5);
-                    node = Some(FlowNode::Pending);
-                } else {
-                    step = state.step;
-                    node = state.node;
-                }
-            }
-            (Component::Scheduler, Stage::Queue) => {
+        }
+        (Component::Etcd, Stage::WatchEvent) if is_pod => {
+            let to = str_field(&data, "to").unwrap_or("");
+            let kind = str_field(&data, "type").unwrap_or("");
+            if to == "kube-scheduler" && kind == "ADDED" {
                 step = Some(5);
-                node = Some(FlowNode::Queue);
+                node = Some(FlowNode::Pending);
+            } else {
+                step = state.step;
+                node = state.node;
             }
-            (Component::Scheduler, Stage::Filter) => {
-                step = Some(6);
-                node = Some(FlowNode::Filter);
-                if failed {
-                    let feasible = data.get("feasible").and_then(Value::as_u64).unwrap_or(0);
-                    let total = data
-                        .get("total")
-                        .and_then(Value::as_u64)
-                        .unwrap_or_default();
-                    state.failure = Some(Failure {
-                        node: FlowNode::Filter,
-                        reason: format!("{feasible}/{total} nodes"),
-                    });
-                }
-            }
-            (Component::Scheduler, Stage::Unschedulable) => {
-                step = Some(6);
-                node = Some(FlowNode::Filter);
+        }
+        (Component::Scheduler, Stage::Queue) => {
+            step = Some(5);
+            node = Some(FlowNode::Queue);
+        }
+        (Component::Scheduler, Stage::Filter) => {
+            step = Some(6);
+            node = Some(FlowNode::Filter);
+            if failed {
+                let feasible = data.get("feasible").and_then(Value::as_u64).unwrap_or(0);
+                let total = data
+                    .get("total")
+                    .and_then(Value::as_u64)
+                    .unwrap_or_default();
                 state.failure = Some(Failure {
                     node: FlowNode::Filter,
-                    reason: "Unschedulable".into(),
+                    reason: format!("{feasible}/{total} nodes"),
                 });
             }
-            (Component::Scheduler, Stage::Score) => {
-                step = Some(7);
-                node = Some(FlowNode::Score);
+        }
+        (Component::Scheduler, Stage::Unschedulable) => {
+            step = Some(6);
+            node = Some(FlowNode::Filter);
+            state.failure = Some(Failure {
+                node: FlowNode::Filter,
+                reason: "Unschedulable".into(),
+            });
+        }
+        (Component::Scheduler, Stage::Score) => {
+            step = Some(7);
+            node = Some(FlowNode::Score);
+        }
+        (Component::Scheduler, Stage::Bind) => {
+            step = Some(8);
+            node = Some(if failed {
+                FlowNode::Bind
+            } else {
+                FlowNode::NodeName
+            });
+            if failed {
+                state.failure = Some(Failure {
+                    node: FlowNode::Bind,
+                    reason: "binding failed".into(),
+                });
             }
-            (Component::Scheduler, Stage::Bind) => {
+        }
+        (Component::Scheduler, Stage::Event) => {
+            let reason = str_field(&data, "reason").unwrap_or("");
+            if reason == "Scheduled" {
                 step = Some(8);
-                node = Some(if failed {
-                    FlowNode::Bind
-                } else {
-                    FlowNode::NodeName
-                });
-                if failed {
-                    state.failure = Some(Failure {
-                        node: FlowNode::Bind,
-                        reason: "binding failed".into(),
-                    });
-                }
+                node = Some(FlowNode::NodeName);
+            } else if reason == "FailedScheduling" {
+                step = Some(6);
+                node = Some(FlowNode::Filter);
+            } else {
+                step = state.step;
+                node = state.node;
             }
-            (Component::Scheduler, Stage::Event) => {
-                let reason = str_field(&data, "reason").unwrap_or("");
-                if reason == "Scheduled" {
-                    step = Some(8);
-                    node = Some(FlowNode::NodeName);
-                } else if reason == "FailedScheduling" {
-                    step = Some(6);
-                    node = Some(FlowNode::Filter);
-                } else {
-                    step = state.step;
-                    node = state.node;
+        }
+        (Component::Kubelet(_), stage) if is_pod => {
+            step = Some(9);
+            node = match stage {
+                Stage::Admit | Stage::Sandbox | Stage::PullImage | Stage::BackOff => {
+                    Some(FlowNode::Pull)
                 }
-            }
-            (Component::Kubelet(_), stage) if is_pod => {
-                step = Some(9);
-                node = match stage {
-                    Stage::Admit | Stage::Sandbox | Stage::PullImage | Stage::BackOff => {
-                        Some(FlowNode::Pull)
-                    }
-                    Stage::CreateContainer => Some(FlowNode::Create),
-                    Stage::StartContainer => Some(FlowNode::Start),
-                    Stage::StatusUpdate => {
-                        let phase = data.pointer("/after/phase").and_then(Value::as_str);
-                        if phase == Some("Running") {
-                            Some(FlowNode::Running)
-                        } else {
-                            match state.node {
-                                Some(FlowNode::NodeName) | None => Some(FlowNode::Pull),
-                                other => other,
-                            }
+                Stage::CreateContainer => Some(FlowNode::Create),
+                Stage::StartContainer => Some(FlowNode::Start),
+                Stage::StatusUpdate => {
+                    let phase = data.pointer("/after/phase").and_then(Value::as_str);
+                    if phase == Some("Running") {
+                        Some(FlowNode::Running)
+                    } else {
+                        match state.node {
+                            Some(FlowNode::NodeName) | None => Some(FlowNode::Pull),
+                            other => other,
                         }
                     }
-                    Stage::Event => match str_field(&data, "reason").unwrap_or("") {
-                        "Pulling" | "Pulled" | "Failed" | "BackOff" | "ErrImageNeverPull"
-                        | "InspectFailed" => Some(FlowNode::Pull),
-                        "Created" => Some(FlowNode::Create),
-                        "Started" => Some(FlowNode::Start),
-                        _ => state.node,
-                    },
+                }
+                Stage::Event => match str_field(&data, "reason").unwrap_or("") {
+                    "Pulling" | "Pulled" | "Failed" | "BackOff" | "ErrImageNeverPull"
+                    | "InspectFailed" => Some(FlowNode::Pull),
+                    "Created" => Some(FlowNode::Create),
+                    "Started" => Some(FlowNode::Start),
                     _ => state.node,
-                };
-                match stage {
-                    Stage::PullImage if failed => {
-                        state.failure = Some(Failure {
-                            node: FlowNode::Pull,
-                            reason: "ErrImagePull".into(),
-                        });
-                    }
-                    Stage::BackOff => {
-                        state.failure = Some(Failure {
-                            node: FlowNode::Pull,
-                            reason: "ImagePullBackOff".into(),
-                        });
-                    }
-                    Stage::CreateContainer | Stage::StartContainer if failed => {
-                        state.failure = node.map(|node| Failure {
-                            node,
-                            reason: "failed".into(),
-                        });
-                    }
-                    _ => {}
+                },
+                _ => state.node,
+            };
+            match stage {
+                Stage::PullImage if failed => {
+                    state.failure = Some(Failure {
+                        node: FlowNode::Pull,
+                        reason: "ErrImagePull".into(),
+                    });
                 }
-            }
-            _ => {
-                if is_pod {
-                    step = state.step;
-                    node = state.node;
+                Stage::BackOff => {
+                    state.failure = Some(Failure {
+                        node: FlowNode::Pull,
+                        reason: "ImagePullBackOff".into(),
+                    });
                 }
+                Stage::CreateContainer | Stage::StartContainer if failed => {
+                    state.failure = node.map(|node| Failure {
+                        node,
+                        reason: "failed".into(),
+                    });
+                }
+                _ => {}
             }
         }
-        // Progress that is not itself a failure clears an earlier one (a retry, a new attempt).
-        let requeued_for_retry =
-            entry.stage != Stage::Queue || str_field(&data, "queue") == Some("activeQ");
-        let clears = !failed
-            && requeued_for_retry
-            && matches!(
-                entry.stage,
-                Stage::Queue
-                    | Stage::Filter
-                    | Stage::Score
-                    | Stage::Bind
-                    | Stage::Admit
-                    | Stage::PullImage
-                    | Stage::CreateContainer
-                    | Stage::StartContainer
-            );
-        if clears {
-            state.failure = None;
+        _ => {
+            if is_pod {
+                step = state.step;
+                node = state.node;
+            }
         }
-        if node.is_some() {
-            state.node = node;
-        }
-        if step.is_some() {
-            state.step = step;
-        }
-        let creates_pod = is_pod
-            && entry.component == Component::Etcd
-            && entry.stage == Stage::Write
-            && str_field(&data, "type") == Some("ADDED");
-        out.push(Annotation {
-            step,
-            node,
-            failure: if is_pod { state.failure.clone() } else { None },
-            pod,
-            creates_pod,
-        });
     }
-    out
+    // Progress that is not itself a failure clears an earlier one (a retry, a new attempt).
+    let requeued_for_retry =
+        entry.stage != Stage::Queue || str_field(&data, "queue") == Some("activeQ");
+    let clears = !failed
+        && requeued_for_retry
+        && matches!(
+            entry.stage,
+            Stage::Queue
+                | Stage::Filter
+                | Stage::Score
+                | Stage::Bind
+                | Stage::Admit
+                | Stage::PullImage
+                | Stage::CreateContainer
+                | Stage::StartContainer
+        );
+    if clears {
+        state.failure = None;
+    }
+    if node.is_some() {
+        state.node = node;
+    }
+    if step.is_some() {
+        state.step = step;
+    }
+    let creates_pod = is_pod
+        && entry.component == Component::Etcd
+        && entry.stage == Stage::Write
+        && str_field(&data, "type") == Some("ADDED");
+    Annotation {
+        step,
+        node,
+        failure: if is_pod { state.failure.clone() } else { None },
+        pod,
+        creates_pod,
+    }
 }
 
 /// A pod's token in the diagram at a position.
@@ -898,6 +943,32 @@ mod tests {
         let playback = played(name);
         let annotations = annotate(&playback.head().trace.entries, playback.story_start());
         (playback, annotations)
+    }
+
+    #[test]
+    fn should_annotate_a_growing_trace_exactly_like_the_whole_trace() {
+        for name in crate::engine::scenario::builtin_names() {
+            let (playback, whole) = annotated(name);
+            let entries = &playback.head().trace.entries;
+            for chunk in [1, 7, 50] {
+                let mut annotator = Annotator::new(playback.story_start());
+                let mut end = playback.story_start();
+                while end < entries.len() {
+                    end = (end + chunk).min(entries.len());
+                    annotator.extend(&entries[..end]);
+                }
+                assert_eq!(
+                    annotator.extend(entries),
+                    0,
+                    "{name}: nothing left to annotate"
+                );
+                assert_eq!(
+                    annotator.annotations(),
+                    whole.as_slice(),
+                    "{name}, chunks of {chunk}"
+                );
+            }
+        }
     }
 
     /// The first entry of `stage` about `object`, with its absolute index.
