@@ -162,7 +162,9 @@ pub fn record(
     let event_name = event.metadata.name.clone().unwrap_or_default();
     let request = ApiRequest::new(credentials, Verb::Create, "events")
         .namespace(namespace.clone())
-        .body(RequestBody::Object(Object::Event(Box::new(event))));
+        .body(RequestBody::Object(Object::Event(std::sync::Arc::new(
+            event,
+        ))));
     let response = ctx.call(request);
     if response.is_success() {
         ctx.recorders.seen.insert(

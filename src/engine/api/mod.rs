@@ -1203,8 +1203,10 @@ impl ApiServer {
                 let mut updated = old.clone();
                 updated.metadata_mut().deletion_timestamp = Some(meta_time(now_ms));
                 if let Object::Namespace(ns) = &mut updated {
-                    ns.status.get_or_insert_with(Default::default).phase =
-                        Some("Terminating".into());
+                    std::sync::Arc::make_mut(ns)
+                        .status
+                        .get_or_insert_with(Default::default)
+                        .phase = Some("Terminating".into());
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
@@ -1491,9 +1493,10 @@ impl ApiServer {
         let Some((stored, revision)) = self.current(&k) else {
             return Err(t.fail(Stage::Write, status::not_found("pods", "", &name)));
         };
-        let Object::Pod(mut pod) = stored else {
+        let Object::Pod(pod) = stored else {
             return Err(t.fail(Stage::Write, status::not_found("pods", "", &name)));
         };
+        let mut pod = std::sync::Arc::unwrap_or_clone(pod);
         let conflict = |reason: String| status::conflict("pods/binding", "", &name, &reason);
         if let Some(uid) = binding.metadata.uid.as_deref().filter(|u| !u.is_empty()) {
             let current = pod.metadata.uid.clone().unwrap_or_default();
@@ -1558,7 +1561,10 @@ impl ApiServer {
                 ..Default::default()
             },
         );
-        match self.store.update(&k, Object::Pod(pod), Some(revision)) {
+        match self
+            .store
+            .update(&k, Object::Pod(std::sync::Arc::new(pod)), Some(revision))
+        {
             Ok(event) => {
                 let event = self.record_write(event, &k, t);
                 Ok(Served {

@@ -1617,7 +1617,7 @@ impl Kubelet {
             .namespace(ns)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(Box::new(pod))));
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(pod))));
             let response = ctx.call(request);
             let summary_of = status_summary;
             let containers: Vec<serde_json::Value> = worker
@@ -1715,7 +1715,9 @@ impl Kubelet {
             )
             .name(self.node.clone())
             .subresource("status")
-            .body(RequestBody::Object(Object::Node(Box::new(updated.clone()))));
+            .body(RequestBody::Object(Object::Node(std::sync::Arc::new(
+                updated.clone(),
+            ))));
             let response = ctx.call(request);
             let outcome = if response.is_success() {
                 Outcome::Ok

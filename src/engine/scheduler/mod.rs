@@ -674,7 +674,9 @@ impl Scheduler {
             .namespace(namespace)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(Box::new(updated))));
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(
+                updated,
+            ))));
         let _ = ctx.call(request);
     }
 
@@ -921,14 +923,18 @@ mod tests {
     fn should_queue_pending_pods_and_schedule_a_cycle() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         assert_eq!(sim.scheduler.cache().node_count(), 3);
         assert!(sim.is_idle(), "no cycle without pending pods");
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(
+            Object::Pod(std::sync::Arc::new(
                 PodBuilder::new("demo-pod").container("nginx", &[]).build(),
             )),
         );
@@ -947,7 +953,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(PodBuilder::new("other").build())),
+            Object::Pod(std::sync::Arc::new(PodBuilder::new("other").build())),
         );
         assert_eq!(sim.scheduler.queue().active_len(), 2);
         assert!(sim.scheduler.cycle_pending);
@@ -964,14 +970,14 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(other)),
+            Object::Pod(std::sync::Arc::new(other)),
         );
         let mut terminating = PodBuilder::new("gone").build();
         terminating.metadata.deletion_timestamp = Some(meta_time(0));
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(terminating)),
+            Object::Pod(std::sync::Arc::new(terminating)),
         );
         assert!(sim.scheduler.queue().active_keys().is_empty());
     }
@@ -980,7 +986,11 @@ mod tests {
     fn should_account_assigned_pods_in_the_cache() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         let running = PodBuilder::new("web")
             .container("nginx", &[("cpu", "1")])
@@ -989,7 +999,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(running.clone())),
+            Object::Pod(std::sync::Arc::new(running.clone())),
         );
         let a = sim.scheduler.cache().node("node-a").unwrap();
         assert_eq!(
@@ -1003,7 +1013,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Deleted,
-            Object::Pod(Box::new(running)),
+            Object::Pod(std::sync::Arc::new(running)),
         );
         assert_eq!(
             sim.scheduler
@@ -1030,7 +1040,9 @@ mod tests {
             deliver(
                 &mut sim,
                 WatchEventType::Added,
-                Object::Node(Box::new(NodeBuilder::new(name).label(zone, z).build())),
+                Object::Node(std::sync::Arc::new(
+                    NodeBuilder::new(name).label(zone, z).build(),
+                )),
             );
         }
         sim.scheduler.cache.refresh_order();
@@ -1177,7 +1189,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(gated.clone())),
+            Object::Pod(std::sync::Arc::new(gated.clone())),
         );
         assert!(sim.scheduler.queue().active_keys().is_empty());
         assert!(sim.is_idle());
@@ -1187,7 +1199,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Modified,
-            Object::Pod(Box::new(gated)),
+            Object::Pod(std::sync::Arc::new(gated)),
         );
         assert_eq!(sim.scheduler.queue().active_keys(), vec!["default/gated"]);
     }
@@ -1198,13 +1210,21 @@ mod tests {
     fn end_to_end_seed_story_needs_api_server() {
         let mut sim = Simulation::new(7, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         let pod = PodBuilder::new("constrained-pod")
             .container("nginx", &[("cpu", "1"), ("memory", "2Gi")])
             .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
             .build();
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(Box::new(pod)));
+        deliver(
+            &mut sim,
+            WatchEventType::Added,
+            Object::Pod(std::sync::Arc::new(pod)),
+        );
         sim.run_until_idle(100);
         let attempts = sim.scheduler.attempts();
         assert_eq!(attempts[0].node.as_deref(), Some("node-c"));
