@@ -134,6 +134,14 @@ impl Object {
         }
     }
 
+    /// The pod's shared value, for a holder that keeps it without copying.
+    pub fn shared_pod(&self) -> Option<&std::sync::Arc<Pod>> {
+        match self {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        }
+    }
+
     pub fn as_node(&self) -> Option<&Node> {
         match self {
             Object::Node(n) => Some(n),

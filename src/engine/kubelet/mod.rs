@@ -35,6 +35,7 @@ pub mod status;
 mod story_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::json;
@@ -138,8 +139,9 @@ enum Sandbox {
 /// One pod's worker.
 #[derive(Clone, Debug)]
 struct PodWorker {
-    /// The pod as last seen or written (highest resourceVersion).
-    pod: Pod,
+    /// The pod as last seen or written (highest resourceVersion), shared with the watch event or the
+    /// response it came from.
+    pod: Arc<Pod>,
     uid: String,
     epoch: u64,
     admitted_ms: u64,
@@ -458,7 +460,7 @@ impl Kubelet {
 
     // ----- pods -----
 
-    fn on_pod(&mut self, ctx: &mut Ctx, pod: &Pod) {
+    fn on_pod(&mut self, ctx: &mut Ctx, pod: &Arc<Pod>) {
         let key = pod_key(pod);
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         if let Some(worker) = self.pods.get_mut(&key) {
@@ -467,7 +469,7 @@ impl Kubelet {
                 self.forget_pod(&key);
             } else {
                 if resource_version(&pod.metadata) >= resource_version(&worker.pod.metadata) {
-                    worker.pod = pod.clone();
+                    worker.pod = Arc::clone(pod);
                 }
                 if pod.metadata.deletion_timestamp.is_some() && !worker.terminating {
                     self.terminate(ctx, &key);
@@ -488,12 +490,12 @@ impl Kubelet {
         self.admit(ctx, pod, key);
     }
 
-    fn admit(&mut self, ctx: &mut Ctx, pod: &Pod, key: String) {
+    fn admit(&mut self, ctx: &mut Ctx, pod: &Arc<Pod>, key: String) {
         let epoch = self.next_epoch;
         self.next_epoch += 1;
         let containers = containers::containers_of(pod);
         let worker = PodWorker {
-            pod: pod.clone(),
+            pod: Arc::clone(pod),
             uid: pod.metadata.uid.clone().unwrap_or_default(),
             epoch,
             admitted_ms: ctx.now_ms,
@@ -1606,7 +1608,7 @@ impl Kubelet {
             if Some(&new_status) == worker.pod.status.as_ref() {
                 return;
             }
-            let mut pod = worker.pod.clone();
+            let mut pod = Pod::clone(&worker.pod);
             pod.status = Some(new_status.clone());
             let (ns, name) = key.split_once('/').unwrap_or(("default", key));
             let request = ApiRequest::new(
@@ -1645,10 +1647,10 @@ impl Kubelet {
                 );
                 self.trace(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);
                 if let Some(worker) = self.pods.get_mut(key) {
-                    match response.object().and_then(Object::as_pod) {
-                        Some(stored) => worker.pod = stored.clone(),
+                    match response.object().and_then(Object::shared_pod) {
+                        Some(stored) => worker.pod = Arc::clone(stored),
                         // What was sent: the pod with the new status.
-                        None => worker.pod.status = Some(new_status),
+                        None => Arc::make_mut(&mut worker.pod).status = Some(new_status),
                     }
                 }
                 return;
@@ -1676,13 +1678,13 @@ impl Kubelet {
                 .name(name),
         );
         match (
-            response.object().and_then(Object::as_pod),
+            response.object().and_then(Object::shared_pod),
             self.pods.get_mut(key),
         ) {
             (Some(pod), Some(worker))
                 if pod.metadata.uid.as_deref() == Some(worker.uid.as_str()) =>
             {
-                worker.pod = pod.clone();
+                worker.pod = Arc::clone(pod);
                 true
             }
             _ => false,

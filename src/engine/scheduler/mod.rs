@@ -19,6 +19,8 @@ pub mod schedule_one;
 
 pub use record::*;
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
 use serde_json::{json, Value};
 
@@ -243,7 +245,7 @@ impl Scheduler {
         }
     }
 
-    fn on_pod(&mut self, ctx: &mut Ctx, event_type: WatchEventType, pod: &Pod) {
+    fn on_pod(&mut self, ctx: &mut Ctx, event_type: WatchEventType, pod: &Arc<Pod>) {
         let key = pod_key(pod);
         let assigned = pod
             .spec
@@ -308,7 +310,7 @@ impl Scheduler {
             return;
         }
         let known = self.queue.get(&key).is_some();
-        if let Some(location) = self.queue.add_or_update(pod, ctx.now_ms) {
+        if let Some(location) = self.queue.add_or_update_shared(pod, ctx.now_ms) {
             let (what, event) = if known {
                 ("moved to", "PodUpdate")
             } else {
@@ -634,7 +636,7 @@ impl Scheduler {
         let Some(current) = self.queue.get(key).map(|q| q.pod.clone()) else {
             return;
         };
-        let mut updated = current.clone();
+        let mut updated = Pod::clone(&current);
         let status = updated.status.get_or_insert_with(Default::default);
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         let existing = conditions.iter().position(|c| c.type_ == "PodScheduled");
