@@ -75,6 +75,11 @@ macro_rules! objects {
                 value.unwrap_or(Value::Null)
             }
 
+            /// Serializes the typed object: the same JSON as `to_json`, written without a `Value` tree.
+            pub fn serialize_typed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { $( Object::$variant(o) => serde::Serialize::serialize(&**o, serializer), )* }
+            }
+
             /// Decodes a typed object of the given kind from JSON (no strictness; see `api::decode`).
             pub fn from_json(kind: &str, value: Value) -> Result<Object, serde_json::Error> {
                 match kind {
@@ -103,6 +108,12 @@ objects! {
     ClusterRole(ClusterRole) => "clusterroles", "rbac.authorization.k8s.io", "v1", false;
     RoleBinding(RoleBinding) => "rolebindings", "rbac.authorization.k8s.io", "v1", true;
     ClusterRoleBinding(ClusterRoleBinding) => "clusterrolebindings", "rbac.authorization.k8s.io", "v1", false;
+}
+
+impl serde::Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_typed(serializer)
+    }
 }
 
 impl Object {

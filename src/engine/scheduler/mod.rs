@@ -30,7 +30,7 @@ use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{WatchEvent, WatchEventType};
 use crate::engine::time::meta_time;
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
@@ -52,12 +52,72 @@ pub const TRACE_SUMMARY_NODES: usize = 10;
 
 /// What `run_cycle` prepares for the component to record and act on.
 struct CycleOutput {
-    filter_trace: (Outcome, String, Value),
-    score_trace: Option<(String, Value)>,
+    filter_trace: (Outcome, String, TraceData),
+    score_trace: Option<(String, TraceData)>,
     chosen: Option<String>,
     compact: CompactAttempt,
     error: String,
     cost: u64,
+}
+
+/// One node's filter verdict in a Filter trace entry.
+#[derive(serde::Serialize)]
+struct VerdictDetails<'a> {
+    node: &'a str,
+    passed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<&'a [String]>,
+}
+
+/// The details of a Filter trace entry: every verdict for a few nodes, else the first rejections.
+#[derive(serde::Serialize)]
+struct FilterDetails<'a> {
+    attempt: usize,
+    evaluated: usize,
+    feasible: usize,
+    total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<Vec<VerdictDetails<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<Vec<VerdictDetails<'a>>>,
+}
+
+/// One plugin's score of one node in a Score trace entry.
+#[derive(serde::Serialize)]
+struct PluginScoreDetails {
+    plugin: &'static str,
+    raw: i64,
+    normalized: i64,
+    weight: i64,
+    weighted: i64,
+}
+
+#[derive(serde::Serialize)]
+struct NodeScoreDetails<'a> {
+    node: &'a str,
+    scores: Vec<PluginScoreDetails>,
+    total: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct PluginWeightDetails {
+    plugin: &'static str,
+    weight: i64,
+}
+
+/// The details of a Score trace entry.
+#[derive(serde::Serialize)]
+struct ScoreDetails<'a> {
+    attempt: usize,
+    plugins: Vec<PluginWeightDetails>,
+    nodes: Vec<NodeScoreDetails<'a>>,
+    chosen: &'a str,
+    tied: usize,
+    scored: usize,
 }
 
 /// The scheduler's timers.
@@ -102,15 +162,6 @@ fn ref_of_key(key: &str) -> String {
         Some((ns, name)) => object_ref("pods", Some(ns), name),
         None => object_ref("pods", None, key),
     }
-}
-
-/// A JSON object from `(key, value)` pairs, in order (cheaper than `json!` for computed values).
-fn object(fields: Vec<(&str, Value)>) -> Value {
-    let mut map = serde_json::Map::with_capacity(fields.len());
-    for (k, v) in fields {
-        map.insert(k.to_string(), v);
-    }
-    Value::Object(map)
 }
 
 /// Whether a node update changed anything the scheduler's plugins look at (upstream's
@@ -446,7 +497,7 @@ impl Scheduler {
         let object = pod_ref(&pod);
         let out = self.run_cycle(&queued, ctx.now_ms, ctx.rng);
         let (outcome, summary, data) = out.filter_trace;
-        ctx.record(
+        ctx.record_data(
             Component::Scheduler,
             Stage::Filter,
             object.clone(),
@@ -455,7 +506,7 @@ impl Scheduler {
             data,
         );
         if let Some((summary, data)) = out.score_trace {
-            ctx.record(
+            ctx.record_data(
                 Component::Scheduler,
                 Stage::Score,
                 object,
@@ -754,7 +805,7 @@ impl Scheduler {
         nodes: &[&NodeInfo],
         total: usize,
         attempt: usize,
-    ) -> (Outcome, String, Value) {
+    ) -> (Outcome, String, TraceData) {
         let feasible = result.feasible.len();
         let evaluated = result.evaluated.len();
         let summary = if evaluated == total {
@@ -762,58 +813,85 @@ impl Scheduler {
         } else {
             format!("{feasible} of {total} nodes passed the filters ({evaluated} evaluated)")
         };
-        let verdict = |pos: u32, status: &Option<framework::Status>| {
-            let name = nodes
+        fn verdict<'a>(
+            nodes: &'a [&'a NodeInfo],
+            pos: u32,
+            status: &'a Option<framework::Status>,
+        ) -> VerdictDetails<'a> {
+            let node = nodes
                 .get(pos as usize)
                 .map(|n| n.name.as_str())
                 .unwrap_or("");
             match status {
-                None => json!({"node": name, "passed": true}),
-                Some(s) => {
-                    json!({"node": name, "passed": false, "plugin": s.plugin, "code": s.code.as_str(), "reasons": s.reasons})
-                }
+                None => VerdictDetails {
+                    node,
+                    passed: true,
+                    plugin: None,
+                    code: None,
+                    reasons: None,
+                },
+                Some(s) => VerdictDetails {
+                    node,
+                    passed: false,
+                    plugin: Some(s.plugin),
+                    code: Some(s.code.as_str()),
+                    reasons: Some(&s.reasons),
+                },
             }
+        }
+        let mut details = FilterDetails {
+            attempt,
+            evaluated,
+            feasible,
+            total,
+            nodes: None,
+            rejected: None,
         };
-        let mut data = json!({"attempt": attempt, "evaluated": evaluated, "feasible": feasible, "total": total});
-        if let Value::Object(m) = &mut data {
-            if evaluated <= TRACE_NODE_DETAIL_LIMIT {
-                let list: Vec<Value> = result
+        if evaluated <= TRACE_NODE_DETAIL_LIMIT {
+            details.nodes = Some(
+                result
                     .evaluated
                     .iter()
-                    .map(|(p, s)| verdict(*p, s))
-                    .collect();
-                m.insert("nodes".into(), Value::Array(list));
-            } else {
-                let rejected: Vec<Value> = result
+                    .map(|(p, s)| verdict(nodes, *p, s))
+                    .collect(),
+            );
+        } else {
+            details.rejected = Some(
+                result
                     .evaluated
                     .iter()
                     .filter(|(_, s)| s.is_some())
                     .take(TRACE_SUMMARY_NODES)
-                    .map(|(p, s)| verdict(*p, s))
-                    .collect();
-                m.insert("rejected".into(), Value::Array(rejected));
-            }
+                    .map(|(p, s)| verdict(nodes, *p, s))
+                    .collect(),
+            );
         }
         let outcome = if feasible > 0 {
             Outcome::Ok
         } else {
             Outcome::Failed
         };
-        (outcome, summary, data)
+        (outcome, summary, TraceData::from_serialize(&details))
     }
 
-    fn score_trace(result: &CycleResult, nodes: &[&NodeInfo], attempt: usize) -> (String, Value) {
+    fn score_trace(
+        result: &CycleResult,
+        nodes: &[&NodeInfo],
+        attempt: usize,
+    ) -> (String, TraceData) {
         let name = |pos: u32| {
             nodes
                 .get(pos as usize)
-                .map(|n| n.name.clone())
+                .map(|n| n.name.as_str())
                 .unwrap_or_default()
         };
         let chosen = result.chosen.map(name).unwrap_or_default();
         if result.scoring_skipped {
             return (
                 format!("only {chosen} is feasible: scoring skipped, {chosen} chosen"),
-                json!({"attempt": attempt, "scoringSkipped": true, "chosen": chosen}),
+                TraceData::new(
+                    &json!({"attempt": attempt, "scoringSkipped": true, "chosen": chosen}),
+                ),
             );
         }
         let k = result.score_plugins.len();
@@ -823,35 +901,29 @@ impl Scheduler {
             rows.sort_by_key(|&r| std::cmp::Reverse(result.totals.get(r).copied().unwrap_or(0)));
             rows.truncate(TRACE_SUMMARY_NODES);
         }
-        let list: Vec<Value> = rows
+        let list: Vec<NodeScoreDetails> = rows
             .iter()
             .map(|&r| {
-                let scores: Vec<Value> = result
+                let scores = result
                     .score_plugins
                     .iter()
                     .enumerate()
                     .map(|(c, (p, w))| {
                         let normalized = result.normalized[r * k + c];
-                        object(vec![
-                            ("plugin", Value::from(p.name())),
-                            ("raw", Value::from(result.raw[r * k + c])),
-                            ("normalized", Value::from(normalized)),
-                            ("weight", Value::from(*w)),
-                            ("weighted", Value::from(normalized * w)),
-                        ])
+                        PluginScoreDetails {
+                            plugin: p.name(),
+                            raw: result.raw[r * k + c],
+                            normalized,
+                            weight: *w,
+                            weighted: normalized * w,
+                        }
                     })
                     .collect();
-                object(vec![
-                    ("node", Value::from(name(result.feasible[r]))),
-                    ("scores", Value::Array(scores)),
-                    (
-                        "total",
-                        result
-                            .totals
-                            .get(r)
-                            .map_or(Value::Null, |t| Value::from(*t)),
-                    ),
-                ])
+                NodeScoreDetails {
+                    node: name(result.feasible[r]),
+                    scores,
+                    total: result.totals.get(r).copied(),
+                }
             })
             .collect();
         let best = result
@@ -869,22 +941,23 @@ impl Scheduler {
         } else {
             format!("scored {n} nodes: {chosen} chosen with {best_total}")
         };
-        let plugins: Vec<Value> = result
+        let plugins = result
             .score_plugins
             .iter()
-            .map(|(p, w)| json!({"plugin": p.name(), "weight": w}))
+            .map(|(p, w)| PluginWeightDetails {
+                plugin: p.name(),
+                weight: *w,
+            })
             .collect();
-        (
-            summary,
-            object(vec![
-                ("attempt", Value::from(attempt)),
-                ("plugins", Value::Array(plugins)),
-                ("nodes", Value::Array(list)),
-                ("chosen", Value::from(chosen)),
-                ("tied", Value::from(tied)),
-                ("scored", Value::from(n)),
-            ]),
-        )
+        let details = ScoreDetails {
+            attempt,
+            plugins,
+            nodes: list,
+            chosen,
+            tied,
+            scored: n,
+        };
+        (summary, TraceData::from_serialize(&details))
     }
 }
 
@@ -1093,7 +1166,8 @@ mod tests {
         let queued = scheduler.queue.pop().unwrap();
         let out = scheduler.run_cycle(&queued, 3, &mut crate::engine::rng::SimRng::new(1));
         assert_eq!(out.filter_trace.1, "2 of 3 nodes passed the filters");
-        let filter_nodes = &out.filter_trace.2["nodes"];
+        let filter_data = out.filter_trace.2.value();
+        let filter_nodes = &filter_data["nodes"];
         assert_eq!(
             filter_nodes[1],
             json!({"node": "node-b", "passed": false, "plugin": "NodeAffinity", "code": "UnschedulableAndUnresolvable",
@@ -1101,7 +1175,7 @@ mod tests {
         );
         let (score_summary, score_data) = out.score_trace.clone().unwrap();
         assert_eq!(score_summary, "scored 2 nodes: node-c chosen with 450");
-        assert_eq!(score_data["nodes"][1]["total"], json!(450));
+        assert_eq!(score_data.value()["nodes"][1]["total"], json!(450));
         assert_eq!(out.chosen.as_deref(), Some("node-c"));
         let mut compact = out.compact;
         compact.result = AttemptResult::Scheduled;
