@@ -15,7 +15,17 @@ use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
 use crate::engine::objects::Object;
 use crate::engine::sim::Ctx;
 use crate::engine::time::{meta_time, micro_time};
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
+
+/// The details of an Event trace entry.
+#[derive(serde::Serialize)]
+struct EventDetails<'a> {
+    #[serde(rename = "type")]
+    event_type: &'static str,
+    reason: &'a str,
+    message: &'a str,
+    stored: bool,
+}
 
 /// `Normal` or `Warning`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -182,18 +192,19 @@ pub fn record(
     } else {
         Outcome::Ok
     };
-    ctx.record(
+    let data = TraceData::from_serialize(&EventDetails {
+        event_type: event_type.as_str(),
+        reason,
+        message,
+        stored: response.is_success(),
+    });
+    ctx.record_data(
         component,
         Stage::Event,
         object,
         outcome,
         format!("{} {reason}: {message}", event_type.as_str()),
-        json!({
-            "type": event_type.as_str(),
-            "reason": reason,
-            "message": message,
-            "stored": response.is_success(),
-        }),
+        data,
     );
 }
 

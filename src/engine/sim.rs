@@ -102,9 +102,7 @@ impl Ctx<'_> {
             data,
         )
     }
-}
 
-impl Ctx<'_> {
     /// `record` with details already stored (see `TraceData::from_serialize`).
     pub fn record_data(
         &mut self,

@@ -284,3 +284,52 @@ impl Trace {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct Details<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        revision: i64,
+        code: u16,
+        ratio: f64,
+        missing: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<&'a str>,
+        reasons: &'a [String],
+    }
+
+    #[test]
+    fn should_store_the_same_text_from_a_struct_as_from_the_equal_value() {
+        let reasons = vec!["node(s) had untolerated taint \"a\"".to_string()];
+        let direct = TraceData::from_serialize(&Details {
+            kind: "MODIFIED",
+            revision: -3,
+            code: 201,
+            ratio: 0.25,
+            missing: None,
+            skipped: None,
+            reasons: &reasons,
+        });
+        let via_value = TraceData::new(&json!({
+            "type": "MODIFIED", "revision": -3, "code": 201, "ratio": 0.25, "missing": null,
+            "reasons": reasons,
+        }));
+        assert_eq!(direct, via_value);
+        assert_eq!(
+            direct.as_json(),
+            r#"{"type":"MODIFIED","revision":-3,"code":201,"ratio":0.25,"missing":null,"reasons":["node(s) had untolerated taint \"a\""]}"#
+        );
+    }
+
+    #[test]
+    fn should_store_null_as_nothing_either_way() {
+        assert!(TraceData::from_serialize(&Value::Null).is_null());
+        assert!(TraceData::from_serialize(&None::<u8>).is_null());
+        assert!(TraceData::new(&Value::Null).is_null());
+    }
+}

@@ -45,7 +45,7 @@ use crate::engine::events::{self, pod_reference, EventType, Reporter};
 use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{WatchEvent, WatchEventType};
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use containers::{ContainerKind, NextStep, RuntimeContainer, RuntimeState};
 use images::{Backoff, ImageStore, PullPolicy, SerialPuller};
@@ -125,6 +125,34 @@ pub struct PullRequest {
     pub requested_ms: u64,
     /// When the serial puller started it (after the pulls queued before it).
     pub started_ms: u64,
+}
+
+/// The details of a StatusUpdate trace entry.
+#[derive(serde::Serialize)]
+struct StatusUpdateDetails<'a> {
+    before: PhaseDetails<'a>,
+    after: NewPhaseDetails<'a>,
+    containers: Vec<ContainerStateDetails<'a>>,
+    code: u16,
+}
+
+#[derive(serde::Serialize)]
+struct PhaseDetails<'a> {
+    phase: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct NewPhaseDetails<'a> {
+    phase: Option<&'a str>,
+    #[serde(rename = "podIP")]
+    pod_ip: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ContainerStateDetails<'a> {
+    name: &'a str,
+    state: &'static str,
+    reason: Option<&'a str>,
 }
 
 /// The sandbox of a pod.
@@ -406,8 +434,21 @@ impl Kubelet {
         summary: String,
         data: serde_json::Value,
     ) {
+        self.trace_data(ctx, stage, key, outcome, summary, TraceData::new(&data));
+    }
+
+    /// `trace` with details already stored (see `TraceData::from_serialize`).
+    fn trace_data(
+        &self,
+        ctx: &mut Ctx,
+        stage: Stage,
+        key: &str,
+        outcome: Outcome,
+        summary: String,
+        data: TraceData,
+    ) {
         let (ns, name) = key.split_once('/').unwrap_or(("default", key));
-        ctx.record(
+        ctx.record_data(
             Component::Kubelet(self.node.clone()),
             stage,
             object_ref("pods", Some(ns), name),
@@ -1622,22 +1663,29 @@ impl Kubelet {
             .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(pod))));
             let response = ctx.call(request);
             let summary_of = status_summary;
-            let containers: Vec<serde_json::Value> = worker
+            let containers = worker
                 .containers
                 .iter()
-                .map(|c| {
-                    json!({"name": c.name, "state": state_name(&c.state), "reason": match &c.state {
-                        RuntimeState::Waiting { reason, .. } => reason.clone(),
-                        RuntimeState::Terminated { reason, .. } => Some(reason.clone()),
+                .map(|c| ContainerStateDetails {
+                    name: &c.name,
+                    state: state_name(&c.state),
+                    reason: match &c.state {
+                        RuntimeState::Waiting { reason, .. } => reason.as_deref(),
+                        RuntimeState::Terminated { reason, .. } => Some(reason.as_str()),
                         _ => None,
-                    }})
+                    },
                 })
                 .collect();
-            let data = json!({
-                "before": {"phase": old_status.phase},
-                "after": {"phase": new_status.phase, "podIP": new_status.pod_ip},
-                "containers": containers,
-                "code": response.code,
+            let data = TraceData::from_serialize(&StatusUpdateDetails {
+                before: PhaseDetails {
+                    phase: old_status.phase.as_deref(),
+                },
+                after: NewPhaseDetails {
+                    phase: new_status.phase.as_deref(),
+                    pod_ip: new_status.pod_ip.as_deref(),
+                },
+                containers,
+                code: response.code,
             });
             if response.is_success() {
                 let summary = format!(
@@ -1645,7 +1693,7 @@ impl Kubelet {
                     summary_of(&old_status),
                     summary_of(&new_status)
                 );
-                self.trace(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);
+                self.trace_data(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);
                 if let Some(worker) = self.pods.get_mut(key) {
                     match response.object().and_then(Object::shared_pod) {
                         Some(stored) => worker.pod = Arc::clone(stored),
@@ -1655,7 +1703,7 @@ impl Kubelet {
                 }
                 return;
             }
-            self.trace(
+            self.trace_data(
                 ctx,
                 Stage::StatusUpdate,
                 key,
