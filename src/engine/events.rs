@@ -15,7 +15,17 @@ use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
 use crate::engine::objects::Object;
 use crate::engine::sim::Ctx;
 use crate::engine::time::{meta_time, micro_time};
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
+
+/// The details of an Event trace entry.
+#[derive(serde::Serialize)]
+struct EventDetails<'a> {
+    #[serde(rename = "type")]
+    event_type: &'static str,
+    reason: &'a str,
+    message: &'a str,
+    stored: bool,
+}
 
 /// `Normal` or `Warning`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +172,9 @@ pub fn record(
     let event_name = event.metadata.name.clone().unwrap_or_default();
     let request = ApiRequest::new(credentials, Verb::Create, "events")
         .namespace(namespace.clone())
-        .body(RequestBody::Object(Object::Event(Box::new(event))));
+        .body(RequestBody::Object(Object::Event(std::sync::Arc::new(
+            event,
+        ))));
     let response = ctx.call(request);
     if response.is_success() {
         ctx.recorders.seen.insert(
@@ -180,18 +192,19 @@ pub fn record(
     } else {
         Outcome::Ok
     };
-    ctx.record(
+    let data = TraceData::from_serialize(&EventDetails {
+        event_type: event_type.as_str(),
+        reason,
+        message,
+        stored: response.is_success(),
+    });
+    ctx.record_data(
         component,
         Stage::Event,
         object,
         outcome,
         format!("{} {reason}: {message}", event_type.as_str()),
-        json!({
-            "type": event_type.as_str(),
-            "reason": reason,
-            "message": message,
-            "stored": response.is_success(),
-        }),
+        data,
     );
 }
 

@@ -41,9 +41,14 @@ impl ResourceInfo {
 macro_rules! objects {
     ($( $variant:ident($ty:ty) => $resource:literal, $group:literal, $version:literal, $namespaced:literal; )*) => {
         /// One stored API object.
+        ///
+        /// The typed object sits behind an `Arc`: the store, watch events, responses and components share
+        /// one copy, so cloning an `Object` is a reference-count increment. Writers go through
+        /// `Arc::make_mut`, which copies only an object that is still shared (copy-on-write), so every
+        /// holder keeps seeing the value it was given.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Object {
-            $( $variant(Box<$ty>), )*
+            $( $variant(std::sync::Arc<$ty>), )*
         }
 
         /// Every kind the simulated API server serves.
@@ -61,19 +66,24 @@ macro_rules! objects {
             }
 
             pub fn metadata_mut(&mut self) -> &mut ObjectMeta {
-                match self { $( Object::$variant(o) => &mut o.metadata, )* }
+                match self { $( Object::$variant(o) => &mut std::sync::Arc::make_mut(o).metadata, )* }
             }
 
             /// The object as JSON, with `apiVersion` and `kind` first, as the API server returns it.
             pub fn to_json(&self) -> Value {
-                let value = match self { $( Object::$variant(o) => serde_json::to_value(o), )* };
+                let value = match self { $( Object::$variant(o) => serde_json::to_value(&**o), )* };
                 value.unwrap_or(Value::Null)
+            }
+
+            /// Serializes the typed object: the same JSON as `to_json`, written without a `Value` tree.
+            pub fn serialize_typed<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self { $( Object::$variant(o) => serde::Serialize::serialize(&**o, serializer), )* }
             }
 
             /// Decodes a typed object of the given kind from JSON (no strictness; see `api::decode`).
             pub fn from_json(kind: &str, value: Value) -> Result<Object, serde_json::Error> {
                 match kind {
-                    $( stringify!($variant) => from_json_value::<$ty>(&value).map(|o| Object::$variant(Box::new(o))), )*
+                    $( stringify!($variant) => from_json_value::<$ty>(&value).map(|o| Object::$variant(std::sync::Arc::new(o))), )*
                     other => Err(serde::de::Error::custom(format!("no kind \"{other}\" is registered"))),
                 }
             }
@@ -100,6 +110,12 @@ objects! {
     ClusterRoleBinding(ClusterRoleBinding) => "clusterrolebindings", "rbac.authorization.k8s.io", "v1", false;
 }
 
+impl serde::Serialize for Object {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize_typed(serializer)
+    }
+}
+
 impl Object {
     pub fn info(&self) -> &'static ResourceInfo {
         let kind = self.kind();
@@ -123,6 +139,14 @@ impl Object {
     }
 
     pub fn as_pod(&self) -> Option<&Pod> {
+        match self {
+            Object::Pod(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The pod's shared value, for a holder that keeps it without copying.
+    pub fn shared_pod(&self) -> Option<&std::sync::Arc<Pod>> {
         match self {
             Object::Pod(p) => Some(p),
             _ => None,
@@ -195,7 +219,7 @@ mod tests {
         macro_rules! each_kind {
             ($($variant:ident),*) => {
                 match kind {
-                    $( stringify!($variant) => path_tracking(value).map(|o| Object::$variant(Box::new(o))), )*
+                    $( stringify!($variant) => path_tracking(value).map(|o| Object::$variant(std::sync::Arc::new(o))), )*
                     other => Err(serde::de::Error::custom(format!("no kind \"{other}\" is registered"))),
                 }
             };

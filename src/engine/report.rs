@@ -29,7 +29,7 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
     list(sim, "pods")
         .into_iter()
         .filter_map(|o| match o {
-            Object::Pod(p) => Some(*p),
+            Object::Pod(p) => Some(std::sync::Arc::unwrap_or_clone(p)),
             _ => None,
         })
         .collect()

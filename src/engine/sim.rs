@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde_json::json;
+use serde::Serialize;
 
 use super::api::{ApiRequest, ApiResponse, ApiServer};
 use super::events::EventRecorders;
@@ -17,7 +17,16 @@ use super::objects::Object;
 use super::rng::SimRng;
 use super::scheduler::{Scheduler, SchedulerWake};
 use super::store::{WatchEvent, WatchEventType};
-use super::trace::{Component, Outcome, Stage, Trace};
+use super::trace::{Component, Outcome, Stage, Trace, TraceData};
+
+/// The details of an etcd WatchEvent trace entry.
+#[derive(Serialize)]
+struct DeliveryDetails<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    revision: i64,
+    to: &'a str,
+}
 
 /// How long the cluster may go without a state change before a run counts as settled: longer than the
 /// scheduler's 5-minute unschedulable-pod flush, so one periodic retry of a stuck pod is shown.
@@ -84,6 +93,27 @@ impl Ctx<'_> {
         data: serde_json::Value,
     ) -> u64 {
         self.trace.record(
+            self.now_ms,
+            component,
+            stage,
+            object,
+            outcome,
+            summary,
+            data,
+        )
+    }
+
+    /// `record` with details already stored (see `TraceData::from_serialize`).
+    pub fn record_data(
+        &mut self,
+        component: Component,
+        stage: Stage,
+        object: impl Into<String>,
+        outcome: Outcome,
+        summary: impl Into<String>,
+        data: TraceData,
+    ) -> u64 {
+        self.trace.record_data(
             self.now_ms,
             component,
             stage,
@@ -315,19 +345,24 @@ impl Simulation {
             WatchEventType::Modified => "MODIFIED",
             WatchEventType::Deleted => "DELETED",
         };
+        let to = to.name();
         let summary = format!(
-            "watch: {kind} {reference} (resourceVersion {}) sent to {}",
+            "watch: {kind} {reference} (resourceVersion {}) sent to {to}",
             event.revision,
-            to.name()
         );
-        self.trace.record(
+        let data = TraceData::from_serialize(&DeliveryDetails {
+            kind,
+            revision: event.revision,
+            to: &to,
+        });
+        self.trace.record_data(
             self.now_ms,
             Component::Etcd,
             Stage::WatchEvent,
             reference,
             Outcome::Info,
             summary,
-            json!({"type": kind, "revision": event.revision, "to": to.name()}),
+            data,
         );
     }
 }

@@ -186,7 +186,7 @@ mod tests {
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn pod(name: &str) -> Object {
-        Object::Pod(Box::new(Pod {
+        Object::Pod(std::sync::Arc::new(Pod {
             metadata: ObjectMeta {
                 name: Some(name.into()),
                 namespace: Some("default".into()),

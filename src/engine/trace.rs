@@ -162,6 +162,16 @@ impl TraceData {
         )
     }
 
+    /// Stores the JSON text of any serializable value, written directly instead of through a `Value`
+    /// tree. The text is what `TraceData::new` stores for the same content: hot paths pass borrowed
+    /// structs whose fields serialize in the order their `json!` objects listed the keys.
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> TraceData {
+        match serde_json::to_string(value) {
+            Ok(text) if text != "null" => TraceData(Some(text.into_boxed_str())),
+            _ => TraceData(None),
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         self.0.is_none()
     }
@@ -220,6 +230,22 @@ impl Trace {
         summary: impl Into<String>,
         data: Value,
     ) -> u64 {
+        let data = TraceData::new(&data);
+        self.record_data(time_ms, component, stage, object, outcome, summary, data)
+    }
+
+    /// `record` with details already stored (see `TraceData::from_serialize`).
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_data(
+        &mut self,
+        time_ms: u64,
+        component: Component,
+        stage: Stage,
+        object: impl Into<String>,
+        outcome: Outcome,
+        summary: impl Into<String>,
+        data: TraceData,
+    ) -> u64 {
         let seq = self.entries.len() as u64;
         self.entries.push(TraceEntry {
             seq,
@@ -229,7 +255,7 @@ impl Trace {
             object: object.into(),
             summary: summary.into(),
             outcome,
-            data: TraceData::new(&data),
+            data,
         });
         seq
     }
@@ -256,5 +282,54 @@ impl Trace {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Serialize)]
+    struct Details<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        revision: i64,
+        code: u16,
+        ratio: f64,
+        missing: Option<&'a str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        skipped: Option<&'a str>,
+        reasons: &'a [String],
+    }
+
+    #[test]
+    fn should_store_the_same_text_from_a_struct_as_from_the_equal_value() {
+        let reasons = vec!["node(s) had untolerated taint \"a\"".to_string()];
+        let direct = TraceData::from_serialize(&Details {
+            kind: "MODIFIED",
+            revision: -3,
+            code: 201,
+            ratio: 0.25,
+            missing: None,
+            skipped: None,
+            reasons: &reasons,
+        });
+        let via_value = TraceData::new(&json!({
+            "type": "MODIFIED", "revision": -3, "code": 201, "ratio": 0.25, "missing": null,
+            "reasons": reasons,
+        }));
+        assert_eq!(direct, via_value);
+        assert_eq!(
+            direct.as_json(),
+            r#"{"type":"MODIFIED","revision":-3,"code":201,"ratio":0.25,"missing":null,"reasons":["node(s) had untolerated taint \"a\""]}"#
+        );
+    }
+
+    #[test]
+    fn should_store_null_as_nothing_either_way() {
+        assert!(TraceData::from_serialize(&Value::Null).is_null());
+        assert!(TraceData::from_serialize(&None::<u8>).is_null());
+        assert!(TraceData::new(&Value::Null).is_null());
     }
 }

@@ -431,7 +431,7 @@ mod tests {
     fn should_limit_kubelets_to_their_own_pods_and_node() {
         let mut store = Store::new();
         let pod = |name: &str, node: &str| {
-            Object::Pod(Box::new(Pod {
+            Object::Pod(std::sync::Arc::new(Pod {
                 metadata: ObjectMeta {
                     name: Some(name.into()),
                     namespace: Some("default".into()),

@@ -78,7 +78,7 @@ fn rbac_defaults(name: &str) -> ObjectMeta {
 
 /// A Namespace as the API server stores it once created (label, finalizer, phase Active).
 pub fn namespace(name: &str) -> Object {
-    Object::Namespace(Box::new(Namespace {
+    Object::Namespace(std::sync::Arc::new(Namespace {
         metadata: ObjectMeta {
             labels: Some(BTreeMap::from([(
                 "kubernetes.io/metadata.name".to_string(),
@@ -100,11 +100,11 @@ pub fn namespace(name: &str) -> Object {
 /// ServiceAccount (serviceaccounts controller) and the `kube-root-ca.crt` ConfigMap (root CA publisher).
 pub fn namespace_companions(namespace: &str) -> Vec<Object> {
     vec![
-        Object::ServiceAccount(Box::new(ServiceAccount {
+        Object::ServiceAccount(std::sync::Arc::new(ServiceAccount {
             metadata: named("default", Some(namespace)),
             ..Default::default()
         })),
-        Object::ConfigMap(Box::new(ConfigMap {
+        Object::ConfigMap(std::sync::Arc::new(ConfigMap {
             metadata: ObjectMeta {
                 annotations: Some(BTreeMap::from([(
                     "kubernetes.io/description".to_string(),
@@ -122,7 +122,7 @@ pub fn namespace_companions(namespace: &str) -> Vec<Object> {
 }
 
 fn cluster_role(name: &str, rules: Vec<PolicyRule>) -> Object {
-    Object::ClusterRole(Box::new(ClusterRole {
+    Object::ClusterRole(std::sync::Arc::new(ClusterRole {
         metadata: rbac_defaults(name),
         rules: Some(rules),
         aggregation_rule: None,
@@ -130,7 +130,7 @@ fn cluster_role(name: &str, rules: Vec<PolicyRule>) -> Object {
 }
 
 fn binding(name: &str, role: &str, subjects: &[(&str, &str)]) -> Object {
-    Object::ClusterRoleBinding(Box::new(ClusterRoleBinding {
+    Object::ClusterRoleBinding(std::sync::Arc::new(ClusterRoleBinding {
         metadata: rbac_defaults(name),
         role_ref: RoleRef {
             api_group: Some("rbac.authorization.k8s.io".into()),
@@ -333,7 +333,7 @@ fn scheduler_rules() -> Vec<PolicyRule> {
 }
 
 fn priority_class(name: &str, value: i32, description: &str) -> Object {
-    Object::PriorityClass(Box::new(PriorityClass {
+    Object::PriorityClass(std::sync::Arc::new(PriorityClass {
         metadata: named(name, None),
         value: Some(value),
         description: Some(description.into()),

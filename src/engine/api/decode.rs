@@ -316,8 +316,9 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
                 // The plain decoder is much cheaper; the path-tracking one runs only to word a failure.
                 // In the browser only the path-tracking one exists (see `objects::from_json_value`).
                 $( stringify!($variant) => match plain_decode(body) {
-                    Some(typed) => Ok(Object::$variant(typed)),
-                    None => serde_path_to_error::deserialize(body).map(Object::$variant),
+                    Some(typed) => Ok(Object::$variant(std::sync::Arc::new(typed))),
+                    None => serde_path_to_error::deserialize(body)
+                        .map(|typed| Object::$variant(std::sync::Arc::new(typed))),
                 }, )*
                 other => return Err(format!("no kind \"{other}\" is registered")),
             }

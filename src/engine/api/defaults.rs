@@ -34,9 +34,10 @@ pub const DEFAULT_VOLUME_MODE: i32 = 0o644;
 /// Fills in defaults exactly as the API server's scheme defaulting does.
 pub fn apply_defaults(object: &mut Object) {
     match object {
-        Object::Pod(pod) => default_pod(pod),
-        Object::Node(node) => default_node(node),
+        Object::Pod(pod) => default_pod(std::sync::Arc::make_mut(pod)),
+        Object::Node(node) => default_node(std::sync::Arc::make_mut(node)),
         Object::Namespace(namespace) => {
+            let namespace = std::sync::Arc::make_mut(namespace);
             // SetDefaults_Namespace: the immutable name label (only when a name is known).
             if let Some(name) = namespace.metadata.name.clone().filter(|n| !n.is_empty()) {
                 namespace
@@ -48,15 +49,21 @@ pub fn apply_defaults(object: &mut Object) {
             let status = namespace.status.get_or_insert_with(Default::default);
             set_if_empty(&mut status.phase, "Active");
         }
-        Object::Service(service) => default_service(service),
-        Object::Secret(secret) => set_if_empty(&mut secret.type_, "Opaque"),
-        Object::PersistentVolume(pv) => default_persistent_volume(pv),
-        Object::PersistentVolumeClaim(pvc) => default_persistent_volume_claim(pvc),
-        Object::Deployment(deployment) => default_deployment(deployment),
+        Object::Service(service) => default_service(std::sync::Arc::make_mut(service)),
+        Object::Secret(secret) => {
+            set_if_empty(&mut std::sync::Arc::make_mut(secret).type_, "Opaque")
+        }
+        Object::PersistentVolume(pv) => default_persistent_volume(std::sync::Arc::make_mut(pv)),
+        Object::PersistentVolumeClaim(pvc) => {
+            default_persistent_volume_claim(std::sync::Arc::make_mut(pvc))
+        }
+        Object::Deployment(deployment) => default_deployment(std::sync::Arc::make_mut(deployment)),
         Object::PriorityClass(class) => {
+            let class = std::sync::Arc::make_mut(class);
             set_if_empty(&mut class.preemption_policy, "PreemptLowerPriority")
         }
         Object::RoleBinding(binding) => {
+            let binding = std::sync::Arc::make_mut(binding);
             set_if_empty(&mut binding.role_ref.api_group, "rbac.authorization.k8s.io");
             binding
                 .subjects
@@ -65,6 +72,7 @@ pub fn apply_defaults(object: &mut Object) {
                 .for_each(default_subject);
         }
         Object::ClusterRoleBinding(binding) => {
+            let binding = std::sync::Arc::make_mut(binding);
             set_if_empty(&mut binding.role_ref.api_group, "rbac.authorization.k8s.io");
             binding
                 .subjects

@@ -52,7 +52,7 @@ use super::objects::{
 use super::rng::SimRng;
 use super::store::{key, Store, StoreError, WatchEvent, WatchEventType, ETCD_PREFIX};
 use super::time::meta_time;
-use super::trace::{Component, Outcome, Stage, Trace};
+use super::trace::{Component, Outcome, Stage, Trace, TraceData};
 use admission::Operation;
 use authz::Decision;
 use validation::FieldError;
@@ -74,6 +74,25 @@ pub struct ApiServer {
     users: BTreeMap<String, Vec<String>>,
     /// Whether etcd Write trace entries carry the stored object's JSON (default true).
     pub trace_objects: bool,
+}
+
+/// The details of a successful Response trace entry.
+#[derive(serde::Serialize)]
+struct ResponseDetails<'a> {
+    code: u16,
+    user: &'a str,
+    warnings: &'a [String],
+}
+
+/// The details of an etcd Write/Delete trace entry; `object` is null when the stored object is not
+/// recorded.
+#[derive(serde::Serialize)]
+struct WriteDetails<'a> {
+    key: &'a str,
+    revision: i64,
+    #[serde(rename = "type")]
+    event_type: &'static str,
+    object: Option<&'a Object>,
 }
 
 /// A successful answer before it is recorded.
@@ -128,8 +147,8 @@ impl Tracer<'_> {
         status
     }
 
-    fn etcd(&mut self, stage: Stage, summary: String, data: Value) {
-        self.trace.record(
+    fn etcd(&mut self, stage: Stage, summary: String, data: TraceData) {
+        self.trace.record_data(
             self.now_ms,
             Component::Etcd,
             stage,
@@ -306,7 +325,12 @@ impl ApiServer {
         match result {
             Ok(served) => {
                 let code = served.code;
-                tracer.trace.record(
+                let data = TraceData::from_serialize(&ResponseDetails {
+                    code,
+                    user: &user,
+                    warnings: &served.warnings,
+                });
+                tracer.trace.record_data(
                     now_ms,
                     Component::ApiServer,
                     Stage::Response,
@@ -317,7 +341,7 @@ impl ApiServer {
                         reason_phrase(code),
                         served.summary
                     ),
-                    json!({"code": code, "user": user, "warnings": served.warnings}),
+                    data,
                 );
                 self.requests.push(RequestRecord {
                     time_ms: now_ms,
@@ -699,11 +723,7 @@ impl ApiServer {
         // The stored object is kept for what people send (the "object as stored in etcd" inspector);
         // component writes (status, binding, events) record key and revision only, which keeps the
         // trace small at scale. Any earlier state can be rebuilt by replaying the deterministic run.
-        let object = if self.trace_objects && t.full {
-            event.object.to_json()
-        } else {
-            Value::Null
-        };
+        let object = (self.trace_objects && t.full).then_some(&event.object);
         let stage = if event.event_type == WatchEventType::Deleted {
             Stage::Delete
         } else {
@@ -714,10 +734,16 @@ impl ApiServer {
             WatchEventType::Modified => "updated",
             WatchEventType::Deleted => "deleted",
         };
+        let data = TraceData::from_serialize(&WriteDetails {
+            key,
+            revision: event.revision,
+            event_type: event_type_name(&event),
+            object,
+        });
         t.etcd(
             stage,
             format!("{key} {verb} at revision {}", event.revision),
-            json!({"key": key, "revision": event.revision, "type": event_type_name(&event), "object": object}),
+            data,
         );
         let answer = WatchEvent {
             event_type: event.event_type,
@@ -1203,8 +1229,10 @@ impl ApiServer {
                 let mut updated = old.clone();
                 updated.metadata_mut().deletion_timestamp = Some(meta_time(now_ms));
                 if let Object::Namespace(ns) = &mut updated {
-                    ns.status.get_or_insert_with(Default::default).phase =
-                        Some("Terminating".into());
+                    std::sync::Arc::make_mut(ns)
+                        .status
+                        .get_or_insert_with(Default::default)
+                        .phase = Some("Terminating".into());
                 }
                 match self.store.update(&k, updated, Some(revision)) {
                     Ok(event) => {
@@ -1491,9 +1519,10 @@ impl ApiServer {
         let Some((stored, revision)) = self.current(&k) else {
             return Err(t.fail(Stage::Write, status::not_found("pods", "", &name)));
         };
-        let Object::Pod(mut pod) = stored else {
+        let Object::Pod(pod) = stored else {
             return Err(t.fail(Stage::Write, status::not_found("pods", "", &name)));
         };
+        let mut pod = std::sync::Arc::unwrap_or_clone(pod);
         let conflict = |reason: String| status::conflict("pods/binding", "", &name, &reason);
         if let Some(uid) = binding.metadata.uid.as_deref().filter(|u| !u.is_empty()) {
             let current = pod.metadata.uid.clone().unwrap_or_default();
@@ -1558,7 +1587,10 @@ impl ApiServer {
                 ..Default::default()
             },
         );
-        match self.store.update(&k, Object::Pod(pod), Some(revision)) {
+        match self
+            .store
+            .update(&k, Object::Pod(std::sync::Arc::new(pod)), Some(revision))
+        {
             Ok(event) => {
                 let event = self.record_write(event, &k, t);
                 Ok(Served {

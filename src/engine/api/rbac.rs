@@ -262,53 +262,55 @@ mod tests {
             let k = key(o.info().resource, o.namespace(), o.name());
             s.create(&k, o).unwrap();
         };
-        put(Object::Role(Box::new(Role {
+        put(Object::Role(std::sync::Arc::new(Role {
             metadata: meta("pod-reader", Some("dev")),
             rules: Some(vec![rule(&["get", "list"], &[""], &["pods"])]),
         })));
-        put(Object::Role(Box::new(Role {
+        put(Object::Role(std::sync::Arc::new(Role {
             metadata: meta("one-pod", Some("dev")),
             rules: Some(vec![PolicyRule {
                 resource_names: Some(vec!["web".into()]),
                 ..rule(&["get"], &[""], &["pods"])
             }]),
         })));
-        put(Object::ClusterRole(Box::new(ClusterRole {
+        put(Object::ClusterRole(std::sync::Arc::new(ClusterRole {
             metadata: meta("node-viewer", None),
             rules: Some(vec![rule(&["get"], &[""], &["nodes"])]),
             ..Default::default()
         })));
-        put(Object::ClusterRole(Box::new(ClusterRole {
+        put(Object::ClusterRole(std::sync::Arc::new(ClusterRole {
             metadata: meta("status-patcher", None),
             rules: Some(vec![rule(&["patch"], &["*"], &["*/status"])]),
             ..Default::default()
         })));
-        put(Object::ClusterRole(Box::new(ClusterRole {
+        put(Object::ClusterRole(std::sync::Arc::new(ClusterRole {
             metadata: meta("everything", None),
             rules: Some(vec![rule(&["*"], &["*"], &["*"])]),
             ..Default::default()
         })));
-        put(Object::RoleBinding(Box::new(RoleBinding {
+        put(Object::RoleBinding(std::sync::Arc::new(RoleBinding {
             metadata: meta("jane-reads", Some("dev")),
             role_ref: role_ref("Role", "pod-reader"),
             subjects: Some(vec![subject("User", "jane", None)]),
         })));
-        put(Object::RoleBinding(Box::new(RoleBinding {
+        put(Object::RoleBinding(std::sync::Arc::new(RoleBinding {
             metadata: meta("carol-one-pod", Some("dev")),
             role_ref: role_ref("Role", "one-pod"),
             subjects: Some(vec![subject("User", "carol", None)]),
         })));
-        put(Object::ClusterRoleBinding(Box::new(ClusterRoleBinding {
-            metadata: meta("ops-nodes", None),
-            role_ref: role_ref("ClusterRole", "node-viewer"),
-            subjects: Some(vec![subject("Group", "ops", None)]),
-        })));
-        put(Object::RoleBinding(Box::new(RoleBinding {
+        put(Object::ClusterRoleBinding(std::sync::Arc::new(
+            ClusterRoleBinding {
+                metadata: meta("ops-nodes", None),
+                role_ref: role_ref("ClusterRole", "node-viewer"),
+                subjects: Some(vec![subject("Group", "ops", None)]),
+            },
+        )));
+        put(Object::RoleBinding(std::sync::Arc::new(RoleBinding {
             metadata: meta("builder-status", Some("dev")),
             role_ref: role_ref("ClusterRole", "status-patcher"),
             subjects: Some(vec![subject("ServiceAccount", "builder", None)]),
         })));
-        put(Object::RoleBinding(Box::new(RoleBinding {
+        put(Object::RoleBinding(std::sync::Arc::new(RoleBinding {
             metadata: meta("all-sa-everything", Some("sandbox")),
             role_ref: role_ref("ClusterRole", "everything"),
             subjects: Some(vec![subject(
@@ -317,7 +319,7 @@ mod tests {
                 None,
             )]),
         })));
-        put(Object::RoleBinding(Box::new(RoleBinding {
+        put(Object::RoleBinding(std::sync::Arc::new(RoleBinding {
             metadata: meta("bob-broken", Some("dev")),
             role_ref: role_ref("Role", "missing"),
             subjects: Some(vec![subject("User", "bob", None)]),

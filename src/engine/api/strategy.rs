@@ -28,6 +28,7 @@ pub fn prepare_for_create(object: &mut Object) {
     meta.deletion_grace_period_seconds = None;
     match object {
         Object::Pod(pod) => {
+            let pod = std::sync::Arc::make_mut(pod);
             pod.status = Some(PodStatus {
                 phase: Some("Pending".into()),
                 qos_class: Some(compute_pod_qos(pod).into()),
@@ -39,6 +40,7 @@ pub fn prepare_for_create(object: &mut Object) {
             pod.metadata.generation = Some(1);
         }
         Object::Namespace(namespace) => {
+            let namespace = std::sync::Arc::make_mut(namespace);
             namespace.status = Some(k8s_openapi::api::core::v1::NamespaceStatus {
                 phase: Some("Active".into()),
                 ..Default::default()
@@ -50,13 +52,16 @@ pub fn prepare_for_create(object: &mut Object) {
             }
         }
         Object::Service(service) => {
+            let service = std::sync::Arc::make_mut(service);
             service.status = Some(Default::default());
         }
         Object::Deployment(deployment) => {
+            let deployment = std::sync::Arc::make_mut(deployment);
             deployment.status = Some(Default::default());
             deployment.metadata.generation = Some(1);
         }
         Object::PersistentVolumeClaim(pvc) => {
+            let pvc = std::sync::Arc::make_mut(pvc);
             pvc.status = Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
                 phase: Some("Pending".into()),
                 ..Default::default()
@@ -72,6 +77,7 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
     before_update(new, old);
     match (new, old) {
         (Object::Pod(new), Object::Pod(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
             // updatePodGeneration: any spec change bumps the generation.
             if new.spec != old.spec {
@@ -80,19 +86,27 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
             }
         }
         (Object::Namespace(new), Object::Namespace(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             let finalizers = old.spec.as_ref().and_then(|s| s.finalizers.clone());
             new.spec.get_or_insert_with(Default::default).finalizers = finalizers;
             new.status = old.status.clone();
         }
-        (Object::Node(new), Object::Node(old)) => new.status = old.status.clone(),
-        (Object::Service(new), Object::Service(old)) => new.status = old.status.clone(),
+        (Object::Node(new), Object::Node(old)) => {
+            std::sync::Arc::make_mut(new).status = old.status.clone()
+        }
+        (Object::Service(new), Object::Service(old)) => {
+            std::sync::Arc::make_mut(new).status = old.status.clone()
+        }
         (Object::PersistentVolumeClaim(new), Object::PersistentVolumeClaim(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone()
         }
         (Object::PersistentVolume(new), Object::PersistentVolume(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone()
         }
         (Object::Deployment(new), Object::Deployment(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
             if new.spec != old.spec {
                 new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
@@ -107,6 +121,7 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
 pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
     match (&mut *new, old) {
         (Object::Pod(new), Object::Pod(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.spec = old.spec.clone();
             new.metadata.deletion_timestamp = None;
             new.metadata.owner_references = old.metadata.owner_references.clone();
@@ -118,16 +133,26 @@ pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
             }
             preserve_old_observed_generation(status, &old_status);
         }
-        (Object::Namespace(new), Object::Namespace(old)) => new.spec = old.spec.clone(),
-        (Object::Node(new), Object::Node(old)) => new.spec = old.spec.clone(),
-        (Object::Service(new), Object::Service(old)) => new.spec = old.spec.clone(),
+        (Object::Namespace(new), Object::Namespace(old)) => {
+            std::sync::Arc::make_mut(new).spec = old.spec.clone()
+        }
+        (Object::Node(new), Object::Node(old)) => {
+            std::sync::Arc::make_mut(new).spec = old.spec.clone()
+        }
+        (Object::Service(new), Object::Service(old)) => {
+            std::sync::Arc::make_mut(new).spec = old.spec.clone()
+        }
         (Object::PersistentVolumeClaim(new), Object::PersistentVolumeClaim(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.spec = old.spec.clone()
         }
         (Object::PersistentVolume(new), Object::PersistentVolume(old)) => {
+            let new = std::sync::Arc::make_mut(new);
             new.spec = old.spec.clone()
         }
-        (Object::Deployment(new), Object::Deployment(old)) => new.spec = old.spec.clone(),
+        (Object::Deployment(new), Object::Deployment(old)) => {
+            std::sync::Arc::make_mut(new).spec = old.spec.clone()
+        }
         _ => {}
     }
     before_update(new, old);

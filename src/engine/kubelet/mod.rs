@@ -35,6 +35,7 @@ pub mod status;
 mod story_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Node, Pod};
 use serde_json::json;
@@ -44,7 +45,7 @@ use crate::engine::events::{self, pod_reference, EventType, Reporter};
 use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{WatchEvent, WatchEventType};
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use containers::{ContainerKind, NextStep, RuntimeContainer, RuntimeState};
 use images::{Backoff, ImageStore, PullPolicy, SerialPuller};
@@ -126,6 +127,34 @@ pub struct PullRequest {
     pub started_ms: u64,
 }
 
+/// The details of a StatusUpdate trace entry.
+#[derive(serde::Serialize)]
+struct StatusUpdateDetails<'a> {
+    before: PhaseDetails<'a>,
+    after: NewPhaseDetails<'a>,
+    containers: Vec<ContainerStateDetails<'a>>,
+    code: u16,
+}
+
+#[derive(serde::Serialize)]
+struct PhaseDetails<'a> {
+    phase: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct NewPhaseDetails<'a> {
+    phase: Option<&'a str>,
+    #[serde(rename = "podIP")]
+    pod_ip: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct ContainerStateDetails<'a> {
+    name: &'a str,
+    state: &'static str,
+    reason: Option<&'a str>,
+}
+
 /// The sandbox of a pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Sandbox {
@@ -138,8 +167,9 @@ enum Sandbox {
 /// One pod's worker.
 #[derive(Clone, Debug)]
 struct PodWorker {
-    /// The pod as last seen or written (highest resourceVersion).
-    pod: Pod,
+    /// The pod as last seen or written (highest resourceVersion), shared with the watch event or the
+    /// response it came from.
+    pod: Arc<Pod>,
     uid: String,
     epoch: u64,
     admitted_ms: u64,
@@ -404,8 +434,21 @@ impl Kubelet {
         summary: String,
         data: serde_json::Value,
     ) {
+        self.trace_data(ctx, stage, key, outcome, summary, TraceData::new(&data));
+    }
+
+    /// `trace` with details already stored (see `TraceData::from_serialize`).
+    fn trace_data(
+        &self,
+        ctx: &mut Ctx,
+        stage: Stage,
+        key: &str,
+        outcome: Outcome,
+        summary: String,
+        data: TraceData,
+    ) {
         let (ns, name) = key.split_once('/').unwrap_or(("default", key));
-        ctx.record(
+        ctx.record_data(
             Component::Kubelet(self.node.clone()),
             stage,
             object_ref("pods", Some(ns), name),
@@ -458,7 +501,7 @@ impl Kubelet {
 
     // ----- pods -----
 
-    fn on_pod(&mut self, ctx: &mut Ctx, pod: &Pod) {
+    fn on_pod(&mut self, ctx: &mut Ctx, pod: &Arc<Pod>) {
         let key = pod_key(pod);
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         if let Some(worker) = self.pods.get_mut(&key) {
@@ -467,7 +510,7 @@ impl Kubelet {
                 self.forget_pod(&key);
             } else {
                 if resource_version(&pod.metadata) >= resource_version(&worker.pod.metadata) {
-                    worker.pod = pod.clone();
+                    worker.pod = Arc::clone(pod);
                 }
                 if pod.metadata.deletion_timestamp.is_some() && !worker.terminating {
                     self.terminate(ctx, &key);
@@ -488,12 +531,12 @@ impl Kubelet {
         self.admit(ctx, pod, key);
     }
 
-    fn admit(&mut self, ctx: &mut Ctx, pod: &Pod, key: String) {
+    fn admit(&mut self, ctx: &mut Ctx, pod: &Arc<Pod>, key: String) {
         let epoch = self.next_epoch;
         self.next_epoch += 1;
         let containers = containers::containers_of(pod);
         let worker = PodWorker {
-            pod: pod.clone(),
+            pod: Arc::clone(pod),
             uid: pod.metadata.uid.clone().unwrap_or_default(),
             epoch,
             admitted_ms: ctx.now_ms,
@@ -1606,7 +1649,7 @@ impl Kubelet {
             if Some(&new_status) == worker.pod.status.as_ref() {
                 return;
             }
-            let mut pod = worker.pod.clone();
+            let mut pod = Pod::clone(&worker.pod);
             pod.status = Some(new_status.clone());
             let (ns, name) = key.split_once('/').unwrap_or(("default", key));
             let request = ApiRequest::new(
@@ -1617,25 +1660,32 @@ impl Kubelet {
             .namespace(ns)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(Box::new(pod))));
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(pod))));
             let response = ctx.call(request);
             let summary_of = status_summary;
-            let containers: Vec<serde_json::Value> = worker
+            let containers = worker
                 .containers
                 .iter()
-                .map(|c| {
-                    json!({"name": c.name, "state": state_name(&c.state), "reason": match &c.state {
-                        RuntimeState::Waiting { reason, .. } => reason.clone(),
-                        RuntimeState::Terminated { reason, .. } => Some(reason.clone()),
+                .map(|c| ContainerStateDetails {
+                    name: &c.name,
+                    state: state_name(&c.state),
+                    reason: match &c.state {
+                        RuntimeState::Waiting { reason, .. } => reason.as_deref(),
+                        RuntimeState::Terminated { reason, .. } => Some(reason.as_str()),
                         _ => None,
-                    }})
+                    },
                 })
                 .collect();
-            let data = json!({
-                "before": {"phase": old_status.phase},
-                "after": {"phase": new_status.phase, "podIP": new_status.pod_ip},
-                "containers": containers,
-                "code": response.code,
+            let data = TraceData::from_serialize(&StatusUpdateDetails {
+                before: PhaseDetails {
+                    phase: old_status.phase.as_deref(),
+                },
+                after: NewPhaseDetails {
+                    phase: new_status.phase.as_deref(),
+                    pod_ip: new_status.pod_ip.as_deref(),
+                },
+                containers,
+                code: response.code,
             });
             if response.is_success() {
                 let summary = format!(
@@ -1643,17 +1693,17 @@ impl Kubelet {
                     summary_of(&old_status),
                     summary_of(&new_status)
                 );
-                self.trace(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);
+                self.trace_data(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);
                 if let Some(worker) = self.pods.get_mut(key) {
-                    match response.object().and_then(Object::as_pod) {
-                        Some(stored) => worker.pod = stored.clone(),
+                    match response.object().and_then(Object::shared_pod) {
+                        Some(stored) => worker.pod = Arc::clone(stored),
                         // What was sent: the pod with the new status.
-                        None => worker.pod.status = Some(new_status),
+                        None => Arc::make_mut(&mut worker.pod).status = Some(new_status),
                     }
                 }
                 return;
             }
-            self.trace(
+            self.trace_data(
                 ctx,
                 Stage::StatusUpdate,
                 key,
@@ -1676,13 +1726,13 @@ impl Kubelet {
                 .name(name),
         );
         match (
-            response.object().and_then(Object::as_pod),
+            response.object().and_then(Object::shared_pod),
             self.pods.get_mut(key),
         ) {
             (Some(pod), Some(worker))
                 if pod.metadata.uid.as_deref() == Some(worker.uid.as_str()) =>
             {
-                worker.pod = pod.clone();
+                worker.pod = Arc::clone(pod);
                 true
             }
             _ => false,
@@ -1715,7 +1765,9 @@ impl Kubelet {
             )
             .name(self.node.clone())
             .subresource("status")
-            .body(RequestBody::Object(Object::Node(Box::new(updated.clone()))));
+            .body(RequestBody::Object(Object::Node(std::sync::Arc::new(
+                updated.clone(),
+            ))));
             let response = ctx.call(request);
             let outcome = if response.is_success() {
                 Outcome::Ok

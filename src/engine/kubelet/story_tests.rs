@@ -36,7 +36,7 @@ fn cluster() -> Simulation {
     };
     let response = sim.call(
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "nodes")
-            .body(RequestBody::Object(Object::Node(Box::new(node)))),
+            .body(RequestBody::Object(Object::Node(std::sync::Arc::new(node)))),
     );
     assert!(response.is_success(), "{response:?}");
     sim.run_until_idle(100);
@@ -85,7 +85,7 @@ fn create(sim: &mut Simulation, pod: Pod) {
     let response = sim.call(
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
             .namespace("default")
-            .body(RequestBody::Object(Object::Pod(Box::new(pod)))),
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(pod)))),
     );
     assert!(response.is_success(), "{response:?}");
 }
@@ -458,7 +458,7 @@ fn should_fail_the_sandbox_when_the_pod_cidr_is_exhausted() {
     };
     sim.call(
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "nodes")
-            .body(RequestBody::Object(Object::Node(Box::new(node)))),
+            .body(RequestBody::Object(Object::Node(std::sync::Arc::new(node)))),
     );
     sim.run_until_idle(100);
     for i in 0..6 {
@@ -555,7 +555,7 @@ fn should_restart_a_container_whose_image_changed() {
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Update, "pods")
             .namespace("default")
             .name("demo-pod")
-            .body(RequestBody::Object(Object::Pod(Box::new(pod)))),
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(pod)))),
     );
     assert!(response.is_success());
     sim.run_until_idle(10_000);

@@ -19,6 +19,8 @@ pub mod schedule_one;
 
 pub use record::*;
 
+use std::sync::Arc;
+
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
 use serde_json::{json, Value};
 
@@ -28,7 +30,7 @@ use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{WatchEvent, WatchEventType};
 use crate::engine::time::meta_time;
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
@@ -50,12 +52,72 @@ pub const TRACE_SUMMARY_NODES: usize = 10;
 
 /// What `run_cycle` prepares for the component to record and act on.
 struct CycleOutput {
-    filter_trace: (Outcome, String, Value),
-    score_trace: Option<(String, Value)>,
+    filter_trace: (Outcome, String, TraceData),
+    score_trace: Option<(String, TraceData)>,
     chosen: Option<String>,
     compact: CompactAttempt,
     error: String,
     cost: u64,
+}
+
+/// One node's filter verdict in a Filter trace entry.
+#[derive(serde::Serialize)]
+struct VerdictDetails<'a> {
+    node: &'a str,
+    passed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plugin: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reasons: Option<&'a [String]>,
+}
+
+/// The details of a Filter trace entry: every verdict for a few nodes, else the first rejections.
+#[derive(serde::Serialize)]
+struct FilterDetails<'a> {
+    attempt: usize,
+    evaluated: usize,
+    feasible: usize,
+    total: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<Vec<VerdictDetails<'a>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<Vec<VerdictDetails<'a>>>,
+}
+
+/// One plugin's score of one node in a Score trace entry.
+#[derive(serde::Serialize)]
+struct PluginScoreDetails {
+    plugin: &'static str,
+    raw: i64,
+    normalized: i64,
+    weight: i64,
+    weighted: i64,
+}
+
+#[derive(serde::Serialize)]
+struct NodeScoreDetails<'a> {
+    node: &'a str,
+    scores: Vec<PluginScoreDetails>,
+    total: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct PluginWeightDetails {
+    plugin: &'static str,
+    weight: i64,
+}
+
+/// The details of a Score trace entry.
+#[derive(serde::Serialize)]
+struct ScoreDetails<'a> {
+    attempt: usize,
+    plugins: Vec<PluginWeightDetails>,
+    nodes: Vec<NodeScoreDetails<'a>>,
+    chosen: &'a str,
+    tied: usize,
+    scored: usize,
 }
 
 /// The scheduler's timers.
@@ -100,15 +162,6 @@ fn ref_of_key(key: &str) -> String {
         Some((ns, name)) => object_ref("pods", Some(ns), name),
         None => object_ref("pods", None, key),
     }
-}
-
-/// A JSON object from `(key, value)` pairs, in order (cheaper than `json!` for computed values).
-fn object(fields: Vec<(&str, Value)>) -> Value {
-    let mut map = serde_json::Map::with_capacity(fields.len());
-    for (k, v) in fields {
-        map.insert(k.to_string(), v);
-    }
-    Value::Object(map)
 }
 
 /// Whether a node update changed anything the scheduler's plugins look at (upstream's
@@ -243,7 +296,7 @@ impl Scheduler {
         }
     }
 
-    fn on_pod(&mut self, ctx: &mut Ctx, event_type: WatchEventType, pod: &Pod) {
+    fn on_pod(&mut self, ctx: &mut Ctx, event_type: WatchEventType, pod: &Arc<Pod>) {
         let key = pod_key(pod);
         let assigned = pod
             .spec
@@ -308,7 +361,7 @@ impl Scheduler {
             return;
         }
         let known = self.queue.get(&key).is_some();
-        if let Some(location) = self.queue.add_or_update(pod, ctx.now_ms) {
+        if let Some(location) = self.queue.add_or_update_shared(pod, ctx.now_ms) {
             let (what, event) = if known {
                 ("moved to", "PodUpdate")
             } else {
@@ -444,7 +497,7 @@ impl Scheduler {
         let object = pod_ref(&pod);
         let out = self.run_cycle(&queued, ctx.now_ms, ctx.rng);
         let (outcome, summary, data) = out.filter_trace;
-        ctx.record(
+        ctx.record_data(
             Component::Scheduler,
             Stage::Filter,
             object.clone(),
@@ -453,7 +506,7 @@ impl Scheduler {
             data,
         );
         if let Some((summary, data)) = out.score_trace {
-            ctx.record(
+            ctx.record_data(
                 Component::Scheduler,
                 Stage::Score,
                 object,
@@ -634,7 +687,7 @@ impl Scheduler {
         let Some(current) = self.queue.get(key).map(|q| q.pod.clone()) else {
             return;
         };
-        let mut updated = current.clone();
+        let mut updated = Pod::clone(&current);
         let status = updated.status.get_or_insert_with(Default::default);
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         let existing = conditions.iter().position(|c| c.type_ == "PodScheduled");
@@ -674,7 +727,9 @@ impl Scheduler {
             .namespace(namespace)
             .name(name)
             .subresource("status")
-            .body(RequestBody::Object(Object::Pod(Box::new(updated))));
+            .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(
+                updated,
+            ))));
         let _ = ctx.call(request);
     }
 
@@ -750,7 +805,7 @@ impl Scheduler {
         nodes: &[&NodeInfo],
         total: usize,
         attempt: usize,
-    ) -> (Outcome, String, Value) {
+    ) -> (Outcome, String, TraceData) {
         let feasible = result.feasible.len();
         let evaluated = result.evaluated.len();
         let summary = if evaluated == total {
@@ -758,58 +813,85 @@ impl Scheduler {
         } else {
             format!("{feasible} of {total} nodes passed the filters ({evaluated} evaluated)")
         };
-        let verdict = |pos: u32, status: &Option<framework::Status>| {
-            let name = nodes
+        fn verdict<'a>(
+            nodes: &'a [&'a NodeInfo],
+            pos: u32,
+            status: &'a Option<framework::Status>,
+        ) -> VerdictDetails<'a> {
+            let node = nodes
                 .get(pos as usize)
                 .map(|n| n.name.as_str())
                 .unwrap_or("");
             match status {
-                None => json!({"node": name, "passed": true}),
-                Some(s) => {
-                    json!({"node": name, "passed": false, "plugin": s.plugin, "code": s.code.as_str(), "reasons": s.reasons})
-                }
+                None => VerdictDetails {
+                    node,
+                    passed: true,
+                    plugin: None,
+                    code: None,
+                    reasons: None,
+                },
+                Some(s) => VerdictDetails {
+                    node,
+                    passed: false,
+                    plugin: Some(s.plugin),
+                    code: Some(s.code.as_str()),
+                    reasons: Some(&s.reasons),
+                },
             }
+        }
+        let mut details = FilterDetails {
+            attempt,
+            evaluated,
+            feasible,
+            total,
+            nodes: None,
+            rejected: None,
         };
-        let mut data = json!({"attempt": attempt, "evaluated": evaluated, "feasible": feasible, "total": total});
-        if let Value::Object(m) = &mut data {
-            if evaluated <= TRACE_NODE_DETAIL_LIMIT {
-                let list: Vec<Value> = result
+        if evaluated <= TRACE_NODE_DETAIL_LIMIT {
+            details.nodes = Some(
+                result
                     .evaluated
                     .iter()
-                    .map(|(p, s)| verdict(*p, s))
-                    .collect();
-                m.insert("nodes".into(), Value::Array(list));
-            } else {
-                let rejected: Vec<Value> = result
+                    .map(|(p, s)| verdict(nodes, *p, s))
+                    .collect(),
+            );
+        } else {
+            details.rejected = Some(
+                result
                     .evaluated
                     .iter()
                     .filter(|(_, s)| s.is_some())
                     .take(TRACE_SUMMARY_NODES)
-                    .map(|(p, s)| verdict(*p, s))
-                    .collect();
-                m.insert("rejected".into(), Value::Array(rejected));
-            }
+                    .map(|(p, s)| verdict(nodes, *p, s))
+                    .collect(),
+            );
         }
         let outcome = if feasible > 0 {
             Outcome::Ok
         } else {
             Outcome::Failed
         };
-        (outcome, summary, data)
+        (outcome, summary, TraceData::from_serialize(&details))
     }
 
-    fn score_trace(result: &CycleResult, nodes: &[&NodeInfo], attempt: usize) -> (String, Value) {
+    fn score_trace(
+        result: &CycleResult,
+        nodes: &[&NodeInfo],
+        attempt: usize,
+    ) -> (String, TraceData) {
         let name = |pos: u32| {
             nodes
                 .get(pos as usize)
-                .map(|n| n.name.clone())
+                .map(|n| n.name.as_str())
                 .unwrap_or_default()
         };
         let chosen = result.chosen.map(name).unwrap_or_default();
         if result.scoring_skipped {
             return (
                 format!("only {chosen} is feasible: scoring skipped, {chosen} chosen"),
-                json!({"attempt": attempt, "scoringSkipped": true, "chosen": chosen}),
+                TraceData::new(
+                    &json!({"attempt": attempt, "scoringSkipped": true, "chosen": chosen}),
+                ),
             );
         }
         let k = result.score_plugins.len();
@@ -819,35 +901,29 @@ impl Scheduler {
             rows.sort_by_key(|&r| std::cmp::Reverse(result.totals.get(r).copied().unwrap_or(0)));
             rows.truncate(TRACE_SUMMARY_NODES);
         }
-        let list: Vec<Value> = rows
+        let list: Vec<NodeScoreDetails> = rows
             .iter()
             .map(|&r| {
-                let scores: Vec<Value> = result
+                let scores = result
                     .score_plugins
                     .iter()
                     .enumerate()
                     .map(|(c, (p, w))| {
                         let normalized = result.normalized[r * k + c];
-                        object(vec![
-                            ("plugin", Value::from(p.name())),
-                            ("raw", Value::from(result.raw[r * k + c])),
-                            ("normalized", Value::from(normalized)),
-                            ("weight", Value::from(*w)),
-                            ("weighted", Value::from(normalized * w)),
-                        ])
+                        PluginScoreDetails {
+                            plugin: p.name(),
+                            raw: result.raw[r * k + c],
+                            normalized,
+                            weight: *w,
+                            weighted: normalized * w,
+                        }
                     })
                     .collect();
-                object(vec![
-                    ("node", Value::from(name(result.feasible[r]))),
-                    ("scores", Value::Array(scores)),
-                    (
-                        "total",
-                        result
-                            .totals
-                            .get(r)
-                            .map_or(Value::Null, |t| Value::from(*t)),
-                    ),
-                ])
+                NodeScoreDetails {
+                    node: name(result.feasible[r]),
+                    scores,
+                    total: result.totals.get(r).copied(),
+                }
             })
             .collect();
         let best = result
@@ -865,22 +941,23 @@ impl Scheduler {
         } else {
             format!("scored {n} nodes: {chosen} chosen with {best_total}")
         };
-        let plugins: Vec<Value> = result
+        let plugins = result
             .score_plugins
             .iter()
-            .map(|(p, w)| json!({"plugin": p.name(), "weight": w}))
+            .map(|(p, w)| PluginWeightDetails {
+                plugin: p.name(),
+                weight: *w,
+            })
             .collect();
-        (
-            summary,
-            object(vec![
-                ("attempt", Value::from(attempt)),
-                ("plugins", Value::Array(plugins)),
-                ("nodes", Value::Array(list)),
-                ("chosen", Value::from(chosen)),
-                ("tied", Value::from(tied)),
-                ("scored", Value::from(n)),
-            ]),
-        )
+        let details = ScoreDetails {
+            attempt,
+            plugins,
+            nodes: list,
+            chosen,
+            tied,
+            scored: n,
+        };
+        (summary, TraceData::from_serialize(&details))
     }
 }
 
@@ -921,14 +998,18 @@ mod tests {
     fn should_queue_pending_pods_and_schedule_a_cycle() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         assert_eq!(sim.scheduler.cache().node_count(), 3);
         assert!(sim.is_idle(), "no cycle without pending pods");
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(
+            Object::Pod(std::sync::Arc::new(
                 PodBuilder::new("demo-pod").container("nginx", &[]).build(),
             )),
         );
@@ -947,7 +1028,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(PodBuilder::new("other").build())),
+            Object::Pod(std::sync::Arc::new(PodBuilder::new("other").build())),
         );
         assert_eq!(sim.scheduler.queue().active_len(), 2);
         assert!(sim.scheduler.cycle_pending);
@@ -964,14 +1045,14 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(other)),
+            Object::Pod(std::sync::Arc::new(other)),
         );
         let mut terminating = PodBuilder::new("gone").build();
         terminating.metadata.deletion_timestamp = Some(meta_time(0));
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(terminating)),
+            Object::Pod(std::sync::Arc::new(terminating)),
         );
         assert!(sim.scheduler.queue().active_keys().is_empty());
     }
@@ -980,7 +1061,11 @@ mod tests {
     fn should_account_assigned_pods_in_the_cache() {
         let mut sim = Simulation::new(1, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         let running = PodBuilder::new("web")
             .container("nginx", &[("cpu", "1")])
@@ -989,7 +1074,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(running.clone())),
+            Object::Pod(std::sync::Arc::new(running.clone())),
         );
         let a = sim.scheduler.cache().node("node-a").unwrap();
         assert_eq!(
@@ -1003,7 +1088,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Deleted,
-            Object::Pod(Box::new(running)),
+            Object::Pod(std::sync::Arc::new(running)),
         );
         assert_eq!(
             sim.scheduler
@@ -1030,7 +1115,9 @@ mod tests {
             deliver(
                 &mut sim,
                 WatchEventType::Added,
-                Object::Node(Box::new(NodeBuilder::new(name).label(zone, z).build())),
+                Object::Node(std::sync::Arc::new(
+                    NodeBuilder::new(name).label(zone, z).build(),
+                )),
             );
         }
         sim.scheduler.cache.refresh_order();
@@ -1079,7 +1166,8 @@ mod tests {
         let queued = scheduler.queue.pop().unwrap();
         let out = scheduler.run_cycle(&queued, 3, &mut crate::engine::rng::SimRng::new(1));
         assert_eq!(out.filter_trace.1, "2 of 3 nodes passed the filters");
-        let filter_nodes = &out.filter_trace.2["nodes"];
+        let filter_data = out.filter_trace.2.value();
+        let filter_nodes = &filter_data["nodes"];
         assert_eq!(
             filter_nodes[1],
             json!({"node": "node-b", "passed": false, "plugin": "NodeAffinity", "code": "UnschedulableAndUnresolvable",
@@ -1087,7 +1175,7 @@ mod tests {
         );
         let (score_summary, score_data) = out.score_trace.clone().unwrap();
         assert_eq!(score_summary, "scored 2 nodes: node-c chosen with 450");
-        assert_eq!(score_data["nodes"][1]["total"], json!(450));
+        assert_eq!(score_data.value()["nodes"][1]["total"], json!(450));
         assert_eq!(out.chosen.as_deref(), Some("node-c"));
         let mut compact = out.compact;
         compact.result = AttemptResult::Scheduled;
@@ -1177,7 +1265,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Added,
-            Object::Pod(Box::new(gated.clone())),
+            Object::Pod(std::sync::Arc::new(gated.clone())),
         );
         assert!(sim.scheduler.queue().active_keys().is_empty());
         assert!(sim.is_idle());
@@ -1187,7 +1275,7 @@ mod tests {
         deliver(
             &mut sim,
             WatchEventType::Modified,
-            Object::Pod(Box::new(gated)),
+            Object::Pod(std::sync::Arc::new(gated)),
         );
         assert_eq!(sim.scheduler.queue().active_keys(), vec!["default/gated"]);
     }
@@ -1198,13 +1286,21 @@ mod tests {
     fn end_to_end_seed_story_needs_api_server() {
         let mut sim = Simulation::new(7, Scheduler::default());
         for n in seed_nodes() {
-            deliver(&mut sim, WatchEventType::Added, Object::Node(Box::new(n)));
+            deliver(
+                &mut sim,
+                WatchEventType::Added,
+                Object::Node(std::sync::Arc::new(n)),
+            );
         }
         let pod = PodBuilder::new("constrained-pod")
             .container("nginx", &[("cpu", "1"), ("memory", "2Gi")])
             .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
             .build();
-        deliver(&mut sim, WatchEventType::Added, Object::Pod(Box::new(pod)));
+        deliver(
+            &mut sim,
+            WatchEventType::Added,
+            Object::Pod(std::sync::Arc::new(pod)),
+        );
         sim.run_until_idle(100);
         let attempts = sim.scheduler.attempts();
         assert_eq!(attempts[0].node.as_deref(), Some("node-c"));

@@ -16,6 +16,7 @@
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;
 
@@ -49,7 +50,8 @@ impl Location {
 /// A pending pod with its queue bookkeeping (`QueuedPodInfo`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct QueuedPod {
-    pub pod: Pod,
+    /// The pod as last seen, shared with the watch event it came from.
+    pub pod: Arc<Pod>,
     pub key: String,
     pub priority: i32,
     /// Scheduling attempts so far.
@@ -170,12 +172,17 @@ impl SchedulingQueue {
     /// A new pending pod goes to activeQ; a known one has its object replaced. Returns where a new pod
     /// went, or, for an update that moved an unschedulable pod, where it moved to.
     pub fn add_or_update(&mut self, pod: &Pod, now_ms: u64) -> Option<Location> {
+        self.add_or_update_shared(&Arc::new(pod.clone()), now_ms)
+    }
+
+    /// `add_or_update` for a pod the caller already shares (a watch event's object): kept without a copy.
+    pub fn add_or_update_shared(&mut self, pod: &Arc<Pod>, now_ms: u64) -> Option<Location> {
         let key = pod_key(pod);
         if let Some(q) = self.pods.get_mut(&key) {
             let changed = q.pod.spec != pod.spec
                 || q.pod.metadata.labels != pod.metadata.labels
                 || q.pod.metadata.annotations != pod.metadata.annotations;
-            q.pod = pod.clone();
+            q.pod = Arc::clone(pod);
             if changed && q.location == Location::Unschedulable {
                 return Some(self.move_one(&key, now_ms));
             }
@@ -186,7 +193,7 @@ impl SchedulingQueue {
         self.pods.insert(
             key.clone(),
             QueuedPod {
-                pod: pod.clone(),
+                pod: Arc::clone(pod),
                 key: key.clone(),
                 priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
                 attempts: 0,

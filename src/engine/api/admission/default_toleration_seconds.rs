@@ -45,6 +45,7 @@ pub fn admit(
     let Some(Object::Pod(pod)) = object else {
         return Ok(Vec::new());
     };
+    let pod = std::sync::Arc::make_mut(pod);
     let spec = pod.spec.get_or_insert_with(Default::default);
     let existing = spec.tolerations.clone().unwrap_or_default();
     let mut changes = Vec::new();

@@ -113,7 +113,7 @@ mod tests {
         let mut store = fresh_store();
         let mut ns = crate::engine::api::bootstrap::namespace("doomed");
         if let Object::Namespace(n) = &mut ns {
-            n.status.as_mut().unwrap().phase = Some("Terminating".into());
+            std::sync::Arc::make_mut(n).status.as_mut().unwrap().phase = Some("Terminating".into());
         }
         store.create("/registry/namespaces/doomed", ns).unwrap();
         let mut rng = SimRng::new(1);

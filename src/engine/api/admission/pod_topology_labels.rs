@@ -73,7 +73,10 @@ pub fn admit(
         return Ok(Vec::new());
     }
     Ok(merge_labels(
-        pod.metadata.labels.get_or_insert_with(BTreeMap::new),
+        std::sync::Arc::make_mut(pod)
+            .metadata
+            .labels
+            .get_or_insert_with(BTreeMap::new),
         &labels,
     ))
 }

@@ -53,6 +53,7 @@ pub fn admit(
     let Some(Object::Pod(pod)) = object else {
         return Ok(Vec::new());
     };
+    let pod = std::sync::Arc::make_mut(pod);
     match attrs.operation {
         Operation::Update => {
             // Priority is set at creation; an update keeps the stored values.

@@ -175,6 +175,7 @@ pub fn admit(
     let Some(Object::Pod(pod)) = object else {
         return Ok(Vec::new());
     };
+    let pod = std::sync::Arc::make_mut(pod);
     if is_mirror_pod(pod) {
         validate_pod(attrs, pod, ctx)?;
         return Ok(Vec::new());
