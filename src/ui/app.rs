@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -44,11 +44,15 @@ pub const DEFAULT_SCENARIO: &str = "demo-pod";
 /// Engine steps run before the page first renders (and after a command); the rest of a big scenario
 /// runs in slices afterwards, so the page is interactive at once. demo-pod needs about 20 steps in all,
 /// a 20-node, 200-pod cluster about 2,700.
-const FIRST_RENDER_STEPS: usize = 300;
+const FIRST_RENDER_STEPS: usize = 100;
 /// Engine steps between two looks at the clock while running a slice.
 const SLICE_BATCH_STEPS: usize = 8;
 /// The wall-clock time one slice may take, in milliseconds (a frame is 16.7 ms).
 const SLICE_BUDGET_MS: f64 = 10.0;
+/// How often the timeline shows the engine's progress while it runs in slices, in milliseconds. Each
+/// time, the whole timeline (a mark per pod and step) is laid out again, which costs more than a frame
+/// on a big cluster, so a run that finishes within this time shows its full timeline once, at the end.
+const PUBLISH_INTERVAL_MS: f64 = 5_000.0;
 
 /// Milliseconds from an arbitrary origin, for slice budgets only (never reaches the engine).
 fn wall_clock_ms() -> f64 {
@@ -155,6 +159,8 @@ pub struct Page {
     /// has run to its end and runs the rest in slices ([`PageAction::Extend`]).
     recorded: usize,
     complete: bool,
+    /// When `recorded` and `complete` last changed ([`PUBLISH_INTERVAL_MS`]).
+    published_ms: f64,
     tab: InspectorTab,
     playing: bool,
     /// Index into [`SPEEDS`].
@@ -214,6 +220,7 @@ impl Page {
             story: Rc::new(RefCell::new(StoryIndex::default())),
             recorded: 0,
             complete: true,
+            published_ms: 0.0,
             tab: InspectorTab::Manifest,
             playing: false,
             speed,
@@ -274,6 +281,7 @@ impl Page {
         let start = playback.borrow().story_start();
         self.story = Rc::new(RefCell::new(StoryIndex::new(start)));
         self.extend_story();
+        self.publish_progress();
     }
 
     /// Annotates the entries recorded since the last call.
@@ -285,8 +293,18 @@ impl Page {
         self.story
             .borrow_mut()
             .extend(&playback.head().trace.entries);
+    }
+
+    /// Shows how far the engine has run: the timeline's end and whether more is coming. Kept apart
+    /// from [`Page::extend_story`] because every change re-lays out the timeline's marks.
+    fn publish_progress(&mut self) {
+        let Some(playback) = &self.playback else {
+            return;
+        };
+        let playback = playback.borrow();
         self.recorded = playback.head().trace.len();
         self.complete = playback.is_complete();
+        self.published_ms = wall_clock_ms();
     }
 
     /// Runs the engine for about [`SLICE_BUDGET_MS`] of wall-clock time (at least one batch).
@@ -440,6 +458,15 @@ impl Reducible for Page {
             next.refresh_story();
         } else if matches!(action_kind, ActionKind::Extend) {
             next.run_slice();
+            let done = next
+                .playback
+                .as_ref()
+                .is_none_or(|p| p.borrow().is_complete());
+            if !done && wall_clock_ms() - next.published_ms < PUBLISH_INTERVAL_MS {
+                // The engine ran on; the page shows it at the next publication (no re-render now).
+                return self;
+            }
+            next.publish_progress();
         } else {
             next.extend_story();
         }
@@ -572,6 +599,7 @@ fn initial_page(config: &AppConfig) -> Page {
             page.extend_story();
             page.refresh_view();
         }
+        page.publish_progress();
     }
     page
 }
@@ -637,12 +665,13 @@ fn AppPage(props: &AppProps) -> Html {
     {
         let dispatcher = page.dispatcher();
         let pending = page.playback.is_some() && !page.complete;
-        use_effect_with((pending, page.recorded), move |(pending, _)| {
-            let timeout = pending.then(|| {
+        let generation = page.view.as_ref().map(|v| v.generation);
+        use_effect_with((pending, generation), move |(pending, _)| {
+            let interval = pending.then(|| {
                 let dispatcher = dispatcher.clone();
-                Timeout::new(0, move || dispatcher.dispatch(PageAction::Extend))
+                Interval::new(1, move || dispatcher.dispatch(PageAction::Extend))
             });
-            move || drop(timeout)
+            move || drop(interval)
         });
     }
 
@@ -901,7 +930,7 @@ fn render_story(
             </main>
             <Timeline
                 start={start}
-                end={playback.last_position()}
+                end={page.recorded.saturating_sub(1).max(start).max(position)}
                 position={position}
                 time_ms={view.now_ms()}
                 marks={index.marks.clone()}

@@ -41,14 +41,14 @@ pub const DENSE_CHECKPOINT_STEPS: usize = 2_000;
 pub const DENSE_TRACE_ENTRIES: usize = 4_000;
 /// ... and the store at most this many objects: a checkpoint of a big cluster costs milliseconds (a
 /// 20-node, 200-pod run has over a thousand objects), while replaying a step costs microseconds.
-pub const DENSE_STORE_OBJECTS: usize = 100;
+pub const DENSE_STORE_OBJECTS: usize = 30;
 /// A sparse checkpoint also lies at least (objects in the store) / this steps after the previous one,
 /// so the checkpoints of a big cluster stay few.
-pub const SPARSE_OBJECTS_PER_STEP: usize = 4;
+pub const SPARSE_OBJECTS_PER_STEP: usize = 2;
 /// After the dense part, a checkpoint at least this many steps after the previous one ...
-pub const SPARSE_CHECKPOINT_INTERVAL: usize = 32;
+pub const SPARSE_CHECKPOINT_INTERVAL: usize = 128;
 /// ... and at least 1/this of the steps so far after it.
-pub const SPARSE_CHECKPOINT_DIVISOR: usize = 32;
+pub const SPARSE_CHECKPOINT_DIVISOR: usize = 16;
 /// The file name kubectl prints for manifests applied from the page's editor.
 pub const EDITOR_SOURCE: &str = "pod.yaml";
 
