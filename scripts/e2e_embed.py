@@ -14,17 +14,12 @@ Prints one line per check and `e2e-embed: N passed, N failed`; exits 1 on a fail
 """
 
 import json
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 
-CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--no-first-run", "--disable-quic", "--hide-scrollbars", "--window-size=1280,2400",
-]
+from webdriver import Browser
+
+WINDOW_SIZE = "1280,2400"
 
 PAGES = ["examples/mdbook.html", "examples/docusaurus.html"]
 
@@ -100,20 +95,6 @@ def check(name: str, ok: bool, detail: str = "") -> None:
         print(f"e2e-embed: FAILED  {name}{': ' + detail if detail else ''}")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def call(base: str, method: str, path: str, body=None):
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(base + path, data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=120) as response:
-        return json.loads(response.read() or b"null")
-
-
 def at_end(readout: str) -> bool:
     """`entry 57 / 57t=2.830 s` → True when the position is the last entry."""
     try:
@@ -129,48 +110,23 @@ def main() -> int:
         sys.stderr.write(__doc__)
         return 2
     site = sys.argv[1]
-    port = free_port()
-    driver = subprocess.Popen(["/usr/bin/chromedriver", f"--port={port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    session = None
-    try:
-        for _ in range(100):
-            try:
-                call(base, "GET", "/status")
-                break
-            except OSError:
-                time.sleep(0.1)
-        capabilities = {"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:loggingPrefs": {"browser": "ALL"},
-            "goog:chromeOptions": {"binary": "/usr/bin/chromium", "args": CHROMIUM_ARGS},
-        }}}
-        session = call(base, "POST", "/session", capabilities)["value"]["sessionId"]
-        s = f"/session/{session}"
-
-        def run(script, *args):
-            return call(base, "POST", f"{s}/execute/sync", {"script": script, "args": list(args)})["value"]
-
-        def cdp(cmd, params):
-            return call(base, "POST", f"{s}/goog/cdp/execute", {"cmd": cmd, "params": params})
-
+    with Browser(window_size=WINDOW_SIZE, browser_log=True) as browser:
         for page in PAGES:
             url = site + page
             # Without podflow: the loader is blocked.
-            cdp("Network.enable", {})
-            cdp("Network.setBlockedURLs", {"urls": ["*podflow.js"]})
-            call(base, "POST", f"{s}/url", {"url": url})
+            browser.cdp("Network.enable", {})
+            browser.cdp("Network.setBlockedURLs", {"urls": ["*podflow.js"]})
+            browser.open(url)
             time.sleep(0.5)
-            without = run(HOST_STYLES, PROPERTIES, HOST_SELECTORS)
-            cdp("Network.setBlockedURLs", {"urls": []})
+            without = browser.run(HOST_STYLES, PROPERTIES, HOST_SELECTORS)
+            browser.cdp("Network.setBlockedURLs", {"urls": []})
 
             # With podflow.
-            call(base, "POST", f"{s}/url", {"url": url})
+            browser.open(url)
             state = None
             deadline = time.monotonic() + 30
             while time.monotonic() < deadline:
-                state = run(WIDGETS)
+                state = browser.run(WIDGETS)
                 if state["apps"] and all(a["mounted"] for a in state["apps"]):
                     break
                 time.sleep(0.25)
@@ -181,16 +137,16 @@ def main() -> int:
                   f"fetched {state['wasmFetches']} times")
             check(f"{page}: widgets are compact", all(a["layout"] == "compact" for a in apps),
                   json.dumps([a["layout"] for a in apps]))
-            with_podflow = run(HOST_STYLES, PROPERTIES, HOST_SELECTORS)
+            with_podflow = browser.run(HOST_STYLES, PROPERTIES, HOST_SELECTORS)
             changed = {k: (without.get(k), v) for k, v in with_podflow.items() if without.get(k) != v}
             check(f"{page}: the host page's own styles are unchanged ({len(without)} elements)",
                   not changed and len(without) > 10, json.dumps(changed)[:1500])
 
             # Play every widget (those without data-autoplay are started), then wait for their ends.
-            run(PLAY_PAUSED)
+            browser.run(PLAY_PAUSED)
             deadline = time.monotonic() + 90
             while time.monotonic() < deadline:
-                state = run(WIDGETS)
+                state = browser.run(WIDGETS)
                 framed_done = state["framed"] is None or at_end(state["framed"]["readout"])
                 if all(at_end(a["readout"]) for a in state["apps"]) and framed_done:
                     break
@@ -211,19 +167,11 @@ def main() -> int:
             check(f"{page}: no panic", not state["panicInPage"]
                   and not any(a["panic"] for a in state["apps"]))
             try:
-                logs = call(base, "POST", f"{s}/se/log", {"type": "browser"})["value"]
+                logs = browser.log()
                 errors = [entry["message"] for entry in logs if entry.get("level") == "SEVERE"]
                 check(f"{page}: the browser logged no error", not errors, json.dumps(errors)[:1500])
             except OSError as error:
                 print(f"e2e-embed: (browser log not available: {error})")
-    finally:
-        if session:
-            try:
-                call(base, "DELETE", f"/session/{session}")
-            except OSError:
-                pass
-        driver.terminate()
-        driver.wait(timeout=10)
     print(f"e2e-embed: {passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

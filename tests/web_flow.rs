@@ -6,8 +6,6 @@
 //! Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use std::time::Duration;
-
 use podflow::ui::app::App;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -16,54 +14,13 @@ use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app into a fresh `<div>` and waits for its first render.
+mod support;
+use podflow::ui::config::AppConfig;
+use support::{mount_with, text, wait_for, wait_until};
+
+/// Mounts the app (the default page) into a fresh `<div>` and waits for its first render.
 async fn mount(id: &str) -> (Element, AppHandle<App>) {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    root.set_id(id);
-    gloo::utils::body()
-        .append_child(&root)
-        .expect("append the div");
-    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
-    wait_for(&root, "[data-testid=caption-text]").await;
-    (root, handle)
-}
-
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// Waits (up to three seconds) for something matching `selector` under `root`.
-async fn wait_for(root: &Element, selector: &str) -> Element {
-    for _ in 0..300 {
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found;
-        }
-        sleep(10).await;
-    }
-    panic!(
-        "nothing matched {selector:?}; the root holds: {}",
-        root.inner_html()
-    );
-}
-
-/// Waits (up to three seconds) until `check` holds.
-async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if check() {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
+    mount_with(id, AppConfig::default()).await
 }
 
 fn caption(root: &Element) -> String {

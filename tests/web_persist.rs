@@ -7,10 +7,7 @@
 //! Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-use std::time::Duration;
-
-use podflow::ui::app::{App, AppProps};
+use podflow::ui::app::App;
 use podflow::ui::config::AppConfig;
 use podflow::ui::panels::manifest::SEED_POD_YAML;
 use podflow::ui::storage::STATE_KEY;
@@ -20,6 +17,9 @@ use web_sys::{Element, HtmlElement, HtmlSelectElement, HtmlTextAreaElement, Stor
 use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+use support::{mount_with, text, wait_for, wait_until};
 
 fn storage() -> Storage {
     web_sys::window()
@@ -47,25 +47,6 @@ fn stored_state() -> serde_json::Value {
         .unwrap_or(serde_json::Value::Null)
 }
 
-/// Mounts the app with `config` into a fresh `<div>` and waits for its first render.
-async fn mount_with(id: &str, config: AppConfig) -> (Element, AppHandle<App>) {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    root.set_id(id);
-    gloo::utils::body()
-        .append_child(&root)
-        .expect("append the div");
-    let handle = yew::Renderer::<App>::with_root_and_props(
-        root.clone(),
-        AppProps {
-            config: Rc::new(config),
-        },
-    )
-    .render();
-    wait_for(&root, "[data-testid=caption-text]").await;
-    (root, handle)
-}
-
 async fn mount(id: &str) -> (Element, AppHandle<App>) {
     mount_with(id, AppConfig::default()).await
 }
@@ -76,43 +57,8 @@ fn unmount(root: Element, handle: AppHandle<App>) {
     root.remove();
 }
 
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// Waits (up to three seconds) for something matching `selector` under `root`.
-async fn wait_for(root: &Element, selector: &str) -> Element {
-    for _ in 0..300 {
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found;
-        }
-        sleep(10).await;
-    }
-    panic!(
-        "nothing matched {selector:?}; the root holds: {}",
-        root.inner_html()
-    );
-}
-
-/// Waits (up to three seconds) until `check` holds.
-async fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..300 {
-        if check() {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
 fn find(root: &Element, selector: &str) -> Option<Element> {
     root.query_selector(selector).ok().flatten()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector)
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
 }
 
 fn element<T: JsCast>(root: &Element, selector: &str) -> T {

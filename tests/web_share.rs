@@ -6,14 +6,11 @@
 //! Natively this file compiles to nothing.
 #![cfg(target_arch = "wasm32")]
 
-use std::rc::Rc;
-use std::time::Duration;
-
 use k8s_openapi::api::core::v1::Taint;
 use podflow::engine::api::Credentials;
 use podflow::engine::kubectl::ClientAction;
 use podflow::engine::scenario;
-use podflow::ui::app::{App, AppProps};
+use podflow::ui::app::App;
 use podflow::ui::config::{AppConfig, ScenarioSource};
 use podflow::ui::playback::Playback;
 use podflow::ui::share::{self, SharedState};
@@ -26,45 +23,12 @@ use yew::AppHandle;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts the app configured by `fragment` (as the full page reads it) and waits for its first render.
+mod support;
+use support::{mount_with, sleep, text, wait_for};
+
+/// Mounts the app opened with the URL fragment `fragment` and waits for its first render.
 async fn mount(id: &str, fragment: &str) -> (Element, AppHandle<App>) {
-    let document = gloo::utils::document();
-    let root = document.create_element("div").expect("create a div");
-    root.set_id(id);
-    gloo::utils::body()
-        .append_child(&root)
-        .expect("append the div");
-    let props = AppProps {
-        config: Rc::new(AppConfig::from_fragment(fragment)),
-    };
-    let handle = yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
-    wait_for(&root, "[data-testid=caption-text]").await;
-    (root, handle)
-}
-
-async fn sleep(ms: u64) {
-    yew::platform::time::sleep(Duration::from_millis(ms)).await;
-}
-
-async fn wait_for(root: &Element, selector: &str) -> Element {
-    for _ in 0..300 {
-        if let Ok(Some(found)) = root.query_selector(selector) {
-            return found;
-        }
-        sleep(10).await;
-    }
-    panic!(
-        "nothing matched {selector:?}; the root holds: {}",
-        root.inner_html()
-    );
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .ok()
-        .flatten()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
+    mount_with(id, AppConfig::from_fragment(fragment)).await
 }
 
 fn attribute(root: &Element, selector: &str, name: &str) -> String {

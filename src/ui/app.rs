@@ -72,12 +72,6 @@ fn wall_clock_ms() -> f64 {
     }
 }
 
-#[derive(Clone, Copy)]
-enum ActionKind {
-    Extend,
-    Other,
-}
-
 /// The story over the trace recorded so far: each entry's annotation and the timeline's marks, built
 /// up entry by entry as the engine records more.
 #[derive(Default)]
@@ -373,11 +367,7 @@ impl Reducible for Page {
             );
             return Rc::new(page);
         }
-        let action_kind = if action == PageAction::Extend {
-            ActionKind::Extend
-        } else {
-            ActionKind::Other
-        };
+        let extend = action == PageAction::Extend;
         let mut next = (*self).clone();
         let Some(playback) = next.playback.clone() else {
             return self;
@@ -456,7 +446,7 @@ impl Reducible for Page {
         }
         if refresh {
             next.refresh_story();
-        } else if matches!(action_kind, ActionKind::Extend) {
+        } else if extend {
             next.run_slice();
             let done = next
                 .playback

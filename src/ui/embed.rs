@@ -28,6 +28,8 @@ pub const PAGE_STYLE_ID: &str = "podflow-style";
 const INLINE_SCENARIO_SELECTOR: &str = r#"script[type="application/yaml"]"#;
 
 thread_local! {
+    /// The widgets' stylesheet, rewritten once per page rather than once per widget.
+    static WIDGET_STYLESHEET: String = stylesheet::widget_stylesheet();
     /// Every mounted widget: its element and its app, destroyed when the element leaves the page.
     static WIDGETS: RefCell<Vec<(Element, yew::AppHandle<App>)>> = const { RefCell::new(Vec::new()) };
 }
@@ -168,7 +170,7 @@ fn mount_widget(document: &Document, element: &Element) -> Option<()> {
     };
     shadow.set_text_content(None);
     let style = document.create_element("style").ok()?;
-    style.set_text_content(Some(&stylesheet::widget_stylesheet()));
+    WIDGET_STYLESHEET.with(|css| style.set_text_content(Some(css)));
     shadow.append_child(&style).ok()?;
     let root = document.create_element("div").ok()?;
     root.set_class_name("pf-root");
