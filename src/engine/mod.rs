@@ -24,3 +24,4 @@ pub mod store;
 pub mod synthetic;
 pub mod time;
 pub mod trace;
+pub mod value_de;

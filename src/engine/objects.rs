@@ -192,14 +192,13 @@ pub fn namespaced_name(meta: &ObjectMeta) -> String {
 /// Decodes a typed value from JSON, like `serde_json::from_value`. Every typed decode in the engine goes
 /// through here so that each k8s-openapi type's `Deserialize` code exists once per deserializer: natively the
 /// plain `&Value` one (fast); in the browser only the path-tracking one `api::decode` needs for its error
-/// messages (`serde_path_to_error` over `&Value`), which returns the same values and the same errors and keeps
-/// the wasm small (the kinds' `Deserialize` code is the largest part of it).
+/// messages (`value_de`), which returns the same values and the same errors and keeps the wasm small (the
+/// kinds' `Deserialize` code is the largest part of it).
 pub fn from_json_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
     #[cfg(not(target_arch = "wasm32"))]
     let result = T::deserialize(value);
     #[cfg(target_arch = "wasm32")]
-    let result =
-        serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner);
+    let result = crate::engine::value_de::from_value_with_path(value).map_err(|e| e.error);
     result
 }
 
@@ -211,7 +210,7 @@ mod tests {
 
     /// What `from_json_value` does in the browser build.
     fn path_tracking<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
-        serde_path_to_error::deserialize(value).map_err(serde_path_to_error::Error::into_inner)
+        crate::engine::value_de::from_value_with_path(value).map_err(|e| e.error)
     }
 
     /// `Object::from_json`, but through the browser's decoder.

@@ -192,10 +192,8 @@ pub fn parse_state(raw: &str) -> Result<SavedState, Unreadable> {
     if version > STATE_VERSION {
         return Err(Unreadable::Future(version));
     }
-    let state: SavedState = serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        Unreadable::WrongShape(format!("{path}: {}", e.inner()))
-    })?;
+    let state: SavedState = crate::engine::value_de::from_value_with_path(&value)
+        .map_err(|e| Unreadable::WrongShape(format!("{}: {}", e.path, e.error)))?;
     validate(&state).map_err(Unreadable::WrongShape)?;
     Ok(state)
 }

@@ -25,6 +25,7 @@ use super::status::bad_request;
 use super::FieldValidation;
 use crate::engine::objects::{resource_for_kind, Object, ResourceInfo, RESOURCES};
 use crate::engine::quantity::Quantity;
+use crate::engine::value_de::Segment;
 
 /// Deepest JSON nesting accepted before the body is refused.
 const MAX_DEPTH: usize = 1000;
@@ -317,7 +318,7 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
                 // In the browser only the path-tracking one exists (see `objects::from_json_value`).
                 $( stringify!($variant) => match plain_decode(body) {
                     Some(typed) => Ok(Object::$variant(std::sync::Arc::new(typed))),
-                    None => serde_path_to_error::deserialize(body)
+                    None => crate::engine::value_de::from_value_with_path(body)
                         .map(|typed| Object::$variant(std::sync::Arc::new(typed))),
                 }, )*
                 other => return Err(format!("no kind \"{other}\" is registered")),
@@ -349,15 +350,15 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
     );
     result.map_err(|err| {
         let segments: Vec<PathPart> = err
-            .path()
+            .path
+            .segments()
             .iter()
             .map(|s| match s {
-                serde_path_to_error::Segment::Seq { .. } => PathPart::Index,
-                serde_path_to_error::Segment::Map { key } => PathPart::Key(key.clone()),
-                _ => PathPart::Index,
+                Segment::Map { key } => PathPart::Key(key.clone()),
+                Segment::Seq { .. } | Segment::Enum { .. } => PathPart::Index,
             })
             .collect();
-        type_error_message(kind, &segments, &err.inner().to_string())
+        type_error_message(kind, &segments, &err.error.to_string())
     })
 }
 
