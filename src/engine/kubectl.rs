@@ -808,7 +808,7 @@ fn run_taint(
         let taints = if new.is_empty() {
             Value::Null
         } else {
-            serde_json::to_value(&new).unwrap_or(Value::Null)
+            crate::engine::objects::to_json_value(&new).unwrap_or(Value::Null)
         };
         send_patch(&mut s, NODES, "", node, json!({"spec": {"taints": taints}}))?;
         Ok(format!("node/{node} {operation}"))

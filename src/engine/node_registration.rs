@@ -85,7 +85,7 @@ pub fn registered_node(node: &Value, index: usize, now_ms: u64) -> Value {
         }
         status.insert("capacity".into(), capacity);
         status.insert("allocatable".into(), allocatable);
-        let time = serde_json::to_value(meta_time(now_ms)).unwrap_or(Value::Null);
+        let time = crate::engine::objects::to_json_value(&meta_time(now_ms)).unwrap_or(Value::Null);
         let condition = |kind: &str, state: &str, reason: &str, message: &str| {
             json!({
                 "type": kind, "status": state, "reason": reason, "message": message,

@@ -71,7 +71,10 @@ macro_rules! objects {
 
             /// The object as JSON, with `apiVersion` and `kind` first, as the API server returns it.
             pub fn to_json(&self) -> Value {
+                #[cfg(not(target_arch = "wasm32"))]
                 let value = match self { $( Object::$variant(o) => serde_json::to_value(&**o), )* };
+                #[cfg(target_arch = "wasm32")]
+                let value = to_json_value(self);
                 value.unwrap_or(Value::Null)
             }
 
@@ -202,6 +205,20 @@ pub fn from_json_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_js
     result
 }
 
+/// Serializes a typed value as JSON, like `serde_json::to_value`. The engine turns typed values into a
+/// `Value` through here: natively straight into a `Value` (fast); in the browser by writing JSON text and
+/// parsing it, so that each k8s-openapi type's `Serialize` code exists once there, for the JSON text writer the
+/// trace already uses (`trace::TraceData::from_serialize`), not a second time for `Value`. Both give the same
+/// value for every type the engine serializes (none holds a floating-point number, the one thing a text round
+/// trip could change).
+pub fn to_json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
+    #[cfg(not(target_arch = "wasm32"))]
+    let result = serde_json::to_value(value);
+    #[cfg(target_arch = "wasm32")]
+    let result = serde_json::to_string(value).and_then(|text| serde_json::from_str(&text));
+    result
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +228,22 @@ mod tests {
     /// What `from_json_value` does in the browser build.
     fn path_tracking<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
         crate::engine::value_de::from_value_with_path(value).map_err(|e| e.error)
+    }
+
+    /// What `to_json_value` (and so `Object::to_json`) does in the browser build.
+    fn text_round_trip<T: serde::Serialize>(value: &T) -> Value {
+        serde_json::from_str(&serde_json::to_string(value).expect("serializable"))
+            .expect("parseable")
+    }
+
+    #[test]
+    fn should_give_the_same_json_value_through_text_as_the_browser_does() {
+        let status = crate::engine::api::status::bad_request("nope");
+        assert_eq!(text_round_trip(&status), to_json_value(&status).unwrap());
+        let time = crate::engine::time::meta_time(61_500);
+        assert_eq!(text_round_trip(&time), to_json_value(&time).unwrap());
+        let micro = crate::engine::time::micro_time(61_500);
+        assert_eq!(text_round_trip(&micro), to_json_value(&micro).unwrap());
     }
 
     /// `Object::from_json`, but through the browser's decoder.
@@ -248,6 +281,9 @@ mod tests {
         let kind = value.get("kind").and_then(Value::as_str).unwrap_or("Pod");
         let plain = Object::from_json(kind, value.clone()).map_err(|e| e.to_string());
         assert_eq!(plain, from_json_path_tracking(kind, value), "{label}");
+        if let Ok(object) = plain {
+            assert_eq!(text_round_trip(&object), object.to_json(), "{label}");
+        }
     }
 
     fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -81,7 +81,7 @@ pub fn json_report(sim: &Simulation, scenario: &str, seed: u64) -> Value {
         "kubectl": kubectl_output(sim),
         "pods": objects("pods"),
         "nodes": objects("nodes"),
-        "events": events(sim).iter().map(|e| serde_json::to_value(e).unwrap_or(Value::Null)).collect::<Vec<_>>(),
+        "events": events(sim).iter().map(|e| crate::engine::objects::to_json_value(e).unwrap_or(Value::Null)).collect::<Vec<_>>(),
         "requests": sim.api.requests,
         "scheduling": sim.scheduler.attempts(),
         "trace": sim.trace.entries,

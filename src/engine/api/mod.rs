@@ -1455,7 +1455,7 @@ impl ApiServer {
         t.stage(Stage::Decode, Outcome::Ok, || {
             (
                 format!("decoded v1 Binding of {name} to node {target}"),
-                json!({"binding": serde_json::to_value(&binding).unwrap_or(Value::Null)}),
+                json!({"binding": crate::engine::objects::to_json_value(&binding).unwrap_or(Value::Null)}),
             )
         });
         if binding.metadata.name.as_deref().unwrap_or("") != name {

@@ -209,7 +209,7 @@ pub fn success(code: i32) -> Status {
 
 /// The Status as clients receive it (JSON).
 pub fn to_json(status: &Status) -> serde_json::Value {
-    serde_json::to_value(status).unwrap_or(serde_json::Value::Null)
+    crate::engine::objects::to_json_value(status).unwrap_or(serde_json::Value::Null)
 }
 
 #[cfg(test)]

@@ -1615,7 +1615,7 @@ fn validate_init_containers(
 
 /// An ephemeral container seen as a Container (upstream converts `EphemeralContainerCommon`).
 fn as_container(ec: &EphemeralContainer) -> Container {
-    serde_json::to_value(ec)
+    crate::engine::objects::to_json_value(ec)
         .ok()
         .and_then(|mut v| {
             if let Some(map) = v.as_object_mut() {
@@ -2077,16 +2077,16 @@ fn go_security_context(sc: &k8s_openapi::api::core::v1::SecurityContext) -> Stri
     let value = serde_json::json!({
         "Capabilities": raw(capabilities),
         "Privileged": sc.privileged,
-        "SELinuxOptions": raw(sc.se_linux_options.as_ref().and_then(|v| serde_json::to_value(v).ok())),
-        "WindowsOptions": raw(sc.windows_options.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+        "SELinuxOptions": raw(sc.se_linux_options.as_ref().and_then(|v| crate::engine::objects::to_json_value(v).ok())),
+        "WindowsOptions": raw(sc.windows_options.as_ref().and_then(|v| crate::engine::objects::to_json_value(v).ok())),
         "RunAsUser": sc.run_as_user,
         "RunAsGroup": sc.run_as_group,
         "RunAsNonRoot": sc.run_as_non_root,
         "ReadOnlyRootFilesystem": sc.read_only_root_filesystem,
         "AllowPrivilegeEscalation": sc.allow_privilege_escalation,
         "ProcMount": sc.proc_mount,
-        "SeccompProfile": raw(sc.seccomp_profile.as_ref().and_then(|v| serde_json::to_value(v).ok())),
-        "AppArmorProfile": raw(sc.app_armor_profile.as_ref().and_then(|v| serde_json::to_value(v).ok())),
+        "SeccompProfile": raw(sc.seccomp_profile.as_ref().and_then(|v| crate::engine::objects::to_json_value(v).ok())),
+        "AppArmorProfile": raw(sc.app_armor_profile.as_ref().and_then(|v| crate::engine::objects::to_json_value(v).ok())),
     });
     serde_json::to_string(&value).unwrap_or_default()
 }
@@ -3068,8 +3068,8 @@ pub fn validate_pod_update(new: &Pod, old: &Pod) -> Vec<FieldError> {
 
 /// A simplified stand-in for go-cmp's `cmp.Diff(old, new)`: the changed top-level PodSpec fields.
 fn spec_diff(old: &PodSpec, new: &PodSpec) -> String {
-    let old_json = serde_json::to_value(old).unwrap_or_default();
-    let new_json = serde_json::to_value(new).unwrap_or_default();
+    let old_json = crate::engine::objects::to_json_value(old).unwrap_or_default();
+    let new_json = crate::engine::objects::to_json_value(new).unwrap_or_default();
     let empty = serde_json::Map::new();
     let old_map = old_json.as_object().unwrap_or(&empty);
     let new_map = new_json.as_object().unwrap_or(&empty);
