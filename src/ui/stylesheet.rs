@@ -5,14 +5,9 @@
 //! widget, `rem` would mean the *host's* root font size (mdBook sets 62.5%, so 1rem = 10px), so the
 //! widget's copy measures those lengths against podflow's own 16 px instead.
 
-/// `static/style.css`, `static/panels.css` and `static/share.css`, as written.
-pub const STYLESHEET: &str = concat!(
-    include_str!("../../static/style.css"),
-    "\n",
-    include_str!("../../static/panels.css"),
-    "\n",
-    include_str!("../../static/share.css")
-);
+/// `static/style.css`, `static/panels.css` and `static/share.css`, without their comments and runs of
+/// whitespace (written by `build.rs`).
+pub const STYLESHEET: &str = include_str!(concat!(env!("OUT_DIR"), "/stylesheet.css"));
 
 /// The font size podflow's `rem` lengths are written for.
 pub const ROOT_FONT_SIZE_PX: f64 = 16.0;
@@ -102,5 +97,51 @@ mod tests {
             .count();
         assert_eq!(leftover, 0);
         assert!(css.contains(".pf-app"));
+    }
+
+    /// The words and punctuation of CSS text, without comments: what minifying must not change.
+    fn tokens(css: &str) -> Vec<String> {
+        let mut text = css.to_string();
+        while let Some(start) = text.find("/*") {
+            let end = text[start..]
+                .find("*/")
+                .map_or(text.len(), |e| start + e + 2);
+            text.replace_range(start..end, " ");
+        }
+        let mut out = Vec::new();
+        for word in text.split_whitespace() {
+            let mut current = String::new();
+            for c in word.chars() {
+                if matches!(c, '{' | '}' | ';' | ',' | ':') {
+                    if !current.is_empty() {
+                        out.push(std::mem::take(&mut current));
+                    }
+                    out.push(c.to_string());
+                } else {
+                    current.push(c);
+                }
+            }
+            if !current.is_empty() {
+                out.push(current);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn should_carry_the_stylesheets_rules_unchanged_without_comments_and_spacing() {
+        let sources = concat!(
+            include_str!("../../static/style.css"),
+            "\n",
+            include_str!("../../static/panels.css"),
+            "\n",
+            include_str!("../../static/share.css")
+        );
+        assert_eq!(tokens(STYLESHEET), tokens(sources));
+        assert!(!STYLESHEET.contains("/*"));
+        assert!(!STYLESHEET.contains("  "));
+        assert!(STYLESHEET.len() < sources.len() * 9 / 10);
+        // A space before `:` is a descendant combinator and stays.
+        assert!(STYLESHEET.contains(".pf-app :focus-visible{"));
     }
 }
