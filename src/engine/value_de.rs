@@ -157,14 +157,18 @@ impl Track {
         let path = self.path.take().unwrap_or_else(|| chain.to_path());
         self.path.set(Some(path));
     }
+}
 
-    #[inline]
-    fn check<T>(&self, chain: &Chain, result: Result<T, Error>) -> Result<T, Error> {
+/// `result`, after recording `chain` as the failure's path if it failed and no deeper one was recorded.
+/// A macro, not a generic function, so that the check is not instantiated once per decoded type.
+macro_rules! checked {
+    ($track:expr, $chain:expr, $result:expr) => {{
+        let result = $result;
         if result.is_err() {
-            self.record(chain);
+            $track.record($chain);
         }
         result
-    }
+    }};
 }
 
 /// The deserializer for one value of the document.
@@ -316,7 +320,7 @@ macro_rules! tracked_methods {
     ($($method:ident => $how:ident;)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                self.track.check(self.chain, self.$how(visitor))
+                checked!(self.track, self.chain, self.$how(visitor))
             }
         )*
     };
@@ -352,7 +356,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
             Value::Bool(v) => visitor.visit_bool(*v),
             other => Err(invalid_type(other, &visitor)),
         };
-        self.track.check(self.chain, result)
+        checked!(self.track, self.chain, result)
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -361,7 +365,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
             Value::Array(v) => self.visit_array(v, visitor),
             other => Err(invalid_type(other, &visitor)),
         };
-        self.track.check(self.chain, result)
+        checked!(self.track, self.chain, result)
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -374,7 +378,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
             Value::Null => visitor.visit_none(),
             _ => visitor.visit_some(self),
         };
-        track.check(chain, result)
+        checked!(track, chain, result)
     }
 
     fn deserialize_unit_struct<V: Visitor<'de>>(
@@ -391,7 +395,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
         visitor: V,
     ) -> Result<V::Value, Error> {
         let (chain, track) = (self.chain, self.track);
-        track.check(chain, visitor.visit_newtype_struct(self))
+        checked!(track, chain, visitor.visit_newtype_struct(self))
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(
@@ -416,7 +420,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
             Value::Object(v) => self.visit_object(v, visitor),
             other => Err(invalid_type(other, &visitor)),
         };
-        self.track.check(self.chain, result)
+        checked!(self.track, self.chain, result)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -430,7 +434,7 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
             Value::Object(v) => self.visit_object(v, visitor),
             other => Err(invalid_type(other, &visitor)),
         };
-        self.track.check(self.chain, result)
+        checked!(self.track, self.chain, result)
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -439,11 +443,11 @@ impl<'de, 'a> Deserializer<'de> for Tracked<'de, 'a> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        self.track.check(self.chain, self.enumeration(visitor))
+        checked!(self.track, self.chain, self.enumeration(visitor))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        self.track.check(self.chain, visitor.visit_unit())
+        checked!(self.track, self.chain, visitor.visit_unit())
     }
 }
 
@@ -475,7 +479,7 @@ impl<'de> SeqAccess<'de> for Elements<'de, '_> {
             chain: &chain,
             track: self.track,
         });
-        self.track.check(&chain, result).map(Some)
+        checked!(self.track, &chain, result).map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -507,13 +511,13 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
             parent: self.chain,
             key,
         };
-        self.track.check(&chain, result).map(Some)
+        checked!(self.track, &chain, result).map(Some)
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
         let Some((key, value)) = self.pending.take() else {
             let missing = de::Error::custom("value is missing");
-            return self.track.check(self.chain, Err(missing));
+            return checked!(self.track, self.chain, Err(missing));
         };
         let chain = Chain::Key {
             parent: self.chain,
@@ -524,7 +528,7 @@ impl<'de> MapAccess<'de> for Entries<'de, '_> {
             chain: &chain,
             track: self.track,
         });
-        self.track.check(&chain, result)
+        checked!(self.track, &chain, result)
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -546,7 +550,7 @@ impl<'de, 'a> EnumAccess<'de> for Variant<'de, 'a> {
 
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self), Error> {
         let result = seed.deserialize(IntoDeserializer::<Error>::into_deserializer(self.variant));
-        self.track.check(self.chain, result).map(|v| (v, self))
+        checked!(self.track, self.chain, result).map(|v| (v, self))
     }
 }
 
@@ -562,7 +566,7 @@ impl<'de> VariantAccess<'de> for Variant<'de, '_> {
             Some(value) => serde::Deserialize::deserialize(value),
             None => Ok(()),
         };
-        self.track.check(&chain, result)
+        checked!(self.track, &chain, result)
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
@@ -581,7 +585,7 @@ impl<'de> VariantAccess<'de> for Variant<'de, '_> {
                 &"newtype variant",
             )),
         };
-        self.track.check(&chain, result)
+        checked!(self.track, &chain, result)
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
@@ -603,7 +607,7 @@ impl<'de> VariantAccess<'de> for Variant<'de, '_> {
                 &"tuple variant",
             )),
         };
-        self.track.check(&chain, result)
+        checked!(self.track, &chain, result)
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -628,7 +632,7 @@ impl<'de> VariantAccess<'de> for Variant<'de, '_> {
                 &"struct variant",
             )),
         };
-        self.track.check(&chain, result)
+        checked!(self.track, &chain, result)
     }
 }
 
