@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod events;
+pub mod json_text;
 pub mod kubectl;
 pub mod kubelet;
 pub mod node_registration;

@@ -207,15 +207,16 @@ pub fn from_json_value<T: DeserializeOwned>(value: &Value) -> Result<T, serde_js
 
 /// Serializes a typed value as JSON, like `serde_json::to_value`. The engine turns typed values into a
 /// `Value` through here: natively straight into a `Value` (fast); in the browser by writing JSON text and
-/// parsing it, so that each k8s-openapi type's `Serialize` code exists once there, for the JSON text writer the
-/// trace already uses (`trace::TraceData::from_serialize`), not a second time for `Value`. Both give the same
+/// parsing it (`json_text`), so that each k8s-openapi type's `Serialize` code exists once there, for the JSON
+/// text writer the trace also uses (`trace::TraceData::from_serialize`), not a second time for `Value`. Both give the same
 /// value for every type the engine serializes (none holds a floating-point number, the one thing a text round
 /// trip could change).
 pub fn to_json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, serde_json::Error> {
     #[cfg(not(target_arch = "wasm32"))]
     let result = serde_json::to_value(value);
     #[cfg(target_arch = "wasm32")]
-    let result = serde_json::to_string(value).and_then(|text| serde_json::from_str(&text));
+    let result =
+        crate::engine::json_text::to_string(value).and_then(|text| serde_json::from_str(&text));
     result
 }
 

@@ -166,7 +166,12 @@ impl TraceData {
     /// tree. The text is what `TraceData::new` stores for the same content: hot paths pass borrowed
     /// structs whose fields serialize in the order their `json!` objects listed the keys.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> TraceData {
-        match serde_json::to_string(value) {
+        // The browser writes the same text with a smaller writer (see `json_text`).
+        #[cfg(target_arch = "wasm32")]
+        let text = crate::engine::json_text::to_string(value);
+        #[cfg(not(target_arch = "wasm32"))]
+        let text = serde_json::to_string(value);
+        match text {
             Ok(text) if text != "null" => TraceData(Some(text.into_boxed_str())),
             _ => TraceData(None),
         }
