@@ -313,20 +313,27 @@ impl Page {
         let mut span = crate::ui::profile::Span::new(|| "slice".into());
         let deadline = wall_clock_ms() + budget_ms;
         let mut steps = 0;
+        let mut longest_step: f64 = 0.0;
         {
             let mut playback = playback.borrow_mut();
             let mut story = self.story.borrow_mut();
+            let mut last = wall_clock_ms();
             while playback.advance(1) {
                 steps += 1;
                 story.annotate(&playback.head().trace.entries);
-                if wall_clock_ms() >= deadline {
+                let now = wall_clock_ms();
+                longest_step = longest_step.max(now - last);
+                last = now;
+                if now >= deadline {
                     break;
                 }
             }
             story.annotate(&playback.head().trace.entries);
             story.flush_marks();
         }
-        span.relabel(|| format!("slice {budget_ms:.1} ms, {steps} steps"));
+        span.relabel(|| {
+            format!("slice {budget_ms:.1} ms, {steps} steps, longest step {longest_step:.1} ms")
+        });
     }
 
     /// Runs the engine until the story reaches `step` (1–9), or to its end.

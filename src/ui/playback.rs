@@ -341,6 +341,7 @@ impl Playback {
             .max(count / SPARSE_CHECKPOINT_DIVISOR)
             .max(objects / SPARSE_OBJECTS_PER_STEP);
         if dense || count - last_checkpoint >= interval {
+            let _span = crate::ui::profile::Span::new(|| format!("checkpoint, {objects} objects"));
             self.checkpoints
                 .insert(count, Rc::new(without_trace(&mut self.head)));
         }
