@@ -303,6 +303,27 @@ async fn should_open_the_inspector_tab_of_a_clicked_box() {
             .is_some()
     })
     .await;
+    // The Scheduler panel stays mounted for the next time, hidden from sight, keyboard and screen
+    // readers; only the open tab's panel shows.
+    let panes = root
+        .query_selector_all(".pf-inspector-pane")
+        .expect("panes");
+    assert_eq!(panes.length(), 2, "{}", root.inner_html());
+    let shown = root
+        .query_selector_all(".pf-inspector-pane:not(.pf-inspector-pane--kept)")
+        .expect("shown panes");
+    assert_eq!(shown.length(), 1);
+    let kept = root
+        .query_selector(".pf-inspector-pane--kept")
+        .ok()
+        .flatten()
+        .expect("the kept Scheduler panel");
+    assert_eq!(kept.get_attribute("aria-hidden").as_deref(), Some("true"));
+    assert!(kept.has_attribute("inert"));
+    assert!(shown
+        .item(0)
+        .and_then(|p| p.dyn_into::<Element>().ok())
+        .is_some_and(|p| p.query_selector("textarea").ok().flatten().is_some()));
     handle.destroy();
 }
 
