@@ -5,11 +5,17 @@
 // (PerformanceObserver 'longtask', > 50 ms on the main thread), and writes a JSON summary into
 // <pre id="pf-bench-result" hidden>.
 (function () {
-  var seconds = Number(new URLSearchParams(location.search).get("seconds")) || 10;
-  var longTasks = [];
+  var query = new URLSearchParams(location.search);
+  var seconds = Number(query.get("seconds")) || 10;
+  // ?profile=1: podflow records timing marks into this array (src/ui/profile.rs).
+  if (query.get("profile")) window.__pfProfile = [];
+  var longTasks = [], longTaskSpans = [], slowFrames = [];
   try {
     new PerformanceObserver(function (list) {
-      list.getEntries().forEach(function (e) { longTasks.push(e.duration); });
+      list.getEntries().forEach(function (e) {
+        longTasks.push(e.duration);
+        longTaskSpans.push([Math.round(e.startTime * 10) / 10, Math.round(e.duration * 10) / 10]);
+      });
     }).observe({ type: "longtask", buffered: true });
   } catch (e) { /* no long-task timing: reported as null */ }
   var tti = null, start = null, last = null, intervals = [];
@@ -35,6 +41,11 @@
       pods_shown: document.querySelectorAll('[data-testid="flow-diagram"] .pf-token').length,
       alert: (document.querySelector('[role="alert"]') || {}).textContent || null,
     };
+    if (window.__pfProfile) {
+      result.slow_frames = slowFrames;
+      result.long_task_spans = longTaskSpans;
+      result.profile = window.__pfProfile;
+    }
     var pre = document.createElement("pre");
     pre.id = "pf-bench-result";
     pre.hidden = true;
@@ -55,6 +66,7 @@
     }
     if (start === null) { start = now; last = now; requestAnimationFrame(frame); return; }
     intervals.push(now - last);
+    if (now - last > 20) slowFrames.push([Math.round(last * 10) / 10, Math.round((now - last) * 10) / 10]);
     last = now;
     if (now - start < seconds * 1000) requestAnimationFrame(frame); else finish(now);
   }

@@ -10,6 +10,9 @@
 #
 # Usage: scripts/bench_frames.sh [NODESxPODS|BUILTIN] [SECONDS]   (defaults: 20x200 10)
 #   A built-in scenario name (e.g. demo-pod) opens #scenario=NAME instead of a synthetic cluster.
+#   PODFLOW_PROFILE=FILE also writes podflow's timing marks (src/ui/profile.rs: reducer actions, engine
+#   slices, renders), every frame over 20 ms and every long task, all on the performance.now() clock,
+#   as JSON to FILE.
 set -euo pipefail
 
 PODFLOW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,9 +48,17 @@ if [[ "$SIZE" =~ ^[0-9]+x[0-9]+$ ]]; then
 else
   what="scenario=${SIZE}"
 fi
-url="${SITE_URL}bench.html?seconds=${SECONDS_TO_MEASURE}#${what}&play&speed=4"
+# PODFLOW_PROFILE=FILE: the page records podflow's timing marks (src/ui/profile.rs), the slow frames
+# and the long tasks, and the whole result goes to FILE (the summary below stays short).
+profile=""
+[ -n "${PODFLOW_PROFILE:-}" ] && profile="&profile=1"
+url="${SITE_URL}bench.html?seconds=${SECONDS_TO_MEASURE}${profile}#${what}&play&speed=4"
 echo "bench_frames: $url" >&2
 result="$(python3 "$PODFLOW_ROOT/scripts/bench_frames.py" "$url" $((SECONDS_TO_MEASURE + 90)))"
+if [ -n "${PODFLOW_PROFILE:-}" ]; then
+  echo "$result" >"$PODFLOW_PROFILE"
+  result="$(python3 -c 'import json,sys; r=json.loads(sys.argv[1]); [r.pop(k,None) for k in ("profile","slow_frames","long_task_spans")]; print(json.dumps(r))' "$result")"
+fi
 echo "$result"
 python3 - "$result" "$SIZE" <<'PY'
 import json, sys

@@ -303,6 +303,27 @@ async fn should_open_the_inspector_tab_of_a_clicked_box() {
             .is_some()
     })
     .await;
+    // The Scheduler panel stays mounted for the next time, hidden from sight, keyboard and screen
+    // readers; only the open tab's panel shows.
+    let panes = root
+        .query_selector_all(".pf-inspector-pane")
+        .expect("panes");
+    assert_eq!(panes.length(), 2, "{}", root.inner_html());
+    let shown = root
+        .query_selector_all(".pf-inspector-pane:not(.pf-inspector-pane--kept)")
+        .expect("shown panes");
+    assert_eq!(shown.length(), 1);
+    let kept = root
+        .query_selector(".pf-inspector-pane--kept")
+        .ok()
+        .flatten()
+        .expect("the kept Scheduler panel");
+    assert_eq!(kept.get_attribute("aria-hidden").as_deref(), Some("true"));
+    assert!(kept.has_attribute("inert"));
+    assert!(shown
+        .item(0)
+        .and_then(|p| p.dyn_into::<Element>().ok())
+        .is_some_and(|p| p.query_selector("textarea").ok().flatten().is_some()));
     handle.destroy();
 }
 
@@ -326,5 +347,63 @@ async fn should_offer_every_builtin_scenario_in_the_picker() {
         );
         assert!(caption(&root).len() > 10, "{name}");
     }
+    handle.destroy();
+}
+
+/// The timeline's `max` (its last entry) and `value` (the current one).
+fn timeline_range(root: &Element) -> (String, String) {
+    let range: HtmlInputElement = root
+        .query_selector("[data-testid=timeline]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the timeline");
+    (range.max(), range.value())
+}
+
+#[wasm_bindgen_test]
+async fn should_finish_a_big_cluster_between_frames_and_draw_its_ticks_as_two_paths() {
+    let config = AppConfig::from_fragment("#synthetic=4x40");
+    let (root, handle) = support::mount_with("flow-synthetic", config).await;
+    let (first_end, _) = timeline_range(&root);
+    // The rest of the run goes on in the browser's idle time; the timeline shows it when done.
+    let mut waited = 0;
+    while timeline_range(&root).0 == first_end {
+        support::sleep(50).await;
+        waited += 1;
+        assert!(waited < 600, "the run never finished loading");
+    }
+    let marks = root.query_selector_all(".pf-mark").expect("marks").length();
+    let paths = root
+        .query_selector_all(".pf-timeline-marks svg.pf-ticks path")
+        .expect("paths");
+    assert_eq!(
+        paths.length(),
+        2,
+        "one path before the current entry, one after"
+    );
+    let pending = paths
+        .item(1)
+        .and_then(|p| p.dyn_into::<Element>().ok())
+        .and_then(|p| p.get_attribute("d"))
+        .unwrap_or_default();
+    let ticks = pending.matches('M').count();
+    // 40 pods through 9 steps: hundreds of marks, of which only those showing a number are elements.
+    assert!(ticks > 100, "{ticks} ticks in {pending}");
+    assert!(marks > 0 && marks < 60, "{marks} mark elements");
+    // Clicking a numbered mark seeks there.
+    let last: HtmlElement = root
+        .query_selector_all(".pf-mark[data-position]")
+        .ok()
+        .and_then(|all| all.item(all.length() - 1))
+        .and_then(|e| e.dyn_into().ok())
+        .expect("a numbered mark");
+    let position = last.get_attribute("data-position").unwrap_or_default();
+    last.click();
+    wait_until("the click to seek to the mark", || {
+        timeline_range(&root).1 == position
+    })
+    .await;
+    assert!(last.class_list().contains("pf-mark--done"));
     handle.destroy();
 }

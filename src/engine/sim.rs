@@ -135,8 +135,11 @@ pub struct Simulation {
     pub kubelets: BTreeMap<String, Kubelet>,
     pub recorders: EventRecorders,
     pub trace: Trace,
-    /// Boxed: an event can hold whole objects, and the tree shifts its values on every pop.
-    queue: BTreeMap<(u64, u64), Box<Event>>,
+    /// Shared, not boxed: an event can hold whole objects (a scenario's pending applies hold their
+    /// manifests), the tree shifts its values on every pop, and a copy of the simulation (the page's
+    /// checkpoints) shares the pending events instead of copying them all; an event still shared
+    /// when it runs is copied then.
+    queue: BTreeMap<(u64, u64), Arc<Event>>,
     next_seq: u64,
     /// Events handled so far.
     pub steps: u64,
@@ -166,7 +169,7 @@ impl Simulation {
 
     /// Queues `event` at absolute virtual time `at_ms`.
     pub fn schedule(&mut self, at_ms: u64, event: Event) {
-        self.queue.insert((at_ms, self.next_seq), Box::new(event));
+        self.queue.insert((at_ms, self.next_seq), Arc::new(event));
         self.next_seq += 1;
     }
 
@@ -216,7 +219,8 @@ impl Simulation {
         };
         self.now_ms = self.now_ms.max(at);
         self.steps += 1;
-        self.with_ctx(|ctx, scheduler, kubelets| match *event {
+        let event = Arc::unwrap_or_clone(event);
+        self.with_ctx(|ctx, scheduler, kubelets| match event {
             Event::Deliver { watcher, event } => match watcher {
                 Watcher::Scheduler => scheduler.on_watch(ctx, &event),
                 Watcher::Kubelet(node) => {

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -28,6 +28,7 @@ use crate::ui::components::share_menu::ShareMenu;
 use crate::ui::components::status_icon::StatusBadge;
 use crate::ui::components::timeline::{Timeline, TimelineMark};
 use crate::ui::config::{quoted, AppConfig, Host, Layout, ScenarioSource, SyntheticSize, Theme};
+use crate::ui::idle::IdleLoop;
 use crate::ui::persist::{self, PersistAction, Persisted};
 use crate::ui::playback::{step_delay_ms, stored_pod, Playback, DEFAULT_SEED};
 use crate::ui::share::SharedState;
@@ -45,10 +46,8 @@ pub const DEFAULT_SCENARIO: &str = "demo-pod";
 /// runs in slices afterwards, so the page is interactive at once. demo-pod needs about 20 steps in all,
 /// a 20-node, 200-pod cluster about 2,700.
 const FIRST_RENDER_STEPS: usize = 100;
-/// Engine steps between two looks at the clock while running a slice.
+/// Engine steps between two looks at the story while running the engine to a step (`#step=` links).
 const SLICE_BATCH_STEPS: usize = 8;
-/// The wall-clock time one slice may take, in milliseconds (a frame is 16.7 ms).
-const SLICE_BUDGET_MS: f64 = 10.0;
 /// How often the timeline shows the engine's progress while it runs in slices, in milliseconds. Each
 /// time, the whole timeline (a mark per pod and step) is laid out again, which costs more than a frame
 /// on a big cluster, so a run that finishes within this time shows its full timeline once, at the end.
@@ -56,20 +55,7 @@ const PUBLISH_INTERVAL_MS: f64 = 5_000.0;
 
 /// Milliseconds from an arbitrary origin, for slice budgets only (never reaches the engine).
 fn wall_clock_ms() -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        js_sys::Date::now()
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        use std::sync::OnceLock;
-        static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
-        ORIGIN
-            .get_or_init(std::time::Instant::now)
-            .elapsed()
-            .as_secs_f64()
-            * 1000.0
-    }
+    crate::ui::idle::now_ms()
 }
 
 /// The story over the trace recorded so far: each entry's annotation and the timeline's marks, built
@@ -78,6 +64,9 @@ fn wall_clock_ms() -> f64 {
 struct StoryIndex {
     annotator: story::Annotator,
     marks: Rc<Vec<TimelineMark>>,
+    /// Marks found since the last [`StoryIndex::flush_marks`]: `marks` is shared with the rendered
+    /// timeline, so it is copied once per slice, not once per engine step.
+    new_marks: Vec<TimelineMark>,
     /// (pod, step) pairs that already have a numbered mark.
     seen: BTreeSet<(Option<String>, u8)>,
     /// Each pod's failure at its last entry.
@@ -104,12 +93,25 @@ impl StoryIndex {
     /// (or other object) first reaches each step, and a red mark where a pod stops (not again for
     /// every entry that repeats the same failure).
     fn extend(&mut self, entries: &[crate::engine::trace::TraceEntry]) {
+        self.annotate(entries);
+        self.flush_marks();
+    }
+
+    /// Adds the marks found by [`StoryIndex::annotate`] to the timeline's.
+    fn flush_marks(&mut self) {
+        if !self.new_marks.is_empty() {
+            Rc::make_mut(&mut self.marks).append(&mut self.new_marks);
+        }
+    }
+
+    /// [`StoryIndex::extend`] without publishing the new marks yet.
+    fn annotate(&mut self, entries: &[crate::engine::trace::TraceEntry]) {
         let before = self.annotator.annotations().len();
         if self.annotator.extend(entries) == 0 {
             return;
         }
         let start = self.annotator.start();
-        let mut marks = Vec::new();
+        let marks = &mut self.new_marks;
         for (offset, annotation) in self.annotator.annotations().iter().enumerate().skip(before) {
             if let Some(step) = annotation.step {
                 if self.seen.insert((annotation.pod.clone(), step)) {
@@ -132,9 +134,6 @@ impl StoryIndex {
                     });
                 }
             }
-        }
-        if !marks.is_empty() {
-            Rc::make_mut(&mut self.marks).extend(marks);
         }
     }
 }
@@ -193,8 +192,11 @@ pub enum PageAction {
     LoadSaved(Rc<SavedScenario>),
     /// The playback timer fired.
     Tick,
-    /// Run the engine on for a slice (the page renders before a big scenario has run to its end).
-    Extend,
+    /// Run the engine on for a slice of about `budget_ms` of wall-clock time (the page renders before
+    /// a big scenario has run to its end; the slices run in the browser's idle time, `ui::idle`).
+    Extend {
+        budget_ms: f64,
+    },
     Command(UserCommand),
 }
 
@@ -301,21 +303,37 @@ impl Page {
         self.published_ms = wall_clock_ms();
     }
 
-    /// Runs the engine for about [`SLICE_BUDGET_MS`] of wall-clock time (at least one batch).
-    fn run_slice(&mut self) {
+    /// Runs the engine for about `budget_ms` of wall-clock time (at least one step), annotating what
+    /// it records as it goes; the clock is read after every step, so a slice overruns its budget by at
+    /// most one engine step.
+    fn run_slice(&mut self, budget_ms: f64) {
         let Some(playback) = &self.playback else {
             return;
         };
-        let started = wall_clock_ms();
+        let mut span = crate::ui::profile::Span::new(|| "slice".into());
+        let deadline = wall_clock_ms() + budget_ms;
+        let mut steps = 0;
+        let mut longest_step: f64 = 0.0;
         {
             let mut playback = playback.borrow_mut();
-            while playback.advance(SLICE_BATCH_STEPS) {
-                if wall_clock_ms() - started >= SLICE_BUDGET_MS {
+            let mut story = self.story.borrow_mut();
+            let mut last = wall_clock_ms();
+            while playback.advance(1) {
+                steps += 1;
+                story.annotate(&playback.head().trace.entries);
+                let now = wall_clock_ms();
+                longest_step = longest_step.max(now - last);
+                last = now;
+                if now >= deadline {
                     break;
                 }
             }
+            story.annotate(&playback.head().trace.entries);
+            story.flush_marks();
         }
-        self.extend_story();
+        span.relabel(|| {
+            format!("slice {budget_ms:.1} ms, {steps} steps, longest step {longest_step:.1} ms")
+        });
     }
 
     /// Runs the engine until the story reaches `step` (1–9), or to its end.
@@ -350,6 +368,10 @@ impl Reducible for Page {
     type Action = PageAction;
 
     fn reduce(self: Rc<Self>, action: PageAction) -> Rc<Self> {
+        // Timing marks for the frame benchmark (`ui::profile`; nothing unless it asked for them).
+        let _span = crate::ui::profile::Span::new(|| {
+            format!("reduce {action:?}").chars().take(40).collect()
+        });
         if let PageAction::Load(name) = action {
             return Rc::new(Page::new(
                 self.names.clone(),
@@ -367,7 +389,10 @@ impl Reducible for Page {
             );
             return Rc::new(page);
         }
-        let extend = action == PageAction::Extend;
+        let extend = match action {
+            PageAction::Extend { budget_ms } => Some(budget_ms),
+            _ => None,
+        };
         let mut next = (*self).clone();
         let Some(playback) = next.playback.clone() else {
             return self;
@@ -377,7 +402,7 @@ impl Reducible for Page {
         {
             let mut playback = playback.borrow_mut();
             match action {
-                PageAction::Load(_) | PageAction::LoadSaved(_) | PageAction::Extend => {}
+                PageAction::Load(_) | PageAction::LoadSaved(_) | PageAction::Extend { .. } => {}
                 PageAction::TogglePlay => {
                     if !next.playing && playback.at_end() {
                         let start = playback.story_start();
@@ -446,8 +471,12 @@ impl Reducible for Page {
         }
         if refresh {
             next.refresh_story();
-        } else if extend {
-            next.run_slice();
+        } else if let Some(budget_ms) = extend {
+            if self.complete {
+                // A slice asked for after the last one: nothing left to run or to show.
+                return self;
+            }
+            next.run_slice(budget_ms);
             let done = next
                 .playback
                 .as_ref()
@@ -616,6 +645,11 @@ pub fn App(props: &AppProps) -> Html {
 /// The page of one instance, under [`App`].
 #[component]
 fn AppPage(props: &AppProps) -> Html {
+    // Timing marks for the frame benchmark (`ui::profile`): this function, and from its start to the
+    // effects after the page's DOM was updated.
+    let render_start = crate::ui::profile::now_ms();
+    let _span = crate::ui::profile::Span::new(|| "AppPage render".into());
+    use_effect(move || crate::ui::profile::record_since("AppPage render to effects", render_start));
     let persisted = use_context::<Persisted>();
     let page = {
         let config = props.config.clone();
@@ -650,18 +684,22 @@ fn AppPage(props: &AppProps) -> Html {
     let on_widget_key =
         (host == Host::Widget).then(|| Callback::from(move |event: KeyboardEvent| on_key(&event)));
 
-    // The rest of a big scenario runs in slices after the page has rendered, one per timeout, so the
-    // page stays interactive while the timeline grows.
+    // The rest of a big scenario runs in slices after the page has rendered, in the browser's idle
+    // time between frames (`ui::idle`), so the page stays interactive and animates at full frame rate
+    // while the timeline grows.
     {
         let dispatcher = page.dispatcher();
         let pending = page.playback.is_some() && !page.complete;
         let generation = page.view.as_ref().map(|v| v.generation);
         use_effect_with((pending, generation), move |(pending, _)| {
-            let interval = pending.then(|| {
+            let slices = pending.then(|| {
                 let dispatcher = dispatcher.clone();
-                Interval::new(1, move || dispatcher.dispatch(PageAction::Extend))
+                IdleLoop::new(move |budget_ms| {
+                    dispatcher.dispatch(PageAction::Extend { budget_ms });
+                    true
+                })
             });
-            move || drop(interval)
+            move || drop(slices)
         });
     }
 
@@ -1042,7 +1080,7 @@ mod tests {
         assert!(first_render > 0);
         let mut slices = 0;
         while !page.complete {
-            page = page.reduce(PageAction::Extend);
+            page = page.reduce(PageAction::Extend { budget_ms: 10.0 });
             slices += 1;
             assert!(slices < 10_000, "the slices never finish");
         }

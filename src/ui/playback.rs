@@ -341,6 +341,7 @@ impl Playback {
             .max(count / SPARSE_CHECKPOINT_DIVISOR)
             .max(objects / SPARSE_OBJECTS_PER_STEP);
         if dense || count - last_checkpoint >= interval {
+            let _span = crate::ui::profile::Span::new(|| format!("checkpoint, {objects} objects"));
             self.checkpoints
                 .insert(count, Rc::new(without_trace(&mut self.head)));
         }
@@ -390,21 +391,25 @@ impl Playback {
 
     /// The state after the first `count` recorded steps.
     fn state_after(&self, count: usize) -> Rc<Simulation> {
+        let mut _span = crate::ui::profile::Span::new(|| format!("state_after {count}"));
         let cached = self.cached.borrow().clone();
         if let Some((cached_count, sim)) = &cached {
             if *cached_count == count {
+                _span.relabel(|| "state_after cached".into());
                 return sim.clone();
             }
         }
         let checkpoint = self.checkpoints.range(..=count).next_back();
         if let Some((&at, sim)) = checkpoint {
             if at == count {
+                _span.relabel(|| format!("state_after restore {count}"));
                 let state = Rc::new(self.restore(at, sim));
                 *self.cached.borrow_mut() = Some((count, state.clone()));
                 return state;
             }
         }
         if count >= self.steps.len() {
+            _span.relabel(|| format!("state_after head {count}"));
             let state = Rc::new(self.head.clone());
             *self.cached.borrow_mut() = Some((count, state.clone()));
             return state;
@@ -423,6 +428,7 @@ impl Playback {
         };
         let state = match from {
             Some((at, mut replay)) => {
+                _span.relabel(|| format!("state_after replay {at}..{count}"));
                 for _ in self.steps.get(at..count).unwrap_or_default() {
                     replay.step();
                 }

@@ -26,6 +26,7 @@ pub mod stored_model;
 #[cfg(test)]
 mod testing;
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -66,16 +67,40 @@ pub fn Inspector(props: &InspectorProps) -> Html {
         })
     };
     let text = (*manifest).clone();
+    // The panels of the tabs opened before stay mounted, hidden (`pf-inspector-pane--kept`: not
+    // rendered, not focusable, not in the accessibility tree) and holding the state they last showed.
+    // While playing, the inspector follows the active stage and switches tabs every few entries;
+    // building a panel afresh each time (the scheduler's tables for a 20-node cluster have over a
+    // thousand cells) took longer than a frame, while showing a kept panel again with the current
+    // state mostly changes nothing.
+    let kept = use_mut_ref(BTreeMap::<InspectorTab, Rc<ViewState>>::new);
+    kept.borrow_mut().insert(props.tab, view);
+    let kept = kept.borrow().clone();
     html! {
         <div class="pf-inspector-content" data-testid="pf-inspector" data-tab={props.tab.label()}>
-            { match props.tab {
-                InspectorTab::Manifest => html! { <manifest::ManifestPanel {view} {on_command} {text} {on_text} /> },
-                InspectorTab::Request => html! { <request::RequestPanel {view} /> },
-                InspectorTab::Stored => html! { <stored::StoredPanel {view} /> },
-                InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
-                InspectorTab::Events => html! { <events::EventsPanel {view} /> },
-                InspectorTab::Pods => html! { <pods::PodsPanel {view} {on_command} /> },
-            } }
+            { for kept.into_iter().map(|(tab, view)| {
+                let active = tab == props.tab;
+                let on_command = on_command.clone();
+                let panel = match tab {
+                    InspectorTab::Manifest => {
+                        let (text, on_text) = (text.clone(), on_text.clone());
+                        html! { <manifest::ManifestPanel {view} {on_command} {text} {on_text} /> }
+                    }
+                    InspectorTab::Request => html! { <request::RequestPanel {view} /> },
+                    InspectorTab::Stored => html! { <stored::StoredPanel {view} /> },
+                    InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
+                    InspectorTab::Events => html! { <events::EventsPanel {view} /> },
+                    InspectorTab::Pods => html! { <pods::PodsPanel {view} {on_command} /> },
+                };
+                html! {
+                    <div key={tab.label()}
+                         class={classes!("pf-inspector-pane", (!active).then_some("pf-inspector-pane--kept"))}
+                         aria-hidden={(!active).then_some("true")}
+                         inert={!active}>
+                        { panel }
+                    </div>
+                }
+            }) }
         </div>
     }
 }
