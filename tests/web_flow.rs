@@ -365,6 +365,9 @@ fn timeline_range(root: &Element) -> (String, String) {
 async fn should_finish_a_big_cluster_between_frames_and_draw_its_ticks_as_two_paths() {
     let config = AppConfig::from_fragment("#synthetic=4x40");
     let (root, handle) = support::mount_with("flow-synthetic", config).await;
+    // The picker names what plays, not the first built-in scenario.
+    let shown = support::text(&root, "[data-testid=scenario-picker] option:checked");
+    assert_eq!(shown.trim(), "generated: 4 nodes, 40 pods");
     let (first_end, _) = timeline_range(&root);
     // The rest of the run goes on in the browser's idle time; the timeline shows it when done.
     let mut waited = 0;

@@ -143,6 +143,8 @@ impl StoryIndex {
 pub struct Page {
     names: Rc<Vec<&'static str>>,
     scenario: Option<AttrValue>,
+    /// What plays when it is not a named scenario (a generated cluster), for the scenario picker.
+    unlisted: Option<AttrValue>,
     playback: Option<Rc<RefCell<Playback>>>,
     load_error: Option<String>,
     view: Option<Rc<ViewState>>,
@@ -210,6 +212,7 @@ impl Page {
         Page {
             names,
             scenario: scenario.map(|s| AttrValue::from(s.to_string())),
+            unlisted: None,
             playback: None,
             load_error: None,
             view: None,
@@ -244,13 +247,19 @@ impl Page {
     ) -> Page {
         let mut page = Page::empty(names, None, speed, DEFAULT_SEED);
         match size {
-            Ok(size) => page.load(
-                Playback::from_scenario(
-                    &synthetic::cluster(size.nodes, size.pods, DEFAULT_SEED),
-                    DEFAULT_SEED,
-                ),
-                "The synthetic cluster could not be loaded",
-            ),
+            Ok(size) => {
+                page.unlisted = Some(AttrValue::from(format!(
+                    "generated: {} nodes, {} pods",
+                    size.nodes, size.pods
+                )));
+                page.load(
+                    Playback::from_scenario(
+                        &synthetic::cluster(size.nodes, size.pods, DEFAULT_SEED),
+                        DEFAULT_SEED,
+                    ),
+                    "The synthetic cluster could not be loaded",
+                )
+            }
             Err(message) => page.load_error = Some(message.clone()),
         }
         page
@@ -803,7 +812,7 @@ fn AppPage(props: &AppProps) -> Html {
                 } else {
                     <div class="pf-toolbar">
                         if layout == Layout::Full {
-                            <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} saved={saved_names} on_select={on_select.clone()} />
+                            <ScenarioPicker names={page.names.clone()} selected={page.scenario.clone()} saved={saved_names} unlisted={page.unlisted.clone()} on_select={on_select.clone()} />
                         }
                         <Controls
                             playing={page.playing}

@@ -19,6 +19,19 @@ pub struct ScenarioPickerProps {
     /// The names of the scenarios saved in this browser.
     #[prop_or_default]
     pub saved: Rc<Vec<AttrValue>>,
+    /// What the page plays when it is none of the listed scenarios (a generated cluster from a
+    /// `#synthetic=` link): shown as the chosen, disabled first option, so the picker never names a
+    /// scenario that is not playing.
+    #[prop_or_default]
+    pub unlisted: Option<AttrValue>,
+}
+
+/// Whether `selected` names one of the picker's options.
+fn is_listed(props: &ScenarioPickerProps) -> bool {
+    let Some(selected) = props.selected.as_deref() else {
+        return false;
+    };
+    props.names.contains(&selected) || props.saved.iter().any(|name| saved_key(name) == selected)
 }
 
 #[component]
@@ -41,6 +54,11 @@ pub fn ScenarioPicker(props: &ScenarioPickerProps) -> Html {
         <label class="pf-field pf-picker">
             <span class="pf-field-label">{ "Scenario" }</span>
             <select class="pf-select" data-testid="scenario-picker" onchange={on_change}>
+                if !is_listed(props) {
+                    <option value="" selected=true disabled=true>
+                        { props.unlisted.clone().unwrap_or_else(|| AttrValue::from("Choose a scenario")) }
+                    </option>
+                }
                 if props.saved.is_empty() {
                     { builtins }
                 } else {
