@@ -267,6 +267,49 @@ async fn should_show_the_link_and_both_embed_snippets_in_the_share_menu() {
     root.remove();
 }
 
+#[wasm_bindgen_test]
+async fn should_close_the_share_menu_on_a_press_outside_it_but_not_inside() {
+    let (root, handle) = mount("share-outside", "#scenario=demo-pod").await;
+    let panel_shown = |root: &Element| {
+        root.query_selector("[data-testid=share-panel]")
+            .ok()
+            .flatten()
+            .is_some()
+    };
+    let press = js_sys::Function::new_with_args(
+        "el",
+        "el.dispatchEvent(new PointerEvent('pointerdown', {bubbles: true, composed: true}));",
+    );
+    button(&root, "share-toggle").click();
+    let link = wait_for(&root, "[data-testid=share-link]").await;
+    // A press inside the menu (on its link field) keeps it open.
+    press
+        .call1(&wasm_bindgen::JsValue::NULL, &link)
+        .expect("dispatch pointerdown");
+    sleep(50).await;
+    assert!(panel_shown(&root), "a press inside closed the menu");
+    // A press elsewhere on the page closes it.
+    let outside = gloo::utils::document().body().expect("a body");
+    press
+        .call1(&wasm_bindgen::JsValue::NULL, &outside)
+        .expect("dispatch pointerdown");
+    for _ in 0..100 {
+        if !panel_shown(&root) {
+            break;
+        }
+        sleep(10).await;
+    }
+    assert!(!panel_shown(&root), "a press outside left the menu open");
+    assert_eq!(
+        button(&root, "share-toggle")
+            .get_attribute("aria-expanded")
+            .as_deref(),
+        Some("false")
+    );
+    handle.destroy();
+    root.remove();
+}
+
 fn timeline(root: &Element) -> (String, String) {
     let input = root
         .query_selector("[data-testid=timeline]")

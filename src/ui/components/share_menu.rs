@@ -4,7 +4,8 @@
 //! Everything it shows is computed by `ui::share` and `ui::export` (pure, natively tested) from the
 //! [`SharedState`] the app hands in; this file only renders, copies and downloads. Opening it also
 //! writes the link into the address bar (`history.replaceState`, no new history entry), so a bookmark
-//! or a reload shows the same moment. Escape closes it and returns focus to the "Share" button.
+//! or a reload shows the same moment. Escape closes it and returns focus to the "Share" button; a press
+//! outside it closes it too.
 
 use std::rc::Rc;
 
@@ -89,6 +90,7 @@ pub fn ShareMenu(props: &ShareMenuProps) -> Html {
     let link_ref = use_node_ref();
     let div_ref = use_node_ref();
     let iframe_ref = use_node_ref();
+    let menu_ref = use_node_ref();
 
     let href = if *open { page_href() } else { String::new() };
     let base = share::base_url(&href);
@@ -118,6 +120,29 @@ pub fn ShareMenu(props: &ShareMenuProps) -> Html {
                 let _ = input.focus();
                 input.select();
             }
+        });
+    }
+
+    // A press anywhere outside the menu (the page, or the host page around a widget) closes it.
+    {
+        let open = open.clone();
+        let menu_ref = menu_ref.clone();
+        use_effect_with(*open, move |is_open| {
+            let listener = is_open.then(|| {
+                gloo::events::EventListener::new(
+                    &gloo::utils::document(),
+                    "pointerdown",
+                    move |event| {
+                        let inside = menu_ref
+                            .get()
+                            .is_some_and(|menu| event.composed_path().includes(&menu, 0));
+                        if !inside {
+                            open.set(false);
+                        }
+                    },
+                )
+            });
+            move || drop(listener)
         });
     }
 
@@ -182,7 +207,7 @@ pub fn ShareMenu(props: &ShareMenuProps) -> Html {
     };
 
     html! {
-        <div class="pf-share" onkeydown={on_key}>
+        <div class="pf-share" onkeydown={on_key} ref={menu_ref}>
             <button type="button" class="pf-button pf-share-toggle" ref={toggle_ref}
                     data-testid="share-toggle"
                     aria-expanded={open.to_string()} aria-controls="pf-share-panel"
