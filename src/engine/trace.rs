@@ -172,6 +172,16 @@ impl TraceData {
         }
     }
 
+    /// Stores compact JSON text written by hand (see `push_json_str`, `push_json_int`); it must be the
+    /// text `serde_json` writes for the same content.
+    pub fn from_json_text(text: String) -> TraceData {
+        if text == "null" {
+            TraceData(None)
+        } else {
+            TraceData(Some(text.into_boxed_str()))
+        }
+    }
+
     pub fn is_null(&self) -> bool {
         self.0.is_none()
     }
@@ -209,6 +219,42 @@ impl<'de> Deserialize<'de> for TraceData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(TraceData::new(&Value::deserialize(deserializer)?))
     }
+}
+
+/// Appends a JSON string literal, escaped exactly as `serde_json` escapes it.
+pub fn push_json_str(out: &mut String, value: &str) {
+    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(value.len() + 2);
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else if let Ok(text) = serde_json::to_string(value) {
+        out.push_str(&text);
+    }
+}
+
+/// Appends a signed integer as JSON writes it.
+pub fn push_json_int(out: &mut String, value: i64) {
+    if value < 0 {
+        out.push('-');
+    }
+    push_json_uint(out, value.unsigned_abs());
+}
+
+/// Appends an unsigned integer as JSON writes it.
+pub fn push_json_uint(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or("0"));
 }
 
 /// The append-only trace log.
@@ -324,6 +370,31 @@ mod tests {
             direct.as_json(),
             r#"{"type":"MODIFIED","revision":-3,"code":201,"ratio":0.25,"missing":null,"reasons":["node(s) had untolerated taint \"a\""]}"#
         );
+    }
+
+    #[test]
+    fn should_write_strings_and_integers_as_serde_json_does() {
+        for text in [
+            "plain",
+            "",
+            "quote \" and \\ back",
+            "tab\tnew\nline\u{1}",
+            "caf\u{e9} \u{7f}",
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+        for n in [0i64, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            push_json_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        for n in [0u64, 9, 100, u64::MAX] {
+            let mut out = String::new();
+            push_json_uint(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 
     #[test]

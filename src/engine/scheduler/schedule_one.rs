@@ -317,18 +317,19 @@ impl Algorithm {
                 }
             }
         }
-        result.totals = (0..n)
-            .map(|row| {
-                result
-                    .score_plugins
-                    .iter()
-                    .enumerate()
-                    .map(|(col, (_, w))| {
-                        result.normalized[row * k + col].clamp(0, MAX_NODE_SCORE) * w
-                    })
-                    .sum()
-            })
-            .collect();
+        let mut totals = Vec::with_capacity(n);
+        if k == 0 {
+            totals.resize(n, 0);
+        } else {
+            for row in result.normalized.chunks_exact(k) {
+                let mut total = 0i64;
+                for (value, (_, w)) in row.iter().zip(&result.score_plugins) {
+                    total += (*value).clamp(0, MAX_NODE_SCORE) * w;
+                }
+                totals.push(total);
+            }
+        }
+        result.totals = totals;
 
         // selectHost: highest total, uniform random among ties.
         let best = result.totals.iter().copied().max().unwrap_or(0);
