@@ -180,7 +180,7 @@ impl Algorithm {
         state: &CycleState,
         node: &NodeInfo,
         total_nodes: usize,
-        images: &dyn Fn(&str) -> usize,
+        image_counts: &[usize],
         fit_items: &[ScoredResource],
         balanced_items: &[ScoredResource],
     ) -> i64 {
@@ -198,7 +198,9 @@ impl Algorithm {
             Plugin::NodeResourcesBalancedAllocation => {
                 balanced_allocation::score_parts_resolved(balanced_items, node).0
             }
-            Plugin::ImageLocality => image_locality::score(state, node, total_nodes, images),
+            Plugin::ImageLocality => {
+                image_locality::score_counted(state, node, total_nodes, image_counts)
+            }
             _ => 0,
         }
     }
@@ -284,6 +286,7 @@ impl Algorithm {
         let n = result.feasible.len();
         let fit_items = resolve(&self.profile.fit.resources, &state.non_zero_requests);
         let balanced_items = resolve(&self.profile.balanced_resources, &state.requests);
+        let image_counts: Vec<usize> = state.images.iter().map(|i| images(i)).collect();
         result.raw = vec![0; n * k];
         for (row, &pos) in result.feasible.iter().enumerate() {
             let node = nodes[pos as usize];
@@ -293,7 +296,7 @@ impl Algorithm {
                     state,
                     node,
                     total,
-                    images,
+                    &image_counts,
                     &fit_items,
                     &balanced_items,
                 );
