@@ -155,11 +155,7 @@ impl TraceData {
             return TraceData(None);
         }
         // Serializing a `Value` cannot fail: its map keys are strings.
-        TraceData(
-            serde_json::to_string(value)
-                .ok()
-                .map(String::into_boxed_str),
-        )
+        TraceData(serde_json::to_string(value).ok().map(exact_box))
     }
 
     /// Stores the JSON text of any serializable value, written directly instead of through a `Value`
@@ -167,7 +163,7 @@ impl TraceData {
     /// structs whose fields serialize in the order their `json!` objects listed the keys.
     pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> TraceData {
         match serde_json::to_string(value) {
-            Ok(text) if text != "null" => TraceData(Some(text.into_boxed_str())),
+            Ok(text) if text != "null" => TraceData(Some(exact_box(text))),
             _ => TraceData(None),
         }
     }
@@ -178,7 +174,7 @@ impl TraceData {
         if text == "null" {
             TraceData(None)
         } else {
-            TraceData(Some(text.into_boxed_str()))
+            TraceData(Some(exact_box(text)))
         }
     }
 
@@ -218,6 +214,26 @@ impl Serialize for TraceData {
 impl<'de> Deserialize<'de> for TraceData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(TraceData::new(&Value::deserialize(deserializer)?))
+    }
+}
+
+/// The text in a block of its own size. A writer's buffer grows by doubling, and shrinking it in place
+/// keeps the allocator's block (mimalloc keeps a block shrunk by up to half), so text kept for the
+/// whole run is copied out instead; the trace of a big run is most of its memory.
+fn exact_box(text: String) -> Box<str> {
+    if text.capacity() == text.len() {
+        text.into_boxed_str()
+    } else {
+        Box::from(text.as_str())
+    }
+}
+
+/// `exact_box` for the `String` fields of an entry.
+fn exact_string(text: String) -> String {
+    if text.capacity() == text.len() {
+        text
+    } else {
+        String::from(text.as_str())
     }
 }
 
@@ -298,8 +314,8 @@ impl Trace {
             time_ms,
             component,
             stage,
-            object: object.into(),
-            summary: summary.into(),
+            object: exact_string(object.into()),
+            summary: exact_string(summary.into()),
             outcome,
             data,
         });
