@@ -130,8 +130,41 @@ impl Algorithm {
         node: &NodeInfo,
         pre: &PreFilterState,
     ) -> Option<Status> {
+        self.run_filter_list(&self.profile.filter, state, node, pre)
+    }
+
+    /// The profile's Filter plugins that can reject a node in this cycle, in profile order: those
+    /// without a Filter here, and those whose PreFilter skipped, never do (`run_filters` gives the
+    /// same verdicts over this list as over the whole profile).
+    fn active_filters(&self, pre: &PreFilterState) -> Vec<Plugin> {
+        self.profile
+            .filter
+            .iter()
+            .copied()
+            .filter(|plugin| match plugin {
+                Plugin::NodeUnschedulable
+                | Plugin::NodeName
+                | Plugin::TaintToleration
+                | Plugin::NodeResourcesFit => true,
+                Plugin::NodeAffinity => !pre.node_affinity_skips,
+                Plugin::NodePorts => !pre.node_ports_skips,
+                Plugin::PodTopologySpread => pre.spread.is_some(),
+                Plugin::InterPodAffinity => pre.affinity.is_some(),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// `run_filters` over a list of Filter plugins.
+    fn run_filter_list(
+        &self,
+        plugins: &[Plugin],
+        state: &CycleState,
+        node: &NodeInfo,
+        pre: &PreFilterState,
+    ) -> Option<Status> {
         let added = self.profile.added_affinity.as_ref();
-        for plugin in &self.profile.filter {
+        for plugin in plugins {
             let status = match plugin {
                 Plugin::NodeUnschedulable => node_unschedulable::filter(state, node),
                 Plugin::NodeName => node_name::filter(state, node),
@@ -228,6 +261,7 @@ impl Algorithm {
             .unwrap_or(self.percentage_of_nodes_to_score);
         let to_find = num_feasible_nodes_to_find(percentage, total);
         let pre = self.pre_filter(state, nodes);
+        let filters = self.active_filters(&pre);
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));
         for i in 0..total {
@@ -235,7 +269,7 @@ impl Algorithm {
                 break;
             }
             let pos = (next_start + i) % total;
-            let status = self.run_filters(state, nodes[pos], &pre);
+            let status = self.run_filter_list(&filters, state, nodes[pos], &pre);
             if status.is_none() {
                 result.feasible.push(pos as u32);
             }
