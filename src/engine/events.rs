@@ -85,14 +85,14 @@ pub struct EventRecorders {
 }
 
 fn reference_key(r: &ObjectReference) -> String {
-    format!(
-        "{}/{}/{}/{}/{}",
+    let parts = [
         r.kind.as_deref().unwrap_or(""),
         r.namespace.as_deref().unwrap_or(""),
         r.name.as_deref().unwrap_or(""),
         r.uid.as_deref().unwrap_or(""),
-        r.field_path.as_deref().unwrap_or("")
-    )
+        r.field_path.as_deref().unwrap_or(""),
+    ];
+    parts.join("/")
 }
 
 /// Records an event about `regarding` through the API server (a POST to the events resource) and in
@@ -111,16 +111,24 @@ pub fn record(
         .clone()
         .unwrap_or_else(|| "default".into());
     let object_name = regarding.name.clone().unwrap_or_default();
+    let reference = reference_key(&regarding);
     let key = match reporter {
-        Reporter::Kubelet(node) => format!(
-            "kubelet/{node}|{}|{}|{reason}|{message}",
-            reference_key(&regarding),
-            event_type.as_str()
-        ),
-        Reporter::Scheduler => format!(
-            "default-scheduler|{}|{action}|{reason}",
-            reference_key(&regarding)
-        ),
+        Reporter::Kubelet(node) => [
+            "kubelet/",
+            node,
+            "|",
+            &reference,
+            "|",
+            event_type.as_str(),
+            "|",
+            reason,
+            "|",
+            message,
+        ]
+        .concat(),
+        Reporter::Scheduler => {
+            ["default-scheduler|", &reference, "|", action, "|", reason].concat()
+        }
     };
     if let Some(previous) = ctx.recorders.seen.get(&key).cloned() {
         if record_repeat(
@@ -203,7 +211,7 @@ pub fn record(
         Stage::Event,
         object,
         outcome,
-        format!("{} {reason}: {message}", event_type.as_str()),
+        [event_type.as_str(), " ", reason, ": ", message].concat(),
         data,
     );
 }

@@ -24,7 +24,7 @@ use crate::engine::objects::{
     from_json_value, object_ref, resource_by_name, resource_for_kind, ResourceInfo,
 };
 use crate::engine::sim::Ctx;
-use crate::engine::trace::{Component, Outcome, Stage};
+use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 /// The annotation client-side apply keeps the last applied manifest in.
 pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -94,6 +94,58 @@ pub struct KubectlOutput {
     pub success: bool,
 }
 
+/// The details of a kubectl `Apply` trace entry (a request sent), serialized without a `Value` tree.
+#[derive(serde::Serialize)]
+struct SentDetails<'a> {
+    method: &'a str,
+    path: &'a str,
+    body: SentBody<'a>,
+}
+
+/// The details of a kubectl `Result` trace entry.
+#[derive(serde::Serialize)]
+struct ResultDetails<'a> {
+    output: &'a str,
+    lines: &'a [String],
+    warnings: &'a [String],
+}
+
+/// A request body as its JSON (`null` when there is none).
+struct SentBody<'a>(Option<&'a RequestBody>);
+
+impl serde::Serialize for SentBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Some(RequestBody::Json(value)) => serde::Serialize::serialize(value, serializer),
+            Some(RequestBody::Object(object)) => serde::Serialize::serialize(object, serializer),
+            None => serializer.serialize_unit(),
+        }
+    }
+}
+
+/// A JSON value serialized with object keys sorted at every level (Go's encoding of a map), written
+/// directly instead of through a sorted copy (`sorted`).
+struct SortedJson<'a>(&'a Value);
+
+impl serde::Serialize for SortedJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.0 {
+            Value::Object(map) => {
+                let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+                let mut out = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    out.serialize_entry(k, &SortedJson(v))?;
+                }
+                out.end()
+            }
+            Value::Array(items) => serializer.collect_seq(items.iter().map(SortedJson)),
+            other => serde::Serialize::serialize(other, serializer),
+        }
+    }
+}
+
 /// One command's progress: the object it is about and the warnings seen.
 struct Session<'c, 'a> {
     ctx: &'c mut Ctx<'a>,
@@ -113,19 +165,20 @@ impl Session<'_, '_> {
             ),
             _ => String::new(),
         };
-        let body = match &request.body {
-            Some(RequestBody::Json(v)) => v.clone(),
-            Some(RequestBody::Object(o)) => o.to_json(),
-            None => Value::Null,
-        };
         let method = request.verb.http_method();
-        self.ctx.record(
+        let target = format!("{path}{query}");
+        let data = TraceData::from_serialize(&SentDetails {
+            method,
+            path: &target,
+            body: SentBody(request.body.as_ref()),
+        });
+        self.ctx.record_data(
             Component::Kubectl,
             Stage::Apply,
             self.object.clone(),
             Outcome::Info,
-            format!("{method} {path}{query}"),
-            json!({"method": method, "path": format!("{path}{query}"), "body": body}),
+            format!("{method} {target}"),
+            data,
         );
         let response = self.ctx.call(request);
         self.warnings.extend(response.warnings.iter().cloned());
@@ -152,7 +205,12 @@ impl Session<'_, '_> {
             .map(|w| format!("Warning: {w}"))
             .collect();
         lines.extend(line.split('\n').map(String::from));
-        self.ctx.record(
+        let data = TraceData::from_serialize(&ResultDetails {
+            output: &line,
+            lines: &lines,
+            warnings: &self.warnings,
+        });
+        self.ctx.record_data(
             Component::Kubectl,
             Stage::Result,
             self.object,
@@ -162,7 +220,7 @@ impl Session<'_, '_> {
                 Outcome::Failed
             },
             line.replace('\n', " "),
-            json!({"output": line, "lines": lines, "warnings": self.warnings}),
+            data,
         );
         KubectlOutput { lines, success }
     }
@@ -298,7 +356,9 @@ pub fn with_last_applied(manifest: &Value) -> Value {
             }
         }
     }
-    let original = format!("{}\n", sorted(&object));
+    // Serializing a `Value` cannot fail: its map keys are strings.
+    let mut original = serde_json::to_string(&SortedJson(&object)).unwrap_or_default();
+    original.push('\n');
     if let Some(a) = object
         .get_mut("metadata")
         .and_then(|m| m.get_mut("annotations"))

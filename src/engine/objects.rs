@@ -166,10 +166,18 @@ impl Object {
 
 /// `<resource>/<namespace>/<name>`, or `<resource>/<name>` for cluster-scoped objects.
 pub fn object_ref(resource: &str, namespace: Option<&str>, name: &str) -> String {
-    match namespace {
-        Some(ns) if !ns.is_empty() => format!("{resource}/{ns}/{name}"),
-        _ => format!("{resource}/{name}"),
+    let namespace = namespace.filter(|ns| !ns.is_empty());
+    let mut out = String::with_capacity(
+        resource.len() + name.len() + 2 + namespace.map(str::len).unwrap_or(0),
+    );
+    out.push_str(resource);
+    out.push('/');
+    if let Some(ns) = namespace {
+        out.push_str(ns);
+        out.push('/');
     }
+    out.push_str(name);
+    out
 }
 
 /// Looks a kind up by `apiVersion` and `kind` as written in a manifest.

@@ -78,26 +78,33 @@ impl Quantity {
         }
         let num_start = pos;
         let mut seen_dot = false;
-        let mut int_digits = String::new();
-        let mut frac_digits = String::new();
+        // The integer and fraction digits, as byte ranges of the input (no copies).
+        let mut int_end = pos;
+        let mut frac_start = pos;
         while pos < bytes.len() {
             let c = bytes[pos];
             if c.is_ascii_digit() {
-                if seen_dot {
-                    frac_digits.push(c as char);
-                } else {
-                    int_digits.push(c as char);
+                pos += 1;
+                if !seen_dot {
+                    int_end = pos;
                 }
             } else if c == b'.' {
                 if seen_dot {
                     return Err(QuantityError::FormatWrong);
                 }
                 seen_dot = true;
+                pos += 1;
+                frac_start = pos;
             } else {
                 break;
             }
-            pos += 1;
         }
+        let int_digits = &bytes[num_start..int_end];
+        let frac_digits = if seen_dot {
+            &bytes[frac_start..pos]
+        } else {
+            &bytes[pos..pos]
+        };
         if pos == num_start || (int_digits.is_empty() && frac_digits.is_empty()) {
             return Err(QuantityError::FormatWrong);
         }
@@ -111,22 +118,32 @@ impl Quantity {
         let (format, dec_exp, bin_exp) = parse_suffix(suffix)?;
 
         // Mantissa from all digits, trimming leading zeros; the fraction's length lowers the exponent.
-        let digits = format!("{int_digits}{frac_digits}");
-        let digits = digits.trim_start_matches('0');
+        let mut digits = int_digits
+            .iter()
+            .chain(frac_digits.iter())
+            .copied()
+            .skip_while(|&d| d == b'0');
         let mut exponent = dec_exp - frac_digits.len() as i32;
         let mut saturated = false;
         let mut mantissa: i128 = 0;
-        for (i, ch) in digits.bytes().enumerate() {
-            if i >= MAX_DIGITS {
+        let mut taken = 0;
+        while let Some(ch) = digits.next() {
+            if taken >= MAX_DIGITS {
                 // Drop excess precision; round up if anything non-zero was dropped (quantities round up).
-                let rest = &digits.as_bytes()[i..];
-                exponent += rest.len() as i32;
-                if rest.iter().any(|&d| d != b'0') {
+                let mut dropped = 1;
+                let mut non_zero = ch != b'0';
+                for d in digits.by_ref() {
+                    dropped += 1;
+                    non_zero |= d != b'0';
+                }
+                exponent += dropped;
+                if non_zero {
                     mantissa += 1;
                 }
                 break;
             }
             mantissa = mantissa * 10 + i128::from(ch - b'0');
+            taken += 1;
         }
         // Apply the binary multiplier exactly.
         if bin_exp > 0 {

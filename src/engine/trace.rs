@@ -155,11 +155,7 @@ impl TraceData {
             return TraceData(None);
         }
         // Serializing a `Value` cannot fail: its map keys are strings.
-        TraceData(
-            serde_json::to_string(value)
-                .ok()
-                .map(String::into_boxed_str),
-        )
+        TraceData(serde_json::to_string(value).ok().map(exact_box))
     }
 
     /// Stores the JSON text of any serializable value, written directly instead of through a `Value`
@@ -172,8 +168,18 @@ impl TraceData {
         #[cfg(not(target_arch = "wasm32"))]
         let text = serde_json::to_string(value);
         match text {
-            Ok(text) if text != "null" => TraceData(Some(text.into_boxed_str())),
+            Ok(text) if text != "null" => TraceData(Some(exact_box(text))),
             _ => TraceData(None),
+        }
+    }
+
+    /// Stores compact JSON text written by hand (see `push_json_str`, `push_json_int`); it must be the
+    /// text `serde_json` writes for the same content.
+    pub fn from_json_text(text: String) -> TraceData {
+        if text == "null" {
+            TraceData(None)
+        } else {
+            TraceData(Some(exact_box(text)))
         }
     }
 
@@ -214,6 +220,62 @@ impl<'de> Deserialize<'de> for TraceData {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Ok(TraceData::new(&Value::deserialize(deserializer)?))
     }
+}
+
+/// The text in a block of its own size. A writer's buffer grows by doubling, and shrinking it in place
+/// keeps the allocator's block (mimalloc keeps a block shrunk by up to half), so text kept for the
+/// whole run is copied out instead; the trace of a big run is most of its memory.
+fn exact_box(text: String) -> Box<str> {
+    if text.capacity() == text.len() {
+        text.into_boxed_str()
+    } else {
+        Box::from(text.as_str())
+    }
+}
+
+/// `exact_box` for the `String` fields of an entry.
+fn exact_string(text: String) -> String {
+    if text.capacity() == text.len() {
+        text
+    } else {
+        String::from(text.as_str())
+    }
+}
+
+/// Appends a JSON string literal, escaped exactly as `serde_json` escapes it.
+pub fn push_json_str(out: &mut String, value: &str) {
+    if value.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.reserve(value.len() + 2);
+        out.push('"');
+        out.push_str(value);
+        out.push('"');
+    } else if let Ok(text) = serde_json::to_string(value) {
+        out.push_str(&text);
+    }
+}
+
+/// Appends a signed integer as JSON writes it.
+pub fn push_json_int(out: &mut String, value: i64) {
+    if value < 0 {
+        out.push('-');
+    }
+    push_json_uint(out, value.unsigned_abs());
+}
+
+/// Appends an unsigned integer as JSON writes it.
+pub fn push_json_uint(out: &mut String, value: u64) {
+    let mut digits = [0u8; 20];
+    let mut rest = value;
+    let mut start = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (rest % 10) as u8;
+        start -= 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(digits.get(start..).unwrap_or_default()).unwrap_or("0"));
 }
 
 /// The append-only trace log.
@@ -257,8 +319,8 @@ impl Trace {
             time_ms,
             component,
             stage,
-            object: object.into(),
-            summary: summary.into(),
+            object: exact_string(object.into()),
+            summary: exact_string(summary.into()),
             outcome,
             data,
         });
@@ -329,6 +391,31 @@ mod tests {
             direct.as_json(),
             r#"{"type":"MODIFIED","revision":-3,"code":201,"ratio":0.25,"missing":null,"reasons":["node(s) had untolerated taint \"a\""]}"#
         );
+    }
+
+    #[test]
+    fn should_write_strings_and_integers_as_serde_json_does() {
+        for text in [
+            "plain",
+            "",
+            "quote \" and \\ back",
+            "tab\tnew\nline\u{1}",
+            "caf\u{e9} \u{7f}",
+        ] {
+            let mut out = String::new();
+            push_json_str(&mut out, text);
+            assert_eq!(out, serde_json::to_string(text).unwrap(), "{text:?}");
+        }
+        for n in [0i64, 7, -7, 10, 1234567890, i64::MIN, i64::MAX] {
+            let mut out = String::new();
+            push_json_int(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
+        for n in [0u64, 9, 100, u64::MAX] {
+            let mut out = String::new();
+            push_json_uint(&mut out, n);
+            assert_eq!(out, n.to_string());
+        }
     }
 
     #[test]

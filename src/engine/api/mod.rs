@@ -95,6 +95,40 @@ struct WriteDetails<'a> {
     object: Option<&'a Object>,
 }
 
+/// The details of a successful Authentication trace entry.
+#[derive(serde::Serialize)]
+struct AuthenticatedDetails<'a> {
+    user: &'a str,
+    groups: &'a [String],
+}
+
+/// The details of a successful Authorization trace entry.
+#[derive(serde::Serialize)]
+struct AllowedDetails<'a> {
+    decision: &'static str,
+    reason: &'a str,
+}
+
+/// The details of a successful Decode trace entry (requests people send).
+#[derive(serde::Serialize)]
+struct DecodedDetails<'a> {
+    warnings: &'a [String],
+    object: &'a Object,
+}
+
+/// One mutating admission plugin's changes in a MutatingAdmission trace entry.
+#[derive(serde::Serialize)]
+struct PluginReportDetails<'a> {
+    plugin: &'static str,
+    changes: &'a [String],
+}
+
+/// The details of a successful (Mutating or Validating) admission trace entry.
+#[derive(serde::Serialize)]
+struct PluginsDetails<T> {
+    plugins: T,
+}
+
 /// A successful answer before it is recorded.
 struct Served {
     code: u16,
@@ -120,6 +154,19 @@ impl Tracer<'_> {
         outcome: Outcome,
         describe: impl FnOnce() -> (String, Value),
     ) {
+        self.stage_data(stage, outcome, || {
+            let (summary, data) = describe();
+            (summary, TraceData::new(&data))
+        });
+    }
+
+    /// `stage` with the details already stored (see `TraceData::from_serialize`).
+    fn stage_data(
+        &mut self,
+        stage: Stage,
+        outcome: Outcome,
+        describe: impl FnOnce() -> (String, TraceData),
+    ) {
         if self.full || outcome == Outcome::Failed {
             let (summary, data) = describe();
             // Storage outcomes (a failed compare-and-swap, a skipped no-op write) belong to etcd.
@@ -128,7 +175,7 @@ impl Tracer<'_> {
             } else {
                 Component::ApiServer
             };
-            self.trace.record(
+            self.trace.record_data(
                 self.now_ms,
                 component,
                 stage,
@@ -183,15 +230,16 @@ pub fn new_uid(rng: &mut SimRng) -> String {
     bytes[8..].copy_from_slice(&rng.next_u64().to_be_bytes());
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut uid = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uid.push('-');
+        }
+        uid.push(char::from(HEX[usize::from(b >> 4)]));
+        uid.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    uid
 }
 
 /// RFC 7386 JSON merge patch.
@@ -404,14 +452,17 @@ impl ApiServer {
     ) -> (String, Result<Served, Status>) {
         let user = match authn::authenticate(&req.credentials, &self.users) {
             Ok(user) => {
-                t.stage(Stage::Authentication, Outcome::Ok, || {
+                t.stage_data(Stage::Authentication, Outcome::Ok, || {
                     (
                         format!(
                             "authenticated as {} (groups: {})",
                             user.name,
                             user.groups.join(", ")
                         ),
-                        json!({"user": user.name, "groups": user.groups}),
+                        TraceData::from_serialize(&AuthenticatedDetails {
+                            user: &user.name,
+                            groups: &user.groups,
+                        }),
                     )
                 });
                 user
@@ -441,11 +492,14 @@ impl ApiServer {
         };
         match authz::authorize(&self.store, &attrs) {
             Decision::Allow(by) => {
-                t.stage(Stage::Authorization, Outcome::Ok, || {
+                t.stage_data(Stage::Authorization, Outcome::Ok, || {
                     let what = authz::forbidden_message(&attrs);
                     (
                         format!("allowed: {}", what.replacen(" cannot ", " may ", 1)),
-                        json!({"decision": "allow", "reason": by}),
+                        TraceData::from_serialize(&AllowedDetails {
+                            decision: "allow",
+                            reason: &by,
+                        }),
                     )
                 });
             }
@@ -603,7 +657,7 @@ impl ApiServer {
         let (mut object, warnings) = decoded.map_err(|s| t.fail(Stage::Decode, s))?;
         defaults::apply_defaults(&mut object);
         let full = t.full;
-        t.stage(Stage::Decode, Outcome::Ok, || {
+        t.stage_data(Stage::Decode, Outcome::Ok, || {
             let source = if typed_body { "typed object" } else { "JSON" };
             let mut summary = format!(
                 "decoded {source} as {} {}, defaults applied",
@@ -614,9 +668,12 @@ impl ApiServer {
                 summary.push_str(&format!(" ({} warning(s))", warnings.len()));
             }
             let data = if full {
-                json!({"warnings": warnings, "object": object.to_json()})
+                TraceData::from_serialize(&DecodedDetails {
+                    warnings: &warnings,
+                    object: &object,
+                })
             } else {
-                Value::Null
+                TraceData::default()
             };
             (summary, data)
         });
@@ -639,7 +696,7 @@ impl ApiServer {
         let mut ctx = self.admission_context();
         match admission::mutate(attrs, object, &mut ctx) {
             Ok(reports) => {
-                t.stage(Stage::MutatingAdmission, Outcome::Ok, || {
+                t.stage_data(Stage::MutatingAdmission, Outcome::Ok, || {
                     let changed: Vec<String> = reports
                         .iter()
                         .filter(|r| !r.changes.is_empty())
@@ -650,9 +707,16 @@ impl ApiServer {
                     } else {
                         changed.join(" | ")
                     };
+                    let plugins: Vec<PluginReportDetails> = reports
+                        .iter()
+                        .map(|r| PluginReportDetails {
+                            plugin: r.plugin,
+                            changes: &r.changes,
+                        })
+                        .collect();
                     (
                         summary,
-                        json!({"plugins": admission::reports_json(&reports)}),
+                        TraceData::from_serialize(&PluginsDetails { plugins }),
                     )
                 });
                 Ok(())
@@ -677,10 +741,10 @@ impl ApiServer {
         let ctx = self.admission_context();
         match admission::validate(attrs, object, &ctx) {
             Ok(plugins) => {
-                t.stage(Stage::ValidatingAdmission, Outcome::Ok, || {
+                t.stage_data(Stage::ValidatingAdmission, Outcome::Ok, || {
                     (
                         format!("admitted by {}", plugins.join(", ")),
-                        json!({"plugins": plugins}),
+                        TraceData::from_serialize(&PluginsDetails { plugins: &plugins }),
                     )
                 });
                 Ok(())
@@ -704,8 +768,8 @@ impl ApiServer {
         t: &mut Tracer,
     ) -> Result<(), Status> {
         if errors.is_empty() {
-            t.stage(Stage::Validation, Outcome::Ok, || {
-                ("valid".into(), Value::Null)
+            t.stage_data(Stage::Validation, Outcome::Ok, || {
+                ("valid".into(), TraceData::default())
             });
             return Ok(());
         }

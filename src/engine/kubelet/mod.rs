@@ -37,7 +37,7 @@ mod story_tests;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use k8s_openapi::api::core::v1::{Node, Pod};
+use k8s_openapi::api::core::v1::{Node, Pod, PodStatus};
 use serde_json::json;
 
 use crate::engine::api::{ApiRequest, ApiResponse, Credentials, RequestBody, Verb};
@@ -1645,12 +1645,17 @@ impl Kubelet {
             let Some(worker) = self.pods.get(key) else {
                 return;
             };
-            let old_status = worker.pod.status.clone().unwrap_or_default();
+            let no_status = PodStatus::default();
+            let old_status = worker.pod.status.as_ref().unwrap_or(&no_status);
             if Some(&new_status) == worker.pod.status.as_ref() {
                 return;
             }
-            let mut pod = Pod::clone(&worker.pod);
-            pod.status = Some(new_status.clone());
+            // The pod with the new status, without copying the old one first.
+            let pod = Pod {
+                metadata: worker.pod.metadata.clone(),
+                spec: worker.pod.spec.clone(),
+                status: Some(new_status.clone()),
+            };
             let (ns, name) = key.split_once('/').unwrap_or(("default", key));
             let request = ApiRequest::new(
                 Credentials::Kubelet(self.node.clone()),
@@ -1690,7 +1695,7 @@ impl Kubelet {
             if response.is_success() {
                 let summary = format!(
                     "status {} → {}",
-                    summary_of(&old_status),
+                    summary_of(old_status),
                     summary_of(&new_status)
                 );
                 self.trace_data(ctx, Stage::StatusUpdate, key, Outcome::Ok, summary, data);

@@ -60,6 +60,13 @@ struct CycleOutput {
     cost: u64,
 }
 
+/// The details of a successful Bind trace entry.
+#[derive(serde::Serialize)]
+struct BoundDetails<'a> {
+    node: &'a str,
+    code: u16,
+}
+
 /// One node's filter verdict in a Filter trace entry.
 #[derive(serde::Serialize)]
 struct VerdictDetails<'a> {
@@ -87,6 +94,7 @@ struct FilterDetails<'a> {
 }
 
 /// One plugin's score of one node in a Score trace entry.
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct PluginScoreDetails {
     plugin: &'static str,
@@ -96,6 +104,7 @@ struct PluginScoreDetails {
     weighted: i64,
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct NodeScoreDetails<'a> {
     node: &'a str,
@@ -103,6 +112,7 @@ struct NodeScoreDetails<'a> {
     total: Option<i64>,
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct PluginWeightDetails {
     plugin: &'static str,
@@ -110,6 +120,7 @@ struct PluginWeightDetails {
 }
 
 /// The details of a Score trace entry.
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct ScoreDetails<'a> {
     attempt: usize,
@@ -597,13 +608,17 @@ impl Scheduler {
         let response = ctx.call(request);
         let object = pod_ref(pod);
         if response.is_success() {
-            ctx.record(
+            let data = TraceData::from_serialize(&BoundDetails {
+                node,
+                code: response.code,
+            });
+            ctx.record_data(
                 Component::Scheduler,
                 Stage::Bind,
                 object,
                 Outcome::Ok,
                 format!("bound {key} to {node} ({})", response.code),
-                json!({"node": node, "code": response.code}),
+                data,
             );
             self.queue.done(key);
             record_event(
@@ -894,38 +909,8 @@ impl Scheduler {
                 ),
             );
         }
-        let k = result.score_plugins.len();
         let n = result.feasible.len();
-        let mut rows: Vec<usize> = (0..n).collect();
-        if n > TRACE_NODE_DETAIL_LIMIT {
-            rows.sort_by_key(|&r| std::cmp::Reverse(result.totals.get(r).copied().unwrap_or(0)));
-            rows.truncate(TRACE_SUMMARY_NODES);
-        }
-        let list: Vec<NodeScoreDetails> = rows
-            .iter()
-            .map(|&r| {
-                let scores = result
-                    .score_plugins
-                    .iter()
-                    .enumerate()
-                    .map(|(c, (p, w))| {
-                        let normalized = result.normalized[r * k + c];
-                        PluginScoreDetails {
-                            plugin: p.name(),
-                            raw: result.raw[r * k + c],
-                            normalized,
-                            weight: *w,
-                            weighted: normalized * w,
-                        }
-                    })
-                    .collect();
-                NodeScoreDetails {
-                    node: name(result.feasible[r]),
-                    scores,
-                    total: result.totals.get(r).copied(),
-                }
-            })
-            .collect();
+        let rows = Self::score_rows(result);
         let best = result
             .chosen
             .and_then(|c| result.feasible.iter().position(|f| *f == c));
@@ -941,29 +926,181 @@ impl Scheduler {
         } else {
             format!("scored {n} nodes: {chosen} chosen with {best_total}")
         };
-        let plugins = result
-            .score_plugins
-            .iter()
-            .map(|(p, w)| PluginWeightDetails {
-                plugin: p.name(),
-                weight: *w,
-            })
-            .collect();
-        let details = ScoreDetails {
-            attempt,
-            plugins,
-            nodes: list,
-            chosen,
-            tied,
-            scored: n,
-        };
-        (summary, TraceData::from_serialize(&details))
+        let details = Self::score_details_json(result, &rows, &name, attempt, chosen, tied);
+        (summary, TraceData::from_json_text(details))
+    }
+
+    /// The feasible rows a Score trace entry lists: all of them for a few nodes, else the best
+    /// `TRACE_SUMMARY_NODES` by total (earlier rows first among equal totals).
+    fn score_rows(result: &CycleResult) -> Vec<usize> {
+        let n = result.feasible.len();
+        if n <= TRACE_NODE_DETAIL_LIMIT {
+            return (0..n).collect();
+        }
+        // A stable sort by descending total, then the first few; kept in one pass instead of sorting
+        // every feasible node (a row goes after the kept rows with the same total: earlier rows first).
+        let total = |r: usize| result.totals.get(r).copied().unwrap_or(0);
+        let mut rows: Vec<usize> = Vec::with_capacity(TRACE_SUMMARY_NODES + 1);
+        for r in 0..n {
+            let t = total(r);
+            if rows.len() == TRACE_SUMMARY_NODES && rows.last().is_some_and(|&q| total(q) >= t) {
+                continue;
+            }
+            let at = rows
+                .iter()
+                .position(|&q| total(q) < t)
+                .unwrap_or(rows.len());
+            rows.insert(at, r);
+            rows.truncate(TRACE_SUMMARY_NODES);
+        }
+        rows
+    }
+
+    /// The Score entry's details as compact JSON, written directly: the text `serde_json` writes for
+    /// `ScoreDetails` (see the test comparing both), without a struct per node and plugin.
+    fn score_details_json<'a>(
+        result: &CycleResult,
+        rows: &[usize],
+        name: &dyn Fn(u32) -> &'a str,
+        attempt: usize,
+        chosen: &str,
+        tied: usize,
+    ) -> String {
+        use crate::engine::trace::{push_json_int, push_json_str, push_json_uint};
+        let k = result.score_plugins.len();
+        let mut out = String::with_capacity(128 + rows.len() * (48 + k * 96));
+        out.push_str("{\"attempt\":");
+        push_json_uint(&mut out, attempt as u64);
+        out.push_str(",\"plugins\":[");
+        for (i, (p, w)) in result.score_plugins.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"plugin\":");
+            push_json_str(&mut out, p.name());
+            out.push_str(",\"weight\":");
+            push_json_int(&mut out, *w);
+            out.push('}');
+        }
+        out.push_str("],\"nodes\":[");
+        for (i, &r) in rows.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"node\":");
+            push_json_str(
+                &mut out,
+                result.feasible.get(r).map(|p| name(*p)).unwrap_or_default(),
+            );
+            out.push_str(",\"scores\":[");
+            for (c, (p, w)) in result.score_plugins.iter().enumerate() {
+                if c > 0 {
+                    out.push(',');
+                }
+                let normalized = result.normalized.get(r * k + c).copied().unwrap_or(0);
+                let raw = result.raw.get(r * k + c).copied().unwrap_or(0);
+                out.push_str("{\"plugin\":");
+                push_json_str(&mut out, p.name());
+                out.push_str(",\"raw\":");
+                push_json_int(&mut out, raw);
+                out.push_str(",\"normalized\":");
+                push_json_int(&mut out, normalized);
+                out.push_str(",\"weight\":");
+                push_json_int(&mut out, *w);
+                out.push_str(",\"weighted\":");
+                push_json_int(&mut out, normalized * w);
+                out.push('}');
+            }
+            out.push_str("],\"total\":");
+            match result.totals.get(r) {
+                Some(total) => push_json_int(&mut out, *total),
+                None => out.push_str("null"),
+            }
+            out.push('}');
+        }
+        out.push_str("],\"chosen\":");
+        push_json_str(&mut out, chosen);
+        out.push_str(",\"tied\":");
+        push_json_uint(&mut out, tied as u64);
+        out.push_str(",\"scored\":");
+        push_json_uint(&mut out, result.feasible.len() as u64);
+        out.push('}');
+        out
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn should_write_the_score_details_serde_json_writes() {
+        use framework::Plugin;
+        let result = CycleResult {
+            feasible: (0..20).map(|i| (i * 3) % 20).collect(),
+            score_plugins: vec![(Plugin::TaintToleration, 3), (Plugin::NodeResourcesFit, 1)],
+            raw: (0..40).map(|v| v * 7 - 20).collect(),
+            normalized: (0..40).map(|v| (v * 13) % 101).collect(),
+            totals: (0..20).map(|r| (r % 4) * 10).collect(),
+            chosen: Some(3),
+            ..Default::default()
+        };
+        let names: Vec<String> = (0..20).map(|i| format!("node-{i}\"\n\u{e9}")).collect();
+        let name = |p: u32| {
+            names
+                .get(p as usize)
+                .map(String::as_str)
+                .unwrap_or_default()
+        };
+        let mut stable: Vec<usize> = (0..20).collect();
+        stable.sort_by_key(|&r| std::cmp::Reverse(result.totals[r]));
+        stable.truncate(TRACE_SUMMARY_NODES);
+        let rows = Scheduler::score_rows(&result);
+        assert_eq!(rows, stable);
+        let nodes = rows
+            .iter()
+            .map(|&r| NodeScoreDetails {
+                node: name(result.feasible[r]),
+                scores: result
+                    .score_plugins
+                    .iter()
+                    .enumerate()
+                    .map(|(c, (p, w))| PluginScoreDetails {
+                        plugin: p.name(),
+                        raw: result.raw[r * 2 + c],
+                        normalized: result.normalized[r * 2 + c],
+                        weight: *w,
+                        weighted: result.normalized[r * 2 + c] * w,
+                    })
+                    .collect(),
+                total: result.totals.get(r).copied(),
+            })
+            .collect();
+        let via_serde = TraceData::from_serialize(&ScoreDetails {
+            attempt: 7,
+            plugins: result
+                .score_plugins
+                .iter()
+                .map(|(p, w)| PluginWeightDetails {
+                    plugin: p.name(),
+                    weight: *w,
+                })
+                .collect(),
+            nodes,
+            chosen: name(3),
+            tied: 5,
+            scored: 20,
+        });
+        let direct = TraceData::from_json_text(Scheduler::score_details_json(
+            &result,
+            &rows,
+            &name,
+            7,
+            name(3),
+            5,
+        ));
+        assert_eq!(direct, via_serde);
+    }
     use crate::engine::scheduler::plugins::testing::{requirement, NodeBuilder, PodBuilder};
     use crate::engine::sim::Simulation;
 

@@ -130,8 +130,41 @@ impl Algorithm {
         node: &NodeInfo,
         pre: &PreFilterState,
     ) -> Option<Status> {
+        self.run_filter_list(&self.profile.filter, state, node, pre)
+    }
+
+    /// The profile's Filter plugins that can reject a node in this cycle, in profile order: those
+    /// without a Filter here, and those whose PreFilter skipped, never do (`run_filters` gives the
+    /// same verdicts over this list as over the whole profile).
+    fn active_filters(&self, pre: &PreFilterState) -> Vec<Plugin> {
+        self.profile
+            .filter
+            .iter()
+            .copied()
+            .filter(|plugin| match plugin {
+                Plugin::NodeUnschedulable
+                | Plugin::NodeName
+                | Plugin::TaintToleration
+                | Plugin::NodeResourcesFit => true,
+                Plugin::NodeAffinity => !pre.node_affinity_skips,
+                Plugin::NodePorts => !pre.node_ports_skips,
+                Plugin::PodTopologySpread => pre.spread.is_some(),
+                Plugin::InterPodAffinity => pre.affinity.is_some(),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// `run_filters` over a list of Filter plugins.
+    fn run_filter_list(
+        &self,
+        plugins: &[Plugin],
+        state: &CycleState,
+        node: &NodeInfo,
+        pre: &PreFilterState,
+    ) -> Option<Status> {
         let added = self.profile.added_affinity.as_ref();
-        for plugin in &self.profile.filter {
+        for plugin in plugins {
             let status = match plugin {
                 Plugin::NodeUnschedulable => node_unschedulable::filter(state, node),
                 Plugin::NodeName => node_name::filter(state, node),
@@ -180,7 +213,7 @@ impl Algorithm {
         state: &CycleState,
         node: &NodeInfo,
         total_nodes: usize,
-        images: &dyn Fn(&str) -> usize,
+        image_counts: &[usize],
         fit_items: &[ScoredResource],
         balanced_items: &[ScoredResource],
     ) -> i64 {
@@ -198,7 +231,9 @@ impl Algorithm {
             Plugin::NodeResourcesBalancedAllocation => {
                 balanced_allocation::score_parts_resolved(balanced_items, node).0
             }
-            Plugin::ImageLocality => image_locality::score(state, node, total_nodes, images),
+            Plugin::ImageLocality => {
+                image_locality::score_counted(state, node, total_nodes, image_counts)
+            }
             _ => 0,
         }
     }
@@ -226,6 +261,7 @@ impl Algorithm {
             .unwrap_or(self.percentage_of_nodes_to_score);
         let to_find = num_feasible_nodes_to_find(percentage, total);
         let pre = self.pre_filter(state, nodes);
+        let filters = self.active_filters(&pre);
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));
         for i in 0..total {
@@ -233,7 +269,7 @@ impl Algorithm {
                 break;
             }
             let pos = (next_start + i) % total;
-            let status = self.run_filters(state, nodes[pos], &pre);
+            let status = self.run_filter_list(&filters, state, nodes[pos], &pre);
             if status.is_none() {
                 result.feasible.push(pos as u32);
             }
@@ -284,6 +320,7 @@ impl Algorithm {
         let n = result.feasible.len();
         let fit_items = resolve(&self.profile.fit.resources, &state.non_zero_requests);
         let balanced_items = resolve(&self.profile.balanced_resources, &state.requests);
+        let image_counts: Vec<usize> = state.images.iter().map(|i| images(i)).collect();
         result.raw = vec![0; n * k];
         for (row, &pos) in result.feasible.iter().enumerate() {
             let node = nodes[pos as usize];
@@ -293,7 +330,7 @@ impl Algorithm {
                     state,
                     node,
                     total,
-                    images,
+                    &image_counts,
                     &fit_items,
                     &balanced_items,
                 );
@@ -317,18 +354,19 @@ impl Algorithm {
                 }
             }
         }
-        result.totals = (0..n)
-            .map(|row| {
-                result
-                    .score_plugins
-                    .iter()
-                    .enumerate()
-                    .map(|(col, (_, w))| {
-                        result.normalized[row * k + col].clamp(0, MAX_NODE_SCORE) * w
-                    })
-                    .sum()
-            })
-            .collect();
+        let mut totals = Vec::with_capacity(n);
+        if k == 0 {
+            totals.resize(n, 0);
+        } else {
+            for row in result.normalized.chunks_exact(k) {
+                let mut total = 0i64;
+                for (value, (_, w)) in row.iter().zip(&result.score_plugins) {
+                    total += (*value).clamp(0, MAX_NODE_SCORE) * w;
+                }
+                totals.push(total);
+            }
+        }
+        result.totals = totals;
 
         // selectHost: highest total, uniform random among ties.
         let best = result.totals.iter().copied().max().unwrap_or(0);

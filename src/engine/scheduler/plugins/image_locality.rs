@@ -46,11 +46,24 @@ pub fn score(
     total_nodes: usize,
     nodes_with: impl Fn(&str) -> usize,
 ) -> i64 {
+    let counts: Vec<usize> = state.images.iter().map(|i| nodes_with(i)).collect();
+    score_counted(state, node, total_nodes, &counts)
+}
+
+/// `score` with the number of nodes reporting each of the pod's images (`state.images`, same order)
+/// counted once per cycle instead of once per node.
+pub fn score_counted(
+    state: &CycleState,
+    node: &NodeInfo,
+    total_nodes: usize,
+    nodes_with: &[usize],
+) -> i64 {
     let mut sum = 0i64;
     if !node.images.is_empty() && total_nodes > 0 {
-        for image in &state.images {
+        for (i, image) in state.images.iter().enumerate() {
             if let Some(&size) = node.images.get(image) {
-                let spread = nodes_with(image) as f64 / total_nodes as f64;
+                let count = nodes_with.get(i).copied().unwrap_or(0);
+                let spread = count as f64 / total_nodes as f64;
                 sum = sum.wrapping_add((size as f64 * spread) as i64);
             }
         }

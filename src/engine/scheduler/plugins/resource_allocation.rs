@@ -89,6 +89,7 @@ pub fn resolve(resources: &[ResourceSpec], requests: &Resource) -> Vec<ScoredRes
 }
 
 /// `allocatable_and_requested` for a resolved resource.
+#[inline]
 pub fn resolved_allocatable_and_requested(
     node: &NodeInfo,
     r: &ScoredResource,
