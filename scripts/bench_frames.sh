@@ -8,7 +8,7 @@
 # interactive and every requestAnimationFrame interval for S seconds while the app plays, and the summary is
 # printed as JSON and as a table.
 #
-# Usage: scripts/bench_frames.sh [NODESxPODS|BUILTIN] [SECONDS]   (defaults: 20x200 10)
+# Usage: scripts/bench_frames.sh [NODESxPODS|BUILTIN] [SECONDS] [ENTRY]   (defaults: 20x200 10, from the start)
 #   A built-in scenario name (e.g. demo-pod) opens #scenario=NAME instead of a synthetic cluster.
 #   PODFLOW_PROFILE=FILE also writes podflow's timing marks (src/ui/profile.rs: reducer actions, engine
 #   slices, renders), every frame over 20 ms and every long task, all on the performance.now() clock,
@@ -22,6 +22,9 @@ export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PODFLOW_ROOT/.tools/node_modules/.
 
 SIZE="${1:-20x200}"
 SECONDS_TO_MEASURE="${2:-10}"
+# ENTRY: open the story at this trace entry (#entry=N) and play from there, e.g. a moment when every pod
+# of a big cluster has a token in the diagram.
+ENTRY="${3:-}"
 
 ensure_release_build
 
@@ -52,6 +55,7 @@ fi
 # and the long tasks, and the whole result goes to FILE (the summary below stays short).
 profile=""
 [ -n "${PODFLOW_PROFILE:-}" ] && profile="&profile=1"
+[ -n "$ENTRY" ] && what="${what}&entry=${ENTRY}"
 url="${SITE_URL}bench.html?seconds=${SECONDS_TO_MEASURE}${profile}#${what}&play&speed=4"
 echo "bench_frames: $url" >&2
 result="$(python3 "$PODFLOW_ROOT/scripts/bench_frames.py" "$url" $((SECONDS_TO_MEASURE + 90)))"

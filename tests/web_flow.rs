@@ -410,3 +410,59 @@ async fn should_finish_a_big_cluster_between_frames_and_draw_its_ticks_as_two_pa
     assert!(last.class_list().contains("pf-mark--done"));
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn should_follow_the_pod_whose_token_or_button_is_clicked() {
+    let config = AppConfig::from_fragment("#synthetic=4x40&entry=400");
+    let (root, handle) = support::mount_with("flow-follow", config).await;
+    let pressed = |root: &Element| -> Vec<String> {
+        let all = root
+            .query_selector_all("[data-testid=pod-list] button[aria-pressed=true]")
+            .expect("buttons");
+        (0..all.length())
+            .filter_map(|i| all.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|e| e.get_attribute("data-pod"))
+            .collect()
+    };
+    let buttons = root
+        .query_selector_all("[data-testid=pod-list] button[data-pod]")
+        .expect("pod buttons");
+    assert!(buttons.length() > 2, "{} pods shown", buttons.length());
+    // A click on a pod's name inside its button follows that pod.
+    let third: Element = buttons
+        .item(2)
+        .and_then(|n| n.dyn_into().ok())
+        .expect("a third pod");
+    let third_pod = third.get_attribute("data-pod").unwrap_or_default();
+    let name: HtmlElement = third
+        .query_selector(".pf-pod-name")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the pod's name");
+    name.click();
+    wait_until("the clicked button to be pressed", || {
+        pressed(&root) == vec![third_pod.clone()]
+    })
+    .await;
+    // A click on a token's shape in the diagram follows its pod.
+    let second_pod = buttons
+        .item(1)
+        .and_then(|n| n.dyn_into::<Element>().ok())
+        .and_then(|e| e.get_attribute("data-pod"))
+        .unwrap_or_default();
+    let shape = root
+        .query_selector(&format!(
+            "svg[data-layout=wide] .pf-token[data-pod=\"{second_pod}\"] > :last-child"
+        ))
+        .ok()
+        .flatten()
+        .expect("the second pod's token");
+    click_svg(&shape);
+    wait_until("the clicked token's pod to be followed", || {
+        pressed(&root) == vec![second_pod.clone()]
+    })
+    .await;
+    handle.destroy();
+}

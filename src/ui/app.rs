@@ -21,7 +21,7 @@ use crate::ui::panels::{ClusterPanel, Inspector};
 use crate::engine::{scenario, synthetic};
 use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
-use crate::ui::components::flow_diagram::FlowDiagram;
+use crate::ui::components::flow_diagram::{clicked_data, FlowDiagram};
 use crate::ui::components::persist_actions::{PersistActions, PersistNotices};
 use crate::ui::components::scenario_picker::ScenarioPicker;
 use crate::ui::components::share_menu::ShareMenu;
@@ -985,15 +985,19 @@ fn render_pod_list(
     if tokens.is_empty() {
         return html! {};
     }
+    // One click handler for every pod's button: the pod is the clicked button's `data-pod`.
+    let on_click = {
+        let on_select = on_select.clone();
+        Callback::from(move |event: MouseEvent| {
+            if let Some(pod) = clicked_data(&event, "button[data-pod]", "data-pod") {
+                on_select.emit(pod);
+            }
+        })
+    };
     html! {
-        <ul class="pf-pod-list" aria-label="Pods in the story" data-testid="pod-list">
+        <ul class="pf-pod-list" aria-label="Pods in the story" data-testid="pod-list" onclick={on_click}>
             { for tokens.iter().map(|token| {
                 let is_selected = selected == Some(token.pod.as_str());
-                let on_click = {
-                    let on_select = on_select.clone();
-                    let pod = token.pod.clone();
-                    Callback::from(move |_: MouseEvent| on_select.emit(pod.clone()))
-                };
                 let status = token
                     .failure
                     .as_ref()
@@ -1004,8 +1008,7 @@ fn render_pod_list(
                         <button type="button"
                                 class={classes!("pf-pod", is_selected.then_some("pf-pod--selected"))}
                                 aria-pressed={is_selected.to_string()}
-                                data-pod={token.pod.clone()}
-                                onclick={on_click}>
+                                data-pod={token.pod.clone()}>
                             <StatusBadge status={AttrValue::from(status)} />
                             <span class="pf-pod-name pf-mono">{ token.name.clone() }</span>
                             <span class="pf-pod-where">{ format!("at {}", token.node.label()) }</span>

@@ -7,6 +7,8 @@
 //! from `engine::printers::pod_status` on the stored pod, and a pod counts as created only once the
 //! trace shows its etcd write.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::engine::printers::pod_status;
@@ -603,13 +605,19 @@ pub fn pod_tokens(
     position: usize,
 ) -> Vec<PodToken> {
     let mut tokens: Vec<PodToken> = Vec::new();
+    // Each pod's token, by name: a big run has hundreds of pods and thousands of entries.
+    let mut token_of: BTreeMap<&str, usize> = BTreeMap::new();
     let shown = position.saturating_sub(story_start) + 1;
     for annotation in annotations.iter().take(shown) {
         let (Some(pod), Some(node)) = (&annotation.pod, annotation.node) else {
             continue;
         };
         let created = annotation.creates_pod;
-        match tokens.iter_mut().find(|t| &t.pod == pod) {
+        match token_of
+            .get(pod.as_str())
+            .copied()
+            .and_then(|index| tokens.get_mut(index))
+        {
             Some(token) => {
                 token.node = node;
                 token.failure = annotation.failure.clone();
@@ -617,20 +625,23 @@ pub fn pod_tokens(
                     token.status = String::new();
                 }
             }
-            None => tokens.push(PodToken {
-                pod: pod.clone(),
-                name: pod
-                    .split_once('/')
-                    .map_or(pod.as_str(), |(_, n)| n)
-                    .to_string(),
-                node,
-                status: if created {
-                    String::new()
-                } else {
-                    STATUS_NOT_STORED.to_string()
-                },
-                failure: annotation.failure.clone(),
-            }),
+            None => {
+                token_of.insert(pod.as_str(), tokens.len());
+                tokens.push(PodToken {
+                    pod: pod.clone(),
+                    name: pod
+                        .split_once('/')
+                        .map_or(pod.as_str(), |(_, n)| n)
+                        .to_string(),
+                    node,
+                    status: if created {
+                        String::new()
+                    } else {
+                        STATUS_NOT_STORED.to_string()
+                    },
+                    failure: annotation.failure.clone(),
+                });
+            }
         }
     }
     for token in &mut tokens {

@@ -6,6 +6,7 @@
 //! highlighted, a box where a pod stopped is red with a cross and a short reason, and tokens move
 //! between boxes with a CSS transition (off under `prefers-reduced-motion`).
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -304,34 +305,34 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
         }
     });
     let boxes = layout.boxes.iter().map(|b| render_box(b, props));
-    // Tokens: keyed by pod so each keeps its element and glides to its new place.
-    let tokens = props.tokens.iter().filter_map(|token| {
+    // Tokens: keyed by pod so each keeps its element and glides to its new place. Each token's place
+    // among those at its box, counted in one pass (a cluster's run shows hundreds of tokens).
+    let mut at_box: BTreeMap<FlowNode, usize> = BTreeMap::new();
+    let places: Vec<usize> = props
+        .tokens
+        .iter()
+        .map(|token| {
+            let count = at_box.entry(token.node).or_default();
+            *count += 1;
+            *count - 1
+        })
+        .collect();
+    let tokens = props.tokens.iter().zip(places).filter_map(|(token, index)| {
         let geom = layout.geom(token.node)?;
-        let here: Vec<&PodToken> = props
-            .tokens
-            .iter()
-            .filter(|t| t.node == token.node)
-            .collect();
-        let index = here.iter().position(|t| t.pod == token.pod).unwrap_or(0);
-        let (x, y) = token_position(geom, index, here.len());
+        let here = at_box.get(&token.node).copied().unwrap_or(1);
+        let (x, y) = token_position(geom, index, here);
         let kind = if token.failure.is_some() {
             StatusKind::Failed
         } else {
             status_kind(&token.status)
         };
         let selected = props.selected_pod.as_deref() == Some(token.pod.as_str());
-        let on_click = {
-            let on_select_pod = props.on_select_pod.clone();
-            let pod = token.pod.clone();
-            Callback::from(move |_: MouseEvent| on_select_pod.emit(pod.clone()))
-        };
         Some(html! {
             <g key={token.pod.clone()}
                class={classes!("pf-token", kind.class(), selected.then_some("pf-token--selected"))}
                style={format!("transform: translate({x}px, {y}px)")}
                data-pod={token.pod.clone()}
-               data-status={token.status.clone()}
-               onclick={on_click}>
+               data-status={token.status.clone()}>
                 <title>{ format!("{}: {}", token.name, token.status) }</title>
                 if selected {
                     <circle class="pf-token-ring" r="13" />
@@ -340,6 +341,15 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
             </g>
         })
     });
+    // One click handler for every token: the pod is the clicked token's `data-pod`.
+    let on_token_click = {
+        let on_select_pod = props.on_select_pod.clone();
+        Callback::from(move |event: MouseEvent| {
+            if let Some(pod) = clicked_data(&event, "[data-pod]", "data-pod") {
+                on_select_pod.emit(pod);
+            }
+        })
+    };
     html! {
         <svg class={classes!("pf-flow-svg", format!("pf-flow-svg--{variant}"))} data-layout={variant} viewBox={view_box} role="group" aria-label="Flow diagram" preserveAspectRatio="xMidYMin meet">
             <defs>
@@ -350,9 +360,19 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
             { for groups }
             { for edges }
             { for boxes }
-            <g class="pf-tokens-layer">{ for tokens }</g>
+            <g class="pf-tokens-layer" onclick={on_token_click}>{ for tokens }</g>
         </svg>
     }
+}
+
+/// The `attribute` of the element matching `selector` that a click landed in (itself or an ancestor).
+pub fn clicked_data(event: &MouseEvent, selector: &str, attribute: &str) -> Option<String> {
+    let target: web_sys::Element = event.target_dyn_into()?;
+    target
+        .closest(selector)
+        .ok()
+        .flatten()?
+        .get_attribute(attribute)
 }
 
 fn render_box(b: &BoxGeom, props: &FlowDiagramProps) -> Html {
