@@ -731,10 +731,12 @@ fn AppPage(props: &AppProps) -> Html {
         let dispatcher = page.dispatcher();
         Callback::from(move |_: ()| dispatcher.dispatch(action.clone()))
     };
-    let on_command: Callback<UserCommand> = {
-        let dispatcher = page.dispatcher();
-        Callback::from(move |command| dispatcher.dispatch(PageAction::Command(command)))
-    };
+    // The same callback on every render (a hook), so panels that only receive it and their own data
+    // (the node cards) skip re-rendering when their data did not change.
+    let on_command: Callback<UserCommand> =
+        use_callback(page.dispatcher(), |command, dispatcher| {
+            dispatcher.dispatch(PageAction::Command(command))
+        });
     let on_select = {
         let dispatcher = page.dispatcher();
         let persisted = persisted.clone();
@@ -1004,22 +1006,49 @@ fn render_pod_list(
                     .filter(|_| token.status == story::STATUS_REJECTED)
                     .map_or(token.status.clone(), |_| story::STATUS_REJECTED.to_string());
                 html! {
-                    <li key={token.pod.clone()}>
-                        <button type="button"
-                                class={classes!("pf-pod", is_selected.then_some("pf-pod--selected"))}
-                                aria-pressed={is_selected.to_string()}
-                                data-pod={token.pod.clone()}>
-                            <StatusBadge status={AttrValue::from(status)} />
-                            <span class="pf-pod-name pf-mono">{ token.name.clone() }</span>
-                            <span class="pf-pod-where">{ format!("at {}", token.node.label()) }</span>
-                            if let Some(failure) = &token.failure {
-                                <span class="pf-pod-failure">{ format!("stopped: {}", failure.reason) }</span>
-                            }
-                        </button>
-                    </li>
+                    <PodButton key={token.pod.clone()}
+                               pod={AttrValue::from(token.pod.clone())}
+                               name={AttrValue::from(token.name.clone())}
+                               status={AttrValue::from(status)}
+                               place={AttrValue::from(format!("at {}", token.node.label()))}
+                               stopped={token.failure.as_ref().map(|f| AttrValue::from(format!("stopped: {}", f.reason)))}
+                               selected={is_selected} />
                 }
             }) }
         </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PodButtonProps {
+    pod: AttrValue,
+    name: AttrValue,
+    status: AttrValue,
+    /// `at <box>`.
+    place: AttrValue,
+    /// `stopped: <reason>` when the pod's journey ended in a failure.
+    stopped: Option<AttrValue>,
+    selected: bool,
+}
+
+/// One pod's button in the pod list. A component, so a step re-renders only the buttons whose pod
+/// changed: a big cluster's run lists hundreds of them.
+#[component]
+fn PodButton(props: &PodButtonProps) -> Html {
+    html! {
+        <li>
+            <button type="button"
+                    class={classes!("pf-pod", props.selected.then_some("pf-pod--selected"))}
+                    aria-pressed={props.selected.to_string()}
+                    data-pod={props.pod.clone()}>
+                <StatusBadge status={props.status.clone()} />
+                <span class="pf-pod-name pf-mono">{ props.name.clone() }</span>
+                <span class="pf-pod-where">{ props.place.clone() }</span>
+                if let Some(stopped) = &props.stopped {
+                    <span class="pf-pod-failure">{ stopped.clone() }</span>
+                }
+            </button>
+        </li>
     }
 }
 

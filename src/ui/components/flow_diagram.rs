@@ -317,30 +317,31 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
             *count - 1
         })
         .collect();
-    let tokens = props.tokens.iter().zip(places).filter_map(|(token, index)| {
-        let geom = layout.geom(token.node)?;
-        let here = at_box.get(&token.node).copied().unwrap_or(1);
-        let (x, y) = token_position(geom, index, here);
-        let kind = if token.failure.is_some() {
-            StatusKind::Failed
-        } else {
-            status_kind(&token.status)
-        };
-        let selected = props.selected_pod.as_deref() == Some(token.pod.as_str());
-        Some(html! {
-            <g key={token.pod.clone()}
-               class={classes!("pf-token", kind.class(), selected.then_some("pf-token--selected"))}
-               style={format!("transform: translate({x}px, {y}px)")}
-               data-pod={token.pod.clone()}
-               data-status={token.status.clone()}>
-                <title>{ format!("{}: {}", token.name, token.status) }</title>
-                if selected {
-                    <circle class="pf-token-ring" r="13" />
-                }
-                { status_shape(kind, 9.0) }
-            </g>
-        })
-    });
+    let tokens = props
+        .tokens
+        .iter()
+        .zip(places)
+        .filter_map(|(token, index)| {
+            let geom = layout.geom(token.node)?;
+            let here = at_box.get(&token.node).copied().unwrap_or(1);
+            let (x, y) = token_position(geom, index, here);
+            let kind = if token.failure.is_some() {
+                StatusKind::Failed
+            } else {
+                status_kind(&token.status)
+            };
+            let selected = props.selected_pod.as_deref() == Some(token.pod.as_str());
+            Some(html! {
+                <Token key={token.pod.clone()}
+                       pod={AttrValue::from(token.pod.clone())}
+                       title={AttrValue::from(format!("{}: {}", token.name, token.status))}
+                       status={AttrValue::from(token.status.clone())}
+                       kind={kind}
+                       x={x}
+                       y={y}
+                       selected={selected} />
+            })
+        });
     // One click handler for every token: the pod is the clicked token's `data-pod`.
     let on_token_click = {
         let on_select_pod = props.on_select_pod.clone();
@@ -362,6 +363,45 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
             { for boxes }
             <g class="pf-tokens-layer" onclick={on_token_click}>{ for tokens }</g>
         </svg>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TokenProps {
+    pod: AttrValue,
+    /// `name: status`, the token's tooltip.
+    title: AttrValue,
+    status: AttrValue,
+    kind: StatusKind,
+    x: f64,
+    y: f64,
+    selected: bool,
+}
+
+/// One pod's token. A component, so a step re-renders only the tokens whose pod moved or changed: a big
+/// cluster's run shows hundreds of them.
+#[component]
+fn Token(props: &TokenProps) -> Html {
+    let TokenProps {
+        pod,
+        title,
+        status,
+        kind,
+        x,
+        y,
+        selected,
+    } = props;
+    html! {
+        <g class={classes!("pf-token", kind.class(), selected.then_some("pf-token--selected"))}
+           style={format!("transform: translate({x}px, {y}px)")}
+           data-pod={pod.clone()}
+           data-status={status.clone()}>
+            <title>{ title.clone() }</title>
+            if *selected {
+                <circle class="pf-token-ring" r="13" />
+            }
+            { status_shape(*kind, 9.0) }
+        </g>
     }
 }
 
