@@ -337,6 +337,7 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
                        title={AttrValue::from(format!("{}: {}", token.name, token.status))}
                        status={AttrValue::from(token.status.clone())}
                        kind={kind}
+                       node={token.node}
                        x={x}
                        y={y}
                        selected={selected} />
@@ -373,13 +374,17 @@ struct TokenProps {
     title: AttrValue,
     status: AttrValue,
     kind: StatusKind,
+    /// The box the token is at.
+    node: FlowNode,
     x: f64,
     y: f64,
     selected: bool,
 }
 
 /// One pod's token. A component, so a step re-renders only the tokens whose pod moved or changed: a big
-/// cluster's run shows hundreds of them.
+/// cluster's run shows hundreds of them. Only a token that moved to another box glides there
+/// (`pf-token--glide`); tokens that only make room for a newcomer at their box step aside at once, as
+/// hundreds of SVG transitions at a time are repainted on the main thread on every frame.
 #[component]
 fn Token(props: &TokenProps) -> Html {
     let TokenProps {
@@ -387,12 +392,16 @@ fn Token(props: &TokenProps) -> Html {
         title,
         status,
         kind,
+        node,
         x,
         y,
         selected,
     } = props;
+    let last_node = use_mut_ref(|| *node);
+    let moved_box = *last_node.borrow() != *node;
+    *last_node.borrow_mut() = *node;
     html! {
-        <g class={classes!("pf-token", kind.class(), selected.then_some("pf-token--selected"))}
+        <g class={classes!("pf-token", kind.class(), selected.then_some("pf-token--selected"), moved_box.then_some("pf-token--glide"))}
            style={format!("transform: translate({x}px, {y}px)")}
            data-pod={pod.clone()}
            data-status={status.clone()}>
