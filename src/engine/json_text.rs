@@ -760,7 +760,6 @@ mod tests {
     use serde::{Deserialize, Serialize};
     use serde_json::{json, Value};
     use std::collections::BTreeMap;
-    use std::path::{Path, PathBuf};
 
     fn assert_same<T: Serialize + ?Sized>(label: &str, value: &T) {
         let expected = serde_json::to_string(value).map_err(|e| e.to_string());
@@ -768,34 +767,9 @@ mod tests {
         assert_eq!(actual, expected, "{label}");
     }
 
-    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        for path in paths {
-            if path.is_dir() {
-                yaml_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn should_write_every_website_example_like_serde_json() {
-        let dir = match std::env::var("PODFLOW_SHARED_DIR") {
-            Ok(shared) => Path::new(&shared).join("testdata/kubernetes-website-examples"),
-            Err(_) => Path::new(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/testdata/kubernetes-website-examples"
-            ))
-            .to_path_buf(),
-        };
-        let mut files = Vec::new();
-        yaml_files(&dir, &mut files);
-        assert!(files.len() > 50, "the examples corpus is missing");
+        let files = crate::engine::website_examples::yaml_files();
         let mut typed = 0;
         for file in &files {
             let text = std::fs::read_to_string(file).expect("readable example");

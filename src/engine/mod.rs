@@ -26,3 +26,5 @@ pub mod synthetic;
 pub mod time;
 pub mod trace;
 pub mod value_de;
+#[cfg(test)]
+pub(crate) mod website_examples;

@@ -232,7 +232,6 @@ pub fn to_json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, s
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::path::{Path, PathBuf};
 
     /// What `from_json_value` does in the browser build.
     fn path_tracking<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
@@ -295,34 +294,9 @@ mod tests {
         }
     }
 
-    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        for path in paths {
-            if path.is_dir() {
-                yaml_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn should_decode_every_website_example_the_same_with_the_browsers_path_tracking_decoder() {
-        let dir = match std::env::var("PODFLOW_SHARED_DIR") {
-            Ok(shared) => Path::new(&shared).join("testdata/kubernetes-website-examples"),
-            Err(_) => Path::new(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/testdata/kubernetes-website-examples"
-            ))
-            .to_path_buf(),
-        };
-        let mut files = Vec::new();
-        yaml_files(&dir, &mut files);
-        assert!(files.len() > 50, "the examples corpus is missing");
+        let files = crate::engine::website_examples::yaml_files();
         let mut decoded = 0;
         for file in &files {
             let text = std::fs::read_to_string(file).expect("readable example");

@@ -668,7 +668,6 @@ mod tests {
     use serde_json::json;
     use std::collections::BTreeMap;
     use std::fmt::Debug;
-    use std::path::{Path as FsPath, PathBuf};
 
     /// The reference: serde_json's `&Value` deserializer wrapped by serde_path_to_error, as
     /// (value, path, segments, message).
@@ -748,34 +747,9 @@ mod tests {
         }
     }
 
-    fn yaml_files(dir: &FsPath, out: &mut Vec<PathBuf>) {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        paths.sort();
-        for path in paths {
-            if path.is_dir() {
-                yaml_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "yaml") {
-                out.push(path);
-            }
-        }
-    }
-
     #[test]
     fn should_match_serde_path_to_error_for_every_website_example() {
-        let dir = match std::env::var("PODFLOW_SHARED_DIR") {
-            Ok(shared) => FsPath::new(&shared).join("testdata/kubernetes-website-examples"),
-            Err(_) => FsPath::new(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/../shared/testdata/kubernetes-website-examples"
-            ))
-            .to_path_buf(),
-        };
-        let mut files = Vec::new();
-        yaml_files(&dir, &mut files);
-        assert!(files.len() > 50, "the examples corpus is missing");
+        let files = crate::engine::website_examples::yaml_files();
         let mut decoded = 0;
         for file in &files {
             let text = std::fs::read_to_string(file).expect("readable example");

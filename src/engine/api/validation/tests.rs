@@ -441,31 +441,8 @@ fn should_keep_role_ref_immutable() {
     );
 }
 
-/// The kubernetes.io examples corpus (shared/testdata), next to the crate in CI. `PODFLOW_SHARED_DIR` may
-/// point elsewhere for a local checkout whose `shared/` lives in another place.
 fn examples_dir() -> PathBuf {
-    match std::env::var("PODFLOW_SHARED_DIR") {
-        Ok(shared) => Path::new(&shared).join("testdata/kubernetes-website-examples"),
-        Err(_) => Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/testdata/kubernetes-website-examples"
-        ))
-        .to_path_buf(),
-    }
-}
-
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()));
-    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
+    crate::engine::website_examples::dir()
 }
 
 /// Feature-gated examples (INDEX.md caveat 2) and what a v1.36 server (and podflow) does with them.
@@ -530,8 +507,7 @@ fn should_accept_every_kubernetes_io_pod_example_except_the_feature_gated_ones()
         "the examples corpus is missing at {} (CI clones the repo with shared/ beside it)",
         dir.display()
     );
-    let mut files = Vec::new();
-    yaml_files(&dir, &mut files);
+    let files = crate::engine::website_examples::yaml_files();
     assert!(
         files.len() >= 100,
         "expected the full corpus, found {} files",
