@@ -51,6 +51,13 @@ macro_rules! objects {
             $( $variant(std::sync::Arc<$ty>), )*
         }
 
+        /// Calls the macro `$m` with every kind's name, which is also its type's name (`$m!(Pod, Node, …)`),
+        /// for code that needs each kind's type (the API server's decoding, tests over every kind).
+        macro_rules! with_each_kind {
+            ($m:ident) => { $m!($( $variant ),*) };
+        }
+        pub(crate) use with_each_kind;
+
         /// Every kind the simulated API server serves.
         pub const RESOURCES: &[ResourceInfo] = &[
             $( ResourceInfo { kind: stringify!($variant), resource: $resource, group: $group, version: $version, namespaced: $namespaced }, )*
@@ -264,25 +271,7 @@ mod tests {
                 }
             };
         }
-        each_kind!(
-            Pod,
-            Node,
-            Namespace,
-            ServiceAccount,
-            Event,
-            ConfigMap,
-            Secret,
-            Service,
-            PersistentVolumeClaim,
-            PersistentVolume,
-            Deployment,
-            PriorityClass,
-            Role,
-            ClusterRole,
-            RoleBinding,
-            ClusterRoleBinding
-        )
-        .map_err(|e| e.to_string())
+        crate::engine::objects::with_each_kind!(each_kind).map_err(|e| e.to_string())
     }
 
     fn assert_same_decode(label: &str, value: &Value) {

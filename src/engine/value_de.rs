@@ -709,24 +709,7 @@ mod tests {
                 }
             };
         }
-        each_kind!(
-            Pod,
-            Node,
-            Namespace,
-            ServiceAccount,
-            Event,
-            ConfigMap,
-            Secret,
-            Service,
-            PersistentVolumeClaim,
-            PersistentVolume,
-            Deployment,
-            PriorityClass,
-            Role,
-            ClusterRole,
-            RoleBinding,
-            ClusterRoleBinding
-        );
+        crate::engine::objects::with_each_kind!(each_kind);
     }
 
     /// Same value or same (path, segments, message) as the reference, and on success the same value as the

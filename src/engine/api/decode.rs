@@ -325,24 +325,7 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
             }
         };
     }
-    let result = decode_as!(
-        Pod,
-        Node,
-        Namespace,
-        ServiceAccount,
-        Event,
-        ConfigMap,
-        Secret,
-        Service,
-        PersistentVolumeClaim,
-        PersistentVolume,
-        Deployment,
-        PriorityClass,
-        Role,
-        ClusterRole,
-        RoleBinding,
-        ClusterRoleBinding
-    );
+    let result = crate::engine::objects::with_each_kind!(decode_as);
     debug_assert_eq!(
         RESOURCES.len(),
         16,
