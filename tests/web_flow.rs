@@ -39,6 +39,15 @@ fn button(root: &Element, testid: &str) -> HtmlElement {
         .unwrap_or_else(|| panic!("no button {testid}"))
 }
 
+/// The first element matching `selector`, as something to click.
+fn button_in(root: &Element, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into::<HtmlElement>().ok())
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
 fn is_disabled(root: &Element, testid: &str) -> bool {
     button(root, testid).has_attribute("disabled")
 }
@@ -464,5 +473,126 @@ async fn should_follow_the_pod_whose_token_or_button_is_clicked() {
         pressed(&root) == vec![second_pod.clone()]
     })
     .await;
+    handle.destroy();
+}
+
+/// The rows of the events table: (row element, REASON and OBJECT cells).
+fn event_rows(root: &Element) -> Vec<(Element, String)> {
+    let all = root
+        .query_selector_all("[data-testid=pf-events-table] tbody tr")
+        .expect("rows");
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .map(|row| {
+            let cells = row.children();
+            let cell = |i: u32| {
+                cells
+                    .item(i)
+                    .and_then(|c| c.text_content())
+                    .unwrap_or_default()
+            };
+            let identity = format!("{} {} {}", cell(2), cell(3), cell(4));
+            (row, identity)
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn should_show_every_event_of_a_big_run_and_keep_rows_in_place_as_new_ones_arrive() {
+    let config = AppConfig::from_fragment("#synthetic=4x40&entry=900");
+    let (root, handle) = support::mount_with("flow-events", config).await;
+    button_in(&root, "[data-tab=Events]").click();
+    wait_for(&root, "[data-testid=pf-events-table] tbody tr").await;
+    // A big table mounts a slice of rows per frame until every event has its row.
+    let mut count = 0;
+    let mut stable_for = 0;
+    while stable_for < 10 {
+        support::sleep(20).await;
+        let now = event_rows(&root).len();
+        if now == count {
+            stable_for += 1;
+        } else {
+            assert!(now > count, "rows only arrive: {count} then {now}");
+            count = now;
+            stable_for = 0;
+        }
+    }
+    let first_slice = podflow::ui::panels::progressive::FIRST_ROWS;
+    assert!(
+        count > first_slice,
+        "{count} events shown, more than the first slice of {first_slice}"
+    );
+    // Stepping on adds the new events at the end; the rows already shown stay the same elements
+    // with the same events (oldest first).
+    let before = event_rows(&root);
+    let mut guard = 0;
+    while event_rows(&root).len() == before.len() {
+        click_and_wait(&root, "step-forward").await;
+        guard += 1;
+        assert!(guard < 200, "a new event within 200 entries");
+    }
+    let after = event_rows(&root);
+    assert!(after.len() > before.len());
+    for ((old_row, old), (new_row, new)) in before.iter().zip(&after) {
+        assert!(
+            old_row.is_same_node(Some(new_row)),
+            "row {old} kept its element"
+        );
+        assert_eq!(old, new);
+    }
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn should_bring_the_cluster_panel_up_to_date_with_the_diagram_when_paused() {
+    let config = AppConfig::from_fragment("#synthetic=4x40&entry=300&play&speed=4");
+    let (root, handle) = support::mount_with("flow-trailing", config).await;
+    let playing_from = readout(&root);
+    wait_until("the story to play", || readout(&root) != playing_from).await;
+    support::sleep(300).await;
+    button(&root, "play").click();
+    wait_until("the pause", || {
+        button(&root, "play").get_attribute("aria-label").as_deref() == Some("Play")
+    })
+    .await;
+    // Playing, the panels follow the diagram a frame later; paused, they show the same entry.
+    let disagreements = || -> Vec<String> {
+        let chips = root
+            .query_selector_all("[data-testid=pf-pod-chip]")
+            .expect("chips");
+        (0..chips.length())
+            .filter_map(|i| chips.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .filter_map(|chip| {
+                let pod = chip.get_attribute("data-pod")?;
+                let status = support::text(&chip, ".pf-chip-status");
+                let listed = support::text(
+                    &root,
+                    &format!("[data-testid=pod-list] button[data-pod=\"{pod}\"]"),
+                );
+                // The story may not have shown a pod's creation yet although the engine stored it.
+                let shown_created = !listed.contains(podflow::ui::story::STATUS_NOT_STORED);
+                (shown_created && !listed.contains(&status))
+                    .then(|| format!("{pod}: {status} vs {listed}"))
+            })
+            .collect()
+    };
+    let mut waited = 0;
+    while !disagreements().is_empty() {
+        support::sleep(10).await;
+        waited += 1;
+        assert!(
+            waited < 300,
+            "the cluster panel disagrees: {:?}",
+            disagreements()
+        );
+    }
+    assert!(
+        root.query_selector_all("[data-testid=pf-pod-chip]")
+            .expect("chips")
+            .length()
+            > 0
+    );
     handle.destroy();
 }

@@ -109,13 +109,19 @@ fn is_restartable_init(pod: &Pod, name: &str) -> bool {
 /// The STATUS column: `status.reason`, init container progress, the last container's waiting or
 /// terminated reason, `Completed` → `Running`/`NotReady`, `Terminating`, `SchedulingGated`.
 pub fn pod_status(pod: &Pod) -> String {
-    let status = pod.status.clone().unwrap_or_default();
-    let spec = pod.spec.clone().unwrap_or_default();
-    let mut reason = status.phase.clone().unwrap_or_default();
-    if let Some(r) = status.reason.as_deref().filter(|r| !r.is_empty()) {
+    // Borrowed throughout: the page prints the status of every pod on every step.
+    let status = pod.status.as_ref();
+    let spec = pod.spec.as_ref();
+    let mut reason = status.and_then(|s| s.phase.clone()).unwrap_or_default();
+    if let Some(r) = status
+        .and_then(|s| s.reason.as_deref())
+        .filter(|r| !r.is_empty())
+    {
         reason = r.to_string();
     }
-    let conditions = status.conditions.clone().unwrap_or_default();
+    let conditions = status
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default();
     if conditions
         .iter()
         .any(|c| c.type_ == "PodScheduled" && c.reason.as_deref() == Some("SchedulingGated"))
@@ -123,12 +129,16 @@ pub fn pod_status(pod: &Pod) -> String {
         reason = "SchedulingGated".into();
     }
 
-    let init_statuses = status.init_container_statuses.clone().unwrap_or_default();
-    let init_count = spec.init_containers.as_ref().map_or(0, Vec::len);
+    let init_statuses = status
+        .and_then(|s| s.init_container_statuses.as_deref())
+        .unwrap_or_default();
+    let init_count = spec
+        .and_then(|s| s.init_containers.as_ref())
+        .map_or(0, Vec::len);
     let mut initializing = false;
     for (i, cs) in init_statuses.iter().enumerate() {
-        let state = cs.state.clone().unwrap_or_default();
-        if let Some(t) = &state.terminated {
+        let state = cs.state.as_ref();
+        if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
             if t.exit_code == 0 {
                 continue;
             }
@@ -142,12 +152,12 @@ pub fn pod_status(pod: &Pod) -> String {
             initializing = true;
         } else if is_restartable_init(pod, &cs.name) && cs.started == Some(true) {
             continue;
-        } else if let Some(w) = state.waiting.as_ref().filter(|w| {
+        } else if let Some(w) = state.and_then(|s| s.waiting.as_ref()).filter(|w| {
             w.reason
                 .as_deref()
                 .is_some_and(|r| !r.is_empty() && r != "PodInitializing")
         }) {
-            reason = format!("Init:{}", w.reason.clone().unwrap_or_default());
+            reason = format!("Init:{}", w.reason.as_deref().unwrap_or_default());
             initializing = true;
         } else {
             reason = format!("Init:{i}/{init_count}");
@@ -156,19 +166,20 @@ pub fn pod_status(pod: &Pod) -> String {
         break;
     }
 
-    if !initializing || is_pod_initialized(&conditions) {
+    if !initializing || is_pod_initialized(conditions) {
         let mut has_running = false;
-        let statuses = status.container_statuses.clone().unwrap_or_default();
+        let statuses = status
+            .and_then(|s| s.container_statuses.as_deref())
+            .unwrap_or_default();
         for cs in statuses.iter().rev() {
-            let state = cs.state.clone().unwrap_or_default();
+            let state = cs.state.as_ref();
             if let Some(w) = state
-                .waiting
-                .as_ref()
-                .and_then(|w| w.reason.clone())
+                .and_then(|s| s.waiting.as_ref())
+                .and_then(|w| w.reason.as_deref())
                 .filter(|r| !r.is_empty())
             {
-                reason = w;
-            } else if let Some(t) = &state.terminated {
+                reason = w.to_string();
+            } else if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
                 reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
                     Some(r) => r.to_string(),
                     None => match t.signal {
@@ -176,7 +187,7 @@ pub fn pod_status(pod: &Pod) -> String {
                         _ => format!("ExitCode:{}", t.exit_code),
                     },
                 };
-            } else if cs.ready || state.running.is_some() {
+            } else if cs.ready || state.is_some_and(|s| s.running.is_some()) {
                 has_running = true;
             }
         }
@@ -193,7 +204,7 @@ pub fn pod_status(pod: &Pod) -> String {
     }
 
     if pod.metadata.deletion_timestamp.is_some() {
-        reason = if status.reason.as_deref() == Some("NodeLost") {
+        reason = if status.and_then(|s| s.reason.as_deref()) == Some("NodeLost") {
             "Unknown".into()
         } else {
             "Terminating".into()
@@ -214,29 +225,37 @@ fn restart_count(statuses: &[ContainerStatus]) -> i32 {
 
 /// The row `kubectl get pods -o wide` prints for `pod` at virtual time `now_ms`.
 pub fn pod_row(pod: &Pod, now_ms: u64) -> PodRow {
-    let status = pod.status.clone().unwrap_or_default();
-    let spec = pod.spec.clone().unwrap_or_default();
-    let statuses = status.container_statuses.clone().unwrap_or_default();
-    let init_statuses = status.init_container_statuses.clone().unwrap_or_default();
+    let status = pod.status.as_ref();
+    let spec = pod.spec.as_ref();
+    let statuses = status
+        .and_then(|s| s.container_statuses.as_deref())
+        .unwrap_or_default();
+    let init_statuses = status
+        .and_then(|s| s.init_container_statuses.as_deref())
+        .unwrap_or_default();
     let sidecars: Vec<&ContainerStatus> = init_statuses
         .iter()
         .filter(|c| is_restartable_init(pod, &c.name))
         .collect();
-    let total = spec.containers.len() + sidecars.len();
+    let total = spec.map_or(0, |s| s.containers.len()) + sidecars.len();
     let ready =
         statuses.iter().filter(|c| c.ready).count() + sidecars.iter().filter(|c| c.ready).count();
-    let restarts = restart_count(&statuses) + sidecars.iter().map(|c| c.restart_count).sum::<i32>();
+    let restarts = restart_count(statuses) + sidecars.iter().map(|c| c.restart_count).sum::<i32>();
     let age = pod
         .metadata
         .creation_timestamp
         .as_ref()
         .map(|t| human_duration(now_ms as i64 - ms_of(t) as i64))
         .unwrap_or_else(|| "<unknown>".into());
-    let gates = spec.readiness_gates.clone().unwrap_or_default();
+    let gates = spec
+        .and_then(|s| s.readiness_gates.as_deref())
+        .unwrap_or_default();
     let readiness_gates = if gates.is_empty() {
         "<none>".into()
     } else {
-        let conditions = status.conditions.clone().unwrap_or_default();
+        let conditions = status
+            .and_then(|s| s.conditions.as_deref())
+            .unwrap_or_default();
         let true_count = gates
             .iter()
             .filter(|g| {
@@ -255,18 +274,15 @@ pub fn pod_row(pod: &Pod, now_ms: u64) -> PodRow {
         restarts: restarts.to_string(),
         age,
         ip: status
-            .pod_ip
-            .clone()
+            .and_then(|s| s.pod_ip.clone())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "<none>".into()),
         node: spec
-            .node_name
-            .clone()
+            .and_then(|s| s.node_name.clone())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "<none>".into()),
         nominated_node: status
-            .nominated_node_name
-            .clone()
+            .and_then(|s| s.nominated_node_name.clone())
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "<none>".into()),
         readiness_gates,

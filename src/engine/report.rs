@@ -26,10 +26,17 @@ pub fn list(sim: &Simulation, resource: &str) -> Vec<Object> {
 
 /// Pods in key order (namespace, then name).
 pub fn pods(sim: &Simulation) -> Vec<Pod> {
-    list(sim, "pods")
-        .into_iter()
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(std::sync::Arc::unwrap_or_clone(p)),
+    stored_pods(sim).into_iter().cloned().collect()
+}
+
+/// The stored pods themselves, in key order (the page lists them on every step: no copies).
+pub fn stored_pods(sim: &Simulation) -> Vec<&Pod> {
+    let prefix = format!("{ETCD_PREFIX}/pods/");
+    sim.api
+        .store
+        .list(&prefix)
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::Pod(p) => Some(&**p),
             _ => None,
         })
         .collect()
@@ -37,13 +44,18 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
 
 /// Events in the order they were recorded (their creation revision), as `kubectl describe` lists them.
 pub fn events(sim: &Simulation) -> Vec<Event> {
+    stored_events(sim).into_iter().cloned().collect()
+}
+
+/// The stored events themselves, in the order they were recorded (no copies).
+pub fn stored_events(sim: &Simulation) -> Vec<&Event> {
     let prefix = format!("{ETCD_PREFIX}/events/");
-    let mut events: Vec<(i64, Event)> = sim
+    let mut events: Vec<(i64, &Event)> = sim
         .api
         .store
         .list(&prefix)
         .filter_map(|(_, stored)| match &stored.object {
-            Object::Event(e) => Some((stored.create_revision, (**e).clone())),
+            Object::Event(e) => Some((stored.create_revision, &**e)),
             _ => None,
         })
         .collect();

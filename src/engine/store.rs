@@ -87,10 +87,13 @@ impl Store {
     }
 
     /// Every key under `prefix`, in key order.
-    pub fn list<'a>(
+    pub fn list<'a, 'p>(
         &'a self,
-        prefix: &'a str,
-    ) -> impl Iterator<Item = (&'a String, &'a StoredObject)> + 'a {
+        prefix: &'p str,
+    ) -> impl Iterator<Item = (&'a String, &'a StoredObject)> + 'p
+    where
+        'a: 'p,
+    {
         self.items
             .range(prefix.to_string()..)
             .take_while(move |(k, _)| k.starts_with(prefix))

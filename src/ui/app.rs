@@ -917,12 +917,15 @@ fn render_story(
     let index = page.story.borrow();
     let step = story::step_at(index.annotations(), start, position);
     let active = story::active_node_at(index.annotations(), start, position);
-    let tokens = Rc::new(story::pod_tokens(
-        &view.sim,
-        index.annotations(),
-        start,
-        position,
-    ));
+    let tokens = {
+        let _span = crate::ui::profile::Span::new(|| "pod_tokens".into());
+        Rc::new(story::pod_tokens(
+            &view.sim,
+            index.annotations(),
+            start,
+            position,
+        ))
+    };
     let kubelet_node = view
         .selected_pod
         .as_deref()
@@ -963,8 +966,7 @@ fn render_story(
                     </ul>
                 </section>
                 if layout == Layout::Full {
-                    { render_inspector_slot(page.tab, view, &on_command) }
-                    { render_cluster_slot(view, &on_command) }
+                    <TrailingPanels view={view.clone()} tab={page.tab} playing={page.playing} on_command={on_command.clone()} />
                 }
             </main>
             <Timeline
@@ -1053,6 +1055,55 @@ fn PodButton(props: &PodButtonProps) -> Html {
 }
 
 /// The inspector: the tab strip, and the panel for the open tab.
+#[derive(Properties, PartialEq)]
+struct TrailingPanelsProps {
+    view: Rc<ViewState>,
+    tab: InspectorTab,
+    playing: bool,
+    on_command: Callback<UserCommand>,
+}
+
+/// The inspector and the cluster panel. While the story plays they show each entry one frame after
+/// the diagram, caption and timeline do: the two halves of a step's rendering then fall in two frames
+/// instead of one that overruns (a big cluster's panels hold thousands of rows and chips). Paused,
+/// stepped or scrubbed, they follow at once.
+#[component]
+fn TrailingPanels(props: &TrailingPanelsProps) -> Html {
+    let shown = use_mut_ref(|| props.view.clone());
+    let latest = use_mut_ref(|| props.view.clone());
+    let scheduled = use_mut_ref(|| false);
+    let refresh = use_force_update();
+    *latest.borrow_mut() = props.view.clone();
+    if !props.playing {
+        *shown.borrow_mut() = props.view.clone();
+    }
+    {
+        let (shown, latest, scheduled) = (shown.clone(), latest.clone(), scheduled.clone());
+        use_effect_with(
+            (props.view.clone(), props.playing),
+            move |(view, playing)| {
+                let behind = *shown.borrow() != *view;
+                if *playing && behind && !*scheduled.borrow() {
+                    *scheduled.borrow_mut() = true;
+                    crate::ui::idle::after_next_frame(move || {
+                        *scheduled.borrow_mut() = false;
+                        let newest = latest.borrow().clone();
+                        *shown.borrow_mut() = newest;
+                        refresh.force_update();
+                    });
+                }
+            },
+        );
+    }
+    let view = shown.borrow().clone();
+    html! {
+        <>
+            { render_inspector_slot(props.tab, &view, &props.on_command) }
+            { render_cluster_slot(&view, &props.on_command) }
+        </>
+    }
+}
+
 fn render_inspector_slot(
     tab: InspectorTab,
     view: &Rc<ViewState>,

@@ -158,6 +158,18 @@ mod imp {
         }
     }
 
+    pub fn after_next_frame(work: impl FnOnce() + 'static) {
+        let after_frame = Closure::once_into_js(move || {
+            gloo::timers::callback::Timeout::new(0, work).forget();
+        });
+        if gloo::utils::window()
+            .request_animation_frame(after_frame.unchecked_ref())
+            .is_err()
+        {
+            // No animation frames (a detached document): nothing will be drawn anyway.
+        }
+    }
+
     impl IdleLoop {
         pub fn new(work: impl FnMut(f64) -> bool + 'static) -> IdleLoop {
             let state = Rc::new(RefCell::new(State {
@@ -219,6 +231,11 @@ mod imp {
             * 1000.0
     }
 
+    /// Outside a browser there are no frames: the work runs at once.
+    pub fn after_next_frame(work: impl FnOnce() + 'static) {
+        work();
+    }
+
     /// Outside a browser nothing is ever idle: the work never runs.
     pub struct IdleLoop;
 
@@ -237,6 +254,10 @@ mod imp {
 /// Runs `work(budget_ms)` in the browser's idle time, again and again while it returns true, until
 /// the loop is dropped.
 pub use imp::IdleLoop;
+
+/// Runs `work` once, in a task right after the browser's next frame: what it renders lands in the
+/// frame after, so the frame before shows what was rendered before it sooner.
+pub use imp::after_next_frame;
 
 #[cfg(test)]
 mod tests {

@@ -17,6 +17,7 @@ pub struct CaptionProps {
 
 #[component]
 pub fn Caption(props: &CaptionProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "Caption".into());
     let heading = match props.step.and_then(|n| step_title(n).map(|t| (n, t))) {
         Some((number, title)) => format!("Step {number} · {title}"),
         None => "Before the story".to_string(),

@@ -42,6 +42,7 @@ const STEP_FORWARD: &str = "M16 6h2v12h-2zM6 18l8.5-6L6 6z";
 
 #[component]
 pub fn Controls(props: &ControlsProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "Controls".into());
     let click = |callback: &Callback<()>| {
         let callback = callback.clone();
         Callback::from(move |_: MouseEvent| callback.emit(()))

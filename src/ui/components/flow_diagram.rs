@@ -258,6 +258,7 @@ pub struct FlowDiagramProps {
 
 #[component]
 pub fn FlowDiagram(props: &FlowDiagramProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "FlowDiagram".into());
     let wide = use_memo((), |_| Layout::wide());
     let tall = use_memo((), |_| Layout::tall());
     html! {

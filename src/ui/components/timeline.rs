@@ -149,6 +149,7 @@ pub struct TimelineProps {
 
 #[component]
 pub fn Timeline(props: &TimelineProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "Timeline".into());
     let on_input = {
         let on_seek = props.on_seek.clone();
         Callback::from(move |event: InputEvent| {

@@ -27,6 +27,7 @@ pub struct ClusterPanelProps {
 /// The cluster: nodes as cards (a list at narrow widths), the Pending area, and the add-node form.
 #[component]
 pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "ClusterPanel".into());
     let model = use_memo(props.view.clone(), |view| cluster_model(view));
     let node_count = model.nodes.len();
     html! {
@@ -96,6 +97,7 @@ struct NodeCardProps {
 
 #[component]
 fn NodeCard(props: &NodeCardProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "NodeCard".into());
     let node = &props.node;
     let taint = use_state(String::new);
     let label = use_state(String::new);

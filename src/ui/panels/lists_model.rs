@@ -18,10 +18,26 @@ pub use crate::engine::printers::{EVENT_COLUMNS, POD_COLUMNS};
 /// Every stored event as `kubectl get events` prints it at the view's time, oldest first (in the
 /// order they were created).
 pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
+    keyed_event_rows(view)
+        .into_iter()
+        .map(|(_, row)| row)
+        .collect()
+}
+
+/// [`event_rows`] with each event's `namespace/name`, which identifies its row from one step to the
+/// next (the table grows as events are recorded).
+pub fn keyed_event_rows(view: &ViewState) -> Vec<(String, EventRow)> {
     let now = view.now_ms();
-    report::events(&view.sim)
-        .iter()
-        .map(|event| event_row(event, now))
+    report::stored_events(&view.sim)
+        .into_iter()
+        .map(|event| {
+            let key = format!(
+                "{}/{}",
+                event.metadata.namespace.as_deref().unwrap_or_default(),
+                event.metadata.name.as_deref().unwrap_or_default()
+            );
+            (key, event_row(event, now))
+        })
         .collect()
 }
 
@@ -29,8 +45,8 @@ pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
 /// server lists them).
 pub fn pod_rows(view: &ViewState) -> Vec<PodRow> {
     let now = view.now_ms();
-    report::pods(&view.sim)
-        .iter()
+    report::stored_pods(&view.sim)
+        .into_iter()
         .map(|pod| pod_row(pod, now))
         .collect()
 }

@@ -16,6 +16,7 @@ pub mod focus;
 pub mod lists_model;
 pub mod manifest;
 pub mod pods;
+pub mod progressive;
 pub mod request;
 pub mod request_model;
 pub mod scheduler;
@@ -46,6 +47,7 @@ pub struct InspectorProps {
 /// The content of the inspector tab `tab` (the tabs themselves are the app's).
 #[component]
 pub fn Inspector(props: &InspectorProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "Inspector".into());
     let view = props.view.clone();
     let on_command = props.on_command.clone();
     // The editor's text lives here, so it survives switching tabs; with the app's saved state

@@ -27,6 +27,7 @@ fn stage_kind(state: StageState) -> StatusKind {
 
 #[component]
 pub fn RequestPanel(props: &RequestPanelProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "RequestPanel".into());
     let model = use_memo(props.view.clone(), |view| request_model(view));
     let Some(model) = model.as_ref() else {
         return html! {

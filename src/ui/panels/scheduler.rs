@@ -10,7 +10,10 @@ use yew::prelude::*;
 use crate::ui::view_state::ViewState;
 
 use super::cluster_model::StatusKind;
-use super::scheduler_model::{scheduler_model, FilterCell, FilterTable, Scoring};
+use super::progressive::use_rows_shown;
+use super::scheduler_model::{
+    scheduler_model, FilterCell, FilterTable, NodeScores, SchedulerModel, Scoring,
+};
 use super::status_icon::StatusIcon;
 
 #[derive(Properties, PartialEq)]
@@ -54,7 +57,9 @@ fn filter_cell(cell: &FilterCell) -> Html {
     }
 }
 
-fn filter_table(table: &FilterTable) -> Html {
+/// The filter table, with the plugin rows whose cells fit in `cells_shown` (all, once mounted).
+fn filter_table(table: &FilterTable, cells_shown: usize) -> Html {
+    let row_cells = table.nodes.len().max(1);
     html! {
         <div class="pf-scroll" tabindex="0" role="region" aria-label="Filter table">
             <table class="pf-table pf-filter-table" data-testid="pf-filter-table">
@@ -66,7 +71,7 @@ fn filter_table(table: &FilterTable) -> Html {
                     </tr>
                 </thead>
                 <tbody>
-                    { for table.rows.iter().map(|(plugin, cells)| html! {
+                    { for table.rows.iter().enumerate().take_while(|(i, _)| i * row_cells < cells_shown).map(|(_, (plugin, cells))| html! {
                         <tr>
                             <th scope="row" class="pf-mono pf-plugin">{ plugin_name(plugin) }</th>
                             { for cells.iter().map(filter_cell) }
@@ -88,7 +93,13 @@ fn filter_table(table: &FilterTable) -> Html {
     }
 }
 
-fn score_section(scoring: &Scoring) -> Html {
+/// The rows of one node's group in the score table: its name, a line per plugin, its total.
+fn score_group_rows(node: &NodeScores) -> usize {
+    node.lines.len() + 2
+}
+
+/// The score table, with the groups of nodes that fit in `rows_shown` rows (all, once mounted).
+fn score_section(scoring: &Scoring, rows_shown: usize) -> Html {
     match scoring {
         Scoring::NoFeasibleNode => html! {
             <p class="pf-muted">{ "Scoring did not run: no node passed the filters." }</p>
@@ -111,7 +122,11 @@ fn score_section(scoring: &Scoring) -> Html {
                             <th scope="col" class="pf-num">{ "Weighted" }</th>
                         </tr>
                     </thead>
-                    { for nodes.iter().map(|node| {
+                    { for nodes.iter().scan(0, |rows_before, node| {
+                        let first_row = *rows_before;
+                        *rows_before += score_group_rows(node);
+                        (first_row < rows_shown).then_some(node)
+                    }).map(|node| {
                         let verdict = if node.winner && *tied > 1 {
                             format!("winner ({tied} tied, random pick)")
                         } else if node.winner {
@@ -160,8 +175,34 @@ fn score_section(scoring: &Scoring) -> Html {
 
 #[component]
 pub fn SchedulerPanel(props: &SchedulerPanelProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "SchedulerPanel".into());
     let model = use_memo(props.view.clone(), |view| scheduler_model(view));
-    let Some(model) = model.as_ref() else {
+    html! { <SchedulerTables model={model} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct SchedulerTablesProps {
+    model: Rc<Option<SchedulerModel>>,
+}
+
+/// The panel's content: re-rendered only when the model changed, not on every step of the story (the
+/// tables of a 20-node cluster have over a thousand cells).
+#[component]
+fn SchedulerTables(props: &SchedulerTablesProps) -> Html {
+    // The score table of a big cluster (a group of rows per feasible node) mounts a slice at a time.
+    let score_rows = match props.model.as_ref().as_ref().map(|m| &m.scoring) {
+        Some(Scoring::Scored { nodes, .. }) => nodes.iter().map(score_group_rows).sum(),
+        _ => 0,
+    };
+    let score_rows_shown = use_rows_shown(score_rows);
+    // So does the filter table, counted in cells (a row has a cell per node).
+    let filter_cells = props
+        .model
+        .as_ref()
+        .as_ref()
+        .map_or(0, |m| m.filter.rows.len() * m.filter.nodes.len().max(1));
+    let filter_cells_shown = use_rows_shown(filter_cells);
+    let Some(model) = props.model.as_ref() else {
         return html! {
             <section class="pf-inspector-panel" data-testid="pf-scheduler">
                 <h2 class="pf-panel-title">{ "Scheduler" }</h2>
@@ -178,8 +219,8 @@ pub fn SchedulerPanel(props: &SchedulerPanelProps) -> Html {
                 { format!(": {} of {} node(s) passed the filters.",
                     model.filter.feasible.iter().filter(|f| **f).count(), model.filter.nodes.len()) }
             </p>
-            { filter_table(&model.filter) }
-            { score_section(&model.scoring) }
+            { filter_table(&model.filter, filter_cells_shown) }
+            { score_section(&model.scoring, score_rows_shown) }
             if model.scheduled {
                 <p class="pf-result pf-result--ok" data-testid="pf-scheduler-result">
                     <StatusIcon kind={StatusKind::Running} />

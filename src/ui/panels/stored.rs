@@ -16,6 +16,7 @@ pub struct StoredPanelProps {
 
 #[component]
 pub fn StoredPanel(props: &StoredPanelProps) -> Html {
+    let _span = crate::ui::profile::Span::new(|| "StoredPanel".into());
     let model = use_memo(props.view.clone(), |view| stored_model(view));
     let Some(model) = model.as_ref() else {
         return html! {
@@ -57,7 +58,7 @@ pub fn StoredPanel(props: &StoredPanelProps) -> Html {
                         <tr><td colspan="5" class="pf-muted">{ "Never written: the object was not stored." }</td></tr>
                     }
                     { for model.history.iter().map(|row| html! {
-                        <tr>
+                        <tr key={row.revision.to_string()}>
                             <th scope="row" class="pf-num pf-mono">{ row.revision }</th>
                             <td class="pf-mono">{ format_seconds(row.time_ms) }</td>
                             <td class="pf-mono">{ row.event_type.clone() }</td>

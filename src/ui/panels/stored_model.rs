@@ -174,6 +174,8 @@ pub fn stored_model(view: &ViewState) -> Option<StoredModel> {
         .filter(|(_, e)| {
             e.component == Component::Etcd
                 && matches!(e.stage, Stage::Write | Stage::Delete)
+                // The text holds the key before its parse is worth it (a big run has thousands of writes).
+                && e.data.as_json().contains(key.as_str())
                 && entry_key(e).as_deref() == Some(key.as_str())
         })
         .map(|(i, _)| i)
