@@ -1054,7 +1054,6 @@ fn PodButton(props: &PodButtonProps) -> Html {
     }
 }
 
-/// The inspector: the tab strip, and the panel for the open tab.
 #[derive(Properties, PartialEq)]
 struct TrailingPanelsProps {
     view: Rc<ViewState>,
@@ -1104,6 +1103,7 @@ fn TrailingPanels(props: &TrailingPanelsProps) -> Html {
     }
 }
 
+/// The inspector: the tab strip, and the panel for the open tab.
 fn render_inspector_slot(
     tab: InspectorTab,
     view: &Rc<ViewState>,

@@ -32,7 +32,7 @@ pub fn PodsPanel(props: &PodsPanelProps) -> Html {
     let on_click = {
         let on_command = props.on_command.clone();
         Callback::from(move |event: MouseEvent| {
-            if let Some(pod) = clicked_data(&event, "[data-pod]", "data-pod") {
+            if let Some(pod) = clicked_data(&event, "button[data-pod]", "data-pod") {
                 on_command.emit(UserCommand::SelectPod(pod));
             }
         })
