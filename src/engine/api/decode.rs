@@ -5,11 +5,13 @@
 //! handler's `transformDecodeError` (`k8s.io/apiserver/pkg/endpoints/handlers/rest.go`): every failure is a
 //! 400 BadRequest whose message starts with `<Kind> in version "<version>" cannot be handled as a <Kind>: `.
 //!
-//! The precedence follows Go's decoder: a quantity that does not parse aborts decoding at once (its
-//! `UnmarshalJSON` fails); otherwise the first type mismatch wins; strict errors (`unknown field "..."`) are
+//! The precedence follows Go's decoder: a quantity or a timestamp (`metav1.Time`, `MicroTime`; see
+//! `go_time`) that does not parse aborts decoding at once (its `UnmarshalJSON` fails, and that error is the
+//! message as is); otherwise the first type mismatch wins; strict errors (`unknown field "..."`) are
 //! reported only when nothing else failed, in document order, deduplicated, at most 100.
 //!
-//! After decoding, quantities are in canonical form (`0.1` → `100m`), `null` members are gone (map elements get
+//! After decoding, quantities are in canonical form (`0.1` → `100m`), timestamps in UTC as `MarshalJSON`
+//! writes them, `null` members are gone (map elements get
 //! their zero value) and empty `omitempty` lists and maps are dropped, so the object reads back the way the
 //! API server would serve it.
 //!
@@ -21,6 +23,7 @@
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
 use serde_json::Value;
 
+use super::go_time::{canonical_utc, parse_go_time, GoLayout};
 use super::status::bad_request;
 use super::FieldValidation;
 use crate::engine::objects::{resource_for_kind, Object, ResourceInfo, RESOURCES};
@@ -78,7 +81,7 @@ pub fn decode(
 
     let mut body = body;
     drop_null_members(info.kind, &mut body, None);
-    if let Err(message) = canonicalize_quantities(&mut body, None, None) {
+    if let Err(message) = canonicalize_scalars(info.kind, &mut body, None, None, &mut Vec::new()) {
         return Err(bad_request(&format!("{prefix}{message}")));
     }
     // Fill in what the URL implies so the typed object carries apiVersion and kind.
@@ -264,12 +267,20 @@ const QUANTITY_MAPS: &[&str] = &[
 /// Fields that hold a single quantity.
 const QUANTITY_FIELDS: &[&str] = &["sizeLimit", "divisor"];
 
-/// Parses every quantity in the body as `resource.Quantity.UnmarshalJSON` does and rewrites it in canonical
-/// form (`0.1` becomes `100m`). Returns the parse error text of the first bad one, in document order.
-fn canonicalize_quantities(
+/// Parses every quantity and every timestamp in the body as their `UnmarshalJSON` methods do and rewrites
+/// them the way the API server serves them back (`0.1` becomes `100m`, `2024-01-01T02:00:00+02:00` becomes
+/// `2024-01-01T00:00:00Z`). Returns the error text of the first bad one, in document order: both methods'
+/// errors abort Go's decoding at once, ahead of any type mismatch found earlier. `fields` is the path of
+/// JSON field names from the root (without indices), for the messages that name it.
+///
+/// Simplification: a timestamp inside a value whose container has the wrong JSON type (an object where a
+/// list belongs) is still checked, where Go skips the whole container.
+fn canonicalize_scalars(
+    kind: &str,
     value: &mut Value,
     key: Option<&str>,
     parent: Option<&str>,
+    fields: &mut Vec<String>,
 ) -> Result<(), String> {
     match value {
         Value::Object(map) => {
@@ -280,20 +291,82 @@ fn canonicalize_quantities(
             for (k, v) in map.iter_mut() {
                 if is_resource_list || QUANTITY_FIELDS.contains(&k.as_str()) {
                     *v = Value::String(parse_quantity_value(v)?);
-                } else {
-                    canonicalize_quantities(v, Some(k), key)?;
+                    continue;
                 }
+                fields.push(k.clone());
+                let result = match time_field_layout(kind, key, k) {
+                    Some(layout) => canonical_time(kind, v, layout, fields),
+                    None => canonicalize_scalars(kind, v, Some(k), key, fields),
+                };
+                fields.pop();
+                result?;
             }
             Ok(())
         }
         Value::Array(items) => {
             for item in items {
-                canonicalize_quantities(item, key, parent)?;
+                canonicalize_scalars(kind, item, key, parent, fields)?;
             }
             Ok(())
         }
         _ => Ok(()),
     }
+}
+
+/// Whether `field`, inside the object held by `container` (`None` at the root), is a `metav1.Time` or a
+/// `metav1.MicroTime` in the served kinds.
+fn time_field_layout(kind: &str, container: Option<&str>, field: &str) -> Option<GoLayout> {
+    let time = Some(GoLayout::Rfc3339);
+    let micro = Some(GoLayout::Rfc3339Micro);
+    match (container, field) {
+        (Some("metadata"), "creationTimestamp" | "deletionTimestamp") => time,
+        (Some("managedFields"), "time") => time,
+        (Some("conditions"), "lastTransitionTime") => time,
+        (Some("conditions"), "lastProbeTime")
+            if matches!(kind, "Pod" | "PersistentVolumeClaim") =>
+        {
+            time
+        }
+        (Some("conditions"), "lastHeartbeatTime") if kind == "Node" => time,
+        (Some("conditions"), "lastUpdateTime") if kind == "Deployment" => time,
+        (Some("status"), "startTime") if kind == "Pod" => time,
+        (Some("status"), "lastPhaseTransitionTime") if kind == "PersistentVolume" => time,
+        (Some("running"), "startedAt") | (Some("terminated"), "startedAt" | "finishedAt") => time,
+        (Some("taints"), "timeAdded") => time,
+        (None, "firstTimestamp" | "lastTimestamp") if kind == "Event" => time,
+        (None, "eventTime") if kind == "Event" => micro,
+        (Some("series"), "lastObservedTime") if kind == "Event" => micro,
+        _ => None,
+    }
+}
+
+/// One timestamp as `metav1.Time`/`MicroTime.UnmarshalJSON` sees it: a string Go's `time.Parse` accepts is
+/// rewritten in the served (UTC) form; a rejected one gives Go's `ParseError` text as is; any other JSON
+/// value fails the method's inner `json.Unmarshal` into a string, an `UnmarshalTypeError` that the outer
+/// decoder then fills in with the struct and field path.
+fn canonical_time(
+    kind: &str,
+    value: &mut Value,
+    layout: GoLayout,
+    fields: &[String],
+) -> Result<(), String> {
+    let Value::String(text) = value else {
+        let parents: Vec<&str> = fields[..fields.len().saturating_sub(1)]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        return Err(format!(
+            "json: cannot unmarshal {} into Go struct field {}.{} of type string",
+            json_kind(value),
+            go_struct_name(kind, &parents),
+            fields.join(".")
+        ));
+    };
+    let parsed = parse_go_time(text, layout)?;
+    if let Some(served) = canonical_utc(&parsed, layout) {
+        *text = served;
+    }
+    Ok(())
 }
 
 /// One quantity as JSON: a string (trimmed) or a bare number; anything else fails as upstream's parser does.
@@ -582,6 +655,10 @@ fn element_struct(kind: &str, fields: &[&str]) -> Option<String> {
         "containerStatuses" | "initContainerStatuses" | "ephemeralContainerStatuses" => {
             "ContainerStatus"
         }
+        "state" | "lastState" => "ContainerState",
+        "running" => "ContainerStateRunning",
+        "terminated" => "ContainerStateTerminated",
+        "waiting" => "ContainerStateWaiting",
         "addresses" if kind == "Node" => "NodeAddress",
         "rules" => "PolicyRule",
         "subjects" => "Subject",
@@ -920,5 +997,170 @@ spec:
             json!({"containers": [{"name": "a", "image": "x", "ports": null}], "nodeName": null}),
         );
         assert!(decode(pods(), body, FieldValidation::Strict).is_ok());
+    }
+
+    #[test]
+    fn should_reject_timestamps_go_cannot_parse_with_the_time_package_text() {
+        // (kind's resource, body, the message after the prefix); each string is Go's ParseError.Error()
+        // (see go_time's tests for which step of time.Parse produces it).
+        let pod_meta = |time: Value| {
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "creationTimestamp": time},
+                "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
+        };
+        let cases = [
+            (
+                "pods",
+                pod_meta(json!("garbage")),
+                r#"parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006""#,
+            ),
+            (
+                "pods",
+                pod_meta(json!("2024-13-01T00:00:00Z")),
+                r#"parsing time "2024-13-01T00:00:00Z": month out of range"#,
+            ),
+            (
+                "pods",
+                pod_meta(json!("2024-01-01")),
+                r#"parsing time "2024-01-01" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "T""#,
+            ),
+            (
+                "pods",
+                pod_meta(json!("")),
+                r#"parsing time "" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "2006""#,
+            ),
+            // a non-string fails the inner json.Unmarshal; the outer decoder adds struct and field path
+            (
+                "pods",
+                pod_meta(json!(5)),
+                "json: cannot unmarshal number into Go struct field ObjectMeta.metadata.creationTimestamp of type string",
+            ),
+            (
+                "pods",
+                pod_meta(json!({"a": 1})),
+                "json: cannot unmarshal object into Go struct field ObjectMeta.metadata.creationTimestamp of type string",
+            ),
+            (
+                "pods",
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": []},
+                    "status": {"conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-02-30T00:00:00Z"}]}}),
+                r#"parsing time "2024-02-30T00:00:00Z": day out of range"#,
+            ),
+            (
+                "pods",
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": []},
+                    "status": {"containerStatuses": [{"name": "c", "state": {"running": {"startedAt": true}}}]}}),
+                "json: cannot unmarshal bool into Go struct field ContainerStateRunning.status.containerStatuses.state.running.startedAt of type string",
+            ),
+            (
+                "pods",
+                json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "managedFields": [{"manager": "m", "time": "2024-01-01T00:00:00"}]}}),
+                r#"parsing time "2024-01-01T00:00:00" as "2006-01-02T15:04:05Z07:00": cannot parse "" as "Z07:00""#,
+            ),
+            (
+                "nodes",
+                json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n"},
+                    "spec": {"taints": [{"key": "k", "effect": "NoSchedule", "timeAdded": 1}]}}),
+                "json: cannot unmarshal number into Go struct field Taint.spec.taints.timeAdded of type string",
+            ),
+            // MicroTime wants exactly six fraction digits
+            (
+                "events",
+                json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e"}, "eventTime": "2024-01-01T00:00:00Z"}),
+                r#"parsing time "2024-01-01T00:00:00Z" as "2006-01-02T15:04:05.000000Z07:00": cannot parse "Z" as ".000000""#,
+            ),
+            (
+                "events",
+                json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e"}, "lastTimestamp": "2024-01-01T00:00:00Zjunk"}),
+                r#"parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk""#,
+            ),
+        ];
+        for (resource, body, want) in cases {
+            let info = resource_by_name(resource).expect("registered");
+            let message = message(decode(info, body.clone(), FieldValidation::Strict));
+            let prefix = format!(
+                "{kind} in version \"v1\" cannot be handled as a {kind}: ",
+                kind = info.kind
+            );
+            assert_eq!(message, format!("{prefix}{want}"), "{body}");
+        }
+    }
+
+    #[test]
+    fn should_let_a_timestamp_error_win_over_type_mismatches_and_unknown_fields_but_follow_document_order(
+    ) {
+        // Go saves a type mismatch and goes on; an UnmarshalJSON error aborts and replaces it.
+        let body = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "bogus": 1},
+            "spec": {"containers": [], "hostNetwork": "yes"},
+            "status": {"startTime": "soon"}});
+        assert_eq!(
+            message(decode(pods(), body, FieldValidation::Strict)),
+            r#"Pod in version "v1" cannot be handled as a Pod: parsing time "soon" as "2006-01-02T15:04:05Z07:00": cannot parse "soon" as "2006""#
+        );
+        // Quantities and timestamps both abort: whichever comes first in the document.
+        let quantity_first = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "x", "resources": {"limits": {"cpu": "lots"}}}]},
+            "status": {"startTime": "soon"}});
+        assert!(message(decode(pods(), quantity_first, FieldValidation::Strict))
+            .ends_with("quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));
+        let time_first = json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "p", "creationTimestamp": "soon"},
+            "spec": {"containers": [{"name": "c", "image": "x", "resources": {"limits": {"cpu": "lots"}}}]}});
+        assert!(message(decode(pods(), time_first, FieldValidation::Strict)).ends_with(
+            r#"parsing time "soon" as "2006-01-02T15:04:05Z07:00": cannot parse "soon" as "2006""#
+        ));
+    }
+
+    #[test]
+    fn should_accept_timestamps_go_accepts_and_serve_them_in_utc() {
+        // A one-digit hour and a fraction are Go leniencies; the offset is folded into UTC.
+        let body = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"},
+            "spec": {"containers": [{"name": "c", "image": "x"}]},
+            "status": {"startTime": "2024-01-01T01:30:00+02:00",
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": "2024-01-01T1:00:00.75Z"}]}});
+        let (object, _) = decode(pods(), body, FieldValidation::Strict).expect("accepted");
+        let status = &object.to_json()["status"];
+        assert_eq!(status["startTime"], "2023-12-31T23:30:00Z");
+        assert_eq!(
+            status["conditions"][0]["lastTransitionTime"],
+            "2024-01-01T01:00:00Z"
+        );
+    }
+
+    #[test]
+    fn should_answer_a_bad_timestamp_manifest_with_400_and_store_nothing() {
+        use crate::engine::api::{ApiRequest, ApiServer, Credentials, RequestBody, Verb};
+        use crate::engine::trace::Trace;
+        let yaml = r#"
+apiVersion: v1
+kind: Pod
+metadata:
+  name: t
+  creationTimestamp: "garbage"
+spec:
+  containers:
+  - name: c
+    image: nginx
+"#;
+        let body: Value = serde_yaml::from_str(yaml).expect("valid yaml");
+        let mut server = ApiServer::new(1);
+        let revision = server.store.revision();
+        let request = ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
+            .body(RequestBody::Json(body));
+        let response = server.handle(1_000, request, &mut Trace::default());
+        assert_eq!(response.code, 400);
+        let status = response.status().expect("a Status");
+        assert_eq!(status.reason.as_deref(), Some("BadRequest"));
+        assert_eq!(
+            status.message.as_deref(),
+            Some(
+                r#"Pod in version "v1" cannot be handled as a Pod: parsing time "garbage" as "2006-01-02T15:04:05Z07:00": cannot parse "garbage" as "2006""#
+            )
+        );
+        assert_eq!(server.store.revision(), revision);
+        assert!(server
+            .store
+            .get(&crate::engine::store::key("pods", Some("default"), "t"))
+            .is_none());
     }
 }

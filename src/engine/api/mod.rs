@@ -32,6 +32,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod decode;
 pub mod defaults;
+pub mod go_time;
 pub mod rbac;
 pub mod status;
 pub mod strategy;
