@@ -363,3 +363,64 @@ async fn a_widget_leaves_the_host_pages_styles_and_keys_alone() {
     container.remove();
     probe.remove();
 }
+
+#[wasm_bindgen_test]
+async fn a_widget_follows_its_host_pages_switch_to_dark_mode_and_back() {
+    // A docs site whose dark mode is a class on <html> (as mdBook's is), with a transition-free
+    // background so the widget can look at once.
+    let document = gloo::utils::document();
+    let style = document.create_element("style").expect("a style");
+    style.set_text_content(Some(
+        "#host-theme { background: rgb(255, 255, 255); } \
+         html.host-dark #host-theme { background: rgb(27, 27, 29); }",
+    ));
+    gloo::utils::head()
+        .append_child(&style)
+        .expect("add the style");
+    let html = document.document_element().expect("<html>");
+    let container = add_widgets(
+        "host-theme",
+        r#"<div data-podflow data-scenario="demo-pod"></div>"#,
+    );
+    let widget = &widgets(&container)[0];
+    let app = wait_for(widget, "[data-testid=podflow-app]").await;
+    assert_eq!(app.get_attribute("data-theme").as_deref(), Some("light"));
+    html.class_list()
+        .add_1("host-dark")
+        .expect("switch to dark");
+    wait_until("the widget to turn dark with its page", || {
+        app.get_attribute("data-theme").as_deref() == Some("dark")
+    })
+    .await;
+    html.class_list()
+        .remove_1("host-dark")
+        .expect("switch back to light");
+    wait_until("the widget to turn light again", || {
+        app.get_attribute("data-theme").as_deref() == Some("light")
+    })
+    .await;
+    // A widget with a theme of its own keeps it whatever the page does.
+    let fixed = add_widgets(
+        "host-theme-fixed",
+        r#"<div data-podflow data-scenario="demo-pod" data-theme="light"></div>"#,
+    );
+    let fixed_widget = &widgets(&fixed)[0];
+    let fixed_app = wait_for(fixed_widget, "[data-testid=podflow-app]").await;
+    html.class_list()
+        .add_1("host-dark")
+        .expect("switch to dark");
+    wait_until("the following widget to turn dark", || {
+        app.get_attribute("data-theme").as_deref() == Some("dark")
+    })
+    .await;
+    assert_eq!(
+        fixed_app.get_attribute("data-theme").as_deref(),
+        Some("light")
+    );
+    html.class_list()
+        .remove_1("host-dark")
+        .expect("back to light");
+    container.remove();
+    fixed.remove();
+    style.remove();
+}

@@ -7,7 +7,7 @@
 //! stylesheet ([`stylesheet::widget_stylesheet`]): the host's styles do not reach it and its styles do
 //! not leak out. Its settings come from its `data-*` attributes ([`AppConfig::from_widget`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::Closure;
@@ -26,12 +26,25 @@ pub const MOUNTED_ATTRIBUTE: &str = "data-podflow-mounted";
 pub const PAGE_STYLE_ID: &str = "podflow-style";
 /// The selector of a widget's inline scenario.
 const INLINE_SCENARIO_SELECTOR: &str = r#"script[type="application/yaml"]"#;
+/// How long after a host page switches its theme the widgets look at its colours again (docs sites
+/// fade their background over a few hundred milliseconds), in milliseconds.
+const HOST_TRANSITION_MS: u32 = 600;
 
 thread_local! {
     /// The widgets' stylesheet, rewritten once per page rather than once per widget.
     static WIDGET_STYLESHEET: String = stylesheet::widget_stylesheet();
     /// Every mounted widget: its element and its app, destroyed when the element leaves the page.
-    static WIDGETS: RefCell<Vec<(Element, yew::AppHandle<App>)>> = const { RefCell::new(Vec::new()) };
+    static WIDGETS: RefCell<Vec<MountedWidget>> = const { RefCell::new(Vec::new()) };
+    /// Whether the page's light/dark switches are watched yet (once, for all widgets).
+    static WATCHING_HOST_THEME: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A mounted widget: its element, its app, and (when it has no `data-theme` of its own) the
+/// configuration it was given with its host page's theme, which follows the page's dark mode.
+struct MountedWidget {
+    element: Element,
+    handle: yew::AppHandle<App>,
+    follows_host: Option<Rc<AppConfig>>,
 }
 
 /// Adds podflow's stylesheet to `document`'s head once (the full page and the iframe mode).
@@ -159,9 +172,11 @@ pub fn theme_for_background(css_color: &str) -> Option<Theme> {
 fn mount_widget(document: &Document, element: &Element) -> Option<()> {
     let _ = element.set_attribute(MOUNTED_ATTRIBUTE, "");
     let mut config = widget_config(element);
-    if matches!(config.theme, None | Some(Theme::Auto)) {
+    let follows_host = matches!(config.theme, None | Some(Theme::Auto));
+    if follows_host {
         config.theme = host_theme(element).or(config.theme);
     }
+    let config = Rc::new(config);
     let shadow = match element.shadow_root() {
         Some(existing) => existing,
         None => element
@@ -178,26 +193,91 @@ fn mount_widget(document: &Document, element: &Element) -> Option<()> {
     let handle = yew::Renderer::<App>::with_root_and_props(
         root,
         AppProps {
-            config: Rc::new(config),
+            config: config.clone(),
         },
     )
     .render();
-    WIDGETS.with(|widgets| widgets.borrow_mut().push((element.clone(), handle)));
+    WIDGETS.with(|widgets| {
+        widgets.borrow_mut().push(MountedWidget {
+            element: element.clone(),
+            handle,
+            follows_host: follows_host.then_some(config),
+        })
+    });
+    if follows_host {
+        watch_host_theme(document);
+    }
     Some(())
+}
+
+/// Gives every widget that follows its host page the page's theme again, when it changed.
+fn follow_host_themes() {
+    WIDGETS.with(|widgets| {
+        for widget in widgets.borrow_mut().iter_mut() {
+            let Some(config) = &widget.follows_host else {
+                continue;
+            };
+            let theme = host_theme(&widget.element).unwrap_or(Theme::Auto);
+            if config.theme == Some(theme) {
+                continue;
+            }
+            let config = Rc::new(AppConfig {
+                theme: Some(theme),
+                ..(**config).clone()
+            });
+            widget.follows_host = Some(config.clone());
+            widget.handle.update(AppProps { config });
+        }
+    });
+}
+
+/// Watches what docs sites switch for their dark mode (a class, `data-theme` or style on `<html>` or
+/// `<body>`, or the system's colour scheme) and has the widgets follow. The page's colours may
+/// change through a transition, so the widgets look again once it is over.
+fn watch_host_theme(document: &Document) {
+    if WATCHING_HOST_THEME.with(|watching| watching.replace(true)) {
+        return;
+    }
+    let check = || {
+        follow_host_themes();
+        gloo::timers::callback::Timeout::new(HOST_TRANSITION_MS, follow_host_themes).forget();
+    };
+    let callback = Closure::<dyn FnMut()>::new(check);
+    if let Ok(observer) = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()) {
+        let options = web_sys::MutationObserverInit::new();
+        options.set_attributes(true);
+        let filter = js_sys::Array::of3(&"class".into(), &"style".into(), &"data-theme".into());
+        options.set_attribute_filter(&filter);
+        let targets = [
+            document.document_element().map(web_sys::Node::from),
+            document.body().map(web_sys::Node::from),
+        ];
+        for target in targets.into_iter().flatten() {
+            let _ = observer.observe_with_options(&target, &options);
+        }
+    }
+    // The observer and its callback live as long as the page.
+    callback.forget();
+    if let Some(query) =
+        web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+    {
+        gloo::events::EventListener::new(&query, "change", move |_| check()).forget();
+    }
 }
 
 /// Destroys the apps of widgets whose element is no longer in the page.
 fn forget_removed_widgets() {
-    let removed: Vec<(Element, yew::AppHandle<App>)> = WIDGETS.with(|widgets| {
+    let removed: Vec<MountedWidget> = WIDGETS.with(|widgets| {
         let mut widgets = widgets.borrow_mut();
-        let (gone, kept): (Vec<_>, Vec<_>) =
-            widgets.drain(..).partition(|(e, _)| !e.is_connected());
+        let (gone, kept): (Vec<_>, Vec<_>) = widgets
+            .drain(..)
+            .partition(|widget| !widget.element.is_connected());
         *widgets = kept;
         gone
     });
-    for (element, handle) in removed {
-        handle.destroy();
-        let _ = element.remove_attribute(MOUNTED_ATTRIBUTE);
+    for widget in removed {
+        widget.handle.destroy();
+        let _ = widget.element.remove_attribute(MOUNTED_ATTRIBUTE);
     }
 }
 

@@ -77,6 +77,9 @@ pub fn file_too_large(file_name: &str, bytes: f64) -> Option<String> {
 pub enum PersistAction {
     /// The theme menu's choice.
     Theme(Theme),
+    /// The theme the instance's configuration now gives (a widget following its host page's dark
+    /// mode); shown, never saved.
+    GivenTheme(Theme),
     /// The speed menu's choice (an index into `SPEEDS`).
     Speed(usize),
     /// The editor's text, as the user types.
@@ -195,6 +198,16 @@ impl Reducible for PersistState {
                     ..(*next.config).clone()
                 });
                 next.report(write(|state| state.set_theme(theme)));
+            }
+            PersistAction::GivenTheme(theme) => {
+                if next.theme == theme {
+                    return self;
+                }
+                next.theme = theme;
+                next.config = Rc::new(AppConfig {
+                    theme: Some(theme),
+                    ..(*next.config).clone()
+                });
             }
             PersistAction::Speed(speed) => {
                 // The page keeps its own speed; nothing here changes what is shown.
@@ -328,7 +341,18 @@ impl Persisted {
 #[hook]
 pub fn use_persisted(config: Rc<AppConfig>) -> Persisted {
     let host = config.host;
+    let given_theme = config.theme;
     let state = use_reducer(move || PersistState::load(config));
+    // A widget's configuration changes its theme when the host page switches between light and dark
+    // (`ui::embed`); the first render already has it.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(given_theme, move |theme| {
+            if let Some(theme) = *theme {
+                dispatcher.dispatch(PersistAction::GivenTheme(theme));
+            }
+        });
+    }
     let theme = state.theme;
     use_effect_with((theme, host), |(theme, host)| {
         if *host != Host::Widget {
