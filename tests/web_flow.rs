@@ -425,12 +425,8 @@ async fn should_follow_the_pod_whose_token_or_button_is_clicked() {
     let config = AppConfig::from_fragment("#synthetic=4x40&entry=400");
     let (root, handle) = support::mount_with("flow-follow", config).await;
     let pressed = |root: &Element| -> Vec<String> {
-        let all = root
-            .query_selector_all("[data-testid=pod-list] button[aria-pressed=true]")
-            .expect("buttons");
-        (0..all.length())
-            .filter_map(|i| all.item(i))
-            .filter_map(|n| n.dyn_into::<Element>().ok())
+        support::elements(root, "[data-testid=pod-list] button[aria-pressed=true]")
+            .iter()
             .filter_map(|e| e.get_attribute("data-pod"))
             .collect()
     };
@@ -478,12 +474,8 @@ async fn should_follow_the_pod_whose_token_or_button_is_clicked() {
 
 /// The rows of the events table: (row element, REASON and OBJECT cells).
 fn event_rows(root: &Element) -> Vec<(Element, String)> {
-    let all = root
-        .query_selector_all("[data-testid=pf-events-table] tbody tr")
-        .expect("rows");
-    (0..all.length())
-        .filter_map(|i| all.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
+    support::elements(root, "[data-testid=pf-events-table] tbody tr")
+        .into_iter()
         .map(|row| {
             let cells = row.children();
             let cell = |i: u32| {
@@ -558,12 +550,8 @@ async fn should_bring_the_cluster_panel_up_to_date_with_the_diagram_when_paused(
     .await;
     // Playing, the panels follow the diagram a frame later; paused, they show the same entry.
     let disagreements = || -> Vec<String> {
-        let chips = root
-            .query_selector_all("[data-testid=pf-pod-chip]")
-            .expect("chips");
-        (0..chips.length())
-            .filter_map(|i| chips.item(i))
-            .filter_map(|n| n.dyn_into::<Element>().ok())
+        support::elements(&root, "[data-testid=pf-pod-chip]")
+            .into_iter()
             .filter_map(|chip| {
                 let pod = chip.get_attribute("data-pod")?;
                 let status = support::text(&chip, ".pf-chip-status");
@@ -588,11 +576,6 @@ async fn should_bring_the_cluster_panel_up_to_date_with_the_diagram_when_paused(
             disagreements()
         );
     }
-    assert!(
-        root.query_selector_all("[data-testid=pf-pod-chip]")
-            .expect("chips")
-            .length()
-            > 0
-    );
+    assert!(!support::elements(&root, "[data-testid=pf-pod-chip]").is_empty());
     handle.destroy();
 }

@@ -37,3 +37,21 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// Every YAML document of the corpus as JSON, labelled with its file, in path order. A YAML syntax
+/// error ends its file (serde_yaml's document iterator would repeat it).
+pub fn documents() -> Vec<(String, serde_json::Value)> {
+    use serde::Deserialize;
+    let mut out = Vec::new();
+    for file in yaml_files() {
+        let text = std::fs::read_to_string(&file)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
+        for document in serde_yaml::Deserializer::from_str(&text) {
+            let Ok(value) = serde_json::Value::deserialize(document) else {
+                break;
+            };
+            out.push((file.display().to_string(), value));
+        }
+    }
+    out
+}

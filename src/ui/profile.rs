@@ -10,12 +10,6 @@ mod imp {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    #[wasm_bindgen]
-    extern "C" {
-        #[wasm_bindgen(js_namespace = performance, js_name = now)]
-        fn performance_now() -> f64;
-    }
-
     thread_local! {
         static PROFILE: OnceCell<Option<js_sys::Array>> = const { OnceCell::new() };
     }
@@ -33,10 +27,6 @@ mod imp {
 
     pub fn enabled() -> bool {
         with_profile(|p| p.is_some())
-    }
-
-    pub fn now_ms() -> f64 {
-        performance_now()
     }
 
     pub fn record(label: &str, start: f64, duration: f64) {
@@ -57,9 +47,6 @@ mod imp {
     pub fn enabled() -> bool {
         false
     }
-    pub fn now_ms() -> f64 {
-        0.0
-    }
     pub fn record(_label: &str, _start: f64, _duration: f64) {}
 }
 
@@ -71,7 +58,7 @@ pub fn enabled() -> bool {
 /// Records `label` over `[start, now]` (a span measured by hand).
 pub fn record_since(label: &str, start: f64) {
     if imp::enabled() {
-        let now = imp::now_ms();
+        let now = crate::ui::idle::now_ms();
         imp::record(label, start, now - start);
     }
 }
@@ -79,7 +66,7 @@ pub fn record_since(label: &str, start: f64) {
 /// `performance.now()` when profiling, else 0.
 pub fn now_ms() -> f64 {
     if imp::enabled() {
-        imp::now_ms()
+        crate::ui::idle::now_ms()
     } else {
         0.0
     }
@@ -97,7 +84,7 @@ impl Span {
         if imp::enabled() {
             Span {
                 label: Some(label()),
-                start: imp::now_ms(),
+                start: crate::ui::idle::now_ms(),
             }
         } else {
             Span {
@@ -118,7 +105,7 @@ impl Span {
 impl Drop for Span {
     fn drop(&mut self) {
         if let Some(label) = &self.label {
-            let now = imp::now_ms();
+            let now = crate::ui::idle::now_ms();
             imp::record(label, self.start, now - self.start);
         }
     }

@@ -63,3 +63,15 @@ pub fn text(root: &Element, selector: &str) -> String {
         .and_then(|e| e.text_content())
         .unwrap_or_default()
 }
+
+/// Every element matching `selector` under `root`, in document order.
+pub fn elements(root: &Element, selector: &str) -> Vec<Element> {
+    use wasm_bindgen::JsCast;
+    let Ok(found) = root.query_selector_all(selector) else {
+        return Vec::new();
+    };
+    (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|node| node.dyn_into::<Element>().ok())
+        .collect()
+}

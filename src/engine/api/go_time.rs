@@ -161,44 +161,26 @@ pub fn parse_go_time(value: &str, layout: GoLayout) -> Result<GoTime, String> {
                     }
                 }
             }
-            Element::ZeroMonth => match get_number(rest, true) {
-                Some((month, after)) => {
-                    rest = after;
-                    parsed.month = month;
-                    if !(1..=12).contains(&month) {
-                        range_error = Some("month");
+            Element::ZeroMonth | Element::ZeroDay | Element::Hour | Element::ZeroMinute => {
+                // Go's `getnum`: two digits, or one or two for the hour. The day is checked against
+                // its month at the end, so any two digits pass here.
+                match get_number(rest, element != Element::Hour) {
+                    Some((value, after)) => {
+                        rest = after;
+                        let (field, valid, name) = match element {
+                            Element::ZeroMonth => (&mut parsed.month, 1..=12, "month"),
+                            Element::ZeroDay => (&mut parsed.day, 0..=99, "day"),
+                            Element::Hour => (&mut parsed.hour, 0..=23, "hour"),
+                            _ => (&mut parsed.minute, 0..=59, "minute"),
+                        };
+                        *field = value;
+                        if !valid.contains(&value) {
+                            range_error = Some(name);
+                        }
                     }
+                    None => bad = true,
                 }
-                None => bad = true,
-            },
-            Element::ZeroDay => match get_number(rest, true) {
-                // Any two digits here; the day is checked against the month at the end.
-                Some((day, after)) => {
-                    rest = after;
-                    parsed.day = day;
-                }
-                None => bad = true,
-            },
-            Element::Hour => match get_number(rest, false) {
-                Some((hour, after)) => {
-                    rest = after;
-                    parsed.hour = hour;
-                    if hour >= 24 {
-                        range_error = Some("hour");
-                    }
-                }
-                None => bad = true,
-            },
-            Element::ZeroMinute => match get_number(rest, true) {
-                Some((minute, after)) => {
-                    rest = after;
-                    parsed.minute = minute;
-                    if minute >= 60 {
-                        range_error = Some("minute");
-                    }
-                }
-                None => bad = true,
-            },
+            }
             Element::ZeroSecond => match get_number(rest, true) {
                 Some((second, after)) => {
                     rest = after;
