@@ -117,7 +117,7 @@ async fn should_open_a_share_link_on_the_same_engine_state() {
         text(&root, "[data-testid=pod-list]")
     );
     let annotations = story::annotate(&original.head().trace.entries, view.story_start);
-    let tokens = story::pod_tokens(&view.sim, &annotations, view.story_start, view.position);
+    let tokens = story::pod_tokens(&view.store(), &annotations, view.story_start, view.position);
     let want = tokens
         .iter()
         .find(|t| t.pod == "default/with-toleration")

@@ -11,7 +11,7 @@ use crate::engine::objects::Object;
 use crate::engine::printers::{describe_event_age, event_row, pod_row, table, POD_COLUMNS};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
-use crate::engine::store::ETCD_PREFIX;
+use crate::engine::store::{StoreAt, ETCD_PREFIX};
 use crate::engine::trace::{Component, Stage};
 
 /// Stored objects of one resource, in key order, as the API server returns them.
@@ -31,9 +31,13 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
 
 /// The stored pods themselves, in key order (the page lists them on every step: no copies).
 pub fn stored_pods(sim: &Simulation) -> Vec<&Pod> {
+    pods_in(&sim.api.store.current())
+}
+
+/// The pods `store` holds, in key order.
+pub fn pods_in<'a>(store: &StoreAt<'a>) -> Vec<&'a Pod> {
     let prefix = format!("{ETCD_PREFIX}/pods/");
-    sim.api
-        .store
+    store
         .list(&prefix)
         .filter_map(|(_, stored)| match &stored.object {
             Object::Pod(p) => Some(&**p),
@@ -49,10 +53,13 @@ pub fn events(sim: &Simulation) -> Vec<Event> {
 
 /// The stored events themselves, in the order they were recorded (no copies).
 pub fn stored_events(sim: &Simulation) -> Vec<&Event> {
+    events_in(&sim.api.store.current())
+}
+
+/// The events `store` holds, in the order they were recorded (their creation revision).
+pub fn events_in<'a>(store: &StoreAt<'a>) -> Vec<&'a Event> {
     let prefix = format!("{ETCD_PREFIX}/events/");
-    let mut events: Vec<(i64, &Event)> = sim
-        .api
-        .store
+    let mut events: Vec<(i64, &Event)> = store
         .list(&prefix)
         .filter_map(|(_, stored)| match &stored.object {
             Object::Event(e) => Some((stored.create_revision, &**e)),

@@ -219,6 +219,7 @@ impl Simulation {
         };
         self.now_ms = self.now_ms.max(at);
         self.steps += 1;
+        self.api.store.begin_step();
         let event = Arc::unwrap_or_clone(event);
         self.with_ctx(|ctx, scheduler, kubelets| match event {
             Event::Deliver { watcher, event } => match watcher {

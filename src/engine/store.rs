@@ -4,8 +4,14 @@
 //! which the API server turns into 409 AlreadyExists), an update with a stale resourceVersion fails (409
 //! Conflict), and every successful write bumps the single cluster-wide revision, which becomes the
 //! object's `metadata.resourceVersion` (its ModRevision). Watch events are emitted in revision order.
+//!
+//! etcd keeps every revision until it is compacted; this store keeps the values the current engine
+//! step replaced ([`Store::begin_step`] starts a new one), so the store can be read as it stood at any
+//! revision within that step ([`Store::at_revision`], `etcdctl get --rev`). The page uses it to show
+//! the cluster between two writes of one step: after the scheduler's Filter, before its Bind.
 
 use std::collections::BTreeMap;
+use std::ops::Bound;
 
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +76,16 @@ pub struct Store {
     revision: i64,
     /// Boxed: an `Object` is several KiB inline, and B-tree nodes shift their values on every insert.
     items: BTreeMap<String, Box<StoredObject>>,
+    /// The writes of the current step, in revision order, each with the value it replaced.
+    step_writes: Vec<ReplacedValue>,
+}
+
+/// What one write replaced: the key's value just before `revision` (`None`: the key did not exist).
+#[derive(Clone, Debug)]
+struct ReplacedValue {
+    revision: i64,
+    key: String,
+    before: Option<Box<StoredObject>>,
 }
 
 impl Store {
@@ -108,6 +124,42 @@ impl Store {
         self.items.is_empty()
     }
 
+    /// Starts a new step: the values replaced so far are no longer needed to read earlier revisions.
+    pub fn begin_step(&mut self) {
+        self.step_writes.clear();
+    }
+
+    /// The store as it stood at `revision`. Exact for every revision since the current step began
+    /// (earlier revisions read as that step's start); the current revision or later reads the store
+    /// as it is.
+    pub fn at_revision(&self, revision: i64) -> StoreAt<'_> {
+        let mut earlier: BTreeMap<&str, Option<&StoredObject>> = BTreeMap::new();
+        for write in self.step_writes.iter().filter(|w| w.revision > revision) {
+            // The first write after `revision` holds the value the key had at `revision`.
+            earlier
+                .entry(write.key.as_str())
+                .or_insert(write.before.as_deref());
+        }
+        StoreAt {
+            store: self,
+            revision: revision.min(self.revision),
+            earlier,
+        }
+    }
+
+    /// The store as it is now, read through the same interface as an earlier revision.
+    pub fn current(&self) -> StoreAt<'_> {
+        self.at_revision(self.revision)
+    }
+
+    fn remember(&mut self, revision: i64, key: &str, before: Option<Box<StoredObject>>) {
+        self.step_writes.push(ReplacedValue {
+            revision,
+            key: key.to_string(),
+            before,
+        });
+    }
+
     fn stamp(object: &mut Object, revision: i64) {
         object.metadata_mut().resource_version = Some(revision.to_string());
     }
@@ -118,6 +170,7 @@ impl Store {
             return Err(StoreError::KeyExists);
         }
         self.revision += 1;
+        self.remember(self.revision, key, None);
         Self::stamp(&mut object, self.revision);
         self.items.insert(
             key.to_string(),
@@ -153,6 +206,12 @@ impl Store {
             }
         }
         self.revision += 1;
+        let before = Some(current.clone());
+        self.step_writes.push(ReplacedValue {
+            revision: self.revision,
+            key: key.to_string(),
+            before,
+        });
         Self::stamp(&mut object, self.revision);
         // The old value moves out as the event's `previous`; the key keeps its create revision.
         let previous = std::mem::replace(&mut current.object, object.clone());
@@ -171,13 +230,79 @@ impl Store {
             return Err(StoreError::NotFound);
         };
         self.revision += 1;
-        let mut object = stored.object;
+        let mut object = stored.object.clone();
+        self.remember(self.revision, key, Some(stored));
         Self::stamp(&mut object, self.revision);
         Ok(WatchEvent {
             event_type: WatchEventType::Deleted,
             object,
             revision: self.revision,
             previous: None,
+        })
+    }
+}
+
+/// A read-only view of the store at one revision of the current step (see [`Store::at_revision`]).
+#[derive(Debug)]
+pub struct StoreAt<'a> {
+    store: &'a Store,
+    revision: i64,
+    /// Keys written after `revision`, with their value at `revision` (`None`: absent then).
+    earlier: BTreeMap<&'a str, Option<&'a StoredObject>>,
+}
+
+impl<'a> StoreAt<'a> {
+    /// The revision this view shows.
+    pub fn revision(&self) -> i64 {
+        self.revision
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'a StoredObject> {
+        match self.earlier.get(key) {
+            Some(before) => *before,
+            None => self.store.get(key),
+        }
+    }
+
+    /// Every key under `prefix` at this revision, in key order.
+    pub fn list<'p>(
+        &self,
+        prefix: &'p str,
+    ) -> impl Iterator<Item = (&'a str, &'a StoredObject)> + 'p
+    where
+        'a: 'p,
+    {
+        let mut now = self
+            .store
+            .list(prefix)
+            .map(|(key, stored)| (key.as_str(), stored))
+            .peekable();
+        let mut then = self
+            .earlier
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(move |(key, _)| key.starts_with(prefix))
+            .map(|(key, before)| (*key, *before))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .peekable();
+        // Merge the current keys with the keys written since `revision`, which replace them (or are
+        // missing from them: deleted since).
+        std::iter::from_fn(move || loop {
+            let next_changed = then.peek().map(|(key, _)| *key);
+            let next_now = now.peek().map(|(key, _)| *key);
+            match (next_now, next_changed) {
+                (None, None) => return None,
+                (Some(current), Some(changed)) if current < changed => return now.next(),
+                (Some(_), None) => return now.next(),
+                (current, Some(changed)) => {
+                    if current == Some(changed) {
+                        now.next();
+                    }
+                    if let Some((key, Some(before))) = then.next() {
+                        return Some((key, before));
+                    }
+                }
+            }
         })
     }
 }
@@ -273,5 +398,81 @@ mod tests {
             s.delete("/registry/pods/default/a"),
             Err(StoreError::NotFound)
         );
+    }
+
+    fn names_at(store: &Store, revision: i64) -> Vec<(String, String)> {
+        store
+            .at_revision(revision)
+            .list("/registry/pods/")
+            .map(|(k, stored)| (k.to_string(), stored.mod_revision.to_string()))
+            .collect()
+    }
+
+    fn rows(rows: &[(&str, i64)]) -> Vec<(String, String)> {
+        rows.iter()
+            .map(|(k, r)| (format!("/registry/pods/default/{k}"), r.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn should_read_every_revision_of_the_current_step() {
+        let mut s = Store::new();
+        s.create("/registry/pods/default/b", pod("b")).unwrap(); // 1
+        s.create("/registry/pods/default/d", pod("d")).unwrap(); // 2
+        s.begin_step();
+        s.create("/registry/pods/default/a", pod("a")).unwrap(); // 3
+        s.update("/registry/pods/default/b", pod("b"), Some(1))
+            .unwrap(); // 4
+        s.delete("/registry/pods/default/d").unwrap(); // 5
+        s.create("/registry/pods/default/c", pod("c")).unwrap(); // 6
+        s.update("/registry/pods/default/b", pod("b"), Some(4))
+            .unwrap(); // 7
+
+        let cases: [(i64, &[(&str, i64)]); 7] = [
+            (2, &[("b", 1), ("d", 2)]),
+            (3, &[("a", 3), ("b", 1), ("d", 2)]),
+            (4, &[("a", 3), ("b", 4), ("d", 2)]),
+            (5, &[("a", 3), ("b", 4)]),
+            (6, &[("a", 3), ("b", 4), ("c", 6)]),
+            (7, &[("a", 3), ("b", 7), ("c", 6)]),
+            (99, &[("a", 3), ("b", 7), ("c", 6)]),
+        ];
+        for (revision, want) in cases {
+            assert_eq!(names_at(&s, revision), rows(want), "at revision {revision}");
+        }
+        let at_four = s.at_revision(4);
+        assert_eq!(at_four.revision(), 4);
+        assert!(at_four.get("/registry/pods/default/c").is_none());
+        assert_eq!(
+            at_four
+                .get("/registry/pods/default/d")
+                .map(|stored| stored.mod_revision),
+            Some(2)
+        );
+        assert_eq!(s.current().revision(), 7);
+    }
+
+    #[test]
+    fn should_forget_replaced_values_when_a_step_begins() {
+        let mut s = Store::new();
+        s.create("/registry/pods/default/a", pod("a")).unwrap();
+        s.update("/registry/pods/default/a", pod("a"), Some(1))
+            .unwrap();
+        s.begin_step();
+        // Revisions before the step read as the step's start: the store as it is.
+        assert_eq!(names_at(&s, 1), rows(&[("a", 2)]));
+    }
+
+    #[test]
+    fn should_not_remember_failed_writes() {
+        let mut s = Store::new();
+        s.create("/registry/pods/default/a", pod("a")).unwrap();
+        s.begin_step();
+        assert!(s.create("/registry/pods/default/a", pod("a")).is_err());
+        assert!(s
+            .update("/registry/pods/default/a", pod("a"), Some(7))
+            .is_err());
+        assert!(s.delete("/registry/pods/default/zz").is_err());
+        assert_eq!(names_at(&s, 0), rows(&[("a", 1)]));
     }
 }

@@ -284,7 +284,35 @@ pub struct Trace {
     pub entries: Vec<TraceEntry>,
 }
 
+impl TraceEntry {
+    /// The store revision this entry's etcd write produced; `None` for any other entry (including a
+    /// failed write, and an update that changed nothing and so was not written).
+    pub fn written_revision(&self) -> Option<i64> {
+        if self.component != Component::Etcd
+            || !matches!(self.stage, Stage::Write | Stage::Delete)
+            || self.outcome == Outcome::Failed
+        {
+            return None;
+        }
+        let details = self.data.value();
+        // Written entries name their watch event type; a skipped no-op update does not.
+        details.get("type")?;
+        details.get("revision")?.as_i64()
+    }
+}
+
 impl Trace {
+    /// The store's revision right after entry `position`: the revision of the last write at or before
+    /// it (`None` when the trace shows no write that early).
+    pub fn store_revision_at(&self, position: usize) -> Option<i64> {
+        let end = position.saturating_add(1).min(self.entries.len());
+        self.entries
+            .get(..end)?
+            .iter()
+            .rev()
+            .find_map(TraceEntry::written_revision)
+    }
+
     /// Appends an entry and returns its sequence number.
     #[allow(clippy::too_many_arguments)]
     pub fn record(
@@ -423,5 +451,57 @@ mod tests {
         assert!(TraceData::from_serialize(&Value::Null).is_null());
         assert!(TraceData::from_serialize(&None::<u8>).is_null());
         assert!(TraceData::new(&Value::Null).is_null());
+    }
+
+    #[test]
+    fn should_find_the_store_revision_of_the_last_write_at_or_before_an_entry() {
+        let mut trace = Trace::default();
+        let write = |t: &mut Trace, outcome: Outcome, data: Value| {
+            t.record(
+                0,
+                Component::Etcd,
+                Stage::Write,
+                "pods/default/a",
+                outcome,
+                "",
+                data,
+            )
+        };
+        write(
+            &mut trace,
+            Outcome::Ok,
+            json!({"key": "k", "revision": 7, "type": "ADDED"}),
+        );
+        trace.record(
+            0,
+            Component::Scheduler,
+            Stage::Filter,
+            "pods/default/a",
+            Outcome::Ok,
+            "",
+            Value::Null,
+        );
+        // An update that changed nothing, and a failed write: neither moves the revision.
+        write(
+            &mut trace,
+            Outcome::Info,
+            json!({"key": "k", "revision": 3}),
+        );
+        write(&mut trace, Outcome::Failed, json!({"code": 409}));
+        trace.record(
+            0,
+            Component::Etcd,
+            Stage::Delete,
+            "pods/default/a",
+            Outcome::Ok,
+            "",
+            json!({"key": "k", "revision": 8, "type": "DELETED"}),
+        );
+        let revisions: Vec<Option<i64>> = (0..6).map(|p| trace.store_revision_at(p)).collect();
+        assert_eq!(
+            revisions,
+            [Some(7), Some(7), Some(7), Some(7), Some(8), Some(8)]
+        );
+        assert_eq!(Trace::default().store_revision_at(0), None);
     }
 }

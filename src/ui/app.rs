@@ -920,7 +920,7 @@ fn render_story(
     let tokens = {
         let _span = crate::ui::profile::Span::new(|| "pod_tokens".into());
         Rc::new(story::pod_tokens(
-            &view.sim,
+            &view.store(),
             index.annotations(),
             start,
             position,
@@ -929,7 +929,7 @@ fn render_story(
     let kubelet_node = view
         .selected_pod
         .as_deref()
-        .and_then(|pod| stored_pod(&view.sim, pod))
+        .and_then(|pod| stored_pod(&view.store(), pod))
         .and_then(|pod| pod.spec.as_ref())
         .and_then(|spec| spec.node_name.clone())
         .map(AttrValue::from);
@@ -1256,7 +1256,8 @@ mod share_tests {
             Some("default/with-toleration")
         );
         let status = |sim: &crate::engine::sim::Simulation| {
-            stored_pod(sim, "default/with-toleration").map(crate::engine::printers::pod_status)
+            stored_pod(&sim.api.store.current(), "default/with-toleration")
+                .map(crate::engine::printers::pod_status)
         };
         assert_eq!(status(&view.sim), status(&want.sim));
     }

@@ -268,7 +268,7 @@ mod tests {
         let exported = pods_and_statuses(&sim);
         assert_eq!(exported, pods_and_statuses(&page));
         assert_eq!(exported.len(), 3);
-        assert!(stored_pod(&sim, "default/third").is_some());
+        assert!(stored_pod(&sim.api.store.current(), "default/third").is_some());
     }
 
     #[test]

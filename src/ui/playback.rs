@@ -27,6 +27,7 @@ use crate::engine::node_registration;
 use crate::engine::objects::Object;
 use crate::engine::scenario;
 use crate::engine::sim::{Event, Simulation};
+use crate::engine::store::StoreAt;
 use crate::engine::{store, synthetic};
 use crate::ui::config::ScenarioSource;
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
@@ -474,13 +475,13 @@ impl Playback {
 
     /// What the panels render: the state at the current position.
     pub fn view(&self) -> ViewState {
-        ViewState {
-            sim: self.state_after(self.steps_for(self.position)),
-            position: self.position,
-            story_start: self.story_start,
-            selected_pod: self.selected_pod.clone(),
-            generation: self.generation,
-        }
+        ViewState::new(
+            self.state_after(self.steps_for(self.position)),
+            self.position,
+            self.story_start,
+            self.selected_pod.clone(),
+            self.generation,
+        )
     }
 
     /// The pods the story's trace is about (`namespace/name`), in the order they first appear; the
@@ -669,15 +670,15 @@ pub fn story_pods(sim: &Simulation, story_start: usize) -> Vec<String> {
     pods
 }
 
-/// The pod `namespace/name` as stored at this state, if it is in the store.
+/// The pod `namespace/name` as `store` holds it, if it is there.
 pub fn stored_pod<'a>(
-    sim: &'a Simulation,
+    store: &StoreAt<'a>,
     pod: &str,
 ) -> Option<&'a k8s_openapi::api::core::v1::Pod> {
     let (namespace, name) = pod.split_once('/')?;
     let key = store::key("pods", Some(namespace), name);
-    match &sim.api.store.get(&key)?.object {
-        Object::Pod(pod) => Some(pod),
+    match &store.get(&key)?.object {
+        Object::Pod(pod) => Some(&**pod),
         _ => None,
     }
 }
@@ -748,7 +749,8 @@ mod tests {
         assert!(playback.is_complete() && !playback.is_truncated());
         let last = playback.last_position();
         let sim = playback.seek(last);
-        let pod = stored_pod(&sim, "default/demo-pod").expect("demo-pod is stored");
+        let pod =
+            stored_pod(&sim.api.store.current(), "default/demo-pod").expect("demo-pod is stored");
         assert_eq!(pod_status(pod), "Running");
         assert!(playback.at_end());
     }
@@ -872,10 +874,10 @@ mod tests {
         );
         let last = playback.last_position();
         let sim = playback.seek(last);
-        assert!(stored_pod(&sim, "default/demo-pod").is_none());
+        assert!(stored_pod(&sim.api.store.current(), "default/demo-pod").is_none());
         // Stepping back before the command still shows the recorded past.
         let before = playback.seek(created);
-        assert!(stored_pod(&before, "default/demo-pod").is_some());
+        assert!(stored_pod(&before.api.store.current(), "default/demo-pod").is_some());
     }
 
     #[test]
@@ -891,7 +893,7 @@ mod tests {
         playback.run_to_end();
         let last = playback.last_position();
         let sim = playback.seek(last);
-        let pod = stored_pod(&sim, "default/second").expect("stored");
+        let pod = stored_pod(&sim.api.store.current(), "default/second").expect("stored");
         assert_eq!(pod_status(pod), "Running");
         assert_eq!(
             playback.story_pods(),
@@ -1048,7 +1050,8 @@ mod tests {
         let last = original.last_position();
         let (want, got) = (original.seek(last), rebuilt.seek(last));
         assert_eq!(got.api.store.revision(), want.api.store.revision());
-        let status = |sim: &Simulation, pod: &str| stored_pod(sim, pod).map(pod_status);
+        let status =
+            |sim: &Simulation, pod: &str| stored_pod(&sim.api.store.current(), pod).map(pod_status);
         assert_eq!(
             status(&got, "default/second"),
             status(&want, "default/second")

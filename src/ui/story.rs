@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::engine::printers::pod_status;
-use crate::engine::sim::Simulation;
+use crate::engine::store::StoreAt;
 use crate::engine::trace::{Component, Outcome, Stage, TraceEntry};
 use crate::ui::playback::{pod_of_object, stored_pod};
 use crate::ui::view_state::InspectorTab;
@@ -596,10 +596,10 @@ pub const STATUS_NOT_STORED: &str = "not stored yet";
 pub const STATUS_DELETED: &str = "deleted";
 
 /// Where every pod of the story stands at `position`: one token per pod that has appeared by then.
-/// `annotations` come from [`annotate`] over the same trace from `story_start`; `sim` is the state at
-/// `position`.
+/// `annotations` come from [`annotate`] over the same trace from `story_start`; `store` is the store as
+/// it stood at `position` ([`crate::ui::view_state::ViewState::store`]).
 pub fn pod_tokens(
-    sim: &Simulation,
+    store: &StoreAt,
     annotations: &[Annotation],
     story_start: usize,
     position: usize,
@@ -647,7 +647,7 @@ pub fn pod_tokens(
     for token in &mut tokens {
         // An empty status means the trace has shown the pod's creation by now.
         let was_created = token.status.is_empty();
-        token.status = match (was_created, stored_pod(sim, &token.pod)) {
+        token.status = match (was_created, stored_pod(store, &token.pod)) {
             (true, Some(pod)) => pod_status(pod),
             (true, None) => STATUS_DELETED.to_string(),
             (false, _) if token.failure.is_some() => STATUS_REJECTED.to_string(),
@@ -1110,8 +1110,13 @@ mod tests {
     fn should_show_a_rejected_pod_as_rejected_at_the_failed_stage() {
         let (mut playback, annotations) = annotated("rbac-forbidden");
         let last = playback.last_position();
-        let sim = playback.seek(last);
-        let tokens = pod_tokens(&sim, &annotations, playback.story_start(), last);
+        playback.seek(last);
+        let tokens = pod_tokens(
+            &playback.view().store(),
+            &annotations,
+            playback.story_start(),
+            last,
+        );
         let jane = tokens
             .iter()
             .find(|t| t.pod == "default/janes-pod")
@@ -1126,21 +1131,21 @@ mod tests {
         let (mut playback, annotations) = annotated("demo-pod");
         let start = playback.story_start();
         let (post, _) = find(&playback, Stage::Authentication, "pods/default/demo-pod");
-        let sim = playback.seek(post);
-        let tokens = pod_tokens(&sim, &annotations, start, post);
+        playback.seek(post);
+        let tokens = pod_tokens(&playback.view().store(), &annotations, start, post);
         assert_eq!(tokens.len(), 1);
         assert_eq!(tokens[0].node, FlowNode::Authn);
         assert_eq!(tokens[0].status, STATUS_NOT_STORED);
 
         let (filter, _) = find(&playback, Stage::Filter, "pods/default/demo-pod");
-        let sim = playback.seek(filter);
-        let tokens = pod_tokens(&sim, &annotations, start, filter);
+        playback.seek(filter);
+        let tokens = pod_tokens(&playback.view().store(), &annotations, start, filter);
         assert_eq!(tokens[0].node, FlowNode::Filter);
         assert_eq!(tokens[0].status, "Pending");
 
         let last = playback.last_position();
-        let sim = playback.seek(last);
-        let tokens = pod_tokens(&sim, &annotations, start, last);
+        playback.seek(last);
+        let tokens = pod_tokens(&playback.view().store(), &annotations, start, last);
         assert_eq!(tokens[0].node, FlowNode::Running);
         assert_eq!(tokens[0].status, "Running");
         assert_eq!(tokens[0].failure, None);
@@ -1152,8 +1157,13 @@ mod tests {
         let (backoff, entry) = find(&playback, Stage::BackOff, "pods/default/typo-pod");
         assert!(caption(entry)
             .starts_with("ImagePullBackOff on node-c: image nginx:1.277 is in back-off for "));
-        let sim = playback.seek(backoff + 5);
-        let tokens = pod_tokens(&sim, &annotations, playback.story_start(), backoff + 5);
+        playback.seek(backoff + 5);
+        let tokens = pod_tokens(
+            &playback.view().store(),
+            &annotations,
+            playback.story_start(),
+            backoff + 5,
+        );
         assert_eq!(tokens[0].node, FlowNode::Pull);
         assert_eq!(
             tokens[0].failure.as_ref().map(|f| f.reason.as_str()),

@@ -9,6 +9,7 @@ use std::rc::Rc;
 
 use crate::engine::kubectl::ClientAction;
 use crate::engine::sim::Simulation;
+use crate::engine::store::StoreAt;
 
 /// The engine's state at the current playback position.
 #[derive(Clone, Debug)]
@@ -18,6 +19,10 @@ pub struct ViewState {
     /// Index into `sim.trace.entries` of the current entry: entries after it have not happened yet on
     /// screen (they may exist in `sim.trace` when one engine step produced several entries).
     pub position: usize,
+    /// The store's revision right after the current entry. One engine step can write several times
+    /// (the scheduler's Bind after its Filter and Score); panels read the store at this revision, so
+    /// they show what had been written when the current entry happened, not the whole step's result.
+    pub store_revision: i64,
     /// The first entry of the story proper (after node registration); the timeline starts here.
     pub story_start: usize,
     /// The pod the user follows, as `namespace/name`.
@@ -36,6 +41,33 @@ impl PartialEq for ViewState {
 }
 
 impl ViewState {
+    /// The view of `sim` at entry `position` (its store read at that entry's revision).
+    pub fn new(
+        sim: Rc<Simulation>,
+        position: usize,
+        story_start: usize,
+        selected_pod: Option<String>,
+        generation: u64,
+    ) -> ViewState {
+        let store_revision = sim
+            .trace
+            .store_revision_at(position)
+            .unwrap_or_else(|| sim.api.store.revision());
+        ViewState {
+            sim,
+            position,
+            store_revision,
+            story_start,
+            selected_pod,
+            generation,
+        }
+    }
+
+    /// The store (etcd) as it stood right after the current entry.
+    pub fn store(&self) -> StoreAt<'_> {
+        self.sim.api.store.at_revision(self.store_revision)
+    }
+
     /// Virtual time of the current entry in milliseconds (0 before the first entry).
     pub fn now_ms(&self) -> u64 {
         self.sim

@@ -15,6 +15,7 @@ use crate::engine::api::Credentials;
 use crate::engine::kubectl::{taint_string, ClientAction};
 use crate::engine::printers::pod_status;
 use crate::engine::scheduler::cache::{pod_key, pod_requests, NodeInfo, Resource};
+use crate::engine::store::StoreAt;
 use crate::ui::view_state::{UserCommand, ViewState};
 
 use super::lists_model::{latest_kubectl_result, KubectlResult};
@@ -166,36 +167,37 @@ pub fn format_memory(bytes: i64) -> String {
 const NODES_KEY_PREFIX: &str = "/registry/nodes/";
 const PODS_KEY_PREFIX: &str = "/registry/pods/";
 
-fn nodes_in_store(view: &ViewState) -> Vec<&Node> {
-    view.sim
-        .api
-        .store
+fn nodes_in_store<'a>(store: &StoreAt<'a>) -> Vec<&'a Node> {
+    store
         .list(NODES_KEY_PREFIX)
         .filter_map(|(_, stored)| stored.object.as_node())
         .collect()
 }
 
-fn pods_in_store(view: &ViewState) -> Vec<&Pod> {
-    view.sim
-        .api
-        .store
+fn pods_in_store<'a>(store: &StoreAt<'a>) -> Vec<&'a Pod> {
+    store
         .list(PODS_KEY_PREFIX)
         .filter_map(|(_, stored)| stored.object.as_pod())
         .collect()
 }
 
-/// The scheduler's requested and allocatable for a node; when its cache does not hold the node yet,
-/// the node's own allocatable and the requests of the stored pods bound to it.
-fn amounts(view: &ViewState, node: &Node, bound: &[&Pod]) -> (Resource, Resource) {
-    let name = node.metadata.name.as_deref().unwrap_or("");
-    if let Some(info) = view.sim.scheduler.cache().node(name) {
-        return (info.requested.clone(), info.allocatable.clone());
-    }
+/// A node's requested and allocatable, as `kubectl describe node` adds them up under "Allocated
+/// resources": the requests of the stored pods bound to it that have not finished (phase neither
+/// Succeeded nor Failed), against the node's allocatable. Read from the store at the current entry, the
+/// bars move when the binding is written, with the pod's chip.
+fn amounts(node: &Node, bound: &[&Pod]) -> (Resource, Resource) {
     let mut requested = Resource::default();
-    for pod in bound {
+    for pod in bound.iter().filter(|pod| !is_finished(pod)) {
         requested.add(&pod_requests(pod, false));
     }
     (requested, NodeInfo::from_node(node).allocatable)
+}
+
+fn is_finished(pod: &Pod) -> bool {
+    matches!(
+        pod.status.as_ref().and_then(|s| s.phase.as_deref()),
+        Some("Succeeded" | "Failed")
+    )
 }
 
 /// Labels under `kubernetes.io/` or `k8s.io/` (and their subdomains): Kubernetes' own.
@@ -210,7 +212,8 @@ fn is_well_known_label(key: &str) -> bool {
 /// The cluster at the view's position.
 pub fn cluster_model(view: &ViewState) -> ClusterModel {
     let selected = view.selected_pod.as_deref();
-    let pods = pods_in_store(view);
+    let store = view.store();
+    let pods = pods_in_store(&store);
     let mut by_node: BTreeMap<String, Vec<&Pod>> = BTreeMap::new();
     let mut unbound: Vec<&Pod> = Vec::new();
     for pod in pods {
@@ -225,10 +228,10 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
         }
     }
     let mut nodes = Vec::new();
-    for node in nodes_in_store(view) {
+    for node in nodes_in_store(&store) {
         let name = node.metadata.name.clone().unwrap_or_default();
         let bound = by_node.remove(&name).unwrap_or_default();
-        let (requested, allocatable) = amounts(view, node, &bound);
+        let (requested, allocatable) = amounts(node, &bound);
         let spec = node.spec.clone().unwrap_or_default();
         let (system_labels, labels): (Vec<_>, Vec<_>) = node
             .metadata
@@ -438,7 +441,8 @@ pub fn add_node_command(form: &NewNode) -> Result<UserCommand, String> {
 mod tests {
     use super::*;
     use crate::engine::store::{key, ETCD_PREFIX};
-    use crate::ui::panels::testing::view_of_builtin;
+    use crate::engine::trace::{Stage, TraceEntry};
+    use crate::ui::panels::testing::{view_of_builtin, view_until};
 
     #[test]
     fn should_list_nodes_and_pods_under_the_api_servers_keys() {
@@ -489,6 +493,44 @@ mod tests {
             model.last_kubectl.map(|k| k.lines),
             Some(vec!["pod/constrained-pod created".to_string()])
         );
+    }
+
+    /// Where constrained-pod's chip is and what node-c's bars say at the first entry `at` matches.
+    fn constrained_pod_at(at: impl Fn(&TraceEntry) -> bool) -> (String, String, String) {
+        let model = cluster_model(&view_until("constrained-pod", at));
+        let node_c = &model.nodes[2];
+        let place = if model.pending.iter().any(|p| p.name == "constrained-pod") {
+            "Pending area".to_string()
+        } else if node_c.pods.iter().any(|p| p.name == "constrained-pod") {
+            "node-c".to_string()
+        } else {
+            "nowhere".to_string()
+        };
+        (place, node_c.cpu.text.clone(), node_c.memory.text.clone())
+    }
+
+    #[test]
+    fn should_show_the_cluster_as_written_at_each_entry_of_the_scheduling_step() {
+        // Filter, Score and Bind are one engine step; the binding is written after Score.
+        let pod = "pods/default/constrained-pod";
+        let stage_of = |stage: Stage| move |e: &TraceEntry| e.stage == stage && e.object == pod;
+        let pending = (
+            "Pending area".to_string(),
+            "0 / 4".to_string(),
+            "0 / 8Gi".to_string(),
+        );
+        let bound = (
+            "node-c".to_string(),
+            "1 / 4".to_string(),
+            "2Gi / 8Gi".to_string(),
+        );
+        assert_eq!(constrained_pod_at(stage_of(Stage::Filter)), pending);
+        assert_eq!(constrained_pod_at(stage_of(Stage::Score)), pending);
+        let binding_written = |e: &TraceEntry| {
+            e.stage == Stage::Write && e.object == pod && e.written_revision() == Some(33)
+        };
+        assert_eq!(constrained_pod_at(binding_written), bound);
+        assert_eq!(constrained_pod_at(stage_of(Stage::Bind)), bound);
     }
 
     #[test]

@@ -35,13 +35,8 @@ pub fn finished_text(
 /// The view of `sim` at its last trace entry, following `selected_pod`.
 pub fn view_at_end(sim: Simulation, selected_pod: Option<String>) -> ViewState {
     let position = sim.trace.len().saturating_sub(1);
-    ViewState {
-        story_start: usize::try_from(sim.story_start_seq).unwrap_or(0),
-        sim: Rc::new(sim),
-        position,
-        selected_pod,
-        generation: 1,
-    }
+    let story_start = usize::try_from(sim.story_start_seq).unwrap_or(0);
+    ViewState::new(Rc::new(sim), position, story_start, selected_pod, 1)
 }
 
 /// The built-in scenario `name` (seed 1) run to quiescence, viewed at its end.
@@ -63,9 +58,14 @@ pub fn builtin_until(
     for _ in 0..MAX_STEPS {
         if let Some(found) = sim.trace.entries.iter().skip(checked).position(&wanted) {
             let position = checked + found;
-            let mut view = view_at_end(sim, selected_pod);
-            view.position = position;
-            return Ok(view);
+            let story_start = usize::try_from(sim.story_start_seq).unwrap_or(0);
+            return Ok(ViewState::new(
+                Rc::new(sim),
+                position,
+                story_start,
+                selected_pod,
+                1,
+            ));
         }
         checked = sim.trace.len();
         if !sim.step() {

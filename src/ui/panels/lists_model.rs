@@ -28,7 +28,7 @@ pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
 /// next (the table grows as events are recorded).
 pub fn keyed_event_rows(view: &ViewState) -> Vec<(String, EventRow)> {
     let now = view.now_ms();
-    report::stored_events(&view.sim)
+    report::events_in(&view.store())
         .into_iter()
         .map(|event| {
             let key = format!(
@@ -45,7 +45,7 @@ pub fn keyed_event_rows(view: &ViewState) -> Vec<(String, EventRow)> {
 /// server lists them).
 pub fn pod_rows(view: &ViewState) -> Vec<PodRow> {
     let now = view.now_ms();
-    report::stored_pods(&view.sim)
+    report::pods_in(&view.store())
         .into_iter()
         .map(|pod| pod_row(pod, now))
         .collect()
@@ -128,6 +128,22 @@ mod tests {
             "Successfully assigned default/demo-pod to node-c"
         );
         assert_eq!(rows[1].message, "Pulling image \"nginx:latest\"");
+    }
+
+    #[test]
+    fn should_list_an_event_only_from_the_entry_that_records_it() {
+        // The scheduler's Bind entry and its Scheduled event come from one engine step.
+        let reasons_at = |stage: Stage| {
+            let view = view_until("demo-pod", |e| {
+                e.stage == stage && e.object.starts_with("pods/default/demo-pod")
+            });
+            event_rows(&view)
+                .into_iter()
+                .map(|row| row.reason)
+                .collect::<Vec<_>>()
+        };
+        assert!(reasons_at(Stage::Bind).is_empty());
+        assert_eq!(reasons_at(Stage::Event), ["Scheduled"]);
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn stored_model(view: &ViewState) -> Option<StoredModel> {
     let stored = if history.is_empty() || deleted {
         None
     } else {
-        view.sim.api.store.get(&key).map(|s| s.object.to_json())
+        view.store().get(&key).map(|s| s.object.to_json())
     };
     // What kubectl sent when it created the pod, and the object as first stored.
     let reference = pod_ref(&pod);
