@@ -18,6 +18,7 @@ use yew::prelude::*;
 
 use crate::ui::panels::{ClusterPanel, Inspector};
 
+use crate::engine::store::StoreAt;
 use crate::engine::{scenario, synthetic};
 use crate::ui::components::caption::Caption;
 use crate::ui::components::controls::{Controls, DEFAULT_SPEED, SPEEDS};
@@ -71,6 +72,8 @@ struct StoryIndex {
     seen: BTreeSet<(Option<String>, u8)>,
     /// Each pod's failure at its last entry.
     last_failure: BTreeMap<String, Option<Failure>>,
+    /// The diagram's tokens walked up to the last position shown.
+    token_walk: story::TokenWalk,
 }
 
 impl StoryIndex {
@@ -87,6 +90,13 @@ impl StoryIndex {
 
     fn annotations(&self) -> &[Annotation] {
         self.annotator.annotations()
+    }
+
+    /// The pods' tokens at `position` (see [`story::pod_tokens`]), continuing the last walk.
+    fn pod_tokens(&mut self, store: &StoreAt, position: usize) -> Vec<story::PodToken> {
+        let start = self.annotator.start();
+        self.token_walk
+            .tokens_at(store, self.annotator.annotations(), start, position)
     }
 
     /// Annotates the new entries of `entries` and adds their marks: a numbered mark where each pod
@@ -914,18 +924,17 @@ fn render_story(
             false,
         ),
     };
+    let tokens = {
+        let _span = crate::ui::profile::Span::new(|| "pod_tokens".into());
+        let store = view.store();
+        Rc::new(match page.story.try_borrow_mut() {
+            Ok(mut index) => index.pod_tokens(&store, position),
+            Err(_) => story::pod_tokens(&store, page.story.borrow().annotations(), start, position),
+        })
+    };
     let index = page.story.borrow();
     let step = story::step_at(index.annotations(), start, position);
     let active = story::active_node_at(index.annotations(), start, position);
-    let tokens = {
-        let _span = crate::ui::profile::Span::new(|| "pod_tokens".into());
-        Rc::new(story::pod_tokens(
-            &view.store(),
-            index.annotations(),
-            start,
-            position,
-        ))
-    };
     let kubelet_node = view
         .selected_pod
         .as_deref()

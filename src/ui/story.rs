@@ -604,19 +604,63 @@ pub fn pod_tokens(
     story_start: usize,
     position: usize,
 ) -> Vec<PodToken> {
-    let mut tokens: Vec<PodToken> = Vec::new();
-    // Each pod's token, by name: a big run has hundreds of pods and thousands of entries.
-    let mut token_of: BTreeMap<&str, usize> = BTreeMap::new();
-    let shown = position.saturating_sub(story_start) + 1;
-    for annotation in annotations.iter().take(shown) {
+    TokenWalk::default().tokens_at(store, annotations, story_start, position)
+}
+
+/// The tokens' walk through the annotations, kept between calls: playing forward continues it from
+/// where the last position left it instead of walking a big run's thousands of entries every step.
+/// Going back starts it over. Keep one per annotation list (a new story needs a new walk).
+#[derive(Clone, Debug, Default)]
+pub struct TokenWalk {
+    /// How many annotations the tokens include.
+    walked: usize,
+    /// The tokens so far, their status empty once the trace has shown the pod's creation.
+    tokens: Vec<PodToken>,
+    /// Each pod's token, by `namespace/name`: a big run has hundreds of pods.
+    token_of: BTreeMap<String, usize>,
+}
+
+impl TokenWalk {
+    /// [`pod_tokens`], continuing this walk when `position` is not before its last one.
+    pub fn tokens_at(
+        &mut self,
+        store: &StoreAt,
+        annotations: &[Annotation],
+        story_start: usize,
+        position: usize,
+    ) -> Vec<PodToken> {
+        let shown = (position.saturating_sub(story_start) + 1).min(annotations.len());
+        if shown < self.walked {
+            *self = TokenWalk::default();
+        }
+        for annotation in annotations.get(self.walked..shown).unwrap_or_default() {
+            self.add(annotation);
+        }
+        self.walked = self.walked.max(shown);
+        let mut tokens = self.tokens.clone();
+        for token in &mut tokens {
+            // An empty status means the trace has shown the pod's creation by now.
+            let was_created = token.status.is_empty();
+            token.status = match (was_created, stored_pod(store, &token.pod)) {
+                (true, Some(pod)) => pod_status(pod),
+                (true, None) => STATUS_DELETED.to_string(),
+                (false, _) if token.failure.is_some() => STATUS_REJECTED.to_string(),
+                (false, _) => STATUS_NOT_STORED.to_string(),
+            };
+        }
+        tokens
+    }
+
+    fn add(&mut self, annotation: &Annotation) {
         let (Some(pod), Some(node)) = (&annotation.pod, annotation.node) else {
-            continue;
+            return;
         };
         let created = annotation.creates_pod;
-        match token_of
+        match self
+            .token_of
             .get(pod.as_str())
             .copied()
-            .and_then(|index| tokens.get_mut(index))
+            .and_then(|index| self.tokens.get_mut(index))
         {
             Some(token) => {
                 token.node = node;
@@ -626,8 +670,8 @@ pub fn pod_tokens(
                 }
             }
             None => {
-                token_of.insert(pod.as_str(), tokens.len());
-                tokens.push(PodToken {
+                self.token_of.insert(pod.clone(), self.tokens.len());
+                self.tokens.push(PodToken {
                     pod: pod.clone(),
                     name: pod
                         .split_once('/')
@@ -644,17 +688,6 @@ pub fn pod_tokens(
             }
         }
     }
-    for token in &mut tokens {
-        // An empty status means the trace has shown the pod's creation by now.
-        let was_created = token.status.is_empty();
-        token.status = match (was_created, stored_pod(store, &token.pod)) {
-            (true, Some(pod)) => pod_status(pod),
-            (true, None) => STATUS_DELETED.to_string(),
-            (false, _) if token.failure.is_some() => STATUS_REJECTED.to_string(),
-            (false, _) => STATUS_NOT_STORED.to_string(),
-        };
-    }
-    tokens
 }
 
 /// The first entry where the story reaches the seed's step `step` (1–9), for `#step=6` links: the
@@ -954,6 +987,29 @@ mod tests {
         let playback = played(name);
         let annotations = annotate(&playback.head().trace.entries, playback.story_start());
         (playback, annotations)
+    }
+
+    #[test]
+    fn should_give_the_same_tokens_when_the_walk_continues_or_goes_back() {
+        for name in ["tainted-node", "image-not-found", "rbac-forbidden"] {
+            let (mut playback, annotations) = annotated(name);
+            let start = playback.story_start();
+            let last = playback.last_position();
+            let mut walk = TokenWalk::default();
+            // Forward one entry at a time, then back to the start in jumps, then forward again.
+            let positions = (start..=last)
+                .chain((start..=last).rev().step_by(7))
+                .chain((start..=last).step_by(3));
+            for position in positions {
+                playback.seek(position);
+                let view = playback.view();
+                assert_eq!(
+                    walk.tokens_at(&view.store(), &annotations, start, position),
+                    pod_tokens(&view.store(), &annotations, start, position),
+                    "{name} at {position}"
+                );
+            }
+        }
     }
 
     #[test]
