@@ -19,7 +19,6 @@ pub mod priority;
 pub mod service_account;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
-use serde_json::{json, Value};
 
 use super::{status, UserInfo};
 use crate::engine::objects::{Object, ResourceInfo};
@@ -148,19 +147,10 @@ pub fn validate(
     Ok(ran)
 }
 
-/// Trace data for a mutating phase: `{"plugins": [{"plugin": ..., "changes": [...]}]}`.
-pub fn reports_json(reports: &[PluginReport]) -> Value {
-    Value::Array(
-        reports
-            .iter()
-            .map(|r| json!({"plugin": r.plugin, "changes": r.changes}))
-            .collect(),
-    )
-}
-
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
+    use serde_json::Value;
     use crate::engine::api::bootstrap;
     use crate::engine::objects::resource_by_name;
     use crate::engine::store::key;
