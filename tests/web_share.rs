@@ -24,7 +24,7 @@ use yew::AppHandle;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod support;
-use support::{mount_with, sleep, text, wait_for};
+use support::{mount_with, sleep, text, wait_for, wait_until};
 
 /// Mounts the app opened with the URL fragment `fragment` and waits for its first render.
 async fn mount(id: &str, fragment: &str) -> (Element, AppHandle<App>) {
@@ -374,4 +374,88 @@ async fn should_share_a_cluster_action_made_in_the_page() {
     assert!(text(&again, "[data-testid=config-problems]").is_empty());
     handle.destroy();
     again.remove();
+}
+
+/// Runs a line of JavaScript in the test page (to stand in for browser features).
+fn run_js(code: &str) {
+    js_sys::Function::new_no_args(code)
+        .call0(&wasm_bindgen::JsValue::NULL)
+        .expect("the script runs");
+}
+
+#[wasm_bindgen_test]
+async fn should_select_the_text_without_a_clipboard_and_download_the_exported_yaml() {
+    let (root, handle) = mount("share-fallbacks", "#scenario=constrained-pod&entry=12").await;
+    button(&root, "share-toggle").click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+
+    // A page served over plain HTTP has no navigator.clipboard: the field's text is selected instead.
+    run_js(
+        "Object.defineProperty(navigator, 'clipboard', {value: undefined, configurable: true});",
+    );
+    let status = || text(&root, "[data-testid=share-status]");
+    button(&root, "copy-link").click();
+    wait_until("the copy status", || !status().is_empty()).await;
+    assert_eq!(
+        status(),
+        "The link is selected: press Ctrl+C (⌘C on a Mac) to copy it."
+    );
+    let selected = |start: Option<u32>, end: Option<u32>| (start, end);
+    assert_eq!(
+        selected(
+            link.selection_start().ok().flatten(),
+            link.selection_end().ok().flatten()
+        ),
+        (Some(0), Some(link.value().len() as u32))
+    );
+    button(&root, "copy-iframe").click();
+    wait_until("the iframe copy status", || {
+        status().contains("iframe code")
+    })
+    .await;
+    assert_eq!(
+        status(),
+        "The iframe code is selected: press Ctrl+C (⌘C on a Mac) to copy it."
+    );
+    run_js("delete navigator.clipboard;");
+
+    // Export YAML downloads the scenario as a file: record the link it clicks instead of following it.
+    run_js(
+        "window.__podflowClicks = []; window.__podflowClick = HTMLAnchorElement.prototype.click; \
+         HTMLAnchorElement.prototype.click = function () { \
+           window.__podflowClicks.push([this.getAttribute('download'), this.getAttribute('href')]); };",
+    );
+    button(&root, "export-yaml").click();
+    wait_until("the export status", || status().starts_with("Downloaded")).await;
+    let clicks = js_sys::Reflect::get(&gloo::utils::window(), &"__podflowClicks".into())
+        .ok()
+        .map(|clicks| js_sys::Array::from(&clicks))
+        .expect("the recorded clicks");
+    run_js("HTMLAnchorElement.prototype.click = window.__podflowClick;");
+    assert_eq!(clicks.length(), 1);
+    let click = js_sys::Array::from(&clicks.get(0));
+    let (file, href) = (
+        click.get(0).as_string().unwrap_or_default(),
+        click.get(1).as_string().unwrap_or_default(),
+    );
+    let state = SharedState {
+        scenario: ScenarioSource::Builtin("constrained-pod".into()),
+        seed: podflow::ui::playback::DEFAULT_SEED,
+        entry: 12,
+        pod: None,
+        commands: Vec::new(),
+    };
+    assert_eq!(file, podflow::ui::export::file_name(&state));
+    assert_eq!(status(), format!("Downloaded {file}."));
+    let body = href
+        .strip_prefix("data:application/yaml;charset=utf-8,")
+        .map(|encoded| js_sys::decode_uri_component(encoded).map(String::from))
+        .and_then(Result::ok)
+        .expect("a YAML data link");
+    assert_eq!(Ok(body), podflow::ui::export::export_yaml(&state));
+    handle.destroy();
+    root.remove();
 }

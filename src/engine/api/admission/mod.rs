@@ -150,10 +150,10 @@ pub fn validate(
 #[cfg(test)]
 pub(crate) mod test_support {
     use super::*;
-    use serde_json::Value;
     use crate::engine::api::bootstrap;
     use crate::engine::objects::resource_by_name;
     use crate::engine::store::key;
+    use serde_json::Value;
 
     pub fn admin() -> UserInfo {
         UserInfo {
