@@ -9,7 +9,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use podflow::ui::panels::fixtures::finished_builtin;
+use podflow::engine::trace::Stage;
+use podflow::ui::panels::fixtures::{builtin_until, finished_builtin};
 use podflow::ui::panels::manifest::SEED_POD_YAML;
 use podflow::ui::panels::{ClusterPanel, ClusterPanelProps, Inspector, InspectorProps};
 use podflow::ui::view_state::{InspectorTab, UserCommand, ViewState};
@@ -110,6 +111,51 @@ async fn should_show_constrained_pod_scores_with_node_c_winning() {
     assert_eq!(text(&node_c), "450 winner");
     let result = wait_for(&root, "[data-testid=pf-scheduler-result]").await;
     assert!(text(&result).contains("Successfully assigned default/constrained-pod to node-c"));
+}
+
+#[wasm_bindgen_test]
+async fn should_show_each_phase_of_the_attempt_only_from_its_own_entry() {
+    let at = |stage: Stage| {
+        let wanted = move |e: &podflow::engine::trace::TraceEntry| {
+            e.stage == stage && e.object == "pods/default/constrained-pod"
+        };
+        Rc::new(
+            builtin_until(
+                "constrained-pod",
+                Some("default/constrained-pod".into()),
+                wanted,
+            )
+            .expect("the scenario reaches the stage"),
+        )
+    };
+    let shown = |root: &Element, selector: &str| {
+        root.query_selector(selector)
+            .ok()
+            .flatten()
+            .map(|e| text(&e))
+    };
+    // Filter: the filter table, no scores and no result yet.
+    let (root, _) = mount_inspector("phase-filter", at(Stage::Filter), InspectorTab::Scheduler);
+    wait_for(&root, "[data-testid=pf-filter-table]").await;
+    assert_eq!(shown(&root, "[data-testid=pf-score-table]"), None);
+    assert_eq!(shown(&root, "[data-testid=pf-scheduler-result]"), None);
+    assert_eq!(
+        shown(&root, "[data-testid=pf-scheduler-next]").as_deref(),
+        Some("Next: the Score plugins rank the 2 feasible nodes.")
+    );
+    // Score: the scores and the chosen node; the binding is still to come.
+    let (root, _) = mount_inspector("phase-score", at(Stage::Score), InspectorTab::Scheduler);
+    wait_for(&root, "[data-testid=pf-score-table]").await;
+    assert_eq!(shown(&root, "[data-testid=pf-scheduler-result]"), None);
+    assert_eq!(
+        shown(&root, "[data-testid=pf-scheduler-next]").as_deref(),
+        Some("Next: Bind asks the API server to set the pod's nodeName to node-c.")
+    );
+    // Bind: the result.
+    let (root, _) = mount_inspector("phase-bind", at(Stage::Bind), InspectorTab::Scheduler);
+    let result = wait_for(&root, "[data-testid=pf-scheduler-result]").await;
+    assert!(text(&result).contains("Successfully assigned default/constrained-pod to node-c"));
+    assert_eq!(shown(&root, "[data-testid=pf-scheduler-next]"), None);
 }
 
 #[wasm_bindgen_test]

@@ -12,7 +12,7 @@ use crate::ui::view_state::ViewState;
 use super::cluster_model::StatusKind;
 use super::progressive::use_rows_shown;
 use super::scheduler_model::{
-    scheduler_model, FilterCell, FilterTable, NodeScores, SchedulerModel, Scoring,
+    scheduler_model, AttemptPhase, FilterCell, FilterTable, NodeScores, SchedulerModel, Scoring,
 };
 use super::status_icon::StatusIcon;
 
@@ -173,6 +173,29 @@ fn score_section(scoring: &Scoring, rows_shown: usize) -> Html {
     }
 }
 
+/// What the attempt does next, while the current entry is before its result.
+fn next_step(model: &SchedulerModel) -> Option<String> {
+    let feasible = model.filter.feasible.iter().filter(|f| **f).count();
+    match model.reached {
+        AttemptPhase::Concluded => None,
+        AttemptPhase::Filtered if feasible == 0 => Some(
+            "Next: with no feasible node, the scheduler records the pod as unschedulable.".into(),
+        ),
+        AttemptPhase::Filtered if feasible == 1 => {
+            Some("Next: with one feasible node, the scheduler skips scoring and picks it.".into())
+        }
+        AttemptPhase::Filtered => Some(format!(
+            "Next: the Score plugins rank the {feasible} feasible nodes."
+        )),
+        AttemptPhase::Scored => Some(match &model.node {
+            Some(node) => {
+                format!("Next: Bind asks the API server to set the pod's nodeName to {node}.")
+            }
+            None => "Next: Bind asks the API server to set the pod's nodeName.".into(),
+        }),
+    }
+}
+
 #[component]
 pub fn SchedulerPanel(props: &SchedulerPanelProps) -> Html {
     let _span = crate::ui::profile::Span::new(|| "SchedulerPanel".into());
@@ -220,8 +243,12 @@ fn SchedulerTables(props: &SchedulerTablesProps) -> Html {
                     model.filter.feasible.iter().filter(|f| **f).count(), model.filter.nodes.len()) }
             </p>
             { filter_table(&model.filter, filter_cells_shown) }
-            { score_section(&model.scoring, score_rows_shown) }
-            if model.scheduled {
+            if model.reached >= AttemptPhase::Scored || model.scoring == Scoring::NoFeasibleNode {
+                { score_section(&model.scoring, score_rows_shown) }
+            }
+            if let Some(next) = next_step(model) {
+                <p class="pf-muted" data-testid="pf-scheduler-next">{ next }</p>
+            } else if model.scheduled {
                 <p class="pf-result pf-result--ok" data-testid="pf-scheduler-result">
                     <StatusIcon kind={StatusKind::Running} />
                     <strong>{ " Scheduled: " }</strong>{ model.message.clone() }

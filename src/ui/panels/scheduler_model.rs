@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
-use crate::engine::trace::{Component, Stage};
+use crate::engine::trace::{Component, Stage, TraceEntry};
 use crate::ui::view_state::ViewState;
 
 use super::focus::{focus_pod, pod_ref, visible_entries};
@@ -86,18 +86,64 @@ pub struct SchedulerModel {
     pub message: String,
     pub filter: FilterTable,
     pub scoring: Scoring,
+    /// How far the attempt has got at the view's position: the filter table shows from its Filter
+    /// entry, the scores from its Score entry, the result from its Bind or Unschedulable entry.
+    pub reached: AttemptPhase,
+}
+
+/// The phases of one scheduling attempt as its trace entries show them, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AttemptPhase {
+    /// Filter ran; scoring has not (or will not: no node was feasible).
+    Filtered,
+    /// Scores and the chosen node are known; the binding has not been tried yet.
+    Scored,
+    /// Bound, or found unschedulable: the attempt's result and message are known.
+    Concluded,
 }
 
 /// The pod's latest attempt up to the view's position: located by the trace's latest `Filter` entry for
 /// the pod, whose `data.attempt` indexes the scheduler's records.
 pub fn latest_attempt(view: &ViewState, pod: &str) -> Option<SchedulingAttempt> {
+    latest_attempt_and_phase(view, pod).map(|(attempt, _)| attempt)
+}
+
+/// [`latest_attempt`] with the phase it has reached at the view's position (one engine step records
+/// Filter, Score and Bind, but the page shows them one entry at a time).
+fn latest_attempt_and_phase(
+    view: &ViewState,
+    pod: &str,
+) -> Option<(SchedulingAttempt, AttemptPhase)> {
     let reference = pod_ref(pod);
-    let entry = visible_entries(view).iter().rev().find(|e| {
-        e.component == Component::Scheduler && e.stage == Stage::Filter && e.object == reference
-    })?;
-    let index = entry.data.value().get("attempt").and_then(Value::as_u64)?;
+    let visible = visible_entries(view);
+    let is_scheduler_entry =
+        |e: &&TraceEntry| e.component == Component::Scheduler && e.object == reference;
+    let at = visible
+        .iter()
+        .rposition(|e| is_scheduler_entry(&e) && e.stage == Stage::Filter)?;
+    let index = visible
+        .get(at)?
+        .data
+        .value()
+        .get("attempt")
+        .and_then(Value::as_u64)?;
     let attempt = view.sim.scheduler.attempt(usize::try_from(index).ok()?)?;
-    (attempt.pod == pod).then_some(attempt)
+    if attempt.pod != pod {
+        return None;
+    }
+    let reached = visible
+        .get(at + 1..)
+        .unwrap_or_default()
+        .iter()
+        .filter(is_scheduler_entry)
+        .filter_map(|e| match e.stage {
+            Stage::Score => Some(AttemptPhase::Scored),
+            Stage::Bind | Stage::Unschedulable => Some(AttemptPhase::Concluded),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(AttemptPhase::Filtered);
+    Some((attempt, reached))
 }
 
 /// The filter table of an attempt; `plugins` are the profile's Filter plugins in order. A plugin that
@@ -187,7 +233,7 @@ pub fn scoring(attempt: &SchedulingAttempt) -> Scoring {
 /// scheduling attempt.
 pub fn scheduler_model(view: &ViewState) -> Option<SchedulerModel> {
     let pod = focus_pod(view)?;
-    let attempt = latest_attempt(view, &pod)?;
+    let (attempt, reached) = latest_attempt_and_phase(view, &pod)?;
     let plugins = view.sim.scheduler.filter_plugin_names();
     Some(SchedulerModel {
         filter: filter_table(&attempt, &plugins),
@@ -198,6 +244,7 @@ pub fn scheduler_model(view: &ViewState) -> Option<SchedulerModel> {
         scheduled: attempt.result == AttemptResult::Scheduled,
         node: attempt.node.clone(),
         message: attempt.message.clone(),
+        reached,
     })
 }
 
@@ -215,6 +262,35 @@ mod tests {
             .find(|(name, _)| name == plugin)
             .unwrap_or_else(|| panic!("no {plugin} row in {table:?}"))
             .1
+    }
+
+    #[test]
+    fn should_reach_each_phase_at_its_own_entry_of_the_scheduling_step() {
+        let at = |scenario: &str, stage: Stage| {
+            let view = view_until(scenario, |e| {
+                e.component == Component::Scheduler && e.stage == stage
+            });
+            scheduler_model(&view).map(|m| m.reached)
+        };
+        let cases = [
+            ("constrained-pod", Stage::Filter, AttemptPhase::Filtered),
+            ("constrained-pod", Stage::Score, AttemptPhase::Scored),
+            ("constrained-pod", Stage::Bind, AttemptPhase::Concluded),
+            ("pod-too-large", Stage::Filter, AttemptPhase::Filtered),
+            (
+                "pod-too-large",
+                Stage::Unschedulable,
+                AttemptPhase::Concluded,
+            ),
+        ];
+        for (scenario, stage, want) in cases {
+            assert_eq!(at(scenario, stage), Some(want), "{scenario} at {stage:?}");
+        }
+        // Before the first Filter entry there is no attempt to show.
+        let queued = view_until("constrained-pod", |e| {
+            e.component == Component::Scheduler && e.stage == Stage::Queue
+        });
+        assert_eq!(scheduler_model(&queued), None);
     }
 
     #[test]
