@@ -459,3 +459,22 @@ async fn should_select_the_text_without_a_clipboard_and_download_the_exported_ya
     handle.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn should_open_the_linked_inspector_tab_and_name_it_in_the_share_link() {
+    let (root, handle) = mount(
+        "share-tab",
+        "#scenario=constrained-pod&step=6&tab=scheduler",
+    )
+    .await;
+    wait_for(&root, "[data-testid=pf-filter-table]").await;
+    assert_eq!(text(&root, "[role=tab][aria-selected=true]"), "Scheduler");
+    button(&root, "share-toggle").click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+    assert!(link.value().ends_with("&tab=scheduler"), "{}", link.value());
+    handle.destroy();
+    root.remove();
+}

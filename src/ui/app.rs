@@ -613,6 +613,10 @@ fn initial_page(config: &AppConfig) -> Page {
                 .borrow_mut()
                 .command(UserCommand::SelectPod(pod.clone()));
         }
+        if let Some(tab) = config.tab {
+            page.tab = tab;
+            playback.borrow_mut().command(UserCommand::Open(tab));
+        }
         page.refresh_view();
     } else if !config.commands.is_empty() {
         configured = false;
@@ -842,7 +846,7 @@ fn AppPage(props: &AppProps) -> Html {
                                 on_open_default={on_select.reform(|_| AttrValue::from(DEFAULT_SCENARIO))} />
                         }
                         if let Some(state) = share_state {
-                            <ShareMenu state={state} />
+                            <ShareMenu state={state} tab={page.tab} />
                         }
                     </div>
                 }

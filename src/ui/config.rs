@@ -9,6 +9,7 @@
 use crate::ui::components::controls::SPEEDS;
 use crate::ui::playback::RecordedCommand;
 use crate::ui::share;
+use crate::ui::view_state::InspectorTab;
 
 /// The colour scheme: `auto` follows `prefers-color-scheme`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -104,6 +105,8 @@ pub struct AppConfig {
     pub pod: Option<String>,
     /// Cluster-changing commands to replay at their entries (a share link's `state`).
     pub commands: Vec<RecordedCommand>,
+    /// The inspector tab to open; `None`: the Manifest tab.
+    pub tab: Option<InspectorTab>,
     /// What podflow could not use, one sentence each, shown above the widget.
     pub problems: Vec<String>,
 }
@@ -252,6 +255,10 @@ impl AppConfig {
                     self.pod = Some(value.to_string())
                 }
                 _ => refuse("a pod written namespace/name"),
+            },
+            "tab" => match InspectorTab::parse(value) {
+                Some(tab) => self.tab = Some(tab),
+                None => refuse("one of manifest, request, stored, scheduler, events, pods"),
             },
             "entry" => match value.trim().parse::<usize>() {
                 Ok(entry) => self.entry = Some(entry),
@@ -476,6 +483,15 @@ mod tests {
                     ..AppConfig::default()
                 },
             ),
+            (
+                "#scenario=constrained-pod&entry=14&tab=Scheduler",
+                AppConfig {
+                    scenario: Some(ScenarioSource::Builtin("constrained-pod".into())),
+                    entry: Some(14),
+                    tab: Some(InspectorTab::Scheduler),
+                    ..AppConfig::default()
+                },
+            ),
             ("#podflow-panic-self-test", AppConfig::default()),
             ("#unknown=1&other", AppConfig::default()),
             (
@@ -514,6 +530,10 @@ mod tests {
             (
                 "#scenario=",
                 "The scenario setting \"\" is not a built-in scenario name; podflow used its default.",
+            ),
+            (
+                "#tab=logs",
+                "The tab setting \"logs\" is not one of manifest, request, stored, scheduler, events, pods; podflow used its default.",
             ),
             (
                 "#theme=%3Cscript%3E",

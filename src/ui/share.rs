@@ -27,7 +27,7 @@ use crate::engine::kubectl::ClientAction;
 use crate::engine::scenario;
 use crate::ui::config::{quoted, ScenarioSource};
 use crate::ui::playback::{RecordedCommand, DEFAULT_SEED};
-use crate::ui::view_state::UserCommand;
+use crate::ui::view_state::{InspectorTab, UserCommand};
 
 /// The format version this podflow writes and reads.
 pub const STATE_VERSION: u64 = 1;
@@ -523,9 +523,14 @@ pub fn base_url(href: &str) -> String {
     }
 }
 
-/// The share link for `state`, on the page at `href`.
-pub fn share_link(href: &str, state: &SharedState) -> String {
-    format!("{}{}", base_url(href), fragment(state))
+/// The share link for `state` with inspector tab `tab` open, on the page at `href`. The Manifest tab,
+/// where the page opens anyway, is left out.
+pub fn share_link(href: &str, state: &SharedState, tab: InspectorTab) -> String {
+    let tab = match tab {
+        InspectorTab::Manifest => String::new(),
+        other => format!("&tab={}", other.key()),
+    };
+    format!("{}{}{tab}", base_url(href), fragment(state))
 }
 
 /// Escapes text for an HTML attribute value or element text.
@@ -781,7 +786,7 @@ mod tests {
                 pod: Some("default/second".into()),
                 commands: some_commands(),
             };
-            let link = share_link(&format!("{BASE}index.html"), &state);
+            let link = share_link(&format!("{BASE}index.html"), &state, InspectorTab::Manifest);
             assert!(link.len() < 2000, "{name}: {} characters", link.len());
             longest = longest.max(link.len());
             let decoded = decode_state(link.split_once("#state=").map_or("", |(_, s)| s));
@@ -790,6 +795,38 @@ mod tests {
         // The figure in the README.
         assert!(longest > 500, "{longest}");
         println!("longest edited seed scenario link: {longest} characters");
+    }
+
+    #[test]
+    fn should_name_the_inspector_tab_in_the_link_unless_it_is_the_manifest() {
+        let state = SharedState {
+            scenario: ScenarioSource::Builtin("constrained-pod".into()),
+            seed: DEFAULT_SEED,
+            entry: 14,
+            pod: None,
+            commands: Vec::new(),
+        };
+        let page = format!("{BASE}index.html#scenario=demo-pod");
+        let cases = [
+            (InspectorTab::Manifest, ""),
+            (InspectorTab::Scheduler, "&tab=scheduler"),
+            (InspectorTab::Events, "&tab=events"),
+        ];
+        for (tab, suffix) in cases {
+            assert_eq!(
+                share_link(&page, &state, tab),
+                format!("{BASE}#scenario=constrained-pod&entry=14{suffix}")
+            );
+            // The link opens the same tab.
+            let fragment = format!("#scenario=constrained-pod&entry=14{suffix}");
+            let opened = crate::ui::config::AppConfig::from_fragment(&fragment).tab;
+            assert_eq!(opened.unwrap_or(InspectorTab::Manifest), tab);
+        }
+        // A state link carries the tab after its state.
+        let mut with_commands = state.clone();
+        with_commands.commands = some_commands();
+        let link = share_link(&page, &with_commands, InspectorTab::Stored);
+        assert!(link.ends_with("&tab=stored"), "{link}");
     }
 
     fn packed(json: &str) -> String {

@@ -106,6 +106,25 @@ impl InspectorTab {
         InspectorTab::Pods,
     ];
 
+    /// The tab's name in links and `data-tab` (`tab=scheduler`): its label in lower case.
+    pub fn key(self) -> &'static str {
+        match self {
+            InspectorTab::Manifest => "manifest",
+            InspectorTab::Request => "request",
+            InspectorTab::Stored => "stored",
+            InspectorTab::Scheduler => "scheduler",
+            InspectorTab::Events => "events",
+            InspectorTab::Pods => "pods",
+        }
+    }
+
+    /// The tab named `text` (its key, any case).
+    pub fn parse(text: &str) -> Option<InspectorTab> {
+        InspectorTab::ALL
+            .into_iter()
+            .find(|tab| tab.key().eq_ignore_ascii_case(text.trim()))
+    }
+
     /// The tab's label.
     pub fn label(self) -> &'static str {
         match self {
