@@ -291,3 +291,41 @@ fn repeated_events_are_counted_like_upstream_recorders() {
     assert!(backoff[0].count.unwrap_or(0) > 1);
     assert!(backoff[0].last_timestamp > backoff[0].first_timestamp);
 }
+
+/// A scenario from text, run to quiescence.
+fn run_text(name: &str, text: &str) -> Simulation {
+    let s = scenario::parse(name, text).expect("parses");
+    let mut sim = scenario::start(&s, 1).expect("starts");
+    sim.run_to_quiescence(1_000_000);
+    sim
+}
+
+const ONE_NODE: &str = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\nstatus:\n  allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n  capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n";
+
+#[test]
+fn manifests_are_read_with_kubectls_yaml_1_1_scalars() {
+    // `defaultMode: 0644` is octal to kubectl (420); a YAML 1.2 reader would send the string "0644".
+    let modes = format!(
+        "{ONE_NODE}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: modes\nspec:\n  containers:\n  - name: c\n    image: nginx\n  volumes:\n  - name: config\n    configMap:\n      name: app\n      defaultMode: 0644\n  - name: secret\n    secret:\n      secretName: app\n      defaultMode: 0400\n"
+    );
+    let sim = run_text("modes", &modes);
+    assert_eq!(report::kubectl_output(&sim), vec!["pod/modes created"]);
+    let volumes = pod(&sim, "modes").spec.unwrap().volumes.unwrap();
+    let config_mode = volumes[0].config_map.as_ref().and_then(|c| c.default_mode);
+    let secret_mode = volumes[1].secret.as_ref().and_then(|s| s.default_mode);
+    assert_eq!((config_mode, secret_mode), (Some(420), Some(256)));
+
+    // An unquoted `on` is a boolean, which a label value cannot be: the API server refuses the pod.
+    let label = format!(
+        "{ONE_NODE}---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: flags\n  labels:\n    enabled: on\nspec:\n  containers:\n  - name: c\n    image: nginx\n"
+    );
+    let sim = run_text("flags", &label);
+    assert_eq!(
+        report::kubectl_output(&sim),
+        vec!["Error from server (BadRequest): error when creating \"flags.yaml\": Pod in version \"v1\" cannot be handled as a Pod: json: cannot unmarshal bool into Go struct field ObjectMeta.metadata.labels of type string"]
+    );
+    assert!(report::pods(&sim).is_empty());
+    // Quoted, it is the string "on".
+    let sim = run_text("flags", &label.replace("enabled: on", "enabled: \"on\""));
+    assert_eq!(report::kubectl_output(&sim), vec!["pod/flags created"]);
+}

@@ -28,3 +28,4 @@ pub mod trace;
 pub mod value_de;
 #[cfg(test)]
 pub(crate) mod website_examples;
+pub mod yaml;

@@ -11,7 +11,7 @@
 //! - the annotation `podflow.dev/user: <name>` on an object means that user runs the `kubectl apply`
 //!   (otherwise the cluster admin does).
 
-use serde::Deserialize;
+use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::engine::api::{Credentials, FieldValidation};
@@ -19,6 +19,7 @@ use crate::engine::kubectl::ClientAction;
 use crate::engine::node_registration;
 use crate::engine::scheduler::Scheduler;
 use crate::engine::sim::{Event, Simulation};
+use crate::engine::yaml::{conversion_error, KubectlJson};
 
 /// The apiVersion of podflow's own scenario documents.
 pub const PODFLOW_API_VERSION: &str = "podflow.dev/v1alpha1";
@@ -219,9 +220,9 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, ScenarioError> {
                     "more than {MAX_DOCUMENTS} documents"
                 )));
             }
-            let value = Value::deserialize(document).map_err(|e| {
-                ScenarioError::new(format!("error converting YAML to JSON: yaml: {e}"))
-            })?;
+            let value = KubectlJson { input: text }
+                .deserialize(document)
+                .map_err(|e| ScenarioError::new(conversion_error(&e.to_string())))?;
             raw.push(value);
         }
     }

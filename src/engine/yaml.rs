@@ -1,0 +1,536 @@
+//! YAML to JSON the way kubectl converts a manifest before sending it: `sigs.k8s.io/yaml` over its
+//! go-yaml v2 fork, which resolves plain scalars by YAML 1.1 rules.
+//!
+//! The YAML is read by `serde_yaml` (YAML 1.2 rules); this module gives the plain scalars the values
+//! go-yaml v2 gives them where the two disagree, so what reaches the API server is what kubectl sends:
+//! - `yes`, `on`, `y` (and `Yes`, `YES`, `On`, `ON`, `Y`) are `true`; `no`, `off`, `n` and their case
+//!   variants are `false` (a label `enabled: on` is then refused by the API server, as upstream);
+//! - integers are read as Go's `strconv.ParseInt(s, 0, 64)` reads them after removing underscores: a
+//!   leading `0` is octal (`defaultMode: 0644` is 420), `0x`/`0o`/`0b` are hex, octal and binary,
+//!   `1_000` is 1000; what is not an integer but looks like a float (`08`, `1e3`) is a float;
+//! - a float with no fractional part is written as an integer (Go's JSON encoder writes `1000`, not
+//!   `1000.0`), and infinities and NaN cannot be written at all (`json: unsupported value: +Inf`);
+//! - `<<` merges a mapping (or a sequence of mappings) into the one it is in;
+//! - mapping keys become strings as `sigs.k8s.io/yaml` makes them (`true`, `420`).
+//!
+//! Quoted scalars, block scalars and multi-line plain scalars stay strings. Upstream:
+//! `sigs.k8s.io/yaml` `yaml.go` (`convertToJSONableObject`) and `goyaml.v2` `resolve.go` / `decode.go`.
+//!
+//! Simplification: a scalar with an explicit `!!str` tag is resolved like a plain one, and a null
+//! mapping key is refused with a message of podflow's own (go-yaml builds a Go-syntax dump of it).
+
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Number, Value};
+
+/// The marker of errors that come from the JSON side of the conversion (not from reading YAML).
+pub const JSON_ERROR_PREFIX: &str = "json: ";
+/// go-yaml's error for a merge key whose value is not a mapping or a sequence of mappings.
+pub const MERGE_ERROR: &str = "map merge requires map or sequence of maps as the value";
+
+/// kubectl's message for a manifest it could not convert, from a `serde_yaml` error's text. go-yaml's
+/// own errors read `yaml: …`, the JSON encoder's `json: …`; neither carries serde_yaml's key path or
+/// position when it is one of this module's errors.
+pub fn conversion_error(message: &str) -> String {
+    let own = |marker: &str| {
+        message.find(marker).map(|at| {
+            let text = &message[at..];
+            text.split(" at line ").next().unwrap_or(text).to_string()
+        })
+    };
+    if let Some(json) = own(JSON_ERROR_PREFIX) {
+        return format!("error converting YAML to JSON: {json}");
+    }
+    if let Some(merge) = own(MERGE_ERROR) {
+        return format!("error converting YAML to JSON: yaml: {merge}");
+    }
+    format!("error converting YAML to JSON: yaml: {message}")
+}
+
+/// Deserializes one YAML document (from `serde_yaml::Deserializer::from_str(input)`) into the JSON
+/// value kubectl would send. `input` is the whole text the document was read from: it tells quoted
+/// scalars from plain ones.
+#[derive(Clone, Copy)]
+pub struct KubectlJson<'t> {
+    pub input: &'t str,
+}
+
+impl<'t> KubectlJson<'t> {
+    /// True when `value` is the text between the quotes of a quoted scalar of `input`.
+    fn is_quoted(&self, value: &str) -> bool {
+        let bytes = self.input.as_bytes();
+        let Some(start) = (value.as_ptr() as usize).checked_sub(bytes.as_ptr() as usize) else {
+            return true;
+        };
+        if start > bytes.len() {
+            // Not a slice of the input: never resolve what we cannot place.
+            return true;
+        }
+        let before = start.checked_sub(1).and_then(|at| bytes.get(at));
+        let after = bytes.get(start + value.len());
+        matches!(
+            (before, after),
+            (Some(b'"'), Some(b'"')) | (Some(b'\''), Some(b'\''))
+        )
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for KubectlJson<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KubectlJson<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        // Beyond 64 bits go-yaml falls back to a float.
+        float_value(v as f64)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        float_value(v as f64)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        float_value(v)
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        // Owned text: a quoted scalar with escapes, a block scalar or a multi-line plain scalar;
+        // none of them is resolved.
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Value, E> {
+        if self.is_quoted(v) {
+            return Ok(Value::String(v.to_string()));
+        }
+        resolve_plain(v)
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = Map::new();
+        while let Some(key) = map.next_key_seed(KeySeed(self))? {
+            let value = map.next_value_seed(self)?;
+            match key {
+                Key::Merge => merge(&mut object, value)?,
+                Key::Name(name) => {
+                    object.insert(name, value);
+                }
+            }
+        }
+        Ok(Value::Object(object))
+    }
+}
+
+/// A mapping key: the merge key `<<` (plain), or a name.
+enum Key {
+    Merge,
+    Name(String),
+}
+
+struct KeySeed<'t>(KubectlJson<'t>);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a mapping key")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key, E> {
+        if v == "<<" && !self.0.is_quoted(v) {
+            return Ok(Key::Merge);
+        }
+        key_of(self.0.visit_borrowed_str(v)?)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+        Ok(Key::Name(v.to_string()))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Key, E> {
+        key_of(Value::Bool(v))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Key, E> {
+        key_of(Value::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Key, E> {
+        key_of(Value::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Key, E> {
+        // sigs.k8s.io/yaml prints float keys with FormatFloat(k, 'g', -1, 32).
+        Ok(Key::Name(match v {
+            v if v == f64::INFINITY => ".inf".to_string(),
+            v if v == f64::NEG_INFINITY => "-.inf".to_string(),
+            v if v.is_nan() => ".nan".to_string(),
+            v => go_format_g32(v),
+        }))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Key, E> {
+        Err(E::custom("a mapping key is null, which JSON cannot have"))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<Key, A::Error> {
+        Err(de::Error::custom(
+            "a mapping key is a sequence, which JSON cannot have",
+        ))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Key, A::Error> {
+        Err(de::Error::custom(
+            "a mapping key is a mapping, which JSON cannot have",
+        ))
+    }
+}
+
+/// The JSON key of a resolved scalar key (`convertToJSONableObject`'s key switch).
+fn key_of<E: de::Error>(value: Value) -> Result<Key, E> {
+    match value {
+        Value::String(s) => Ok(Key::Name(s)),
+        Value::Bool(b) => Ok(Key::Name(b.to_string())),
+        Value::Number(n) => Ok(Key::Name(match n.as_f64() {
+            Some(f) if !n.is_i64() && !n.is_u64() => go_format_g32(f),
+            _ => n.to_string(),
+        })),
+        Value::Null => Err(E::custom("a mapping key is null, which JSON cannot have")),
+        Value::Array(_) | Value::Object(_) => Err(E::custom("a mapping key is not a scalar")),
+    }
+}
+
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)` for the finite floats a YAML key can hold.
+fn go_format_g32(f: f64) -> String {
+    let single = f as f32;
+    let exponent = if single == 0.0 {
+        0
+    } else {
+        single.abs().log10().floor() as i32
+    };
+    // With the shortest digits Go switches to an exponent from 1e+06 on, and below 1e-04.
+    if (-4..6).contains(&exponent) {
+        format!("{single}")
+    } else {
+        let text = format!("{single:e}");
+        // Go writes at least two exponent digits, with a sign: 1e+21, 1e-05.
+        match text.split_once('e') {
+            Some((mantissa, exp)) => {
+                let (sign, digits) = match exp.strip_prefix('-') {
+                    Some(digits) => ('-', digits),
+                    None => ('+', exp),
+                };
+                format!("{mantissa}e{sign}{digits:0>2}")
+            }
+            None => text,
+        }
+    }
+}
+
+/// `<<: map` or `<<: [map, …]`: the merged mappings' keys, set in the order go-yaml v2 sets them (the
+/// sequence from its last mapping to its first, so the first wins); keys written after the merge
+/// replace merged ones.
+fn merge<E: de::Error>(object: &mut Map<String, Value>, value: Value) -> Result<(), E> {
+    let refuse = || E::custom(MERGE_ERROR);
+    match value {
+        Value::Object(merged) => object.extend(merged),
+        Value::Array(items) => {
+            for item in items.into_iter().rev() {
+                match item {
+                    Value::Object(merged) => object.extend(merged),
+                    _ => return Err(refuse()),
+                }
+            }
+        }
+        _ => return Err(refuse()),
+    }
+    Ok(())
+}
+
+/// A float as Go's JSON encoder writes it: whole values as integers, NaN and infinities refused.
+fn float_value<E: de::Error>(v: f64) -> Result<Value, E> {
+    if v.is_nan() {
+        return Err(E::custom(format!(
+            "{JSON_ERROR_PREFIX}unsupported value: NaN"
+        )));
+    }
+    if v.is_infinite() {
+        let sign = if v > 0.0 { "+" } else { "-" };
+        return Err(E::custom(format!(
+            "{JSON_ERROR_PREFIX}unsupported value: {sign}Inf"
+        )));
+    }
+    // Within ±2^53 every whole float is an exact integer, and Go prints it without a fraction.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    if v.fract() == 0.0 && v.abs() <= EXACT {
+        return Ok(Value::from(v as i64));
+    }
+    Ok(Number::from_f64(v).map_or(Value::Null, Value::Number))
+}
+
+/// go-yaml v2's resolution of a plain scalar that YAML 1.2 left a string.
+fn resolve_plain<E: de::Error>(text: &str) -> Result<Value, E> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" | "true" | "True" | "TRUE" => {
+            return Ok(Value::Bool(true))
+        }
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "false" | "False" | "FALSE" => {
+            return Ok(Value::Bool(false))
+        }
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        _ => {}
+    }
+    let looks_numeric = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'));
+    if !looks_numeric {
+        return Ok(Value::String(text.to_string()));
+    }
+    let plain: String = text.chars().filter(|c| *c != '_').collect();
+    if let Some(int) = go_parse_int(&plain) {
+        return Ok(Value::from(int));
+    }
+    if let Some(uint) = go_parse_uint(&plain) {
+        return Ok(Value::from(uint));
+    }
+    if is_yaml_float(&plain) {
+        if let Ok(float) = plain.parse::<f64>() {
+            return float_value(float);
+        }
+    }
+    Ok(Value::String(text.to_string()))
+}
+
+/// Go's `strconv.ParseInt(s, 0, 64)` for text without underscores: an optional sign, then `0x`, `0o`,
+/// `0b` (either case) or a leading `0` (octal) choose the base.
+fn go_parse_int(text: &str) -> Option<i64> {
+    let (negative, unsigned) = match text.as_bytes().first()? {
+        b'-' => (true, text.get(1..)?),
+        b'+' => (false, text.get(1..)?),
+        _ => (false, text),
+    };
+    let magnitude = go_parse_uint(unsigned)?;
+    if negative {
+        0i64.checked_sub_unsigned(magnitude)
+    } else {
+        i64::try_from(magnitude).ok()
+    }
+}
+
+/// Go's `strconv.ParseUint(s, 0, 64)` for text without underscores.
+fn go_parse_uint(text: &str) -> Option<u64> {
+    let lower = text.get(..2).map(str::to_ascii_lowercase);
+    let (digits, radix) = match lower.as_deref() {
+        Some("0x") => (text.get(2..)?, 16),
+        Some("0o") => (text.get(2..)?, 8),
+        Some("0b") => (text.get(2..)?, 2),
+        _ if text.len() > 1 && text.starts_with('0') => (text.get(1..)?, 8),
+        _ => (text, 10),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u64::from_str_radix(digits, radix).ok()
+}
+
+/// go-yaml v2's float pattern: `^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`.
+fn is_yaml_float(text: &str) -> bool {
+    let rest = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some(("", fraction)) => digits(fraction),
+        Some((whole, fraction)) => digits(whole) && (fraction.is_empty() || digits(fraction)),
+        None => digits(mantissa),
+    };
+    let exponent_ok = exponent.is_none_or(|e| digits(e.strip_prefix(['-', '+']).unwrap_or(e)));
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn convert(text: &str) -> Result<Value, String> {
+        let mut documents = serde_yaml::Deserializer::from_str(text);
+        let document = documents.next().ok_or("no document")?;
+        KubectlJson { input: text }
+            .deserialize(document)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn should_resolve_plain_scalars_as_go_yaml_v2_does_and_keep_quoted_ones() {
+        let cases: &[(&str, Value)] = &[
+            ("v: yes", json!(true)),
+            ("v: On", json!(true)),
+            ("v: Y", json!(true)),
+            ("v: no", json!(false)),
+            ("v: OFF", json!(false)),
+            ("v: n", json!(false)),
+            ("v: TRUE", json!(true)),
+            ("v: 'yes'", json!("yes")),
+            ("v: \"on\"", json!("on")),
+            ("v: 0644", json!(420)),
+            ("v: 0400", json!(256)),
+            ("v: 01777", json!(1023)),
+            ("v: -0644", json!(-420)),
+            ("v: '0644'", json!("0644")),
+            ("v: 0o644", json!(420)),
+            ("v: 0x1F", json!(31)),
+            ("v: 0X1f", json!(31)),
+            ("v: 0b101", json!(5)),
+            ("v: 1_000", json!(1000)),
+            ("v: 08", json!(8)),
+            ("v: 1e3", json!(1000)),
+            ("v: 1.0", json!(1)),
+            ("v: 0.5", json!(0.5)),
+            ("v: +12", json!(12)),
+            ("v: 12", json!(12)),
+            ("v: 18446744073709551615", json!(18446744073709551615u64)),
+            ("v: 2001-12-14", json!("2001-12-14")),
+            ("v: 1.2.3", json!("1.2.3")),
+            ("v: 10:30", json!("10:30")),
+            ("v: ~", Value::Null),
+            ("v:", Value::Null),
+            ("v: nginx:1.27", json!("nginx:1.27")),
+            ("v: |\n  yes\n", json!("yes\n")),
+            ("v: \"a\\tb\"", json!("a\tb")),
+            ("v: [yes, 'no', 0755]", json!([true, "no", 493])),
+        ];
+        for (yaml, want) in cases {
+            assert_eq!(convert(yaml), Ok(json!({ "v": want })), "{yaml}");
+        }
+    }
+
+    #[test]
+    fn should_write_keys_as_sigs_yaml_does() {
+        assert_eq!(
+            convert("yes: 1\n'no': 2\n0644: 3\n1.5: 4\n"),
+            Ok(json!({"true": 1, "no": 2, "420": 3, "1.5": 4}))
+        );
+        assert!(convert("~: 1").is_err());
+    }
+
+    #[test]
+    fn should_merge_mappings_under_the_merge_key() {
+        let yaml = "base: &base {a: 1, b: 2}\nother: &other {b: 3, c: 4}\n\
+                    one: {<<: *base, b: 9}\nmany: {<<: [*base, *other]}\nquoted: {'<<': 1}\n";
+        assert_eq!(
+            convert(yaml),
+            Ok(json!({
+                "base": {"a": 1, "b": 2},
+                "other": {"b": 3, "c": 4},
+                "one": {"a": 1, "b": 9},
+                "many": {"a": 1, "b": 2, "c": 4},
+                "quoted": {"<<": 1}
+            }))
+        );
+        assert_eq!(
+            convert("m: {<<: 1}").map_err(|e| conversion_error(&e)),
+            Err(
+                "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
+                    .to_string()
+            )
+        );
+    }
+
+    #[test]
+    fn should_refuse_values_json_cannot_hold() {
+        for (yaml, want) in [
+            ("v: .inf", "json: unsupported value: +Inf"),
+            ("v: -.inf", "json: unsupported value: -Inf"),
+            ("v: [1, .nan]", "json: unsupported value: NaN"),
+        ] {
+            assert_eq!(
+                convert(yaml).map_err(|e| conversion_error(&e)),
+                Err(format!("error converting YAML to JSON: {want}")),
+                "{yaml}"
+            );
+        }
+        // A YAML syntax error keeps serde_yaml's description after go-yaml's prefix.
+        let broken = convert("a: [1")
+            .map_err(|e| conversion_error(&e))
+            .unwrap_err();
+        assert!(
+            broken.starts_with("error converting YAML to JSON: yaml: "),
+            "{broken}"
+        );
+    }
+
+    #[test]
+    fn should_format_float_keys_like_go() {
+        let cases = [
+            (1.5, "1.5"),
+            (100.0, "100"),
+            (123456.0, "123456"),
+            (1e6, "1e+06"),
+            (1e21, "1e+21"),
+            (1e-5, "1e-05"),
+            (0.0001, "0.0001"),
+        ];
+        for (value, want) in cases {
+            assert_eq!(go_format_g32(value), want, "{value}");
+        }
+    }
+}
