@@ -335,13 +335,18 @@ fn resolve_plain<E: de::Error>(text: &str) -> Result<Value, E> {
         "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
         _ => {}
     }
-    let looks_numeric = text
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.'));
-    if !looks_numeric {
-        return Ok(Value::String(text.to_string()));
+    match text.bytes().next() {
+        Some(b'0'..=b'9' | b'+' | b'-') => {}
+        // Only a float can start with a dot (Go's ParseFloat, underscores not removed).
+        Some(b'.') if is_yaml_float(text) => {
+            if let Ok(float) = text.parse::<f64>() {
+                return float_value(float);
+            }
+            return Ok(Value::String(text.to_string()));
+        }
+        _ => return Ok(Value::String(text.to_string())),
     }
+    // Underscores go before the integer and float attempts.
     let plain: String = text.chars().filter(|c| *c != '_').collect();
     if let Some(int) = go_parse_int(&plain) {
         return Ok(Value::from(int));
@@ -441,6 +446,9 @@ mod tests {
             ("v: 0X1f", json!(31)),
             ("v: 0b101", json!(5)),
             ("v: 1_000", json!(1000)),
+            ("v: .5_0", json!(".5_0")),
+            ("v: -x", json!("-x")),
+            ("v: 09", json!(9)),
             ("v: 08", json!(8)),
             ("v: 1e3", json!(1000)),
             ("v: 1.0", json!(1)),
