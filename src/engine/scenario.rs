@@ -222,7 +222,7 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, ScenarioError> {
             }
             let value = KubectlJson { input: text }
                 .deserialize(document)
-                .map_err(|e| ScenarioError::new(conversion_error(&e.to_string())))?;
+                .map_err(|e| ScenarioError::new(conversion_error(&e, text)))?;
             raw.push(value);
         }
     }

@@ -29,10 +29,16 @@ pub const JSON_ERROR_PREFIX: &str = "json: ";
 /// go-yaml's error for a merge key whose value is not a mapping or a sequence of mappings.
 pub const MERGE_ERROR: &str = "map merge requires map or sequence of maps as the value";
 
-/// kubectl's message for a manifest it could not convert, from a `serde_yaml` error's text. go-yaml's
-/// own errors read `yaml: …`, the JSON encoder's `json: …`; neither carries serde_yaml's key path or
-/// position when it is one of this module's errors.
-pub fn conversion_error(message: &str) -> String {
+/// kubectl's message for a manifest it could not convert. go-yaml's own errors read `yaml: …`, the JSON
+/// encoder's `json: …`; neither carries serde_yaml's key path or position.
+///
+/// A YAML syntax error is placed as go-yaml v2's `parser.fail` places it: kubectl hands go-yaml one
+/// document at a time (its YAMLReader splits the stream at `---` lines), so lines count from the
+/// document's first line; a scanner error names the problem's line, a parser error the line before
+/// it (libyaml's 0-based line, printed as is), and a problem on the document's first line falls back
+/// to the context's line, or to no line at all.
+pub fn conversion_error(error: &serde_yaml::Error, input: &str) -> String {
+    let message = error.to_string();
     let own = |marker: &str| {
         message.find(marker).map(|at| {
             let text = &message[at..];
@@ -45,7 +51,83 @@ pub fn conversion_error(message: &str) -> String {
     if let Some(merge) = own(MERGE_ERROR) {
         return format!("error converting YAML to JSON: yaml: {merge}");
     }
-    format!("error converting YAML to JSON: yaml: {message}")
+    match LibyamlProblem::read(error) {
+        Some(problem) => format!(
+            "error converting YAML to JSON: yaml: {}",
+            problem.go_yaml_message(input)
+        ),
+        None => format!("error converting YAML to JSON: yaml: {message}"),
+    }
+}
+
+/// A libyaml scanner or parser error, as serde_yaml describes it.
+#[derive(Debug, PartialEq)]
+struct LibyamlProblem {
+    scanner: bool,
+    problem: String,
+    /// 0-based lines in the whole stream (0 when libyaml gave no mark).
+    problem_line: usize,
+    context_line: usize,
+}
+
+impl LibyamlProblem {
+    /// Reads the error's kind, problem and marks. serde_yaml keeps them private; its `Debug` prints
+    /// `Error { kind: SCANNER, problem: "…", problem_mark: Mark { line: 5, column: 12 }, … }` (1-based,
+    /// a zero mark left out). The version is pinned, so the format is fixed.
+    fn read(error: &serde_yaml::Error) -> Option<LibyamlProblem> {
+        let debug = format!("{error:?}");
+        let kind = debug.split("kind: ").nth(1)?.split([',', ' ']).next()?;
+        let scanner = match kind {
+            "SCANNER" => true,
+            "PARSER" => false,
+            _ => return None,
+        };
+        let problem = debug
+            .split("problem: \"")
+            .nth(1)?
+            .split('"')
+            .next()?
+            .to_string();
+        let line_of = |field: &str| {
+            debug
+                .split(field)
+                .nth(1)
+                .and_then(|rest| rest.strip_prefix(": Mark { line: "))
+                .and_then(|rest| rest.split(',').next())
+                .and_then(|line| line.parse::<usize>().ok())
+                .map_or(0, |line| line.saturating_sub(1))
+        };
+        Some(LibyamlProblem {
+            scanner,
+            problem,
+            problem_line: line_of("problem_mark"),
+            context_line: line_of("context_mark"),
+        })
+    }
+
+    /// `line N: <problem>` as go-yaml v2 prints it for kubectl's document of `input`.
+    fn go_yaml_message(&self, input: &str) -> String {
+        // The document holding the problem starts after the last `---` line before it.
+        let document_start = input
+            .lines()
+            .take(self.problem_line)
+            .enumerate()
+            .filter(|(_, line)| line.starts_with("---"))
+            .last()
+            .map_or(0, |(index, _)| index + 1);
+        let relative = |line: usize| line.saturating_sub(document_start);
+        let line = match (relative(self.problem_line), relative(self.context_line)) {
+            (0, 0) => 0,
+            (0, context) => context,
+            (problem, _) if self.scanner => problem + 1,
+            (problem, _) => problem,
+        };
+        if line == 0 {
+            self.problem.clone()
+        } else {
+            format!("line {line}: {}", self.problem)
+        }
+    }
 }
 
 /// Deserializes one YAML document (from `serde_yaml::Deserializer::from_str(input)`) into the JSON
@@ -417,11 +499,27 @@ mod tests {
     use serde_json::json;
 
     fn convert(text: &str) -> Result<Value, String> {
-        let mut documents = serde_yaml::Deserializer::from_str(text);
-        let document = documents.next().ok_or("no document")?;
-        KubectlJson { input: text }
-            .deserialize(document)
-            .map_err(|e| e.to_string())
+        convert_with(text, |e| e.to_string())
+    }
+
+    /// The first document of `text`, or kubectl's message for its error.
+    fn kubectl(text: &str) -> Result<Value, String> {
+        convert_with(text, |e| conversion_error(e, text))
+    }
+
+    fn convert_with(
+        text: &str,
+        describe: impl Fn(&serde_yaml::Error) -> String,
+    ) -> Result<Value, String> {
+        for document in serde_yaml::Deserializer::from_str(text) {
+            let value = KubectlJson { input: text }
+                .deserialize(document)
+                .map_err(|e| describe(&e))?;
+            if !value.is_null() {
+                return Ok(value);
+            }
+        }
+        Err("no document".into())
     }
 
     #[test]
@@ -495,7 +593,7 @@ mod tests {
             }))
         );
         assert_eq!(
-            convert("m: {<<: 1}").map_err(|e| conversion_error(&e)),
+            kubectl("m: {<<: 1}"),
             Err(
                 "error converting YAML to JSON: yaml: map merge requires map or sequence of maps as the value"
                     .to_string()
@@ -511,19 +609,52 @@ mod tests {
             ("v: [1, .nan]", "json: unsupported value: NaN"),
         ] {
             assert_eq!(
-                convert(yaml).map_err(|e| conversion_error(&e)),
+                kubectl(yaml),
                 Err(format!("error converting YAML to JSON: {want}")),
                 "{yaml}"
             );
         }
-        // A YAML syntax error keeps serde_yaml's description after go-yaml's prefix.
-        let broken = convert("a: [1")
-            .map_err(|e| conversion_error(&e))
-            .unwrap_err();
-        assert!(
-            broken.starts_with("error converting YAML to JSON: yaml: "),
-            "{broken}"
-        );
+    }
+
+    #[test]
+    fn should_place_syntax_errors_on_the_lines_go_yaml_v2_names() {
+        let cases = [
+            // Scanner errors name the problem's line.
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  labels: x: y\n",
+                "line 5: mapping values are not allowed in this context",
+            ),
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n\tname: a\n",
+                "line 4: found character that cannot start any token",
+            ),
+            // Parser errors name the line before.
+            (
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n bad: 1\n",
+                "line 4: did not find expected key",
+            ),
+            (
+                "a: [1, 2\nb: 3\n",
+                "line 1: did not find expected ',' or ']'",
+            ),
+            // kubectl reads one document at a time: lines count from the document's start.
+            (
+                "a: 1\n---\nkind: Pod\nmetadata:\n  labels: x: y\n",
+                "line 3: mapping values are not allowed in this context",
+            ),
+        ];
+        for (yaml, want) in cases {
+            // The documents before the broken one convert; the broken one gives kubectl's text.
+            let got = serde_yaml::Deserializer::from_str(yaml)
+                .map(|document| KubectlJson { input: yaml }.deserialize(document))
+                .find_map(Result::err)
+                .map(|e| conversion_error(&e, yaml));
+            assert_eq!(
+                got,
+                Some(format!("error converting YAML to JSON: yaml: {want}")),
+                "{yaml:?}"
+            );
+        }
     }
 
     #[test]
