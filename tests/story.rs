@@ -329,3 +329,29 @@ fn manifests_are_read_with_kubectls_yaml_1_1_scalars() {
     let sim = run_text("flags", &label.replace("enabled: on", "enabled: \"on\""));
     assert_eq!(report::kubectl_output(&sim), vec!["pod/flags created"]);
 }
+
+#[test]
+fn a_pod_whose_claim_does_not_exist_is_refused_at_prefilter() {
+    let manifest = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\nspec:\n  containers:\n  - name: c\n    image: postgres\n    volumeMounts: [{name: data, mountPath: /data}]\n  volumes:\n  - name: data\n    persistentVolumeClaim:\n      claimName: db-data\n";
+    let sim = run_text("claims", &format!("{ONE_NODE}---\n{manifest}"));
+    let message = "0/1 nodes are available: persistentvolumeclaim \"db-data\" not found. preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+    assert_eq!(
+        event_lines(&sim, "db").first().map(String::as_str),
+        Some(format!("Warning FailedScheduling: {message}").as_str())
+    );
+    let attempt = sim.scheduler.attempt(0).expect("an attempt");
+    assert_eq!(attempt.result, AttemptResult::Unschedulable);
+    assert_eq!(attempt.message, message);
+    assert_eq!(
+        attempt.pre_filter_plugin.as_deref(),
+        Some("VolumeRestrictions")
+    );
+    assert_eq!(pod(&sim, "db").spec.unwrap().node_name, None);
+
+    // With the claim there, VolumeRestrictions and VolumeBinding let the pod through.
+    let claim = "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: db-data\nspec:\n  accessModes: [ReadWriteOnce]\n  resources:\n    requests:\n      storage: 1Gi\n";
+    let sim = run_text("claims", &format!("{ONE_NODE}---\n{claim}---\n{manifest}"));
+    let attempt = sim.scheduler.attempt(0).expect("an attempt");
+    assert_eq!(attempt.result, AttemptResult::Scheduled);
+    assert_eq!(attempt.pre_filter_plugin, None);
+}

@@ -159,6 +159,38 @@ async fn should_show_each_phase_of_the_attempt_only_from_its_own_entry() {
 }
 
 #[wasm_bindgen_test]
+async fn should_show_a_missing_claim_refused_at_prefilter_with_no_filter_run() {
+    let (root, _) = mount_inspector(
+        "scheduler-prefilter",
+        view("missing-claim", Some("default/db")),
+        InspectorTab::Scheduler,
+    );
+    let table = wait_for(&root, "[data-testid=pf-filter-table]").await;
+    let first_row = table
+        .query_selector("tbody tr")
+        .ok()
+        .flatten()
+        .map(|row| text(&row))
+        .unwrap_or_default();
+    assert!(
+        first_row.starts_with("VolumeRestrictions (PreFilter)")
+            && first_row.contains("persistentvolumeclaim \"db-data\" not found"),
+        "{first_row}"
+    );
+    assert!(text(&table).contains("not run"));
+    let panel = text(&wait_for(&root, "[data-testid=pf-scheduler]").await);
+    assert!(
+        panel.contains("VolumeRestrictions refused the pod at PreFilter, so no node was filtered."),
+        "{panel}"
+    );
+    let result = text(&wait_for(&root, "[data-testid=pf-scheduler-result]").await);
+    assert!(
+        result.contains("0/3 nodes are available: persistentvolumeclaim \"db-data\" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."),
+        "{result}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn should_list_the_four_kubelet_events_of_demo_pod() {
     let (root, _) = mount_inspector(
         "events-under-test",

@@ -126,6 +126,17 @@ pub fn attempt_text(attempt: &SchedulingAttempt) -> String {
         verdict,
         attempt.message
     ));
+    if let Some(plugin) = &attempt.pre_filter_plugin {
+        let reasons = attempt
+            .nodes
+            .first()
+            .map(|n| n.filter.reasons.join("; "))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  PreFilter: {plugin} rejected the pod before any Filter ran: {reasons}\n"
+        ));
+        return out;
+    }
     let passed = attempt.nodes.iter().filter(|n| n.filter.passed).count();
     out.push_str(&format!(
         "  Filter: {passed} of {} evaluated nodes passed\n",

@@ -124,6 +124,12 @@ const BUILTINS: &[Builtin] = &[
         text: include_str!("../../scenarios/pod-too-large.yaml"),
     },
     Builtin {
+        name: "missing-claim",
+        title: "A pod whose PersistentVolumeClaim does not exist: refused at PreFilter",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/missing-claim.yaml"),
+    },
+    Builtin {
         name: "cordoned-node",
         title: "node-c cordoned: the scheduler skips it",
         on_seed_cluster: true,

@@ -898,6 +898,18 @@ pub fn caption(entry: &TraceEntry) -> String {
 }
 
 fn filter_caption(data: &Value, summary: &str) -> String {
+    if let Some(refusal) = data.get("preFilter") {
+        let plugin = str_field(refusal, "plugin").unwrap_or("");
+        let reasons: Vec<&str> = refusal
+            .get("reasons")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        return format!(
+            "PreFilter: {plugin} refuses the pod before any node is filtered: {}.",
+            reasons.join(", ")
+        );
+    }
     let (Some(feasible), Some(evaluated)) = (
         data.get("feasible").and_then(Value::as_u64),
         data.get("evaluated").and_then(Value::as_u64),
@@ -1010,6 +1022,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn should_caption_a_prefilter_refusal_without_a_node_count() {
+        let data = serde_json::json!({
+            "attempt": 0, "evaluated": 0, "feasible": 0, "total": 3,
+            "preFilter": {"node": "", "passed": false, "plugin": "VolumeRestrictions",
+                          "code": "UnschedulableAndUnresolvable",
+                          "reasons": ["persistentvolumeclaim \"data\" not found"]}
+        });
+        assert_eq!(
+            filter_caption(&data, "ignored"),
+            "PreFilter: VolumeRestrictions refuses the pod before any node is filtered: persistentvolumeclaim \"data\" not found."
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{NodeSelector, Pod, PreferredSchedulingTerm, Toleration};
 
 use super::cache::{pod_host_ports, pod_key, pod_requests, HostPort, Resource};
+use super::plugins::volume_claims::PodClaim;
 
 /// `fwk.MaxNodeScore`.
 pub const MAX_NODE_SCORE: i64 = 100;
@@ -293,6 +294,9 @@ pub struct CycleState<'a> {
     pub preferred_affinity: &'a [PreferredSchedulingTerm],
     /// Init and regular container images, normalized (`:latest` appended when untagged).
     pub images: Vec<String>,
+    /// The claims of the pod's PersistentVolumeClaim volumes as the PVC lister has them (filled by
+    /// the scheduler before a cycle; empty from `new`).
+    pub claims: Vec<PodClaim>,
 }
 
 impl<'a> CycleState<'a> {
@@ -317,6 +321,7 @@ impl<'a> CycleState<'a> {
             .unwrap_or_default();
         CycleState {
             pod,
+            claims: Vec::new(),
             key: pod_key(pod),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
             preemption_never: spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never"),

@@ -34,6 +34,7 @@ use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
+use plugins::volume_claims;
 use queue::{Location, SchedulingQueue, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
 use schedule_one::{Algorithm, CycleResult};
 
@@ -91,6 +92,9 @@ struct FilterDetails<'a> {
     nodes: Option<Vec<VerdictDetails<'a>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rejected: Option<Vec<VerdictDetails<'a>>>,
+    /// The PreFilter plugin that refused the pod before any Filter ran, and why.
+    #[serde(rename = "preFilter", skip_serializing_if = "Option::is_none")]
+    pre_filter: Option<VerdictDetails<'a>>,
 }
 
 /// One plugin's score of one node in a Score trace entry.
@@ -506,7 +510,15 @@ impl Scheduler {
         let pod = queued.pod.clone();
         let key = queued.key.clone();
         let object = pod_ref(&pod);
-        let out = self.run_cycle(&queued, ctx.now_ms, ctx.rng);
+        // The PVC lister: the scheduler's informer cache, in sync with the store.
+        let store = &ctx.api.store;
+        let claims = volume_claims::pod_claims(&pod, |namespace, name| {
+            let key = crate::engine::store::key("persistentvolumeclaims", Some(namespace), name);
+            store
+                .get(&key)
+                .map(|stored| stored.object.metadata().deletion_timestamp.is_some())
+        });
+        let out = self.run_cycle(&queued, claims, ctx.now_ms, ctx.rng);
         let (outcome, summary, data) = out.filter_trace;
         ctx.record_data(
             Component::Scheduler,
@@ -551,10 +563,12 @@ impl Scheduler {
     fn run_cycle(
         &mut self,
         queued: &queue::QueuedPod,
+        claims: Vec<volume_claims::PodClaim>,
         now_ms: u64,
         rng: &mut crate::engine::rng::SimRng,
     ) -> CycleOutput {
-        let state = CycleState::new(&queued.pod);
+        let mut state = CycleState::new(&queued.pod);
+        state.claims = claims;
         self.cache.refresh_order();
         let nodes = self.cache.snapshot();
         let cache = &self.cache;
@@ -812,6 +826,7 @@ impl Scheduler {
                 .iter()
                 .map(|v| (*v).clamp(0, 255) as u8)
                 .collect(),
+            pre_filter: result.pre_filter_rejection,
         }
     }
 
@@ -821,6 +836,34 @@ impl Scheduler {
         total: usize,
         attempt: usize,
     ) -> (Outcome, String, TraceData) {
+        if let (Some(plugin), Some((_, Some(status)))) =
+            (result.pre_filter_rejection, result.evaluated.first())
+        {
+            let details = FilterDetails {
+                attempt,
+                evaluated: 0,
+                feasible: 0,
+                total,
+                nodes: None,
+                rejected: None,
+                pre_filter: Some(VerdictDetails {
+                    node: "",
+                    passed: false,
+                    plugin: Some(plugin),
+                    code: Some(status.code.as_str()),
+                    reasons: Some(&status.reasons),
+                }),
+            };
+            let summary = format!(
+                "PreFilter {plugin} rejected the pod: {}",
+                status.reasons.join(", ")
+            );
+            return (
+                Outcome::Failed,
+                summary,
+                TraceData::from_serialize(&details),
+            );
+        }
         let feasible = result.feasible.len();
         let evaluated = result.evaluated.len();
         let summary = if evaluated == total {
@@ -861,6 +904,7 @@ impl Scheduler {
             total,
             nodes: None,
             rejected: None,
+            pre_filter: None,
         };
         if evaluated <= TRACE_NODE_DETAIL_LIMIT {
             details.nodes = Some(
@@ -1301,7 +1345,12 @@ mod tests {
             .build();
         scheduler.queue.add_or_update(&pod, 0);
         let queued = scheduler.queue.pop().unwrap();
-        let out = scheduler.run_cycle(&queued, 3, &mut crate::engine::rng::SimRng::new(1));
+        let out = scheduler.run_cycle(
+            &queued,
+            Vec::new(),
+            3,
+            &mut crate::engine::rng::SimRng::new(1),
+        );
         assert_eq!(out.filter_trace.1, "2 of 3 nodes passed the filters");
         let filter_data = out.filter_trace.2.value();
         let filter_nodes = &filter_data["nodes"];
@@ -1369,7 +1418,7 @@ mod tests {
         let mut in_cycle = std::time::Duration::ZERO;
         while let Some(queued) = scheduler.queue.pop() {
             let t = std::time::Instant::now();
-            let out = scheduler.run_cycle(&queued, 0, &mut rng);
+            let out = scheduler.run_cycle(&queued, Vec::new(), 0, &mut rng);
             in_cycle += t.elapsed();
             traced += out.filter_trace.1.len();
             let node = out.chosen.clone().unwrap();

@@ -30,6 +30,9 @@ pub struct SchedulingAttempt {
     pub scoring_skipped: bool,
     /// Every node that was evaluated, in the order they were filtered.
     pub nodes: Vec<NodeEvaluation>,
+    /// The plugin whose PreFilter refused the pod: no Filter ran, and every node carries its status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_filter_plugin: Option<String>,
 }
 
 /// One node's verdict within an attempt.
@@ -95,6 +98,8 @@ pub(crate) struct CompactAttempt {
     pub raw: Vec<i32>,
     /// Row per feasible node (in evaluated order), column per score plugin.
     pub normalized: Vec<u8>,
+    /// The plugin whose PreFilter refused the pod.
+    pub pre_filter: Option<&'static str>,
 }
 
 impl CompactAttempt {
@@ -185,6 +190,7 @@ impl CompactAttempt {
             message: self.message.clone(),
             scoring_skipped: self.scoring_skipped,
             nodes,
+            pre_filter_plugin: self.pre_filter.map(String::from),
         }
     }
 }

@@ -16,7 +16,7 @@ use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
     balanced_allocation, default_preemption, image_locality, inter_pod_affinity, node_affinity,
     node_name, node_ports, node_resources_fit, node_unschedulable, pod_topology_spread,
-    requested_to_capacity_ratio, taint_toleration,
+    requested_to_capacity_ratio, taint_toleration, volume_claims,
 };
 use crate::engine::rng::SimRng;
 
@@ -86,6 +86,9 @@ pub struct CycleResult {
     pub processed: usize,
     /// The FailedScheduling message when no node fits.
     pub error: Option<String>,
+    /// The plugin whose PreFilter refused the pod (every node then carries its status in
+    /// `evaluated`, and no Filter ran).
+    pub pre_filter_rejection: Option<&'static str>,
 }
 
 impl Algorithm {
@@ -120,6 +123,56 @@ impl Algorithm {
             node_affinity_skips: node_affinity::pre_filter_skips(state, added),
             node_ports_skips: node_ports::pre_filter_skips(state),
             spread,
+        }
+    }
+
+    /// The PreFilter rejections podflow models, in profile order: VolumeRestrictions and VolumeBinding
+    /// refusing claims that do not exist or are being deleted (`plugins/volume_claims.rs`).
+    fn pre_filter_rejection(&self, state: &CycleState) -> Option<Status> {
+        if state.claims.is_empty() {
+            return None;
+        }
+        self.profile.filter.iter().find_map(|plugin| match plugin {
+            Plugin::VolumeRestrictions => volume_claims::volume_restrictions(&state.claims),
+            Plugin::VolumeBinding => volume_claims::volume_binding(&state.claims),
+            _ => None,
+        })
+    }
+
+    /// `findNodesThatFitPod` after a PreFilter rejection: every node gets the status
+    /// (`SetAbsentNodesStatus`), the FitError carries the PreFilter message alone, and PostFilter
+    /// (preemption) still runs. No node is processed, so `nextStartNodeIndex` stays.
+    fn refused_at_pre_filter(
+        &self,
+        state: &CycleState,
+        nodes: &[&NodeInfo],
+        status: Status,
+        pre: &PreFilterState,
+    ) -> CycleResult {
+        let total = nodes.len();
+        let statuses: Vec<(usize, Status)> = (0..total).map(|p| (p, status.clone())).collect();
+        let mut fit = FitError {
+            num_all_nodes: total,
+            pre_filter_msg: status.reasons.join(", "),
+            ..Default::default()
+        };
+        if self
+            .profile
+            .post_filter
+            .contains(&Plugin::DefaultPreemption)
+        {
+            fit.post_filter_msg = default_preemption::post_filter(state, nodes, &statuses, |n| {
+                self.run_filters(state, n, pre)
+            });
+        }
+        CycleResult {
+            evaluated: statuses
+                .into_iter()
+                .map(|(p, s)| (p as u32, Some(s)))
+                .collect(),
+            pre_filter_rejection: Some(status.plugin),
+            error: Some(fit.message()),
+            ..CycleResult::default()
         }
     }
 
@@ -261,6 +314,9 @@ impl Algorithm {
             .unwrap_or(self.percentage_of_nodes_to_score);
         let to_find = num_feasible_nodes_to_find(percentage, total);
         let pre = self.pre_filter(state, nodes);
+        if let Some(status) = self.pre_filter_rejection(state) {
+            return self.refused_at_pre_filter(state, nodes, status, &pre);
+        }
         let filters = self.active_filters(&pre);
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));

@@ -239,8 +239,11 @@ fn SchedulerTables(props: &SchedulerTablesProps) -> Html {
             <p>
                 { format!("Attempt {} for ", model.attempt) }
                 <code class="pf-mono">{ model.pod.clone() }</code>
-                { format!(": {} of {} node(s) passed the filters.",
-                    model.filter.feasible.iter().filter(|f| **f).count(), model.filter.nodes.len()) }
+                { match &model.pre_filter {
+                    Some(plugin) => format!(": {plugin} refused the pod at PreFilter, so no node was filtered."),
+                    None => format!(": {} of {} node(s) passed the filters.",
+                        model.filter.feasible.iter().filter(|f| **f).count(), model.filter.nodes.len()),
+                } }
             </p>
             { filter_table(&model.filter, filter_cells_shown) }
             if model.reached >= AttemptPhase::Scored || model.scoring == Scoring::NoFeasibleNode {

@@ -86,6 +86,8 @@ pub struct SchedulerModel {
     pub message: String,
     pub filter: FilterTable,
     pub scoring: Scoring,
+    /// The plugin whose PreFilter refused the pod before any Filter ran.
+    pub pre_filter: Option<String>,
     /// How far the attempt has got at the view's position: the filter table shows from its Filter
     /// entry, the scores from its Score entry, the result from its Bind or Unschedulable entry.
     pub reached: AttemptPhase,
@@ -149,6 +151,9 @@ fn latest_attempt_and_phase(
 /// The filter table of an attempt; `plugins` are the profile's Filter plugins in order. A plugin that
 /// rejected a node without being one of them (a PreFilter rejection) gets a row of its own first.
 pub fn filter_table(attempt: &SchedulingAttempt, plugins: &[&str]) -> FilterTable {
+    if let Some(plugin) = &attempt.pre_filter_plugin {
+        return pre_filter_table(attempt, plugin, plugins);
+    }
     let mut names: Vec<String> = plugins.iter().map(|p| p.to_string()).collect();
     for node in &attempt.nodes {
         if let Some(plugin) = &node.filter.plugin {
@@ -188,6 +193,24 @@ pub fn filter_table(attempt: &SchedulingAttempt, plugins: &[&str]) -> FilterTabl
         nodes: attempt.nodes.iter().map(|n| n.name.clone()).collect(),
         rows,
         feasible: attempt.nodes.iter().map(|n| n.filter.passed).collect(),
+    }
+}
+
+/// The filter table of an attempt a PreFilter refused: the PreFilter's row rejects every node with its
+/// reason, and no Filter plugin ran.
+fn pre_filter_table(attempt: &SchedulingAttempt, plugin: &str, plugins: &[&str]) -> FilterTable {
+    let rejected: Vec<FilterCell> = attempt
+        .nodes
+        .iter()
+        .map(|node| FilterCell::Rejected(node.filter.reasons.join(", ")))
+        .collect();
+    let not_run = vec![FilterCell::NotRun; attempt.nodes.len()];
+    let mut rows = vec![(format!("{plugin} (PreFilter)"), rejected)];
+    rows.extend(plugins.iter().map(|p| (p.to_string(), not_run.clone())));
+    FilterTable {
+        nodes: attempt.nodes.iter().map(|n| n.name.clone()).collect(),
+        rows,
+        feasible: vec![false; attempt.nodes.len()],
     }
 }
 
@@ -244,6 +267,7 @@ pub fn scheduler_model(view: &ViewState) -> Option<SchedulerModel> {
         scheduled: attempt.result == AttemptResult::Scheduled,
         node: attempt.node.clone(),
         message: attempt.message.clone(),
+        pre_filter: attempt.pre_filter_plugin.clone(),
         reached,
     })
 }
@@ -422,6 +446,50 @@ mod tests {
     }
 
     #[test]
+    fn should_show_a_prefilter_refusal_as_its_own_row_with_no_filter_run() {
+        use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
+        let refused = |name: &str| NodeEvaluation {
+            name: name.into(),
+            filter: FilterVerdict {
+                passed: false,
+                plugin: Some("VolumeRestrictions".into()),
+                reasons: vec!["persistentvolumeclaim \"data\" not found".into()],
+            },
+            scores: Vec::new(),
+            total: None,
+        };
+        let attempt = SchedulingAttempt {
+            pod: "default/p".into(),
+            attempt: 1,
+            time_ms: 0,
+            result: AttemptResult::Unschedulable,
+            node: None,
+            message: String::new(),
+            scoring_skipped: false,
+            nodes: vec![refused("node-a"), refused("node-b")],
+            pre_filter_plugin: Some("VolumeRestrictions".into()),
+        };
+        let table = filter_table(&attempt, &["NodeName", "VolumeRestrictions"]);
+        let reason = FilterCell::Rejected("persistentvolumeclaim \"data\" not found".into());
+        assert_eq!(
+            table.rows,
+            vec![
+                (
+                    "VolumeRestrictions (PreFilter)".to_string(),
+                    vec![reason.clone(), reason]
+                ),
+                ("NodeName".to_string(), vec![FilterCell::NotRun; 2]),
+                (
+                    "VolumeRestrictions".to_string(),
+                    vec![FilterCell::NotRun; 2]
+                ),
+            ]
+        );
+        assert_eq!(table.feasible, [false, false]);
+        assert_eq!(scoring(&attempt), Scoring::NoFeasibleNode);
+    }
+
+    #[test]
     fn should_give_a_rejecting_plugin_outside_the_filter_list_its_own_first_row() {
         use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
         let rejected = |name: &str| NodeEvaluation {
@@ -443,6 +511,7 @@ mod tests {
             message: String::new(),
             scoring_skipped: false,
             nodes: vec![rejected("node-a")],
+            pre_filter_plugin: None,
         };
         let table = filter_table(&attempt, &["NodeName", "NodeAffinity"]);
         let rows: Vec<(&str, &[FilterCell])> = table

@@ -6,7 +6,8 @@
 //! constraints or pod (anti-)affinity: their PreFilter/PreScore return Skip (see `skipped.rs`).
 //! PodTopologySpread filters `DoNotSchedule` constraints (`pod_topology_spread.rs`); its scoring is
 //! treated as Skip. InterPodAffinity filters required (anti-)affinity (`inter_pod_affinity.rs`); its
-//! scoring is treated as Skip.
+//! scoring is treated as Skip. VolumeRestrictions' and VolumeBinding's PreFilter lookups of the pod's
+//! PersistentVolumeClaims are modelled (`volume_claims.rs`).
 
 pub mod balanced_allocation;
 pub mod default_preemption;
@@ -24,6 +25,7 @@ pub mod requested_to_capacity_ratio;
 pub mod resource_allocation;
 pub mod skipped;
 pub mod taint_toleration;
+pub mod volume_claims;
 
 #[cfg(test)]
 #[allow(dead_code)]

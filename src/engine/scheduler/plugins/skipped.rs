@@ -16,7 +16,9 @@
 //!   Skip for every pod, which is exact unless preferred terms are involved.)
 //!
 //! Simplification: pods that do use these features are scheduled as if they did not (volumes, claims,
-//! soft spread constraints and pod affinity are not modelled yet).
+//! soft spread constraints and pod affinity are not modelled yet), except that VolumeRestrictions and
+//! VolumeBinding refuse a pod whose PersistentVolumeClaim does not exist or is being deleted at
+//! PreFilter (`volume_claims.rs`).
 
 use crate::engine::scheduler::framework::Plugin;
 
