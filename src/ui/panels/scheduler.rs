@@ -24,6 +24,11 @@ pub struct SchedulerPanelProps {
 /// A plugin name with line-break opportunities between its words (`NodeResources·Balanced·Allocation`),
 /// so long names wrap in a narrow inspector instead of widening the table.
 fn plugin_name(name: &str) -> Html {
+    // A qualified name (`VolumeRestrictions (PreFilter)`) breaks at its space, not inside the note.
+    let (name, note) = match name.split_once(' ') {
+        Some((name, note)) => (name, Some(note)),
+        None => (name, None),
+    };
     let mut words: Vec<String> = Vec::new();
     for c in name.chars() {
         match words.last_mut() {
@@ -33,9 +38,14 @@ fn plugin_name(name: &str) -> Html {
     }
     let last = words.len().saturating_sub(1);
     html! {
-        { for words.into_iter().enumerate().map(|(i, word)| html! {
-            <>{ word }if i < last { <wbr /> }</>
-        }) }
+        <>
+            { for words.into_iter().enumerate().map(|(i, word)| html! {
+                <>{ word }if i < last { <wbr /> }</>
+            }) }
+            if let Some(note) = note {
+                { " " }<span class="pf-nowrap">{ note }</span>
+            }
+        </>
     }
 }
 
