@@ -897,17 +897,22 @@ pub fn caption(entry: &TraceEntry) -> String {
     }
 }
 
+/// A Filter entry verdict's `reasons`, joined as a Status message joins them.
+fn verdict_reasons(verdict: &Value) -> String {
+    let reasons: Vec<&str> = verdict
+        .get("reasons")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    reasons.join(", ")
+}
+
 fn filter_caption(data: &Value, summary: &str) -> String {
     if let Some(refusal) = data.get("preFilter") {
         let plugin = str_field(refusal, "plugin").unwrap_or("");
-        let reasons: Vec<&str> = refusal
-            .get("reasons")
-            .and_then(Value::as_array)
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
         return format!(
             "PreFilter: {plugin} refuses the pod before any node is filtered: {}.",
-            reasons.join(", ")
+            verdict_reasons(refusal)
         );
     }
     let (Some(feasible), Some(evaluated)) = (
@@ -931,12 +936,7 @@ fn filter_caption(data: &Value, summary: &str) -> String {
                 .map(|n| {
                     let name = str_field(n, "node").unwrap_or("");
                     let plugin = str_field(n, "plugin").unwrap_or("");
-                    let reasons: Vec<&str> = n
-                        .get("reasons")
-                        .and_then(Value::as_array)
-                        .map(|r| r.iter().filter_map(Value::as_str).collect())
-                        .unwrap_or_default();
-                    format!("{name} fails {plugin}: {}", reasons.join(", "))
+                    format!("{name} fails {plugin}: {}", verdict_reasons(n))
                 })
                 .collect()
         })

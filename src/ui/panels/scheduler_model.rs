@@ -445,20 +445,15 @@ mod tests {
         assert_eq!(model.node.as_deref(), Some("node-c"));
     }
 
-    #[test]
-    fn should_show_a_prefilter_refusal_as_its_own_row_with_no_filter_run() {
+    /// An unschedulable attempt whose `nodes` were all rejected by `plugin` for `reason`.
+    fn rejected_attempt(
+        nodes: &[&str],
+        plugin: &str,
+        reason: &str,
+        pre_filter_plugin: Option<&str>,
+    ) -> SchedulingAttempt {
         use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
-        let refused = |name: &str| NodeEvaluation {
-            name: name.into(),
-            filter: FilterVerdict {
-                passed: false,
-                plugin: Some("VolumeRestrictions".into()),
-                reasons: vec!["persistentvolumeclaim \"data\" not found".into()],
-            },
-            scores: Vec::new(),
-            total: None,
-        };
-        let attempt = SchedulingAttempt {
+        SchedulingAttempt {
             pod: "default/p".into(),
             attempt: 1,
             time_ms: 0,
@@ -466,9 +461,31 @@ mod tests {
             node: None,
             message: String::new(),
             scoring_skipped: false,
-            nodes: vec![refused("node-a"), refused("node-b")],
-            pre_filter_plugin: Some("VolumeRestrictions".into()),
-        };
+            nodes: nodes
+                .iter()
+                .map(|name| NodeEvaluation {
+                    name: name.to_string(),
+                    filter: FilterVerdict {
+                        passed: false,
+                        plugin: Some(plugin.into()),
+                        reasons: vec![reason.into()],
+                    },
+                    scores: Vec::new(),
+                    total: None,
+                })
+                .collect(),
+            pre_filter_plugin: pre_filter_plugin.map(String::from),
+        }
+    }
+
+    #[test]
+    fn should_show_a_prefilter_refusal_as_its_own_row_with_no_filter_run() {
+        let attempt = rejected_attempt(
+            &["node-a", "node-b"],
+            "VolumeRestrictions",
+            "persistentvolumeclaim \"data\" not found",
+            Some("VolumeRestrictions"),
+        );
         let table = filter_table(&attempt, &["NodeName", "VolumeRestrictions"]);
         let reason = FilterCell::Rejected("persistentvolumeclaim \"data\" not found".into());
         assert_eq!(
@@ -491,28 +508,12 @@ mod tests {
 
     #[test]
     fn should_give_a_rejecting_plugin_outside_the_filter_list_its_own_first_row() {
-        use crate::engine::scheduler::{FilterVerdict, NodeEvaluation};
-        let rejected = |name: &str| NodeEvaluation {
-            name: name.into(),
-            filter: FilterVerdict {
-                passed: false,
-                plugin: Some("VolumeBinding".into()),
-                reasons: vec!["node(s) had volume node affinity conflict".into()],
-            },
-            scores: Vec::new(),
-            total: None,
-        };
-        let attempt = SchedulingAttempt {
-            pod: "default/p".into(),
-            attempt: 1,
-            time_ms: 0,
-            result: AttemptResult::Unschedulable,
-            node: None,
-            message: String::new(),
-            scoring_skipped: false,
-            nodes: vec![rejected("node-a")],
-            pre_filter_plugin: None,
-        };
+        let attempt = rejected_attempt(
+            &["node-a"],
+            "VolumeBinding",
+            "node(s) had volume node affinity conflict",
+            None,
+        );
         let table = filter_table(&attempt, &["NodeName", "NodeAffinity"]);
         let rows: Vec<(&str, &[FilterCell])> = table
             .rows
