@@ -354,4 +354,21 @@ fn a_pod_whose_claim_does_not_exist_is_refused_at_prefilter() {
     let attempt = sim.scheduler.attempt(0).expect("an attempt");
     assert_eq!(attempt.result, AttemptResult::Scheduled);
     assert_eq!(attempt.pre_filter_plugin, None);
+
+    // Created after the pod was refused, the claim sends it back to the queue at once (the plugins'
+    // QueueingHints), not after the five minutes of unschedulablePods.
+    let sim = run_text("claims", &format!("{ONE_NODE}---\n{manifest}---\n{claim}"));
+    let first = sim.scheduler.attempt(0).expect("a first attempt");
+    assert_eq!(
+        first.pre_filter_plugin.as_deref(),
+        Some("VolumeRestrictions")
+    );
+    let second = sim.scheduler.attempt(1).expect("a second attempt");
+    assert_eq!(second.result, AttemptResult::Scheduled);
+    assert!(second.time_ms < 5_000, "retried at {} ms", second.time_ms);
+    assert!(sim
+        .trace
+        .entries
+        .iter()
+        .any(|e| e.summary.contains("(PersistentVolumeClaimAdd)")));
 }

@@ -330,7 +330,9 @@ impl Simulation {
                     }
                 }
                 // The scheduler's informers also watch objects that decide schedulability.
-                Object::PriorityClass(_) | Object::Namespace(_) => {
+                Object::PriorityClass(_)
+                | Object::Namespace(_)
+                | Object::PersistentVolumeClaim(_) => {
                     self.schedule(
                         deliver_at,
                         Event::Deliver {

@@ -283,8 +283,41 @@ impl Scheduler {
         match &event.object {
             Object::Node(node) => self.on_node(ctx, event, node),
             Object::Pod(pod) => self.on_pod(ctx, event.event_type, pod),
+            Object::PersistentVolumeClaim(_) if event.event_type == WatchEventType::Added => {
+                self.on_claim_added(ctx, &event.object)
+            }
             // PriorityClass and Namespace events do not change what podflow models.
             _ => {}
+        }
+    }
+
+    /// A new PersistentVolumeClaim: VolumeRestrictions' and VolumeBinding's QueueingHints
+    /// (`isSchedulableAfterPersistentVolumeClaimChange`) queue the unschedulable pods that use it, and
+    /// skip the others. A pod that uses a claim which did not exist until now was refused for it.
+    fn on_claim_added(&mut self, ctx: &mut Ctx, claim: &Object) {
+        let (namespace, name) = (claim.namespace().unwrap_or("default"), claim.name());
+        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
+            queued
+                .pod
+                .metadata
+                .namespace
+                .as_deref()
+                .unwrap_or("default")
+                == namespace
+                && volume_claims::pod_claims(&queued.pod, |_, _| None)
+                    .iter()
+                    .any(|c| c.name == name)
+        });
+        for (key, location) in moved {
+            let event = "PersistentVolumeClaimAdd";
+            self.trace_queue(
+                ctx,
+                &key,
+                location,
+                &format!("moved to {} ({event})", location.queue_name()),
+                event,
+            );
+            self.after_queue_change(ctx, location);
         }
     }
 

@@ -9,7 +9,8 @@
 //! Simplifications:
 //! - QueueingHints are not evaluated: every unschedulable pod is moved on a node add, a relevant node
 //!   update, or an assigned pod's deletion (as upstream does without hints, with its pre-check reduced
-//!   to "did a scheduling-relevant node field change").
+//!   to "did a scheduling-relevant node field change"). The exception is a PersistentVolumeClaim being
+//!   created: only the pods that use it move, as VolumeRestrictions' and VolumeBinding's hints decide.
 //! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker; podflow sets a
 //!   timer at the exact expiry instead, so the simulation can go idle.
 //! - Popping from backoffQ when activeQ is empty (SchedulerPopFromBackoffQ) is not modelled.
@@ -279,6 +280,27 @@ impl SchedulingQueue {
     pub fn move_all_to_active_or_backoff(&mut self, now_ms: u64) -> Vec<(String, Location)> {
         self.move_request_cycle = self.scheduling_cycle;
         let keys: Vec<String> = self.unschedulable.iter().cloned().collect();
+        keys.into_iter()
+            .map(|k| {
+                let loc = self.move_one(&k, now_ms);
+                (k, loc)
+            })
+            .collect()
+    }
+
+    /// `MoveAllToActiveOrBackoffQueue` for an event whose QueueingHints say Queue only for some pods:
+    /// the unschedulable pods `wanted` picks go to backoffQ if still backing off, else to activeQ.
+    pub fn move_matching(
+        &mut self,
+        now_ms: u64,
+        wanted: impl Fn(&QueuedPod) -> bool,
+    ) -> Vec<(String, Location)> {
+        let keys: Vec<String> = self
+            .unschedulable
+            .iter()
+            .filter(|k| self.pods.get(*k).is_some_and(&wanted))
+            .cloned()
+            .collect();
         keys.into_iter()
             .map(|k| {
                 let loc = self.move_one(&k, now_ms);

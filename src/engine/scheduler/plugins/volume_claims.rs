@@ -13,8 +13,9 @@
 //! Simplification: a claim that exists (and is not being deleted) passes both PreFilters here. podflow
 //! has no PersistentVolume controller, so claims are never bound or provisioned, and VolumeBinding's
 //! checks of bound and unbound claims, ReadWriteOncePod conflicts, and the volume Filters are not
-//! modelled. Generic ephemeral volumes are not looked up. A pod refused here is retried on the
-//! unschedulable queue's timer, not as soon as the claim is created (no PVC queueing hints).
+//! modelled. Generic ephemeral volumes are not looked up. When a claim is created, the unschedulable
+//! pods that use it go back to the queue at once (the plugins' QueueingHints; see the scheduler's
+//! `on_claim_added`).
 
 use k8s_openapi::api::core::v1::Pod;
 
