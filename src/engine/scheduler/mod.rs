@@ -304,21 +304,9 @@ impl Scheduler {
                 .as_deref()
                 .unwrap_or("default")
                 == namespace
-                && volume_claims::pod_claims(&queued.pod, |_, _| None)
-                    .iter()
-                    .any(|c| c.name == name)
+                && volume_claims::claim_names(&queued.pod).any(|claim| claim == name)
         });
-        for (key, location) in moved {
-            let event = "PersistentVolumeClaimAdd";
-            self.trace_queue(
-                ctx,
-                &key,
-                location,
-                &format!("moved to {} ({event})", location.queue_name()),
-                event,
-            );
-            self.after_queue_change(ctx, location);
-        }
+        self.trace_moves(ctx, moved, "PersistentVolumeClaimAdd");
     }
 
     fn on_node(&mut self, ctx: &mut Ctx, event: &WatchEvent, node: &Node) {
@@ -492,6 +480,11 @@ impl Scheduler {
 
     fn move_all(&mut self, ctx: &mut Ctx, event: &str) {
         let moved = self.queue.move_all_to_active_or_backoff(ctx.now_ms);
+        self.trace_moves(ctx, moved, event);
+    }
+
+    /// Traces the pods a cluster event moved out of unschedulablePods, and sets their timers.
+    fn trace_moves(&mut self, ctx: &mut Ctx, moved: Vec<(String, Location)>, event: &str) {
         for (key, location) in moved {
             self.trace_queue(
                 ctx,

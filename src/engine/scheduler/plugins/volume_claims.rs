@@ -35,19 +35,25 @@ pub struct PodClaim {
 /// `lookup(namespace, name)` (`None`: not found; `Some(deleting)`).
 pub fn pod_claims(pod: &Pod, lookup: impl Fn(&str, &str) -> Option<bool>) -> Vec<PodClaim> {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
-    pod.spec
-        .iter()
-        .flat_map(|spec| spec.volumes.iter().flatten())
-        .filter_map(|volume| volume.persistent_volume_claim.as_ref())
-        .map(|claim| {
-            let state = lookup(namespace, &claim.claim_name);
+    claim_names(pod)
+        .map(|name| {
+            let state = lookup(namespace, name);
             PodClaim {
-                name: claim.claim_name.clone(),
+                name: name.to_string(),
                 found: state.is_some(),
                 deleting: state.unwrap_or(false),
             }
         })
         .collect()
+}
+
+/// The claim names of the pod's `persistentVolumeClaim` volumes, in volume order.
+pub fn claim_names(pod: &Pod) -> impl Iterator<Item = &str> {
+    pod.spec
+        .iter()
+        .flat_map(|spec| spec.volumes.iter().flatten())
+        .filter_map(|volume| volume.persistent_volume_claim.as_ref())
+        .map(|claim| claim.claim_name.as_str())
 }
 
 /// VolumeRestrictions' PreFilter: the first claim that does not exist.
