@@ -372,3 +372,87 @@ fn a_pod_whose_claim_does_not_exist_is_refused_at_prefilter() {
         .iter()
         .any(|e| e.summary.contains("(PersistentVolumeClaimAdd)")));
 }
+
+#[test]
+fn pods_behind_a_service_spread_with_the_default_topology_constraints() {
+    let sim = run("service-spread", 1);
+    let attempts = sim.scheduler.attempts();
+    let node_of = |pod: &str| {
+        attempts
+            .iter()
+            .find(|a| a.pod == format!("default/{pod}"))
+            .and_then(|a| a.node.clone())
+            .unwrap_or_default()
+    };
+    let mut nodes = vec![node_of("web-1"), node_of("web-2"), node_of("web-3")];
+    nodes.sort();
+    assert_eq!(
+        nodes,
+        vec!["node-a", "node-b", "node-c"],
+        "one pod per node"
+    );
+    // web-2: web-1 already runs on node-c. Hostname constraint (maxSkew 3) over 3 feasible nodes:
+    // weight ln(3 + 2); node-c scores round(1 × ln 5 + 2) = 4, the others 2; the seed nodes carry no
+    // topology.kubernetes.io/zone label, so the zone constraint adds nothing. Normalized:
+    // 100 × (4 + 2 − s) / 4.
+    let web2 = attempts
+        .iter()
+        .find(|a| a.pod == "default/web-2")
+        .expect("web-2 attempt");
+    assert_eq!(
+        score(web2, "node-c", "PodTopologySpread"),
+        Some((4, 50, 2, 100))
+    );
+    assert_eq!(
+        score(web2, "node-a", "PodTopologySpread"),
+        Some((2, 100, 2, 200))
+    );
+    // A pod no Service selects is scored without PodTopologySpread (its PreScore skips).
+    let demo = run("demo-pod", 1);
+    let a = &demo.scheduler.attempts()[0];
+    assert_eq!(score(a, "node-a", "PodTopologySpread"), None);
+    assert_eq!(score(a, "node-a", "InterPodAffinity"), None);
+}
+
+#[test]
+fn preferred_pod_anti_affinity_is_scored_by_inter_pod_affinity() {
+    let pod = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: cache\nspec:\n  \
+             affinity:\n    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      \
+             - weight: 100\n        podAffinityTerm:\n          topologyKey: kubernetes.io/hostname\n          \
+             labelSelector:\n            matchLabels:\n              app: cache\n  containers:\n  \
+             - name: redis\n    image: redis:7\n"
+        )
+    };
+    let seed = scenario::builtin("demo-pod").expect("seed cluster");
+    let cluster: String = seed
+        .split("\n---\n")
+        .filter(|d| d.contains("kind: Node"))
+        .map(|d| format!("{d}\n---\n"))
+        .collect();
+    let text = format!("{cluster}{}---\n{}", pod("cache-1"), pod("cache-2"));
+    let sim = run_text("anti", &text);
+    let attempts = sim.scheduler.attempts();
+    let second = attempts
+        .iter()
+        .find(|a| a.pod == "default/cache-2")
+        .expect("cache-2 attempt");
+    let first_node = attempts
+        .iter()
+        .find(|a| a.pod == "default/cache-1")
+        .and_then(|a| a.node.clone())
+        .expect("cache-1 scheduled");
+    // cache-1's node counts twice: cache-2's preferred anti-affinity matches cache-1 (−100) and
+    // cache-1's own term matches cache-2 (−100, the symmetric part of PreScore). Normalized: the
+    // minimum −200 → 0, the maximum 0 → 100.
+    for n in ["node-a", "node-b", "node-c"] {
+        let want = if n == first_node {
+            (-200, 0, 2, 0)
+        } else {
+            (0, 100, 2, 200)
+        };
+        assert_eq!(score(second, n, "InterPodAffinity"), Some(want), "{n}");
+    }
+    assert_ne!(second.node.as_deref(), Some(first_node.as_str()));
+}

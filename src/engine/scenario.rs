@@ -130,6 +130,12 @@ const BUILTINS: &[Builtin] = &[
         text: include_str!("../../scenarios/missing-claim.yaml"),
     },
     Builtin {
+        name: "service-spread",
+        title: "Three pods behind a Service: PodTopologySpread spreads them over the nodes",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/service-spread.yaml"),
+    },
+    Builtin {
         name: "cordoned-node",
         title: "node-c cordoned: the scheduler skips it",
         on_seed_cluster: true,

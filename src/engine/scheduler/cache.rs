@@ -241,6 +241,9 @@ pub struct PodInfo {
     /// Required pod anti-affinity terms (checked against incoming pods).
     pub required_anti_affinity:
         Vec<crate::engine::scheduler::plugins::inter_pod_affinity::AffinityTerm>,
+    /// The affinity terms InterPodAffinity scores with; `None` for a pod without pod (anti-)affinity.
+    pub scoring_terms:
+        Option<Box<crate::engine::scheduler::plugins::inter_pod_affinity::ScoringTerms>>,
     pub priority: i32,
     /// Real requests (`Requested`).
     pub requests: Resource,
@@ -264,6 +267,9 @@ impl PodInfo {
             terminating: pod.metadata.deletion_timestamp.is_some(),
             required_anti_affinity:
                 crate::engine::scheduler::plugins::inter_pod_affinity::required_terms(pod).1,
+            scoring_terms: crate::engine::scheduler::plugins::inter_pod_affinity::scoring_terms(
+                pod,
+            ),
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
             requests: pod_requests(pod, false),
             non_zero_requests: pod_requests(pod, true),
@@ -288,6 +294,8 @@ pub struct NodeInfo {
     pub pods: Vec<PodInfo>,
     /// How many of `pods` have required pod anti-affinity (`PodsWithRequiredAntiAffinity`).
     pub pods_with_required_anti_affinity: usize,
+    /// How many of `pods` have pod affinity or pod anti-affinity (`PodsWithAffinity`).
+    pub pods_with_affinity: usize,
     pub used_ports: Vec<HostPort>,
     /// Image name (every name the node reports) → size in bytes.
     pub images: BTreeMap<String, i64>,
@@ -335,6 +343,9 @@ impl NodeInfo {
         if !pod.required_anti_affinity.is_empty() {
             self.pods_with_required_anti_affinity += 1;
         }
+        if pod.scoring_terms.is_some() {
+            self.pods_with_affinity += 1;
+        }
         self.pods.push(pod);
     }
 
@@ -345,6 +356,9 @@ impl NodeInfo {
         if !pod.required_anti_affinity.is_empty() {
             self.pods_with_required_anti_affinity =
                 self.pods_with_required_anti_affinity.saturating_sub(1);
+        }
+        if pod.scoring_terms.is_some() {
+            self.pods_with_affinity = self.pods_with_affinity.saturating_sub(1);
         }
         self.requested.sub(&pod.requests);
         let nz = &mut self.non_zero_requested;

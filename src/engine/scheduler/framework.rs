@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::{NodeSelector, Pod, PreferredSchedulingTerm, Toleration};
 
 use super::cache::{pod_host_ports, pod_key, pod_requests, HostPort, Resource};
+use super::plugins::pod_topology_spread::Selector;
 use super::plugins::volume_claims::PodClaim;
 
 /// `fwk.MaxNodeScore`.
@@ -297,6 +298,12 @@ pub struct CycleState<'a> {
     /// The claims of the pod's PersistentVolumeClaim volumes as the PVC lister has them (filled by
     /// the scheduler before a cycle; empty from `new`).
     pub claims: Vec<PodClaim>,
+    /// Every namespace's labels as the namespace lister has them (InterPodAffinity's
+    /// `namespaceSelector`; filled by the scheduler before a cycle, empty from `new`).
+    pub namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    /// The merged selectors of the Services that select the pod (`helper.DefaultSelector`), which
+    /// PodTopologySpread's system-default constraints use; `None` when no Service selects it.
+    pub default_spread_selector: Option<Selector>,
 }
 
 impl<'a> CycleState<'a> {
@@ -322,6 +329,8 @@ impl<'a> CycleState<'a> {
         CycleState {
             pod,
             claims: Vec::new(),
+            namespace_labels: BTreeMap::new(),
+            default_spread_selector: None,
             key: pod_key(pod),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
             preemption_never: spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never"),

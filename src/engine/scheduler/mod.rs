@@ -19,6 +19,7 @@ pub mod schedule_one;
 
 pub use record::*;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
@@ -28,12 +29,13 @@ use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
 use crate::engine::events::{pod_reference, record as record_event, EventType, Reporter};
 use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
-use crate::engine::store::{WatchEvent, WatchEventType};
+use crate::engine::store::{Store, WatchEvent, WatchEventType, ETCD_PREFIX};
 use crate::engine::time::meta_time;
 use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
+use plugins::pod_topology_spread::Selector;
 use plugins::volume_claims;
 use queue::{Location, SchedulingQueue, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
 use schedule_one::{Algorithm, CycleResult};
@@ -50,6 +52,53 @@ pub const NODES_PER_MS: u64 = 1000;
 pub const TRACE_NODE_DETAIL_LIMIT: usize = 16;
 /// How many rejected / top-scored nodes a summarized trace entry lists.
 pub const TRACE_SUMMARY_NODES: usize = 10;
+
+/// What the scheduler's listers (its informer caches, in sync with the store) hold for one cycle.
+#[derive(Default)]
+struct Listed {
+    claims: Vec<volume_claims::PodClaim>,
+    namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
+    default_spread_selector: Option<Selector>,
+}
+
+/// Every namespace's labels (the namespace lister).
+fn namespace_labels(store: &Store) -> BTreeMap<String, BTreeMap<String, String>> {
+    let prefix = format!("{ETCD_PREFIX}/namespaces/");
+    store
+        .list(&prefix)
+        .map(|(_, stored)| {
+            let meta = stored.object.metadata();
+            (
+                meta.name.clone().unwrap_or_default(),
+                meta.labels.clone().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+/// `helper.DefaultSelector` over the Services of the pod's namespace: the merged selectors of those
+/// whose selector matches the pod's labels (a Service without a selector matches nothing). `None`
+/// when no Service selects the pod.
+fn default_spread_selector(store: &Store, pod: &Pod) -> Option<Selector> {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let labels = pod.metadata.labels.clone().unwrap_or_default();
+    let prefix = format!("{ETCD_PREFIX}/services/{namespace}/");
+    let mut merged: Option<BTreeMap<String, String>> = None;
+    for (_, stored) in store.list(&prefix) {
+        let Object::Service(service) = &stored.object else {
+            continue;
+        };
+        let Some(selector) = service.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
+            continue;
+        };
+        if selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            merged
+                .get_or_insert_with(BTreeMap::new)
+                .extend(selector.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+    merged.map(Selector::from_set)
+}
 
 /// What `run_cycle` prepares for the component to record and act on.
 struct CycleOutput {
@@ -544,7 +593,12 @@ impl Scheduler {
                 .get(&key)
                 .map(|stored| stored.object.metadata().deletion_timestamp.is_some())
         });
-        let out = self.run_cycle(&queued, claims, ctx.now_ms, ctx.rng);
+        let listed = Listed {
+            claims,
+            namespace_labels: namespace_labels(store),
+            default_spread_selector: default_spread_selector(store, &pod),
+        };
+        let out = self.run_cycle(&queued, listed, ctx.now_ms, ctx.rng);
         let (outcome, summary, data) = out.filter_trace;
         ctx.record_data(
             Component::Scheduler,
@@ -589,12 +643,14 @@ impl Scheduler {
     fn run_cycle(
         &mut self,
         queued: &queue::QueuedPod,
-        claims: Vec<volume_claims::PodClaim>,
+        listed: Listed,
         now_ms: u64,
         rng: &mut crate::engine::rng::SimRng,
     ) -> CycleOutput {
         let mut state = CycleState::new(&queued.pod);
-        state.claims = claims;
+        state.claims = listed.claims;
+        state.namespace_labels = listed.namespace_labels;
+        state.default_spread_selector = listed.default_spread_selector;
         self.cache.refresh_order();
         let nodes = self.cache.snapshot();
         let cache = &self.cache;
@@ -1373,7 +1429,7 @@ mod tests {
         let queued = scheduler.queue.pop().unwrap();
         let out = scheduler.run_cycle(
             &queued,
-            Vec::new(),
+            Listed::default(),
             3,
             &mut crate::engine::rng::SimRng::new(1),
         );
@@ -1444,7 +1500,7 @@ mod tests {
         let mut in_cycle = std::time::Duration::ZERO;
         while let Some(queued) = scheduler.queue.pop() {
             let t = std::time::Instant::now();
-            let out = scheduler.run_cycle(&queued, Vec::new(), 0, &mut rng);
+            let out = scheduler.run_cycle(&queued, Listed::default(), 0, &mut rng);
             in_cycle += t.elapsed();
             traced += out.filter_trace.1.len();
             let node = out.chosen.clone().unwrap();

@@ -63,6 +63,14 @@ pub struct PreFilterState {
     pub spread: Option<pod_topology_spread::SpreadState>,
 }
 
+/// What the PreScore of the plugins that keep state computed for one cycle; `None` when it returned
+/// Skip.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PreScoreState {
+    pub spread: Option<pod_topology_spread::SpreadScoreState>,
+    pub affinity: Option<inter_pod_affinity::AffinityScoreState>,
+}
+
 /// The outcome of one cycle, compact enough to keep for every attempt.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CycleResult {
@@ -244,9 +252,35 @@ impl Algorithm {
         None
     }
 
+    /// PreScore of PodTopologySpread and InterPodAffinity, when they are score plugins of the profile.
+    fn pre_score(
+        &self,
+        state: &CycleState,
+        feasible: &[&NodeInfo],
+        nodes: &[&NodeInfo],
+    ) -> PreScoreState {
+        let scores = |plugin: Plugin| self.profile.score.iter().any(|(p, _)| *p == plugin);
+        PreScoreState {
+            spread: scores(Plugin::PodTopologySpread)
+                .then(|| pod_topology_spread::pre_score(state, feasible, nodes))
+                .flatten(),
+            affinity: scores(Plugin::InterPodAffinity)
+                .then(|| {
+                    inter_pod_affinity::pre_score(
+                        state,
+                        nodes,
+                        inter_pod_affinity::DEFAULT_HARD_POD_AFFINITY_WEIGHT,
+                    )
+                })
+                .flatten(),
+        }
+    }
+
     /// Whether a score plugin's PreScore skips for this pod.
-    fn pre_score_skips(&self, plugin: Plugin, state: &CycleState) -> bool {
+    fn pre_score_skips(&self, plugin: Plugin, state: &CycleState, pre: &PreScoreState) -> bool {
         match plugin {
+            Plugin::PodTopologySpread => pre.spread.is_none(),
+            Plugin::InterPodAffinity => pre.affinity.is_none(),
             Plugin::TaintToleration | Plugin::NodeResourcesFit | Plugin::ImageLocality => false,
             Plugin::NodeAffinity => {
                 node_affinity::pre_score_skips(state, self.profile.added_affinity.as_ref())
@@ -254,7 +288,7 @@ impl Algorithm {
             Plugin::NodeResourcesBalancedAllocation => {
                 balanced_allocation::pre_score_skips(state, &self.profile.balanced_resources)
             }
-            // VolumeBinding, PodTopologySpread, InterPodAffinity: see plugins/skipped.rs.
+            // VolumeBinding: see plugins/skipped.rs.
             _ => true,
         }
     }
@@ -264,6 +298,7 @@ impl Algorithm {
         &self,
         plugin: Plugin,
         state: &CycleState,
+        pre: &PreScoreState,
         node: &NodeInfo,
         total_nodes: usize,
         image_counts: &[usize],
@@ -287,6 +322,14 @@ impl Algorithm {
             Plugin::ImageLocality => {
                 image_locality::score_counted(state, node, total_nodes, image_counts)
             }
+            Plugin::PodTopologySpread => pre
+                .spread
+                .as_ref()
+                .map_or(0, |s| pod_topology_spread::score(state, s, node)),
+            Plugin::InterPodAffinity => pre
+                .affinity
+                .as_ref()
+                .map_or(0, |s| inter_pod_affinity::score(s, node)),
             _ => 0,
         }
     }
@@ -367,8 +410,11 @@ impl Algorithm {
         }
 
         // PreScore, Score, NormalizeScore, weights.
+        let feasible_nodes: Vec<&NodeInfo> =
+            result.feasible.iter().map(|&p| nodes[p as usize]).collect();
+        let pre_score = self.pre_score(state, &feasible_nodes, nodes);
         for (plugin, weight) in &self.profile.score {
-            if !self.pre_score_skips(*plugin, state) {
+            if !self.pre_score_skips(*plugin, state, &pre_score) {
                 result.score_plugins.push((*plugin, *weight));
             }
         }
@@ -384,6 +430,7 @@ impl Algorithm {
                 result.raw[row * k + col] = self.score(
                     *plugin,
                     state,
+                    &pre_score,
                     node,
                     total,
                     &image_counts,
@@ -394,20 +441,38 @@ impl Algorithm {
         }
         result.normalized = result.raw.clone();
         let mut column = vec![0i64; n];
+        let feasible_names: Vec<&str> = feasible_nodes.iter().map(|n| n.name.as_str()).collect();
         for (col, (plugin, _)) in result.score_plugins.iter().enumerate() {
-            let reverse = match plugin {
-                Plugin::TaintToleration => Some(true),
-                Plugin::NodeAffinity => Some(false),
-                _ => None,
-            };
-            if let Some(reverse) = reverse {
-                for (row, value) in column.iter_mut().enumerate() {
-                    *value = result.normalized[row * k + col];
+            if !matches!(
+                plugin,
+                Plugin::TaintToleration
+                    | Plugin::NodeAffinity
+                    | Plugin::PodTopologySpread
+                    | Plugin::InterPodAffinity
+            ) {
+                continue;
+            }
+            for (row, value) in column.iter_mut().enumerate() {
+                *value = result.normalized[row * k + col];
+            }
+            match plugin {
+                Plugin::TaintToleration => {
+                    default_normalize_score(MAX_NODE_SCORE, true, &mut column)
                 }
-                default_normalize_score(MAX_NODE_SCORE, reverse, &mut column);
-                for (row, value) in column.iter().enumerate() {
-                    result.normalized[row * k + col] = *value;
+                Plugin::NodeAffinity => default_normalize_score(MAX_NODE_SCORE, false, &mut column),
+                Plugin::PodTopologySpread => {
+                    if let Some(s) = &pre_score.spread {
+                        pod_topology_spread::normalize(s, &feasible_names, &mut column);
+                    }
                 }
+                _ => {
+                    if let Some(s) = &pre_score.affinity {
+                        inter_pod_affinity::normalize(s, &mut column);
+                    }
+                }
+            }
+            for (row, value) in column.iter().enumerate() {
+                result.normalized[row * k + col] = *value;
             }
         }
         let mut totals = Vec::with_capacity(n);

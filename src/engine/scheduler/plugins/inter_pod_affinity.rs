@@ -1,18 +1,22 @@
-//! InterPodAffinity, required terms: Filter enforces existing pods' required anti-affinity, then the
-//! incoming pod's required affinity and anti-affinity, per topology domain.
+//! InterPodAffinity: Filter enforces the incoming pod's required affinity and anti-affinity and the
+//! existing pods' required anti-affinity, per topology domain; PreScore, Score and NormalizeScore
+//! prefer the domains the preferred terms (the incoming pod's, and the existing pods' toward it) and
+//! the existing pods' required affinity (weight `hardPodAffinityWeight`, 1) point to.
 //!
-//! Mirrors `pkg/scheduler/framework/plugins/interpodaffinity/filtering.go` (`PreFilter` counts,
-//! `satisfyExistingPodsAntiAffinity`, `satisfyPodAffinity`, `satisfyPodAntiAffinity`).
-//! Simplifications: preferred terms are not scored (PreScore is treated as Skip); a term's non-empty
-//! `namespaceSelector` is not evaluated (namespace labels are not cached), so it matches no namespace,
-//! while an empty one matches all.
+//! Mirrors `pkg/scheduler/framework/plugins/interpodaffinity/filtering.go` (`PreFilter`,
+//! `getExistingAntiAffinityCounts`, `getIncomingAffinityAntiAffinityCounts`, `satisfyPodAffinity`,
+//! `satisfyPodAntiAffinity`, `satisfyExistingPodsAntiAffinity`, `Filter`), `scoring.go`
+//! (`processExistingPod`, `PreScore`, `Score`, `NormalizeScore`), `plugin.go`
+//! (`mergeAffinityTermNamespacesIfNotEmpty`) and `framework/types.go` (`AffinityTerm.Matches`).
+//! Simplification: the plugin's arguments (`InterPodAffinityArgs`) are not read; the defaults
+//! (`hardPodAffinityWeight: 1`, `ignorePreferredTermsOfExistingPods: false`) apply.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::{Pod, PodAffinityTerm};
+use k8s_openapi::api::core::v1::{Pod, PodAffinityTerm, WeightedPodAffinityTerm};
 
 use crate::engine::scheduler::cache::{NodeInfo, PodInfo};
-use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::framework::{Code, CycleState, Status, MAX_NODE_SCORE};
 
 use super::pod_topology_spread::Selector;
 
@@ -24,13 +28,19 @@ pub const ERR_REASON_EXISTING_ANTI_AFFINITY: &str =
 pub const ERR_REASON_AFFINITY: &str = "node(s) didn't match pod affinity rules";
 /// `ErrReasonAntiAffinityRulesNotMatch`.
 pub const ERR_REASON_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
+/// `InterPodAffinityArgs.hardPodAffinityWeight`'s default.
+pub const DEFAULT_HARD_POD_AFFINITY_WEIGHT: i64 = 1;
+
+/// The labels of a namespace the lister does not have, and the namespace labels a term of the
+/// incoming pod is matched with once its namespace selector is merged (upstream passes nil).
+static NO_LABELS: BTreeMap<String, String> = BTreeMap::new();
 
 /// A parsed `PodAffinityTerm` (`fwk.AffinityTerm`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AffinityTerm {
     pub namespaces: BTreeSet<String>,
-    /// `namespaceSelector: {}`: every namespace.
-    pub all_namespaces: bool,
+    /// `namespaceSelector`: nothing when absent, everything when `{}`.
+    pub namespace_selector: Selector,
     pub selector: Selector,
     pub topology_key: String,
 }
@@ -41,38 +51,90 @@ impl AffinityTerm {
         if namespaces.is_empty() && term.namespace_selector.is_none() {
             namespaces.insert(owner_namespace.to_string());
         }
-        let all_namespaces = term.namespace_selector.as_ref().is_some_and(|s| {
-            s.match_labels.as_ref().is_none_or(|m| m.is_empty())
-                && s.match_expressions.as_ref().is_none_or(|e| e.is_empty())
-        });
         AffinityTerm {
             namespaces,
-            all_namespaces,
+            namespace_selector: Selector::new(term.namespace_selector.as_ref()),
             selector: Selector::new(term.label_selector.as_ref()),
             topology_key: term.topology_key.clone(),
         }
     }
 
-    /// `AffinityTerm.Matches`: namespace, then labels.
-    pub fn matches(&self, namespace: &str, labels: &BTreeMap<String, String>) -> bool {
-        (self.all_namespaces || self.namespaces.contains(namespace))
+    /// `AffinityTerm.Matches`: the pod's namespace is listed or its labels match the namespace
+    /// selector, and the pod's labels match the label selector.
+    pub fn matches(
+        &self,
+        namespace: &str,
+        namespace_labels: &BTreeMap<String, String>,
+        labels: &BTreeMap<String, String>,
+    ) -> bool {
+        (self.namespaces.contains(namespace) || self.namespace_selector.matches(namespace_labels))
             && self.selector.matches(labels)
     }
+
+    /// `mergeAffinityTermNamespacesIfNotEmpty`: a non-empty namespace selector of the incoming pod
+    /// becomes the names of the namespaces it selects now.
+    fn merge_namespaces(&mut self, namespaces: &BTreeMap<String, BTreeMap<String, String>>) {
+        if self.namespace_selector.is_empty() {
+            return;
+        }
+        for (name, labels) in namespaces {
+            if self.namespace_selector.matches(labels) {
+                self.namespaces.insert(name.clone());
+            }
+        }
+        self.namespace_selector = Selector::nothing();
+    }
+}
+
+/// A preferred term with its weight (`fwk.WeightedAffinityTerm`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WeightedTerm {
+    pub weight: i64,
+    pub term: AffinityTerm,
+}
+
+/// An existing pod's terms that count at Score (`PodInfo`'s `RequiredAffinityTerms`,
+/// `PreferredAffinityTerms` and `PreferredAntiAffinityTerms`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ScoringTerms {
+    pub required_affinity: Vec<AffinityTerm>,
+    pub preferred_affinity: Vec<WeightedTerm>,
+    pub preferred_anti_affinity: Vec<WeightedTerm>,
+}
+
+fn parse_terms(namespace: &str, terms: Option<&Vec<PodAffinityTerm>>) -> Vec<AffinityTerm> {
+    terms
+        .into_iter()
+        .flatten()
+        .map(|t| AffinityTerm::new(namespace, t))
+        .collect()
+}
+
+fn parse_weighted(
+    namespace: &str,
+    terms: Option<&Vec<WeightedPodAffinityTerm>>,
+) -> Vec<WeightedTerm> {
+    terms
+        .into_iter()
+        .flatten()
+        .map(|t| WeightedTerm {
+            weight: i64::from(t.weight),
+            term: AffinityTerm::new(namespace, &t.pod_affinity_term),
+        })
+        .collect()
+}
+
+fn namespace_of(pod: &Pod) -> &str {
+    pod.metadata.namespace.as_deref().unwrap_or("default")
 }
 
 /// The pod's required pod-affinity and pod-anti-affinity terms.
 pub fn required_terms(pod: &Pod) -> (Vec<AffinityTerm>, Vec<AffinityTerm>) {
-    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let ns = namespace_of(pod);
     let affinity = pod.spec.as_ref().and_then(|s| s.affinity.as_ref());
-    let parse = |terms: Option<&Vec<PodAffinityTerm>>| -> Vec<AffinityTerm> {
-        terms
-            .into_iter()
-            .flatten()
-            .map(|t| AffinityTerm::new(ns, t))
-            .collect()
-    };
     (
-        parse(
+        parse_terms(
+            ns,
             affinity
                 .and_then(|a| a.pod_affinity.as_ref())
                 .and_then(|a| {
@@ -80,7 +142,8 @@ pub fn required_terms(pod: &Pod) -> (Vec<AffinityTerm>, Vec<AffinityTerm>) {
                         .as_ref()
                 }),
         ),
-        parse(
+        parse_terms(
+            ns,
             affinity
                 .and_then(|a| a.pod_anti_affinity.as_ref())
                 .and_then(|a| {
@@ -91,11 +154,60 @@ pub fn required_terms(pod: &Pod) -> (Vec<AffinityTerm>, Vec<AffinityTerm>) {
     )
 }
 
+/// The pod's preferred pod-affinity and pod-anti-affinity terms.
+fn preferred_terms(pod: &Pod) -> (Vec<WeightedTerm>, Vec<WeightedTerm>) {
+    let ns = namespace_of(pod);
+    let affinity = pod.spec.as_ref().and_then(|s| s.affinity.as_ref());
+    (
+        parse_weighted(
+            ns,
+            affinity
+                .and_then(|a| a.pod_affinity.as_ref())
+                .and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
+        ),
+        parse_weighted(
+            ns,
+            affinity
+                .and_then(|a| a.pod_anti_affinity.as_ref())
+                .and_then(|a| {
+                    a.preferred_during_scheduling_ignored_during_execution
+                        .as_ref()
+                }),
+        ),
+    )
+}
+
+/// An existing pod's scoring terms; `None` unless the pod has pod affinity or pod anti-affinity (one
+/// of upstream's `PodsWithAffinity`).
+pub fn scoring_terms(pod: &Pod) -> Option<Box<ScoringTerms>> {
+    let affinity = pod.spec.as_ref().and_then(|s| s.affinity.as_ref())?;
+    if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
+        return None;
+    }
+    let (preferred_affinity, preferred_anti_affinity) = preferred_terms(pod);
+    Some(Box::new(ScoringTerms {
+        required_affinity: required_terms(pod).0,
+        preferred_affinity,
+        preferred_anti_affinity,
+    }))
+}
+
+/// Matching pods per topology domain (`topologyToMatchedTermCount`).
 type Counts = BTreeMap<(String, String), i64>;
+
+fn add_count(counts: &mut Counts, node: &NodeInfo, key: &str) {
+    if let Some(v) = node.labels.get(key) {
+        *counts.entry((key.to_string(), v.clone())).or_insert(0) += 1;
+    }
+}
 
 /// The PreFilter state.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AffinityState {
+    /// The incoming pod's required terms, namespace selectors merged.
     pub affinity: Vec<AffinityTerm>,
     pub anti_affinity: Vec<AffinityTerm>,
     pub existing_anti_affinity_counts: Counts,
@@ -103,115 +215,263 @@ pub struct AffinityState {
     pub anti_affinity_counts: Counts,
 }
 
-fn matches_pod(term: &AffinityTerm, pod: &PodInfo) -> bool {
-    term.matches(&pod.namespace, &pod.labels)
+fn matches_existing(term: &AffinityTerm, pod: &PodInfo) -> bool {
+    term.matches(&pod.namespace, &NO_LABELS, &pod.labels)
 }
 
-/// PreFilter: `None` (Skip) when the pod has no required terms and no existing pod has required
-/// anti-affinity.
+/// `podMatchesAllAffinityTerms`.
+fn matches_all(terms: &[AffinityTerm], namespace: &str, labels: &BTreeMap<String, String>) -> bool {
+    !terms.is_empty()
+        && terms
+            .iter()
+            .all(|t| t.matches(namespace, &NO_LABELS, labels))
+}
+
+/// PreFilter: `None` (Skip) when the pod has no required terms and no existing pod's required
+/// anti-affinity matches it.
 pub fn pre_filter(state: &CycleState, nodes: &[&NodeInfo]) -> Option<AffinityState> {
-    let (affinity, anti_affinity) = required_terms(state.pod);
-    let any_existing_anti = nodes.iter().any(|n| n.pods_with_required_anti_affinity > 0);
-    if affinity.is_empty() && anti_affinity.is_empty() && !any_existing_anti {
-        return None;
+    let (mut affinity, mut anti_affinity) = required_terms(state.pod);
+    for term in affinity.iter_mut().chain(anti_affinity.iter_mut()) {
+        term.merge_namespaces(&state.namespace_labels);
     }
-    let ns = state.pod.metadata.namespace.as_deref().unwrap_or("default");
+    let ns = namespace_of(state.pod);
+    let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
     let labels = state.pod.metadata.labels.clone().unwrap_or_default();
-    let mut s = AffinityState {
-        affinity,
-        anti_affinity,
-        existing_anti_affinity_counts: Counts::new(),
-        affinity_counts: Counts::new(),
-        anti_affinity_counts: Counts::new(),
-    };
+    let mut existing_anti_affinity_counts = Counts::new();
+    let mut affinity_counts = Counts::new();
+    let mut anti_affinity_counts = Counts::new();
+    let incoming_terms = !affinity.is_empty() || !anti_affinity.is_empty();
     for node in nodes {
+        if !incoming_terms && node.pods_with_required_anti_affinity == 0 {
+            continue;
+        }
         for existing in &node.pods {
             for term in &existing.required_anti_affinity {
-                if term.matches(ns, &labels) {
-                    if let Some(v) = node.labels.get(&term.topology_key) {
-                        *s.existing_anti_affinity_counts
-                            .entry((term.topology_key.clone(), v.clone()))
-                            .or_insert(0) += 1;
-                    }
+                if term.matches(ns, ns_labels, &labels) {
+                    add_count(&mut existing_anti_affinity_counts, node, &term.topology_key);
                 }
             }
-            if !s.affinity.is_empty() && s.affinity.iter().all(|t| matches_pod(t, existing)) {
-                for term in &s.affinity {
-                    if let Some(v) = node.labels.get(&term.topology_key) {
-                        *s.affinity_counts
-                            .entry((term.topology_key.clone(), v.clone()))
-                            .or_insert(0) += 1;
-                    }
+            if matches_all(&affinity, &existing.namespace, &existing.labels) {
+                for term in &affinity {
+                    add_count(&mut affinity_counts, node, &term.topology_key);
                 }
             }
-            for term in &s.anti_affinity {
-                if matches_pod(term, existing) {
-                    if let Some(v) = node.labels.get(&term.topology_key) {
-                        *s.anti_affinity_counts
-                            .entry((term.topology_key.clone(), v.clone()))
-                            .or_insert(0) += 1;
-                    }
+            for term in &anti_affinity {
+                if matches_existing(term, existing) {
+                    add_count(&mut anti_affinity_counts, node, &term.topology_key);
                 }
             }
         }
     }
-    Some(s)
+    if existing_anti_affinity_counts.is_empty() && affinity.is_empty() && anti_affinity.is_empty() {
+        return None;
+    }
+    Some(AffinityState {
+        affinity,
+        anti_affinity,
+        existing_anti_affinity_counts,
+        affinity_counts,
+        anti_affinity_counts,
+    })
+}
+
+fn count(counts: &Counts, key: &str, value: &str) -> i64 {
+    counts
+        .get(&(key.to_string(), value.to_string()))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// `satisfyPodAffinity`: every term's key on the node, and a matching pod in each term's domain;
+/// or, when no pod anywhere matches, the pod matches its own terms (the first of a group).
+fn satisfies_affinity(state: &CycleState, s: &AffinityState, node: &NodeInfo) -> bool {
+    let mut pods_exist = true;
+    for term in &s.affinity {
+        match node.labels.get(&term.topology_key) {
+            Some(v) => {
+                if count(&s.affinity_counts, &term.topology_key, v) <= 0 {
+                    pods_exist = false;
+                }
+            }
+            None => return false,
+        }
+    }
+    if pods_exist {
+        return true;
+    }
+    let labels = state.pod.metadata.labels.clone().unwrap_or_default();
+    s.affinity_counts.is_empty() && matches_all(&s.affinity, namespace_of(state.pod), &labels)
 }
 
 pub fn filter(state: &CycleState, s: &AffinityState, node: &NodeInfo) -> Option<Status> {
-    let count = |counts: &Counts, key: &str, value: &str| {
-        counts.get(&(key.to_string(), value.to_string())).copied()
-    };
-    if !s.existing_anti_affinity_counts.is_empty()
+    if !satisfies_affinity(state, s, node) {
+        return Some(Status::reject(
+            Code::UnschedulableAndUnresolvable,
+            NAME,
+            ERR_REASON_AFFINITY,
+        ));
+    }
+    let anti_violated = s.anti_affinity.iter().any(|term| {
+        node.labels
+            .get(&term.topology_key)
+            .is_some_and(|v| count(&s.anti_affinity_counts, &term.topology_key, v) > 0)
+    });
+    if anti_violated {
+        return Some(Status::reject(
+            Code::Unschedulable,
+            NAME,
+            ERR_REASON_ANTI_AFFINITY,
+        ));
+    }
+    let existing_violated = !s.existing_anti_affinity_counts.is_empty()
         && node
             .labels
             .iter()
-            .any(|(k, v)| count(&s.existing_anti_affinity_counts, k, v).unwrap_or(0) > 0)
-    {
+            .any(|(k, v)| count(&s.existing_anti_affinity_counts, k, v) > 0);
+    if existing_violated {
         return Some(Status::reject(
             Code::Unschedulable,
             NAME,
             ERR_REASON_EXISTING_ANTI_AFFINITY,
         ));
     }
-    if !s.affinity.is_empty() {
-        let mut pods_exist = true;
-        let mut missing_key = false;
-        for term in &s.affinity {
-            match node.labels.get(&term.topology_key) {
-                Some(v) => {
-                    if count(&s.affinity_counts, &term.topology_key, v).unwrap_or(0) <= 0 {
-                        pods_exist = false;
+    None
+}
+
+/// The PreScore state: the summed weights per topology domain (`topologyScore`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AffinityScoreState {
+    pub topology_score: BTreeMap<String, BTreeMap<String, i64>>,
+}
+
+fn add_weight(
+    scores: &mut BTreeMap<String, BTreeMap<String, i64>>,
+    node: &NodeInfo,
+    key: &str,
+    weight: i64,
+) {
+    if let Some(value) = node.labels.get(key) {
+        *scores
+            .entry(key.to_string())
+            .or_default()
+            .entry(value.clone())
+            .or_insert(0) += weight;
+    }
+}
+
+/// PreScore: `None` (Skip) when no existing pod on a labelled node contributes to the score.
+/// `nodes` is every node of the snapshot.
+pub fn pre_score(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    hard_pod_affinity_weight: i64,
+) -> Option<AffinityScoreState> {
+    let (mut preferred, mut preferred_anti) = preferred_terms(state.pod);
+    let has_constraints = !preferred.is_empty() || !preferred_anti.is_empty();
+    for w in preferred.iter_mut().chain(preferred_anti.iter_mut()) {
+        w.term.merge_namespaces(&state.namespace_labels);
+    }
+    let ns = namespace_of(state.pod);
+    let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
+    let labels = state.pod.metadata.labels.clone().unwrap_or_default();
+    let incoming_matches = |t: &AffinityTerm| t.matches(ns, ns_labels, &labels);
+    let mut scores: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+    let mut any = false;
+    for node in nodes {
+        // Unless the pod has preferred terms, only nodes hosting pods with affinity matter.
+        if node.labels.is_empty() || (!has_constraints && node.pods_with_affinity == 0) {
+            continue;
+        }
+        let mut node_scores: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for existing in &node.pods {
+            let terms = existing.scoring_terms.as_deref();
+            if !has_constraints && terms.is_none() {
+                continue;
+            }
+            for (list, sign) in [(&preferred, 1), (&preferred_anti, -1)] {
+                for w in list {
+                    if matches_existing(&w.term, existing) {
+                        add_weight(
+                            &mut node_scores,
+                            node,
+                            &w.term.topology_key,
+                            w.weight * sign,
+                        );
                     }
                 }
-                None => missing_key = true,
+            }
+            let Some(terms) = terms else { continue };
+            if hard_pod_affinity_weight > 0 {
+                for t in &terms.required_affinity {
+                    if incoming_matches(t) {
+                        add_weight(
+                            &mut node_scores,
+                            node,
+                            &t.topology_key,
+                            hard_pod_affinity_weight,
+                        );
+                    }
+                }
+            }
+            for (list, sign) in [
+                (&terms.preferred_affinity, 1),
+                (&terms.preferred_anti_affinity, -1),
+            ] {
+                for w in list {
+                    if incoming_matches(&w.term) {
+                        add_weight(
+                            &mut node_scores,
+                            node,
+                            &w.term.topology_key,
+                            w.weight * sign,
+                        );
+                    }
+                }
             }
         }
-        let ns = state.pod.metadata.namespace.as_deref().unwrap_or("default");
-        let labels = state.pod.metadata.labels.clone().unwrap_or_default();
-        // The first pod of a group that matches its own affinity may go anywhere with the keys.
-        let self_match =
-            s.affinity_counts.is_empty() && s.affinity.iter().all(|t| t.matches(ns, &labels));
-        if missing_key || (!pods_exist && !self_match) {
-            return Some(Status::reject(
-                Code::UnschedulableAndUnresolvable,
-                NAME,
-                ERR_REASON_AFFINITY,
-            ));
-        }
-    }
-    for term in &s.anti_affinity {
-        if let Some(v) = node.labels.get(&term.topology_key) {
-            if count(&s.anti_affinity_counts, &term.topology_key, v).unwrap_or(0) > 0 {
-                return Some(Status::reject(
-                    Code::Unschedulable,
-                    NAME,
-                    ERR_REASON_ANTI_AFFINITY,
-                ));
+        if !node_scores.is_empty() {
+            any = true;
+            for (key, values) in node_scores {
+                let slot = scores.entry(key).or_default();
+                for (value, weight) in values {
+                    *slot.entry(value).or_insert(0) += weight;
+                }
             }
         }
     }
-    None
+    any.then_some(AffinityScoreState {
+        topology_score: scores,
+    })
+}
+
+/// Score: the summed weights of the node's domains.
+pub fn score(s: &AffinityScoreState, node: &NodeInfo) -> i64 {
+    s.topology_score
+        .iter()
+        .filter_map(|(key, values)| {
+            node.labels
+                .get(key)
+                .map(|v| values.get(v).copied().unwrap_or(0))
+        })
+        .sum()
+}
+
+/// NormalizeScore: `100 × (score − min) / (max − min)`, truncated; all 0 when every node scored the
+/// same.
+pub fn normalize(s: &AffinityScoreState, scores: &mut [i64]) {
+    if s.topology_score.is_empty() {
+        return;
+    }
+    let min = scores.iter().copied().min().unwrap_or(0);
+    let max = scores.iter().copied().max().unwrap_or(0);
+    let diff = max - min;
+    for score in scores.iter_mut() {
+        *score = if diff > 0 {
+            (MAX_NODE_SCORE as f64 * ((*score - min) as f64 / diff as f64)) as i64
+        } else {
+            0
+        };
+    }
 }
 
 #[cfg(test)]
@@ -328,5 +588,369 @@ mod tests {
         );
         assert!(filter(&state, &s, &m2).is_none());
         assert!(pre_filter(&CycleState::new(&PodBuilder::new("plain").build()), &[&m2]).is_none());
+    }
+
+    /// (name, got, want) of one score case.
+    type Case = (&'static str, Option<Vec<i64>>, Option<Vec<i64>>);
+
+    fn json_pod(value: serde_json::Value) -> Pod {
+        serde_json::from_value(value).expect("test pod")
+    }
+
+    fn weighted(
+        weight: i32,
+        key: &str,
+        op: &str,
+        values: &[&str],
+        topology: &str,
+    ) -> serde_json::Value {
+        serde_json::json!({"weight": weight, "podAffinityTerm": {
+            "labelSelector": {"matchExpressions": [{"key": key, "operator": op, "values": values}]},
+            "topologyKey": topology}})
+    }
+
+    /// PreScore, Score and NormalizeScore over every node (all feasible); `None` when PreScore skips.
+    fn affinity_scores(
+        pod: &Pod,
+        nodes: &[(&str, &[(&str, &str)])],
+        existing: &[(&str, Pod)],
+        namespaces: &[(&str, &str)],
+    ) -> Option<Vec<i64>> {
+        let infos: Vec<NodeInfo> = nodes
+            .iter()
+            .map(|(name, labels)| {
+                let mut b = NodeBuilder::new(name);
+                for (k, v) in labels.iter() {
+                    b = b.label(k, v);
+                }
+                let mut info = b.build_info();
+                for (node, p) in existing {
+                    if node == name {
+                        info.add_pod(on(p, node));
+                    }
+                }
+                info
+            })
+            .collect();
+        let all: Vec<&NodeInfo> = infos.iter().collect();
+        let mut state = CycleState::new(pod);
+        state.namespace_labels = namespaces
+            .iter()
+            .map(|(name, team)| {
+                (
+                    name.to_string(),
+                    [("team".to_string(), team.to_string())]
+                        .into_iter()
+                        .collect(),
+                )
+            })
+            .collect();
+        let s = pre_score(&state, &all, DEFAULT_HARD_POD_AFFINITY_WEIGHT)?;
+        let mut scores: Vec<i64> = all.iter().map(|n| score(&s, n)).collect();
+        normalize(&s, &mut scores);
+        Some(scores)
+    }
+
+    #[test]
+    fn should_score_like_upstream_preferred_affinity_cases() {
+        use serde_json::json;
+        let s1 = json!({"security": "S1"});
+        let s2 = json!({"security": "S2"});
+        let stay_s1_region = json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            weighted(5, "security", "In", &["S1"], "region")]}});
+        let stay_s2_region = json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            weighted(6, "security", "In", &["S2"], "region")]}});
+        let affinity3 = json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 8, "podAffinityTerm": {"labelSelector": {"matchExpressions": [
+                {"key": "security", "operator": "NotIn", "values": ["S1"]},
+                {"key": "security", "operator": "In", "values": ["S2"]}]}, "topologyKey": "region"}},
+            {"weight": 2, "podAffinityTerm": {"labelSelector": {"matchExpressions": [
+                {"key": "security", "operator": "Exists"},
+                {"key": "wrongkey", "operator": "DoesNotExist"}]}, "topologyKey": "region"}}]}});
+        let hard = json!({"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [
+            {"labelSelector": {"matchExpressions": [{"key": "security", "operator": "In", "values": ["S1", "value2"]}]},
+             "topologyKey": "region"},
+            {"labelSelector": {"matchExpressions": [{"key": "security", "operator": "Exists"},
+                {"key": "wrongkey", "operator": "DoesNotExist"}]}, "topologyKey": "region"}]}});
+        let away_s1_az = json!({"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            weighted(5, "security", "In", &["S1"], "az")]}});
+        let away_s2_az = json!({"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            weighted(5, "security", "In", &["S2"], "az")]}});
+        let s1_region_away_s2 = json!({
+            "podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                weighted(8, "security", "In", &["S1"], "region")]},
+            "podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                weighted(5, "security", "In", &["S2"], "az")]}});
+        let ns_selector_term = json!({"weight": 5, "podAffinityTerm": {
+            "labelSelector": {"matchExpressions": [{"key": "security", "operator": "In", "values": ["S1"]}]},
+            "topologyKey": "region", "namespaces": ["subteam2.team2"],
+            "namespaceSelector": {"matchExpressions": [{"key": "team", "operator": "In", "values": ["team1"]}]}}});
+        let affinity_ns = json!({"podAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [ns_selector_term.clone()]}});
+        let anti_ns = json!({"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [ns_selector_term]}});
+        let pod =
+            |labels: &serde_json::Value, affinity: Option<&serde_json::Value>, ns: Option<&str>| {
+                json_pod(
+                    json!({"metadata": {"name": "p", "labels": labels, "namespace": ns},
+                "spec": {"containers": [{"name": "c", "image": "i"}], "affinity": affinity}}),
+                )
+            };
+        let china: &[(&str, &str)] = &[("region", "China")];
+        let india: &[(&str, &str)] = &[("region", "India")];
+        let az1: &[(&str, &str)] = &[("az", "az1")];
+        let az2: &[(&str, &str)] = &[("az", "az2")];
+        let china_az1: &[(&str, &str)] = &[("region", "China"), ("az", "az1")];
+        let three = [("node1", china), ("node2", india), ("node3", az1)];
+        let teams = [
+            ("subteam1.team1", "team1"),
+            ("subteam2.team1", "team1"),
+            ("subteam1.team2", "team2"),
+            ("subteam2.team2", "team2"),
+        ];
+        let cases: Vec<Case> = vec![
+            (
+                "all nodes are same priority as Affinity is nil",
+                affinity_scores(&pod(&s1, None, None), &three, &[], &[]),
+                None,
+            ),
+            (
+                "Affinity: pod that matches topology key & pods in nodes will get high score",
+                affinity_scores(
+                    &pod(&s1, Some(&stay_s1_region), None),
+                    &three,
+                    &[("node1", pod(&s1, None, None)), ("node2", pod(&s2, None, None)), ("node3", pod(&s1, None, None))],
+                    &[],
+                ),
+                Some(vec![100, 0, 0]),
+            ),
+            (
+                "All the nodes that have the same topology key & label value have the same score",
+                affinity_scores(
+                    &pod(&json!({}), Some(&stay_s1_region), None),
+                    &[("node1", china), ("node2", china_az1), ("node3", india)],
+                    &[("node1", pod(&s1, None, None))],
+                    &[],
+                ),
+                Some(vec![100, 100, 0]),
+            ),
+            (
+                "Affinity: nodes in one region has more matching pods",
+                affinity_scores(
+                    &pod(&s1, Some(&stay_s2_region), None),
+                    &[("node1", china), ("node2", india), ("node3", china), ("node4", china), ("node5", india)],
+                    &[
+                        ("node1", pod(&s2, None, None)),
+                        ("node1", pod(&s2, None, None)),
+                        ("node2", pod(&s2, None, None)),
+                        ("node3", pod(&s2, None, None)),
+                        ("node4", pod(&s2, None, None)),
+                        ("node5", pod(&s2, None, None)),
+                    ],
+                    &[],
+                ),
+                Some(vec![100, 0, 100, 100, 0]),
+            ),
+            (
+                "Affinity: different Label operators and values, including some match failures",
+                affinity_scores(
+                    &pod(&s1, Some(&affinity3), None),
+                    &three,
+                    &[("node1", pod(&s1, None, None)), ("node2", pod(&s2, None, None)), ("node3", pod(&s1, None, None))],
+                    &[],
+                ),
+                Some(vec![20, 100, 0]),
+            ),
+            (
+                "Affinity symmetry: preferred terms of existing pods",
+                affinity_scores(
+                    &pod(&s2, None, None),
+                    &three,
+                    &[("node1", pod(&s1, Some(&stay_s1_region), None)), ("node2", pod(&s2, Some(&stay_s2_region), None))],
+                    &[],
+                ),
+                Some(vec![0, 100, 0]),
+            ),
+            (
+                "Affinity symmetry with namespace selector",
+                affinity_scores(
+                    &pod(&s1, None, Some("subteam1.team1")),
+                    &three,
+                    &[("node1", pod(&s1, Some(&affinity_ns), None)), ("node2", pod(&s2, Some(&stay_s2_region), None))],
+                    &teams,
+                ),
+                Some(vec![100, 0, 0]),
+            ),
+            (
+                "AntiAffinity symmetry with namespace selector",
+                affinity_scores(
+                    &pod(&s1, None, Some("subteam1.team1")),
+                    &three,
+                    &[("node1", pod(&s1, Some(&anti_ns), None)), ("node2", pod(&s2, Some(&stay_s2_region), None))],
+                    &teams,
+                ),
+                Some(vec![0, 100, 100]),
+            ),
+            (
+                "Affinity symmetry: required terms of existing pods count with hardPodAffinityWeight",
+                affinity_scores(
+                    &pod(&s1, None, None),
+                    &three,
+                    &[("node1", pod(&s1, Some(&hard), None)), ("node2", pod(&s2, Some(&hard), None))],
+                    &[],
+                ),
+                Some(vec![100, 100, 0]),
+            ),
+            (
+                "Anti Affinity: pod that does not match existing pods in node will get high score",
+                affinity_scores(
+                    &pod(&s1, Some(&away_s1_az), None),
+                    &[("node1", az1), ("node2", china)],
+                    &[("node1", pod(&s1, None, None)), ("node2", pod(&s2, None, None))],
+                    &[],
+                ),
+                Some(vec![0, 100]),
+            ),
+            (
+                "Anti Affinity symmetry: the existing pods in node which has anti affinity match will get high score",
+                affinity_scores(
+                    &pod(&s2, None, None),
+                    &[("node1", az1), ("node2", az2)],
+                    &[("node1", pod(&s1, Some(&away_s2_az), None)), ("node2", pod(&s2, Some(&away_s1_az), None))],
+                    &[],
+                ),
+                Some(vec![0, 100]),
+            ),
+            (
+                "Affinity and Anti Affinity and symmetry together",
+                affinity_scores(
+                    &pod(&s1, Some(&s1_region_away_s2), None),
+                    &[("node1", china), ("node2", az1), ("node3", india), ("node4", az2)],
+                    &[
+                        ("node1", pod(&s1, None, None)),
+                        ("node2", pod(&s2, None, None)),
+                        ("node3", pod(&json!({}), Some(&s1_region_away_s2), None)),
+                        ("node4", pod(&json!({}), Some(&away_s1_az), None)),
+                    ],
+                    &[],
+                ),
+                Some(vec![100, 0, 100, 0]),
+            ),
+            (
+                "Avoid panic when partial nodes in a topology don't have pods with affinity",
+                affinity_scores(
+                    &pod(&s1, None, None),
+                    &[("node1", china), ("node2", china)],
+                    &[("node1", pod(&s1, None, None)), ("node2", pod(&json!({}), Some(&s1_region_away_s2), None))],
+                    &[],
+                ),
+                Some(vec![0, 0]),
+            ),
+        ];
+        for (name, got, want) in cases {
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn should_check_affinity_before_anti_affinity_before_existing_anti_affinity() {
+        // A node failing all three checks reports the incoming pod's affinity first (filtering.go
+        // Filter order), and a node failing the last two reports the incoming anti-affinity.
+        let guard = pod(
+            "guard",
+            &[("app", "db")],
+            vec![],
+            vec![term("app", "web", "zone")],
+        );
+        let mut n1 = NodeBuilder::new("n1").label("zone", "z1").build_info();
+        n1.add_pod(on(&guard, "n1"));
+        let n2 = NodeBuilder::new("n2").label("zone", "z2").build_info();
+        let web = pod(
+            "web",
+            &[("app", "web")],
+            vec![term("app", "cache", "zone")],
+            vec![term("app", "db", "zone")],
+        );
+        let mut cache = pod("cache", &[("app", "cache")], vec![], vec![]);
+        cache.metadata.namespace = Some("default".into());
+        let mut n3 = NodeBuilder::new("n3").label("zone", "z3").build_info();
+        n3.add_pod(on(&cache, "n3"));
+        let nodes = [&n1, &n2, &n3];
+        let state = CycleState::new(&web);
+        let s = pre_filter(&state, &nodes).unwrap();
+        let reasons: Vec<Option<String>> = nodes
+            .iter()
+            .map(|n| filter(&state, &s, n).map(|st| st.message()))
+            .collect();
+        assert_eq!(
+            reasons,
+            vec![
+                Some(ERR_REASON_AFFINITY.to_string()),
+                Some(ERR_REASON_AFFINITY.to_string()),
+                None,
+            ]
+        );
+        // Without its own affinity term, n1 fails the incoming anti-affinity before the existing
+        // pod's anti-affinity.
+        let web = pod(
+            "web",
+            &[("app", "web")],
+            vec![],
+            vec![term("app", "db", "zone")],
+        );
+        let state = CycleState::new(&web);
+        let s = pre_filter(&state, &nodes).unwrap();
+        assert_eq!(
+            filter(&state, &s, &n1).map(|st| st.message()),
+            Some(ERR_REASON_ANTI_AFFINITY.to_string())
+        );
+    }
+
+    #[test]
+    fn should_skip_prefilter_when_no_existing_anti_affinity_matches() {
+        // An existing pod has required anti-affinity, but against other labels: upstream's PreFilter
+        // finds no matching term and returns Skip, so the Filter does not run.
+        let guard = pod("guard", &[], vec![], vec![term("app", "db", "zone")]);
+        let mut n1 = NodeBuilder::new("n1").label("zone", "z1").build_info();
+        n1.add_pod(on(&guard, "n1"));
+        let web = pod("web", &[("app", "web")], vec![], vec![]);
+        assert!(pre_filter(&CycleState::new(&web), &[&n1]).is_none());
+    }
+
+    #[test]
+    fn should_merge_the_incoming_namespace_selector_into_namespaces() {
+        // The incoming pod's anti-affinity selects namespaces labelled team=a; a matching pod in
+        // namespace "ns-a" on n1 excludes n1, one in "ns-b" (team=b) does not exclude n2.
+        let mut t = term("app", "db", "zone");
+        t.namespace_selector = Some(LabelSelector {
+            match_labels: Some(
+                [("team".to_string(), "a".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
+            match_expressions: None,
+        });
+        let web = pod("web", &[], vec![], vec![t]);
+        let mut db_a = pod("db-a", &[("app", "db")], vec![], vec![]);
+        db_a.metadata.namespace = Some("ns-a".into());
+        let mut db_b = pod("db-b", &[("app", "db")], vec![], vec![]);
+        db_b.metadata.namespace = Some("ns-b".into());
+        let mut n1 = NodeBuilder::new("n1").label("zone", "z1").build_info();
+        n1.add_pod(on(&db_a, "n1"));
+        let mut n2 = NodeBuilder::new("n2").label("zone", "z2").build_info();
+        n2.add_pod(on(&db_b, "n2"));
+        let mut state = CycleState::new(&web);
+        for (ns, team) in [("ns-a", "a"), ("ns-b", "b")] {
+            state.namespace_labels.insert(
+                ns.to_string(),
+                [("team".to_string(), team.to_string())]
+                    .into_iter()
+                    .collect(),
+            );
+        }
+        let s = pre_filter(&state, &[&n1, &n2]).unwrap();
+        assert_eq!(
+            filter(&state, &s, &n1).map(|st| st.message()),
+            Some(ERR_REASON_ANTI_AFFINITY.to_string())
+        );
+        assert!(filter(&state, &s, &n2).is_none());
     }
 }

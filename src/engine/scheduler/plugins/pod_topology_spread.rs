@@ -1,18 +1,25 @@
-//! PodTopologySpread, hard constraints: PreFilter counts the matching pods per topology domain; Filter
-//! rejects a node when placing the pod there would exceed `maxSkew`.
+//! PodTopologySpread: PreFilter counts the pods matching each `DoNotSchedule` constraint per topology
+//! domain and Filter rejects a node when placing the pod there would exceed `maxSkew`; PreScore, Score
+//! and NormalizeScore prefer the nodes whose domains hold fewer matching pods, for the pod's
+//! `ScheduleAnyway` constraints or, for a pod without constraints that a Service selects, the
+//! system-default ones (hostname maxSkew 3, zone maxSkew 5).
 //!
 //! Mirrors `pkg/scheduler/framework/plugins/podtopologyspread/filtering.go` (`calPreFilterState`,
-//! `Filter`) and `common.go` (`filterTopologySpreadConstraints`, `nodeLabelsMatchSpreadConstraints`).
-//! Only `whenUnsatisfiable: DoNotSchedule` constraints filter. Scoring of `ScheduleAnyway` constraints
-//! is not modelled yet (PreScore is treated as Skip); for pods with only DoNotSchedule constraints
-//! upstream's PreScore skips too, so their result is exact.
+//! `Filter`), `scoring.go` (`initPreScoreState`, `PreScore`, `Score`, `NormalizeScore`,
+//! `topologyNormalizingWeight`, `scoreForCount`), `common.go` (`filterTopologySpreadConstraints`,
+//! `buildDefaultConstraints`, `countPodsMatchSelector`, `matchNodeInclusionPolicies`) and
+//! `plugin.go` (`systemDefaultConstraints`). The default selector comes from the Services selecting
+//! the pod (`helper.DefaultSelector`); podflow has no ReplicationControllers, ReplicaSets or
+//! StatefulSets, so their part of that selector never applies.
+//! Simplification: the plugin's arguments (`PodTopologySpreadArgs`) are not read; the defaults
+//! (`defaultingType: System`) apply.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 
-use crate::engine::scheduler::cache::NodeInfo;
-use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::cache::{NodeInfo, PodInfo};
+use crate::engine::scheduler::framework::{Code, CycleState, Status, MAX_NODE_SCORE};
 
 use super::{node_affinity, taint_toleration};
 
@@ -23,6 +30,13 @@ pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
 /// `ErrReasonNodeLabelNotMatch`.
 pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
     "node(s) didn't match pod topology spread constraints (missing required label)";
+/// `v1.LabelHostname`: its domains are single nodes, counted at Score.
+pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+/// `v1.LabelTopologyZone`.
+pub const LABEL_TOPOLOGY_ZONE: &str = "topology.kubernetes.io/zone";
+/// `systemDefaultConstraints`: (topologyKey, maxSkew), both `ScheduleAnyway`.
+const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] =
+    [(LABEL_HOSTNAME, 3), (LABEL_TOPOLOGY_ZONE, 5)];
 
 /// A label selector as `metav1.LabelSelectorAsSelector` evaluates it: `None` matches nothing, an
 /// empty selector matches everything.
@@ -36,17 +50,37 @@ pub struct Selector {
 impl Selector {
     pub fn new(selector: Option<&LabelSelector>) -> Selector {
         match selector {
-            None => Selector {
-                match_labels: BTreeMap::new(),
-                expressions: Vec::new(),
-                nothing: true,
-            },
+            None => Selector::nothing(),
             Some(s) => Selector {
                 match_labels: s.match_labels.clone().unwrap_or_default(),
                 expressions: s.match_expressions.clone().unwrap_or_default(),
                 nothing: false,
             },
         }
+    }
+
+    /// `labels.Nothing()`.
+    pub fn nothing() -> Selector {
+        Selector {
+            match_labels: BTreeMap::new(),
+            expressions: Vec::new(),
+            nothing: true,
+        }
+    }
+
+    /// `labels.SelectorFromSet`: every label of the set must be present with its value.
+    pub fn from_set(labels: BTreeMap<String, String>) -> Selector {
+        Selector {
+            match_labels: labels,
+            expressions: Vec::new(),
+            nothing: false,
+        }
+    }
+
+    /// `labels.Selector.Empty()`: a selector without requirements (it matches everything; the
+    /// nothing selector is not empty).
+    pub fn is_empty(&self) -> bool {
+        !self.nothing && self.match_labels.is_empty() && self.expressions.is_empty()
     }
 
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
@@ -70,7 +104,8 @@ impl Selector {
     }
 }
 
-/// One DoNotSchedule constraint, with `matchLabelKeys` merged into its selector.
+/// One spread constraint as the plugin uses it (`topologySpreadConstraint`), with `matchLabelKeys`
+/// merged into its selector.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Constraint {
     pub max_skew: i64,
@@ -81,28 +116,62 @@ pub struct Constraint {
     pub honor_node_taints: bool,
 }
 
-/// The PreFilter state: per constraint, the matching pods per domain and the minimum.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SpreadState {
-    pub constraints: Vec<Constraint>,
-    pub counts: Vec<BTreeMap<String, i64>>,
-    pub min_match: Vec<i64>,
+impl Constraint {
+    /// `matchNodeInclusionPolicies`: whether the node's domain counts for this constraint.
+    fn includes(&self, state: &CycleState, node: &NodeInfo) -> bool {
+        (!self.honor_node_affinity || node_affinity::pod_matches_node(state, node))
+            && (!self.honor_node_taints || taint_toleration::filter(state, node).is_none())
+    }
 }
 
-/// The pod's DoNotSchedule constraints (`filterTopologySpreadConstraints`).
-pub fn hard_constraints(state: &CycleState) -> Vec<Constraint> {
+/// `nodeLabelsMatchSpreadConstraints`: the node has every constraint's topology key.
+fn has_all_keys(node: &NodeInfo, constraints: &[Constraint]) -> bool {
+    constraints
+        .iter()
+        .all(|c| node.labels.contains_key(&c.topology_key))
+}
+
+/// `countPodsMatchSelector`: pods in `namespace` that are not terminating and match; an empty
+/// selector counts none.
+fn count_matching(pods: &[PodInfo], selector: &Selector, namespace: &str) -> i64 {
+    if selector.is_empty() {
+        return 0;
+    }
+    pods.iter()
+        .filter(|p| !p.terminating && p.namespace == namespace && selector.matches(&p.labels))
+        .count() as i64
+}
+
+fn pod_namespace<'a>(state: &'a CycleState) -> &'a str {
+    state.pod.metadata.namespace.as_deref().unwrap_or("default")
+}
+
+fn has_own_constraints(state: &CycleState) -> bool {
+    state
+        .pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.topology_spread_constraints.as_ref())
+        .is_some_and(|c| !c.is_empty())
+}
+
+/// `filterTopologySpreadConstraints` over the pod's own constraints with `whenUnsatisfiable ==
+/// action`.
+fn own_constraints(state: &CycleState, action: &str) -> Vec<Constraint> {
     let labels = state.pod.metadata.labels.clone().unwrap_or_default();
     state
         .pod
         .spec
         .iter()
         .flat_map(|s| s.topology_spread_constraints.iter().flatten())
-        .filter(|c| c.when_unsatisfiable == "DoNotSchedule")
+        .filter(|c| c.when_unsatisfiable == action)
         .map(|c| {
             let mut selector = Selector::new(c.label_selector.as_ref());
-            for key in c.match_label_keys.iter().flatten() {
-                if let Some(v) = labels.get(key) {
-                    selector.match_labels.insert(key.clone(), v.clone());
+            if !selector.nothing {
+                for key in c.match_label_keys.iter().flatten() {
+                    if let Some(v) = labels.get(key) {
+                        selector.match_labels.insert(key.clone(), v.clone());
+                    }
                 }
             }
             Constraint {
@@ -117,64 +186,101 @@ pub fn hard_constraints(state: &CycleState) -> Vec<Constraint> {
         .collect()
 }
 
-/// PreFilter: `None` (Skip) without DoNotSchedule constraints.
+/// The pod's `DoNotSchedule` constraints. The system-default constraints are all `ScheduleAnyway`,
+/// so a pod without constraints has none.
+pub fn hard_constraints(state: &CycleState) -> Vec<Constraint> {
+    if has_own_constraints(state) {
+        own_constraints(state, "DoNotSchedule")
+    } else {
+        Vec::new()
+    }
+}
+
+/// The pod's `ScheduleAnyway` constraints, or for a pod without constraints the system-default
+/// ones with the selector of the Services that select it (`buildDefaultConstraints`; none when that
+/// selector is empty).
+pub fn soft_constraints(state: &CycleState) -> Vec<Constraint> {
+    if has_own_constraints(state) {
+        return own_constraints(state, "ScheduleAnyway");
+    }
+    match &state.default_spread_selector {
+        Some(selector) if !selector.is_empty() => SYSTEM_DEFAULT_CONSTRAINTS
+            .iter()
+            .map(|(key, max_skew)| Constraint {
+                max_skew: *max_skew,
+                topology_key: key.to_string(),
+                min_domains: 1,
+                selector: selector.clone(),
+                honor_node_affinity: true,
+                honor_node_taints: false,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A topology domain: (topologyKey, value).
+type Pair = (String, String);
+
+/// The PreFilter state: the hard constraints, the matching pods per domain (`TpPairToMatchNum`) and,
+/// per topology key, the number of domains and the smallest count (`TpKeyToDomainsNum`,
+/// `TpKeyToCriticalPaths`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpreadState {
+    pub constraints: Vec<Constraint>,
+    pub pair_counts: BTreeMap<Pair, i64>,
+    /// topologyKey → (domains, minimum matching pods).
+    pub key_minimums: BTreeMap<String, (i64, i64)>,
+}
+
+/// PreFilter: `None` (Skip) without `DoNotSchedule` constraints.
 pub fn pre_filter(state: &CycleState, nodes: &[&NodeInfo]) -> Option<SpreadState> {
     let constraints = hard_constraints(state);
     if constraints.is_empty() {
         return None;
     }
-    let namespace = state.pod.metadata.namespace.as_deref().unwrap_or("default");
-    let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+    let namespace = pod_namespace(state);
+    let mut pair_counts: BTreeMap<Pair, i64> = BTreeMap::new();
     for node in nodes {
-        if !constraints
-            .iter()
-            .all(|c| node.labels.contains_key(&c.topology_key))
-        {
+        if !has_all_keys(node, &constraints) {
             continue;
         }
-        for (i, c) in constraints.iter().enumerate() {
-            if c.honor_node_affinity && !node_affinity::pod_matches_node(state, node) {
+        // Per node, a later constraint on the same key replaces the earlier one's count.
+        let mut node_counts: BTreeMap<Pair, i64> = BTreeMap::new();
+        for c in &constraints {
+            if !c.includes(state, node) {
                 continue;
             }
-            if c.honor_node_taints && taint_toleration::filter(state, node).is_some() {
-                continue;
-            }
-            let matching = node
-                .pods
-                .iter()
-                .filter(|p| {
-                    !p.terminating && p.namespace == namespace && c.selector.matches(&p.labels)
-                })
-                .count() as i64;
             let value = node
                 .labels
                 .get(&c.topology_key)
                 .cloned()
                 .unwrap_or_default();
-            *counts[i].entry(value).or_insert(0) += matching;
+            node_counts.insert(
+                (c.topology_key.clone(), value),
+                count_matching(&node.pods, &c.selector, namespace),
+            );
+        }
+        for (pair, count) in node_counts {
+            *pair_counts.entry(pair).or_insert(0) += count;
         }
     }
-    let min_match = constraints
-        .iter()
-        .zip(&counts)
-        .map(|(c, domains)| {
-            if (domains.len() as i64) < c.min_domains {
-                0
-            } else {
-                domains.values().copied().min().unwrap_or(0)
-            }
-        })
-        .collect();
+    let mut key_minimums: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for ((key, _), count) in &pair_counts {
+        let entry = key_minimums.entry(key.clone()).or_insert((0, *count));
+        entry.0 += 1;
+        entry.1 = entry.1.min(*count);
+    }
     Some(SpreadState {
         constraints,
-        counts,
-        min_match,
+        pair_counts,
+        key_minimums,
     })
 }
 
 pub fn filter(state: &CycleState, spread: &SpreadState, node: &NodeInfo) -> Option<Status> {
     let labels = state.pod.metadata.labels.clone().unwrap_or_default();
-    for (i, c) in spread.constraints.iter().enumerate() {
+    for c in &spread.constraints {
         let Some(value) = node.labels.get(&c.topology_key) else {
             return Some(Status::reject(
                 Code::UnschedulableAndUnresolvable,
@@ -182,15 +288,20 @@ pub fn filter(state: &CycleState, spread: &SpreadState, node: &NodeInfo) -> Opti
                 ERR_REASON_NODE_LABEL_NOT_MATCH,
             ));
         };
+        // No eligible domain for the key: upstream's minMatchNum fails and the constraint is
+        // passed over.
+        let Some(&(domains, minimum)) = spread.key_minimums.get(&c.topology_key) else {
+            continue;
+        };
+        // Fewer eligible domains than minDomains: the global minimum counts as 0.
+        let min_match = if domains < c.min_domains { 0 } else { minimum };
         let self_match = i64::from(c.selector.matches(&labels));
         let match_num = spread
-            .counts
-            .get(i)
-            .and_then(|m| m.get(value))
+            .pair_counts
+            .get(&(c.topology_key.clone(), value.clone()))
             .copied()
             .unwrap_or(0);
-        let min = spread.min_match.get(i).copied().unwrap_or(0);
-        if match_num + self_match - min > c.max_skew {
+        if match_num + self_match - min_match > c.max_skew {
             return Some(Status::reject(
                 Code::Unschedulable,
                 NAME,
@@ -199,6 +310,143 @@ pub fn filter(state: &CycleState, spread: &SpreadState, node: &NodeInfo) -> Opti
         }
     }
     None
+}
+
+/// The PreScore state (`preScoreState`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpreadScoreState {
+    pub constraints: Vec<Constraint>,
+    /// Feasible nodes without every topology key, scored 0 (`IgnoredNodes`).
+    pub ignored: BTreeSet<String>,
+    /// Per constraint, matching pods per topology value of the feasible nodes (hostname
+    /// constraints count per node at Score instead).
+    pub counts: Vec<BTreeMap<String, i64>>,
+    /// Per constraint, `ln(domains + 2)` (`topologyNormalizingWeight`).
+    pub weights: Vec<f64>,
+}
+
+/// PreScore: `None` (Skip) when the pod has no soft constraints (nor default ones) or there are no
+/// nodes. `feasible` are the nodes that passed Filter, `all` every node of the snapshot.
+pub fn pre_score(
+    state: &CycleState,
+    feasible: &[&NodeInfo],
+    all: &[&NodeInfo],
+) -> Option<SpreadScoreState> {
+    if all.is_empty() {
+        return None;
+    }
+    let constraints = soft_constraints(state);
+    if constraints.is_empty() {
+        return None;
+    }
+    // Only the pod's own constraints require every key; system-default spreading still spreads over
+    // hostnames on nodes without a zone label.
+    let require_all_keys = has_own_constraints(state);
+    let mut ignored = BTreeSet::new();
+    let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+    for node in feasible {
+        if require_all_keys && !has_all_keys(node, &constraints) {
+            ignored.insert(node.name.clone());
+            continue;
+        }
+        for (c, domain) in constraints.iter().zip(counts.iter_mut()) {
+            if c.topology_key != LABEL_HOSTNAME {
+                let value = node
+                    .labels
+                    .get(&c.topology_key)
+                    .cloned()
+                    .unwrap_or_default();
+                domain.entry(value).or_insert(0);
+            }
+        }
+    }
+    let weights = constraints
+        .iter()
+        .zip(&counts)
+        .map(|(c, domain)| {
+            let size = if c.topology_key == LABEL_HOSTNAME {
+                feasible.len() - ignored.len()
+            } else {
+                domain.len()
+            };
+            (size as f64 + 2.0).ln()
+        })
+        .collect();
+    let namespace = pod_namespace(state);
+    for node in all {
+        if require_all_keys && !has_all_keys(node, &constraints) {
+            continue;
+        }
+        for (c, domain) in constraints.iter().zip(counts.iter_mut()) {
+            if !c.includes(state, node) {
+                continue;
+            }
+            let value = node
+                .labels
+                .get(&c.topology_key)
+                .map(String::as_str)
+                .unwrap_or_default();
+            if let Some(count) = domain.get_mut(value) {
+                *count += count_matching(&node.pods, &c.selector, namespace);
+            }
+        }
+    }
+    Some(SpreadScoreState {
+        constraints,
+        ignored,
+        counts,
+        weights,
+    })
+}
+
+/// Score: for every constraint whose key the node has, its domain's matching pods times the
+/// constraint's weight plus `maxSkew - 1`, summed and rounded.
+pub fn score(state: &CycleState, s: &SpreadScoreState, node: &NodeInfo) -> i64 {
+    if s.ignored.contains(&node.name) {
+        return 0;
+    }
+    let namespace = pod_namespace(state);
+    let mut score = 0.0f64;
+    for (i, c) in s.constraints.iter().enumerate() {
+        let Some(value) = node.labels.get(&c.topology_key) else {
+            continue;
+        };
+        let count = if c.topology_key == LABEL_HOSTNAME {
+            count_matching(&node.pods, &c.selector, namespace)
+        } else {
+            s.counts
+                .get(i)
+                .and_then(|domain| domain.get(value))
+                .copied()
+                .unwrap_or(0)
+        };
+        let weight = s.weights.get(i).copied().unwrap_or(0.0);
+        score += count as f64 * weight + (c.max_skew - 1) as f64;
+    }
+    score.round() as i64
+}
+
+/// NormalizeScore: ignored nodes get 0; the others `100 × (max + min − score) / max`, or 100 when
+/// every score is 0. `scores` are the feasible nodes' raw scores, in the order of `names`.
+pub fn normalize(s: &SpreadScoreState, names: &[&str], scores: &mut [i64]) {
+    let mut min = i64::MAX;
+    let mut max = 0i64;
+    for (name, score) in names.iter().zip(scores.iter()) {
+        if s.ignored.contains(*name) {
+            continue;
+        }
+        min = min.min(*score);
+        max = max.max(*score);
+    }
+    for (name, score) in names.iter().zip(scores.iter_mut()) {
+        *score = if s.ignored.contains(*name) {
+            0
+        } else if max == 0 {
+            MAX_NODE_SCORE
+        } else {
+            MAX_NODE_SCORE * (max + min - *score) / max
+        };
+    }
 }
 
 #[cfg(test)]
@@ -259,7 +507,7 @@ mod tests {
         let pod = spread_pod("incoming", 1);
         let state = CycleState::new(&pod);
         let spread = pre_filter(&state, &nodes).unwrap();
-        assert_eq!(spread.min_match, vec![0]);
+        assert_eq!(spread.key_minimums.get("zone"), Some(&(2, 0)));
         let verdicts: Vec<Option<String>> = nodes
             .iter()
             .map(|n| filter(&state, &spread, n).map(|s| s.message()))
@@ -297,5 +545,402 @@ mod tests {
             match_expressions: None,
         };
         assert!(!Selector::new(Some(&s)).matches(&labels));
+    }
+
+    /// `(name, labels, feasible)`.
+    type TestNode<'a> = (&'a str, &'a [(&'a str, &'a str)], bool);
+    /// (name, got, want) of one score case.
+    type Case = (
+        &'static str,
+        Option<Vec<(String, i64)>>,
+        Option<Vec<(String, i64)>>,
+    );
+
+    /// `(name, node, labels, namespace, terminating)`.
+    type Existing = (
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        bool,
+    );
+
+    fn pod_with_labels(
+        name: &str,
+        labels: &[&str],
+        namespace: &str,
+    ) -> k8s_openapi::api::core::v1::Pod {
+        let mut pod = PodBuilder::new(name).build();
+        pod.metadata.namespace = Some(namespace.to_string());
+        pod.metadata.labels = Some(
+            labels
+                .iter()
+                .map(|l| (l.to_string(), String::new()))
+                .collect(),
+        );
+        pod
+    }
+
+    fn exists(key: &str) -> LabelSelector {
+        LabelSelector {
+            match_expressions: Some(vec![LabelSelectorRequirement {
+                key: key.into(),
+                operator: "Exists".into(),
+                values: None,
+            }]),
+            match_labels: None,
+        }
+    }
+
+    fn soft(max_skew: i32, key: &str, selector: Option<LabelSelector>) -> TopologySpreadConstraint {
+        TopologySpreadConstraint {
+            max_skew,
+            topology_key: key.into(),
+            when_unsatisfiable: "ScheduleAnyway".into(),
+            label_selector: selector,
+            ..Default::default()
+        }
+    }
+
+    /// Runs PreScore, Score and NormalizeScore; `nodes` are `(name, labels, feasible)`.
+    fn spread_scores(
+        pod: &k8s_openapi::api::core::v1::Pod,
+        default_selector: Option<Selector>,
+        nodes: &[TestNode],
+        existing: &[Existing],
+    ) -> Option<Vec<(String, i64)>> {
+        let infos: Vec<NodeInfo> = nodes
+            .iter()
+            .map(|(name, labels, _)| {
+                let mut b = NodeBuilder::new(name);
+                for (k, v) in labels.iter() {
+                    b = b.label(k, v);
+                }
+                let mut info = b.build_info();
+                for (pod_name, node, labels, namespace, terminating) in existing {
+                    if node == name {
+                        let mut p = pod_with_labels(pod_name, labels, namespace);
+                        if let Some(s) = p.spec.as_mut() {
+                            s.node_name = Some(node.to_string());
+                        }
+                        if *terminating {
+                            p.metadata.deletion_timestamp =
+                                Some(k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                                    Default::default(),
+                                ));
+                        }
+                        info.add_pod(PodInfo::from_pod(&p));
+                    }
+                }
+                info
+            })
+            .collect();
+        let all: Vec<&NodeInfo> = infos.iter().collect();
+        let feasible: Vec<&NodeInfo> = infos
+            .iter()
+            .zip(nodes)
+            .filter(|(_, (_, _, f))| *f)
+            .map(|(i, _)| i)
+            .collect();
+        let mut state = CycleState::new(pod);
+        state.default_spread_selector = default_selector;
+        let s = pre_score(&state, &feasible, &all)?;
+        let mut scores: Vec<i64> = feasible.iter().map(|n| score(&state, &s, n)).collect();
+        let names: Vec<&str> = feasible.iter().map(|n| n.name.as_str()).collect();
+        normalize(&s, &names, &mut scores);
+        Some(names.iter().map(|n| n.to_string()).zip(scores).collect())
+    }
+
+    fn with_constraints(
+        labels: &[&str],
+        namespace: &str,
+        constraints: Vec<TopologySpreadConstraint>,
+    ) -> k8s_openapi::api::core::v1::Pod {
+        let mut pod = pod_with_labels("p", labels, namespace);
+        if let Some(s) = pod.spec.as_mut() {
+            s.topology_spread_constraints = Some(constraints);
+        }
+        pod
+    }
+
+    #[test]
+    fn should_score_like_upstream_pod_topology_spread_score_cases() {
+        const H: &str = LABEL_HOSTNAME;
+        let host = |n: &'static str| -> Vec<(&'static str, &'static str)> { vec![(H, n)] };
+        let zone_host = |z: &'static str, n: &'static str| vec![("zone", z), (H, n)];
+        let foo = |name: &'static str, node: &'static str| -> Existing {
+            (name, node, &["foo"], "default", false)
+        };
+        let spread_2103 = [
+            foo("p-a1", "node-a"),
+            foo("p-a2", "node-a"),
+            foo("p-b1", "node-b"),
+            foo("p-d1", "node-d"),
+            foo("p-d2", "node-d"),
+            foo("p-d3", "node-d"),
+        ];
+        let spread_4321 = [
+            foo("p-a1", "node-a"),
+            foo("p-a2", "node-a"),
+            foo("p-a3", "node-a"),
+            foo("p-a4", "node-a"),
+            foo("p-b1", "node-b"),
+            foo("p-b2", "node-b"),
+            foo("p-b3", "node-b"),
+            foo("p-c1", "node-c"),
+            foo("p-c2", "node-c"),
+            foo("p-d1", "node-d"),
+        ];
+        let spread_421_3 = [
+            foo("p-a1", "node-a"),
+            foo("p-a2", "node-a"),
+            foo("p-a3", "node-a"),
+            foo("p-a4", "node-a"),
+            foo("p-b1", "node-b"),
+            foo("p-b2", "node-b"),
+            foo("p-x1", "node-x"),
+            foo("p-y1", "node-y"),
+            foo("p-y2", "node-y"),
+            foo("p-y3", "node-y"),
+        ];
+        let (ha, hb, hc, hd) = (
+            host("node-a"),
+            host("node-b"),
+            host("node-c"),
+            host("node-d"),
+        );
+        let abcd = |f: [bool; 4]| {
+            vec![
+                ("node-a", ha.as_slice(), f[0]),
+                ("node-b", hb.as_slice(), f[1]),
+                ("node-c", hc.as_slice(), f[2]),
+                ("node-d", hd.as_slice(), f[3]),
+            ]
+        };
+        let on_host = |skew: i32, sel: Option<LabelSelector>| {
+            with_constraints(&["foo"], "default", vec![soft(skew, H, sel)])
+        };
+        let want = |pairs: &[(&str, i64)]| {
+            Some(
+                pairs
+                    .iter()
+                    .map(|(n, s)| (n.to_string(), *s))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        let (hx, hy) = (host("node-x"), host("node-y"));
+        let (za, zb, zx, zy) = (
+            zone_host("zone1", "node-a"),
+            zone_host("zone1", "node-b"),
+            zone_host("zone2", "node-x"),
+            zone_host("zone2", "node-y"),
+        );
+        let no_key: Vec<(&str, &str)> = vec![("n", "node-b")];
+        let cases: Vec<Case> = vec![
+            (
+                "one constraint on node, no existing pods",
+                spread_scores(&on_host(1, Some(exists("foo"))), None, &abcd([true, true, false, false])[..2], &[]),
+                want(&[("node-a", 100), ("node-b", 100)]),
+            ),
+            (
+                "one constraint on node, only one node is candidate",
+                spread_scores(&on_host(1, Some(exists("foo"))), None, &abcd([true, false, false, false])[..2], &spread_2103),
+                want(&[("node-a", 100)]),
+            ),
+            (
+                "one constraint on node, all 4 nodes are candidates",
+                spread_scores(&on_host(1, Some(exists("foo"))), None, &abcd([true; 4]), &spread_2103),
+                want(&[("node-a", 20), ("node-b", 60), ("node-c", 100), ("node-d", 0)]),
+            ),
+            (
+                "one constraint on node, null selector",
+                spread_scores(&on_host(1, None), None, &abcd([true; 4]), &spread_2103),
+                want(&[("node-a", 100), ("node-b", 100), ("node-c", 100), ("node-d", 100)]),
+            ),
+            (
+                "one constraint on node, all 4 nodes are candidates, maxSkew=2",
+                spread_scores(&on_host(2, Some(exists("foo"))), None, &abcd([true; 4]), &spread_2103),
+                want(&[("node-a", 33), ("node-b", 66), ("node-c", 100), ("node-d", 16)]),
+            ),
+            (
+                "one constraint on node, all 4 nodes are candidates, maxSkew=3",
+                spread_scores(&on_host(3, Some(exists("foo"))), None, &abcd([true; 4]), &spread_4321),
+                want(&[("node-a", 44), ("node-b", 66), ("node-c", 77), ("node-d", 100)]),
+            ),
+            (
+                "system defaulting, nodes don't have zone, pods match service",
+                spread_scores(
+                    &pod_with_labels("p", &["foo"], "default"),
+                    Some(Selector::from_set([("foo".to_string(), String::new())].into_iter().collect())),
+                    &abcd([true; 4]),
+                    &spread_4321,
+                ),
+                want(&[("node-a", 44), ("node-b", 66), ("node-c", 77), ("node-d", 100)]),
+            ),
+            (
+                "one constraint on node, 3 out of 4 nodes are candidates",
+                spread_scores(
+                    &on_host(1, Some(exists("foo"))),
+                    None,
+                    &[
+                        ("node-a", ha.as_slice(), true),
+                        ("node-b", hb.as_slice(), true),
+                        ("node-x", hx.as_slice(), true),
+                        ("node-y", hy.as_slice(), false),
+                    ],
+                    &spread_421_3,
+                ),
+                want(&[("node-a", 33), ("node-b", 83), ("node-x", 100)]),
+            ),
+            (
+                "one constraint on node, 3 out of 4 nodes are candidates, one node doesn't match topology key",
+                spread_scores(
+                    &on_host(1, Some(exists("foo"))),
+                    None,
+                    &[
+                        ("node-a", ha.as_slice(), true),
+                        ("node-b", no_key.as_slice(), true),
+                        ("node-x", hx.as_slice(), true),
+                        ("node-y", hy.as_slice(), false),
+                    ],
+                    &spread_421_3,
+                ),
+                want(&[("node-a", 16), ("node-b", 0), ("node-x", 100)]),
+            ),
+            (
+                "one constraint on zone, 3 out of 4 nodes are candidates",
+                spread_scores(
+                    &with_constraints(&["foo"], "default", vec![soft(1, "zone", Some(exists("foo")))]),
+                    None,
+                    &[
+                        ("node-a", za.as_slice(), true),
+                        ("node-b", zb.as_slice(), true),
+                        ("node-x", zx.as_slice(), true),
+                        ("node-y", zy.as_slice(), false),
+                    ],
+                    &spread_421_3,
+                ),
+                want(&[("node-a", 75), ("node-b", 75), ("node-x", 100)]),
+            ),
+            (
+                "two Constraints on zone and node, 2 out of 4 nodes are candidates",
+                spread_scores(
+                    &with_constraints(
+                        &["foo"],
+                        "default",
+                        vec![soft(1, "zone", Some(exists("foo"))), soft(1, H, Some(exists("foo")))],
+                    ),
+                    None,
+                    &[
+                        ("node-a", za.as_slice(), true),
+                        ("node-b", zb.as_slice(), false),
+                        ("node-x", zx.as_slice(), true),
+                        ("node-y", zy.as_slice(), false),
+                    ],
+                    &[
+                        foo("p-a1", "node-a"),
+                        foo("p-a2", "node-a"),
+                        foo("p-b1", "node-b"),
+                        foo("p-x1", "node-x"),
+                        foo("p-x2", "node-x"),
+                        foo("p-y1", "node-y"),
+                        foo("p-y2", "node-y"),
+                        foo("p-y3", "node-y"),
+                        foo("p-y4", "node-y"),
+                    ],
+                ),
+                want(&[("node-a", 100), ("node-x", 63)]),
+            ),
+            (
+                "two Constraints on zone and node, with different labelSelectors",
+                spread_scores(
+                    &with_constraints(
+                        &["foo", "bar"],
+                        "default",
+                        vec![soft(1, "zone", Some(exists("foo"))), soft(1, H, Some(exists("bar")))],
+                    ),
+                    None,
+                    &[
+                        ("node-a", za.as_slice(), true),
+                        ("node-b", zb.as_slice(), true),
+                        ("node-x", zx.as_slice(), true),
+                        ("node-y", zy.as_slice(), true),
+                    ],
+                    &[
+                        foo("p-a1", "node-a"),
+                        ("p-b1", "node-b", &["foo", "bar"], "default", false),
+                        foo("p-y1", "node-y"),
+                        ("p-y2", "node-y", &["bar"], "default", false),
+                    ],
+                ),
+                want(&[("node-a", 60), ("node-b", 20), ("node-x", 100), ("node-y", 60)]),
+            ),
+            (
+                "existing pods in a different namespace do not count",
+                spread_scores(
+                    &on_host(1, Some(exists("foo"))),
+                    None,
+                    &abcd([true, true, false, false])[..2],
+                    &[
+                        ("p-a1", "node-a", &["foo"], "ns1", false),
+                        foo("p-a2", "node-a"),
+                        foo("p-b1", "node-b"),
+                        foo("p-b2", "node-b"),
+                    ],
+                ),
+                want(&[("node-a", 100), ("node-b", 33)]),
+            ),
+            (
+                "terminating Pods should be excluded",
+                spread_scores(
+                    &on_host(1, Some(exists("foo"))),
+                    None,
+                    &abcd([true, true, false, false])[..2],
+                    &[("p-a", "node-a", &["foo"], "default", true), foo("p-b", "node-b")],
+                ),
+                want(&[("node-a", 100), ("node-b", 0)]),
+            ),
+            (
+                "no soft constraints and no Service: PreScore skips",
+                spread_scores(&pod_with_labels("p", &["foo"], "default"), None, &abcd([true; 4]), &[]),
+                None,
+            ),
+            (
+                "a Service with an empty selector gives no default constraints",
+                spread_scores(
+                    &pod_with_labels("p", &["foo"], "default"),
+                    Some(Selector::from_set(BTreeMap::new())),
+                    &abcd([true; 4]),
+                    &[],
+                ),
+                None,
+            ),
+        ];
+        for (name, got, want) in cases {
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn should_count_nothing_for_an_empty_selector_in_prefilter() {
+        // countPodsMatchSelector counts no pod for `labelSelector: {}`: the pod itself still matches
+        // (selfMatch 1), so skew is 1 everywhere and every node passes maxSkew 1.
+        let mut a = NodeBuilder::new("node-a").label("zone", "z1").build_info();
+        let b = NodeBuilder::new("node-b").label("zone", "z2").build_info();
+        a.add_pod(labelled("p1", "node-a"));
+        a.add_pod(labelled("p2", "node-a"));
+        let mut pod = spread_pod("incoming", 1);
+        if let Some(c) = pod
+            .spec
+            .as_mut()
+            .and_then(|s| s.topology_spread_constraints.as_mut())
+            .and_then(|c| c.first_mut())
+        {
+            c.label_selector = Some(LabelSelector::default());
+        }
+        let state = CycleState::new(&pod);
+        let spread = pre_filter(&state, &[&a, &b]).unwrap();
+        assert!(filter(&state, &spread, &a).is_none());
+        assert!(filter(&state, &spread, &b).is_none());
     }
 }
