@@ -456,3 +456,60 @@ fn preferred_pod_anti_affinity_is_scored_by_inter_pod_affinity() {
     }
     assert_ne!(second.node.as_deref(), Some(first_node.as_str()));
 }
+
+#[test]
+fn a_pod_waiting_for_its_required_affinity_is_retried_when_a_matching_pod_is_bound() {
+    let seed = scenario::builtin("demo-pod").expect("seed cluster");
+    let cluster: String = seed
+        .split("\n---\n")
+        .filter(|d| d.contains("kind: Node"))
+        .map(|d| format!("{d}\n---\n"))
+        .collect();
+    let frontend = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: frontend\n  labels:\n    app: frontend\n\
+                    spec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      \
+                    - topologyKey: zone\n        labelSelector:\n          matchLabels:\n            app: backend\n  \
+                    containers:\n  - name: web\n    image: nginx:1.27\n";
+    let backend =
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: backend\n  labels:\n    app: backend\n\
+                   spec:\n  containers:\n  - name: api\n    image: nginx:1.27\n";
+    let sim = run_text("affinity", &format!("{cluster}{frontend}---\n{backend}"));
+    let attempts = sim.scheduler.attempts();
+    let frontend_attempts: Vec<_> = attempts
+        .iter()
+        .filter(|a| a.pod == "default/frontend")
+        .collect();
+    assert_eq!(frontend_attempts.len(), 2, "refused once, then scheduled");
+    let first = frontend_attempts[0];
+    assert_eq!(first.result, AttemptResult::Unschedulable);
+    assert_eq!(
+        first.message,
+        "0/3 nodes are available: 3 node(s) didn't match pod affinity rules. preemption: 0/3 nodes are \
+         available: 3 Preemption is not helpful for scheduling."
+    );
+    let second = frontend_attempts[1];
+    assert_eq!(second.result, AttemptResult::Scheduled);
+    // Retried after its one-second backoff, not after unschedulablePods' five minutes.
+    assert!(
+        second.time_ms < first.time_ms + 2_000,
+        "retried at {} ms after {} ms",
+        second.time_ms,
+        first.time_ms
+    );
+    let backend_node = attempts
+        .iter()
+        .find(|a| a.pod == "default/backend")
+        .and_then(|a| a.node.clone())
+        .expect("backend scheduled");
+    let zone = |node: &str| {
+        if node == "node-b" {
+            "us-east-1b"
+        } else {
+            "us-east-1a"
+        }
+    };
+    assert_eq!(
+        zone(second.node.as_deref().unwrap_or_default()),
+        zone(&backend_node),
+        "frontend lands in backend's zone"
+    );
+}

@@ -35,7 +35,8 @@ use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
-use plugins::pod_topology_spread::Selector;
+use plugins::inter_pod_affinity;
+use plugins::pod_topology_spread::{self, Selector};
 use plugins::volume_claims;
 use queue::{Location, SchedulingQueue, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
 use schedule_one::{Algorithm, CycleResult};
@@ -107,6 +108,8 @@ struct CycleOutput {
     chosen: Option<String>,
     compact: CompactAttempt,
     error: String,
+    /// The plugins whose Filter (or PreFilter) rejected a node, for the queueing hints.
+    rejected_by: Vec<&'static str>,
     cost: u64,
 }
 
@@ -358,6 +361,38 @@ impl Scheduler {
         self.trace_moves(ctx, moved, "PersistentVolumeClaimAdd");
     }
 
+    /// `AssignedPodAdded`: the unschedulable pods a newly assigned pod may help
+    /// (`getUnschedulablePodsWithCrossTopologyTerm`) move when a plugin that rejected them says so
+    /// (`isSchedulableAfterPodChange` of PodTopologySpread and InterPodAffinity): a pod in the same
+    /// namespace rejected by PodTopologySpread whose hard constraints select the new pod, or a pod
+    /// rejected by InterPodAffinity whose required affinity terms all match it.
+    fn on_assigned_pod_added(&mut self, ctx: &mut Ctx, assigned: &Pod) {
+        let namespace = assigned.metadata.namespace.as_deref().unwrap_or("default");
+        let labels = assigned.metadata.labels.clone().unwrap_or_default();
+        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
+            let rejected_by = |plugin: &str| queued.unschedulable_plugins.contains(&plugin);
+            let same_namespace = queued
+                .pod
+                .metadata
+                .namespace
+                .as_deref()
+                .unwrap_or("default")
+                == namespace;
+            (rejected_by(pod_topology_spread::NAME)
+                && same_namespace
+                && pod_topology_spread::hard_constraints(&CycleState::new(&queued.pod))
+                    .iter()
+                    .any(|c| c.selector.matches(&labels)))
+                || (rejected_by(inter_pod_affinity::NAME)
+                    && inter_pod_affinity::matches_all_required_affinity(
+                        &queued.pod,
+                        namespace,
+                        &labels,
+                    ))
+        });
+        self.trace_moves(ctx, moved, "AssignedPodAdd");
+    }
+
     fn on_node(&mut self, ctx: &mut Ctx, event: &WatchEvent, node: &Node) {
         match event.event_type {
             WatchEventType::Added => {
@@ -405,7 +440,14 @@ impl Scheduler {
                     self.move_all(ctx, "AssignedPodDelete");
                 }
             } else {
+                // The assigned-pod informer sees the pod for the first time (also when it confirms
+                // a pod this scheduler assumed): AssignedPodAdd.
+                let newly_assigned =
+                    self.cache.pod_node(&key).is_none() || self.cache.is_assumed(&key);
                 self.cache.add_pod(pod);
+                if newly_assigned {
+                    self.on_assigned_pod_added(ctx, pod);
+                }
             }
             return;
         }
@@ -632,7 +674,7 @@ impl Scheduler {
                 let message = out.error;
                 compact.message = message.clone();
                 self.attempts.push(compact);
-                self.fail(ctx, &pod, &key, &message);
+                self.fail(ctx, &pod, &key, &message, out.rejected_by);
             }
         }
         out.cost
@@ -673,11 +715,19 @@ impl Scheduler {
         if total > 0 {
             self.next_start_node_index = (self.next_start_node_index + result.processed) % total;
         }
+        let mut rejected_by: Vec<&'static str> = result
+            .evaluated
+            .iter()
+            .filter_map(|(_, status)| status.as_ref().map(|s| s.plugin))
+            .collect();
+        rejected_by.sort_unstable();
+        rejected_by.dedup();
         CycleOutput {
             filter_trace,
             score_trace,
             chosen,
             compact,
+            rejected_by,
             error: result.error.unwrap_or_default(),
             cost: CYCLE_BASE_MS + result.evaluated.len() as u64 / NODES_PER_MS,
         }
@@ -757,7 +807,14 @@ impl Scheduler {
         }
     }
 
-    fn fail(&mut self, ctx: &mut Ctx, pod: &Pod, key: &str, message: &str) {
+    fn fail(
+        &mut self,
+        ctx: &mut Ctx,
+        pod: &Pod,
+        key: &str,
+        message: &str,
+        rejected_by: Vec<&'static str>,
+    ) {
         let object = pod_ref(pod);
         ctx.record(
             Component::Scheduler,
@@ -768,7 +825,9 @@ impl Scheduler {
             json!({"message": message}),
         );
         // handleSchedulingFailure: back to the queue first, then the event, then the pod condition.
-        let location = self.queue.requeue_unschedulable(key, ctx.now_ms);
+        let location = self
+            .queue
+            .requeue_unschedulable(key, ctx.now_ms, rejected_by);
         if let Some(location) = location {
             self.trace_queue(
                 ctx,

@@ -62,6 +62,8 @@ pub struct QueuedPod {
     /// Arrival order, the tie-break after the timestamp.
     pub seq: u64,
     pub location: Location,
+    /// The plugins that rejected it in its last failed attempt (`UnschedulablePlugins`).
+    pub unschedulable_plugins: Vec<&'static str>,
     /// The scheduling cycle that last popped it.
     pub cycle: u64,
 }
@@ -201,6 +203,7 @@ impl SchedulingQueue {
                 timestamp_ms: now_ms,
                 seq,
                 location: Location::Active,
+                unschedulable_plugins: Vec::new(),
                 cycle: 0,
             },
         );
@@ -234,12 +237,18 @@ impl SchedulingQueue {
     /// `AddUnschedulableIfNotPresent` for an unschedulable verdict: to unschedulablePods, or to backoffQ
     /// when a move request arrived while the pod was in flight. Returns the new location, or None when
     /// the pod is gone.
-    pub fn requeue_unschedulable(&mut self, key: &str, now_ms: u64) -> Option<Location> {
+    pub fn requeue_unschedulable(
+        &mut self,
+        key: &str,
+        now_ms: u64,
+        rejected_by: Vec<&'static str>,
+    ) -> Option<Location> {
         let q = self.pods.get_mut(key)?;
         if q.location != Location::InFlight {
             return None;
         }
         q.timestamp_ms = now_ms;
+        q.unschedulable_plugins = rejected_by;
         let location = if self.move_request_cycle >= q.cycle {
             Location::Backoff
         } else {
@@ -397,7 +406,7 @@ mod tests {
         let p = q.pop().unwrap();
         assert_eq!(p.attempts, 1);
         assert_eq!(
-            q.requeue_unschedulable(&p.key, 100),
+            q.requeue_unschedulable(&p.key, 100, Vec::new()),
             Some(Location::Unschedulable)
         );
         assert_eq!(q.unschedulable_len(), 1);
@@ -413,7 +422,7 @@ mod tests {
         // Second failure: 2 s backoff; a move after it ended goes straight to activeQ.
         let p = q.pop().unwrap();
         assert_eq!(p.attempts, 2);
-        q.requeue_unschedulable(&p.key, 2000);
+        q.requeue_unschedulable(&p.key, 2000, Vec::new());
         assert_eq!(
             q.move_all_to_active_or_backoff(4000),
             vec![(p.key.clone(), Location::Active)]
@@ -426,7 +435,10 @@ mod tests {
         q.add_or_update(&PodBuilder::new("p").build(), 0);
         let p = q.pop().unwrap();
         q.move_all_to_active_or_backoff(1);
-        assert_eq!(q.requeue_unschedulable(&p.key, 2), Some(Location::Backoff));
+        assert_eq!(
+            q.requeue_unschedulable(&p.key, 2, Vec::new()),
+            Some(Location::Backoff)
+        );
     }
 
     #[test]
@@ -434,7 +446,7 @@ mod tests {
         let mut q = queue();
         q.add_or_update(&PodBuilder::new("p").build(), 0);
         let p = q.pop().unwrap();
-        q.requeue_unschedulable(&p.key, 1000);
+        q.requeue_unschedulable(&p.key, 1000, Vec::new());
         assert!(q
             .flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS - 1)
             .is_empty());

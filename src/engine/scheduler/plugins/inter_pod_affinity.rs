@@ -227,6 +227,16 @@ fn matches_all(terms: &[AffinityTerm], namespace: &str, labels: &BTreeMap<String
             .all(|t| t.matches(namespace, &NO_LABELS, labels))
 }
 
+/// Whether a pod in `namespace` with `labels` matches all of `pod`'s required pod-affinity terms
+/// (InterPodAffinity's queueing hint for an added pod).
+pub fn matches_all_required_affinity(
+    pod: &Pod,
+    namespace: &str,
+    labels: &BTreeMap<String, String>,
+) -> bool {
+    matches_all(&required_terms(pod).0, namespace, labels)
+}
+
 /// PreFilter: `None` (Skip) when the pod has no required terms and no existing pod's required
 /// anti-affinity matches it.
 pub fn pre_filter(state: &CycleState, nodes: &[&NodeInfo]) -> Option<AffinityState> {
