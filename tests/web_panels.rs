@@ -191,6 +191,53 @@ async fn should_show_a_missing_claim_refused_at_prefilter_with_no_filter_run() {
 }
 
 #[wasm_bindgen_test]
+async fn should_show_default_spreading_scores_and_skipped_filters_for_a_pod_behind_a_service() {
+    let (root, _) = mount_inspector(
+        "scheduler-spread",
+        view("service-spread", Some("default/web-2")),
+        InspectorTab::Scheduler,
+    );
+    // Filter: plugins whose PreFilter returned Skip are marked, with the explanation.
+    let table = wait_for(&root, "[data-testid=pf-filter-table]").await;
+    let rows = table.query_selector_all("tbody tr").expect("rows");
+    let mut skipped = Vec::new();
+    for i in 0..rows.length() {
+        let row: Element = rows.item(i).expect("a row").dyn_into().expect("an element");
+        if text(&row).ends_with("skippedskippedskipped") {
+            skipped.push(text(&row).trim_end_matches("skipped").to_string());
+        }
+    }
+    assert_eq!(
+        skipped,
+        vec![
+            "NodeAffinity",
+            "NodePorts",
+            "VolumeRestrictions",
+            "NodeVolumeLimits",
+            "VolumeBinding",
+            "VolumeZone",
+            "PodTopologySpread",
+            "InterPodAffinity",
+            "DynamicResources"
+        ]
+    );
+    let note = text(&wait_for(&root, "[data-testid=pf-filter-skipped-note]").await);
+    assert!(note.contains("returned Skip"), "{note}");
+    // Score: the Service's selector gives the system-default spreading; web-1 already runs on
+    // node-c, so node-c's PodTopologySpread row reads raw 4, normalized 50, weight 2, weighted 100.
+    let node_c = wait_for(&root, "[data-testid=pf-score-node][data-node=node-c]").await;
+    let rows = node_c.query_selector_all("tr").expect("rows");
+    let mut spread = None;
+    for i in 0..rows.length() {
+        let row: Element = rows.item(i).expect("a row").dyn_into().expect("an element");
+        if text(&row).starts_with("PodTopologySpread") {
+            spread = Some(text(&row));
+        }
+    }
+    assert_eq!(spread.as_deref(), Some("PodTopologySpread4502100"));
+}
+
+#[wasm_bindgen_test]
 async fn should_list_the_four_kubelet_events_of_demo_pod() {
     let (root, _) = mount_inspector(
         "events-under-test",

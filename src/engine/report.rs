@@ -142,6 +142,12 @@ pub fn attempt_text(attempt: &SchedulingAttempt) -> String {
         "  Filter: {passed} of {} evaluated nodes passed\n",
         attempt.nodes.len()
     ));
+    if !attempt.pre_filter_skipped.is_empty() {
+        out.push_str(&format!(
+            "  PreFilter returned Skip (their Filter ran on no node): {}\n",
+            attempt.pre_filter_skipped.join(", ")
+        ));
+    }
     let filter_rows: Vec<Vec<String>> = attempt
         .nodes
         .iter()

@@ -968,6 +968,7 @@ impl Scheduler {
                 .map(|v| (*v).clamp(0, 255) as u8)
                 .collect(),
             pre_filter: result.pre_filter_rejection,
+            pre_filter_skipped: result.pre_filter_skipped.iter().map(|p| p.name()).collect(),
         }
     }
 
@@ -1530,7 +1531,10 @@ mod tests {
                     {"name": "node-c", "filter": {"passed": true}, "total": 450, "scores": [
                         score("TaintToleration", 0, 100, 3), score("NodeResourcesFit", 75, 75, 1),
                         score("NodeResourcesBalancedAllocation", 75, 75, 1), score("ImageLocality", 0, 0, 1)]},
-                ]
+                ],
+                // NodeAffinity runs (the pod has a required term); the others have nothing to check.
+                "preFilterSkipped": ["NodePorts", "VolumeRestrictions", "NodeVolumeLimits", "VolumeBinding",
+                    "VolumeZone", "PodTopologySpread", "InterPodAffinity", "DynamicResources"],
             })
         );
     }

@@ -33,6 +33,9 @@ pub struct SchedulingAttempt {
     /// The plugin whose PreFilter refused the pod: no Filter ran, and every node carries its status.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pre_filter_plugin: Option<String>,
+    /// Filter plugins whose PreFilter returned Skip for this pod: their Filter ran on no node.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pre_filter_skipped: Vec<String>,
 }
 
 /// One node's verdict within an attempt.
@@ -100,6 +103,8 @@ pub(crate) struct CompactAttempt {
     pub normalized: Vec<u8>,
     /// The plugin whose PreFilter refused the pod.
     pub pre_filter: Option<&'static str>,
+    /// Filter plugins whose PreFilter returned Skip.
+    pub pre_filter_skipped: Vec<&'static str>,
 }
 
 impl CompactAttempt {
@@ -191,6 +196,11 @@ impl CompactAttempt {
             scoring_skipped: self.scoring_skipped,
             nodes,
             pre_filter_plugin: self.pre_filter.map(String::from),
+            pre_filter_skipped: self
+                .pre_filter_skipped
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
         }
     }
 }

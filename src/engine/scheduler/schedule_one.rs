@@ -97,6 +97,9 @@ pub struct CycleResult {
     /// The plugin whose PreFilter refused the pod (every node then carries its status in
     /// `evaluated`, and no Filter ran).
     pub pre_filter_rejection: Option<&'static str>,
+    /// The profile's Filter plugins whose PreFilter returned Skip for this pod, so their Filter
+    /// did not run on any node (`SkipFilterPlugins`).
+    pub pre_filter_skipped: Vec<Plugin>,
 }
 
 impl Algorithm {
@@ -211,6 +214,57 @@ impl Algorithm {
                 Plugin::NodePorts => !pre.node_ports_skips,
                 Plugin::PodTopologySpread => pre.spread.is_some(),
                 Plugin::InterPodAffinity => pre.affinity.is_some(),
+                _ => false,
+            })
+            .collect()
+    }
+
+    /// The profile's Filter plugins whose PreFilter returns Skip for this pod: NodeAffinity without
+    /// required terms or a nodeSelector, NodePorts without host ports, PodTopologySpread without
+    /// `DoNotSchedule` constraints, InterPodAffinity without required terms that matter,
+    /// VolumeRestrictions without the in-tree disks it checks, NodeVolumeLimits, VolumeBinding and
+    /// VolumeZone without PersistentVolumeClaim (or ephemeral) volumes (NodeVolumeLimits also counts
+    /// CSI-migratable in-tree volumes), and DynamicResources without resource claims.
+    fn pre_filter_skipped(&self, state: &CycleState, pre: &PreFilterState) -> Vec<Plugin> {
+        let spec = state.pod.spec.as_ref();
+        let volumes = spec.and_then(|s| s.volumes.as_deref()).unwrap_or(&[]);
+        let has_claims = volumes
+            .iter()
+            .any(|v| v.persistent_volume_claim.is_some() || v.ephemeral.is_some());
+        // VolumeRestrictions' `needsRestrictionsCheck`.
+        let restricted_disks = volumes.iter().any(|v| {
+            v.gce_persistent_disk.is_some()
+                || v.aws_elastic_block_store.is_some()
+                || v.rbd.is_some()
+                || v.iscsi.is_some()
+        });
+        // In-tree volumes CSI migration translates (NodeVolumeLimits' `IsInlineMigratable`).
+        let migratable = volumes.iter().any(|v| {
+            v.gce_persistent_disk.is_some()
+                || v.aws_elastic_block_store.is_some()
+                || v.azure_disk.is_some()
+                || v.azure_file.is_some()
+                || v.cinder.is_some()
+                || v.vsphere_volume.is_some()
+                || v.portworx_volume.is_some()
+        });
+        let resource_claims = spec
+            .and_then(|s| s.resource_claims.as_ref())
+            .is_some_and(|c| !c.is_empty());
+        self.profile
+            .filter
+            .iter()
+            .copied()
+            .filter(|plugin| match plugin {
+                Plugin::NodeAffinity => pre.node_affinity_skips,
+                Plugin::NodePorts => pre.node_ports_skips,
+                Plugin::PodTopologySpread => pre.spread.is_none(),
+                Plugin::InterPodAffinity => pre.affinity.is_none(),
+                // Without ReadWriteOncePod claims (not modelled), only the in-tree disks count.
+                Plugin::VolumeRestrictions => !restricted_disks,
+                Plugin::NodeVolumeLimits => !has_claims && !migratable,
+                Plugin::VolumeBinding | Plugin::VolumeZone => !has_claims,
+                Plugin::DynamicResources => !resource_claims,
                 _ => false,
             })
             .collect()
@@ -361,6 +415,7 @@ impl Algorithm {
             return self.refused_at_pre_filter(state, nodes, status, &pre);
         }
         let filters = self.active_filters(&pre);
+        result.pre_filter_skipped = self.pre_filter_skipped(state, &pre);
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));
         for i in 0..total {

@@ -64,6 +64,7 @@ fn filter_cell(cell: &FilterCell) -> Html {
             <td class="pf-cell--fail"><StatusIcon kind={StatusKind::Failed} />{ " " }{ reason.clone() }</td>
         },
         FilterCell::NotRun => html! { <td class="pf-cell--skip pf-muted">{ "not run" }</td> },
+        FilterCell::Skipped => html! { <td class="pf-cell--skip pf-muted">{ "skipped" }</td> },
     }
 }
 
@@ -71,6 +72,7 @@ fn filter_cell(cell: &FilterCell) -> Html {
 fn filter_table(table: &FilterTable, cells_shown: usize) -> Html {
     let row_cells = table.nodes.len().max(1);
     html! {
+        <>
         <div class="pf-scroll" tabindex="0" role="region" aria-label="Filter table">
             <table class="pf-table pf-filter-table" data-testid="pf-filter-table">
                 <caption>{ "Filter: each node goes through the plugins top to bottom and stops at the first that rejects it" }</caption>
@@ -100,6 +102,12 @@ fn filter_table(table: &FilterTable, cells_shown: usize) -> Html {
                 </tfoot>
             </table>
         </div>
+        if table.rows.iter().any(|(_, cells)| cells.first() == Some(&FilterCell::Skipped)) {
+            <p class="pf-muted" data-testid="pf-filter-skipped-note">
+                { "skipped: the plugin's PreFilter found nothing to check for this pod and returned Skip, so its Filter ran on no node." }
+            </p>
+        }
+        </>
     }
 }
 

@@ -23,6 +23,8 @@ pub enum FilterCell {
     Rejected(String),
     /// An earlier plugin rejected the node, so this one did not run on it.
     NotRun,
+    /// The plugin's PreFilter returned Skip for this pod, so its Filter ran on no node.
+    Skipped,
 }
 
 /// Filter plugins down, nodes across.
@@ -166,6 +168,12 @@ pub fn filter_table(attempt: &SchedulingAttempt, plugins: &[&str]) -> FilterTabl
         .iter()
         .enumerate()
         .map(|(row, plugin)| {
+            if attempt.pre_filter_skipped.contains(plugin) {
+                return (
+                    plugin.clone(),
+                    vec![FilterCell::Skipped; attempt.nodes.len()],
+                );
+            }
             let cells = attempt
                 .nodes
                 .iter()
@@ -475,6 +483,7 @@ mod tests {
                 })
                 .collect(),
             pre_filter_plugin: pre_filter_plugin.map(String::from),
+            pre_filter_skipped: Vec::new(),
         }
     }
 
