@@ -11,12 +11,12 @@ use crate::engine::objects::Object;
 use crate::engine::printers::{describe_event_age, event_row, pod_row, table, POD_COLUMNS};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
-use crate::engine::store::{StoreAt, ETCD_PREFIX};
+use crate::engine::store::{list_prefix, StoreAt, ETCD_PREFIX};
 use crate::engine::trace::{Component, Stage};
 
 /// Stored objects of one resource, in key order, as the API server returns them.
 pub fn list(sim: &Simulation, resource: &str) -> Vec<Object> {
-    let prefix = format!("{ETCD_PREFIX}/{resource}/");
+    let prefix = list_prefix(resource, None);
     sim.api
         .store
         .list(&prefix)

@@ -20,11 +20,32 @@ use super::objects::Object;
 /// Upstream's default `--etcd-prefix`.
 pub const ETCD_PREFIX: &str = "/registry";
 
-/// `/registry/<resource>/<namespace>/<name>` or `/registry/<resource>/<name>`.
+/// The key segment a resource is stored under: the resource name, except for upstream's
+/// `SpecialDefaultResourcePrefixes` (`pkg/kubeapiserver/default_storage_factory_builder.go`) among
+/// the kinds podflow serves: Nodes under `minions`, Services under `services/specs`.
+pub fn resource_prefix(resource: &str) -> &str {
+    match resource {
+        "nodes" => "minions",
+        "services" => "services/specs",
+        other => other,
+    }
+}
+
+/// `/registry/<prefix>/<namespace>/<name>` or `/registry/<prefix>/<name>`.
 pub fn key(resource: &str, namespace: Option<&str>, name: &str) -> String {
+    let prefix = resource_prefix(resource);
     match namespace {
-        Some(ns) if !ns.is_empty() => format!("{ETCD_PREFIX}/{resource}/{ns}/{name}"),
-        _ => format!("{ETCD_PREFIX}/{resource}/{name}"),
+        Some(ns) if !ns.is_empty() => format!("{ETCD_PREFIX}/{prefix}/{ns}/{name}"),
+        _ => format!("{ETCD_PREFIX}/{prefix}/{name}"),
+    }
+}
+
+/// Where a list of a resource (in one namespace, or all) starts: `/registry/<prefix>/[<namespace>/]`.
+pub fn list_prefix(resource: &str, namespace: Option<&str>) -> String {
+    let prefix = resource_prefix(resource);
+    match namespace {
+        Some(ns) if !ns.is_empty() => format!("{ETCD_PREFIX}/{prefix}/{ns}/"),
+        _ => format!("{ETCD_PREFIX}/{prefix}/"),
     }
 }
 
@@ -330,7 +351,16 @@ mod tests {
             key("pods", Some("default"), "demo-pod"),
             "/registry/pods/default/demo-pod"
         );
-        assert_eq!(key("nodes", None, "node-a"), "/registry/nodes/node-a");
+        assert_eq!(key("nodes", None, "node-a"), "/registry/minions/node-a");
+        assert_eq!(
+            key("services", Some("default"), "web"),
+            "/registry/services/specs/default/web"
+        );
+        assert_eq!(
+            list_prefix("services", Some("default")),
+            "/registry/services/specs/default/"
+        );
+        assert_eq!(list_prefix("nodes", None), "/registry/minions/");
     }
 
     #[test]

@@ -51,7 +51,7 @@ use super::objects::{
     from_json_value, object_ref, resource_by_name, Object, ResourceInfo, RESOURCES,
 };
 use super::rng::SimRng;
-use super::store::{key, Store, StoreError, WatchEvent, WatchEventType, ETCD_PREFIX};
+use super::store::{key, list_prefix, Store, StoreError, WatchEvent, WatchEventType};
 use super::time::meta_time;
 use super::trace::{Component, Outcome, Stage, Trace, TraceData};
 use admission::Operation;
@@ -590,14 +590,11 @@ impl ApiServer {
         info: &'static ResourceInfo,
         user: &UserInfo,
     ) -> Result<Served, Status> {
-        let prefix = match req
+        let namespace = req
             .namespace
             .as_deref()
-            .filter(|ns| !ns.is_empty() && info.namespaced)
-        {
-            Some(ns) => format!("{ETCD_PREFIX}/{}/{ns}/", info.resource),
-            None => format!("{ETCD_PREFIX}/{}/", info.resource),
-        };
+            .filter(|ns| !ns.is_empty() && info.namespaced);
+        let prefix = list_prefix(info.resource, namespace);
         // A kubelet lists only the pods bound to it (its spec.nodeName field selector).
         let node = authn::node_identity(user).filter(|_| info.resource == "pods");
         let items: Vec<Object> = self
@@ -1377,7 +1374,7 @@ impl ApiServer {
     fn run_namespace_controller(&mut self, now_ms: u64, namespace: &str, t: &mut Tracer) {
         let mut contents: Vec<(String, Object, i64)> = Vec::new();
         for info in RESOURCES.iter().filter(|r| r.namespaced) {
-            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            let prefix = list_prefix(info.resource, Some(namespace));
             contents.extend(
                 self.store
                     .list(&prefix)
@@ -1433,7 +1430,7 @@ impl ApiServer {
             return;
         }
         let empty = RESOURCES.iter().filter(|r| r.namespaced).all(|info| {
-            let prefix = format!("{ETCD_PREFIX}/{}/{namespace}/", info.resource);
+            let prefix = list_prefix(info.resource, Some(namespace));
             let none = self.store.list(&prefix).next().is_none();
             none
         });

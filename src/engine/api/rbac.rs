@@ -13,7 +13,7 @@ use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use super::authn::service_account_username;
 use super::UserInfo;
 use crate::engine::objects::Object;
-use crate::engine::store::{key, Store, ETCD_PREFIX};
+use crate::engine::store::{key, list_prefix, Store};
 
 /// What a request asks for, as authorizers see it (`authorizer.Attributes`, resource requests only).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,7 +144,7 @@ fn subject_text(subject: &Subject, binding_namespace: &str) -> String {
 /// Evaluates every binding that applies to the request's user.
 pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
     let mut errors: Vec<String> = Vec::new();
-    let cluster_prefix = format!("{ETCD_PREFIX}/clusterrolebindings/");
+    let cluster_prefix = list_prefix("clusterrolebindings", None);
     for (_, stored) in store.list(&cluster_prefix) {
         let Object::ClusterRoleBinding(binding) = &stored.object else {
             continue;
@@ -172,7 +172,7 @@ pub fn authorize(store: &Store, attrs: &Attributes) -> RbacDecision {
         }
     }
     if !attrs.namespace.is_empty() {
-        let prefix = format!("{ETCD_PREFIX}/rolebindings/{}/", attrs.namespace);
+        let prefix = list_prefix("rolebindings", Some(attrs.namespace));
         for (_, stored) in store.list(&prefix) {
             let Object::RoleBinding(binding) = &stored.object else {
                 continue;

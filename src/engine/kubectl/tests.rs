@@ -315,7 +315,7 @@ fn should_cordon_taint_and_label_nodes() {
     let stored = sim
         .api
         .store
-        .get("/registry/nodes/node-b")
+        .get("/registry/minions/node-b")
         .map(|s| s.object.to_json())
         .unwrap_or(Value::Null);
     assert_eq!(

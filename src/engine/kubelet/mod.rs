@@ -811,7 +811,7 @@ impl Kubelet {
         let mut nodes: Vec<(i64, String)> = ctx
             .api
             .store
-            .list("/registry/nodes/")
+            .list(&crate::engine::store::list_prefix("nodes", None))
             .map(|(_, stored)| (stored.create_revision, stored.object.name().to_string()))
             .collect();
         nodes.sort();

@@ -29,7 +29,7 @@ use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
 use crate::engine::events::{pod_reference, record as record_event, EventType, Reporter};
 use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
-use crate::engine::store::{Store, WatchEvent, WatchEventType, ETCD_PREFIX};
+use crate::engine::store::{list_prefix, Store, WatchEvent, WatchEventType};
 use crate::engine::time::meta_time;
 use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
@@ -64,7 +64,7 @@ struct Listed {
 
 /// Every namespace's labels (the namespace lister).
 fn namespace_labels(store: &Store) -> BTreeMap<String, BTreeMap<String, String>> {
-    let prefix = format!("{ETCD_PREFIX}/namespaces/");
+    let prefix = list_prefix("namespaces", None);
     store
         .list(&prefix)
         .map(|(_, stored)| {
@@ -83,7 +83,7 @@ fn namespace_labels(store: &Store) -> BTreeMap<String, BTreeMap<String, String>>
 fn default_spread_selector(store: &Store, pod: &Pod) -> Option<Selector> {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let labels = pod.metadata.labels.clone().unwrap_or_default();
-    let prefix = format!("{ETCD_PREFIX}/services/{namespace}/");
+    let prefix = list_prefix("services", Some(namespace));
     let mut merged: Option<BTreeMap<String, String>> = None;
     for (_, stored) in store.list(&prefix) {
         let Object::Service(service) = &stored.object else {

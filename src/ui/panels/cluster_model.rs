@@ -163,8 +163,8 @@ pub fn format_memory(bytes: i64) -> String {
     bytes.to_string()
 }
 
-/// Where the API server keeps nodes and pods (`<etcd prefix>/<resource>/`).
-const NODES_KEY_PREFIX: &str = "/registry/nodes/";
+/// Where the API server keeps nodes (under upstream's special prefix `minions`) and pods.
+const NODES_KEY_PREFIX: &str = "/registry/minions/";
 const PODS_KEY_PREFIX: &str = "/registry/pods/";
 
 fn nodes_in_store<'a>(store: &StoreAt<'a>) -> Vec<&'a Node> {

@@ -97,7 +97,7 @@ mod tests {
                 "topology.k8s.io/zone": "z1", "topology.k8s.io/region": "r1", "zone": "us-east-1a"}}}),
         )
         .unwrap();
-        store.create("/registry/nodes/node-a", node).unwrap();
+        store.create("/registry/minions/node-a", node).unwrap();
         let mut rng = SimRng::new(1);
         let mut ctx = Context {
             store: &store,

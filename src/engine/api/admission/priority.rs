@@ -10,7 +10,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::Status;
 
 use super::{forbidden, Attributes, Context, Operation};
 use crate::engine::objects::Object;
-use crate::engine::store::{key, Store, ETCD_PREFIX};
+use crate::engine::store::{key, list_prefix, Store};
 
 pub const NAME: &str = "Priority";
 
@@ -20,7 +20,7 @@ pub const PREEMPT_LOWER_PRIORITY: &str = "PreemptLowerPriority";
 
 /// The global default class; with several (a race upstream tolerates), the one with the lowest value.
 pub fn default_priority_class(store: &Store) -> Option<&PriorityClass> {
-    let prefix = format!("{ETCD_PREFIX}/priorityclasses/");
+    let prefix = list_prefix("priorityclasses", None);
     // (The store's list borrows the prefix, so the winner is looked up again by key.)
     let winner: Option<String> = store
         .list(&prefix)
