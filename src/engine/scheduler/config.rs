@@ -11,10 +11,13 @@
 
 use std::collections::BTreeSet;
 
-use k8s_openapi::api::core::v1::NodeAffinity;
+use k8s_openapi::api::core::v1::{NodeAffinity, TopologySpreadConstraint};
 use serde_json::{Map, Value};
 
 use super::framework::{ExtensionPoint, Plugin};
+use super::plugins::inter_pod_affinity::AffinityArgs;
+use super::plugins::pod_topology_spread::SpreadDefaults;
+use crate::engine::api::validation::meta::validate_label_name;
 use crate::engine::objects::from_json_value;
 
 /// The only API version this loader accepts.
@@ -110,6 +113,10 @@ pub struct Profile {
     pub fit: ScoringStrategy,
     pub balanced_resources: Vec<ResourceSpec>,
     pub added_affinity: Option<NodeAffinity>,
+    /// `PodTopologySpreadArgs`.
+    pub spread_defaults: SpreadDefaults,
+    /// `InterPodAffinityArgs`.
+    pub affinity_args: AffinityArgs,
 }
 
 /// The whole configuration, as the component uses it.
@@ -137,6 +144,8 @@ impl Default for SchedulerConfig {
                 fit: ScoringStrategy::default(),
                 balanced_resources: default_resources(),
                 added_affinity: None,
+                spread_defaults: SpreadDefaults::default(),
+                affinity_args: AffinityArgs::default(),
             },
             percentage_of_nodes_to_score: 0,
             pod_initial_backoff_seconds: 1,
@@ -385,6 +394,8 @@ struct RawProfile {
     fit: ScoringStrategy,
     balanced: Vec<ResourceSpec>,
     added_affinity: Option<NodeAffinity>,
+    spread_defaults: SpreadDefaults,
+    affinity_args: AffinityArgs,
 }
 
 fn parse_plugin_set(value: Option<&Value>, path: &str, errs: &mut Errors) -> PluginSet {
@@ -482,6 +493,8 @@ fn parse_profile(value: &Value, path: &str, single: bool, errs: &mut Errors) -> 
         fit: ScoringStrategy::default(),
         balanced: default_resources(),
         added_affinity: None,
+        spread_defaults: SpreadDefaults::default(),
+        affinity_args: AffinityArgs::default(),
     };
     let mut seen = BTreeSet::new();
     for (i, cv) in errs
@@ -511,6 +524,8 @@ fn parse_profile(value: &Value, path: &str, single: bool, errs: &mut Errors) -> 
                 raw.balanced = parse_balanced_args(&args, &apath, errs)
             }
             "NodeAffinity" => raw.added_affinity = parse_node_affinity_args(&args, &apath, errs),
+            "PodTopologySpread" => raw.spread_defaults = parse_spread_args(&args, &apath, errs),
+            "InterPodAffinity" => raw.affinity_args = parse_affinity_args(&args, &apath, errs),
             _ => {}
         }
     }
@@ -733,6 +748,174 @@ fn parse_node_affinity_args(args: &Value, path: &str, errs: &mut Errors) -> Opti
     }
 }
 
+/// `InterPodAffinityArgs`: defaults (`hardPodAffinityWeight: 1`) then validation
+/// (`ValidateInterPodAffinityArgs`).
+fn parse_affinity_args(args: &Value, path: &str, errs: &mut Errors) -> AffinityArgs {
+    let mut out = AffinityArgs::default();
+    let Some(map) = errs
+        .fields(
+            args,
+            path,
+            "v1.InterPodAffinityArgs",
+            &[
+                "apiVersion",
+                "kind",
+                "hardPodAffinityWeight",
+                "ignorePreferredTermsOfExistingPods",
+            ],
+        )
+        .cloned()
+    else {
+        return out;
+    };
+    if let Some(weight) = errs.int(&map, "hardPodAffinityWeight", "InterPodAffinityArgs") {
+        out.hard_pod_affinity_weight = weight;
+    }
+    match map.get("ignorePreferredTermsOfExistingPods") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(b)) => out.ignore_preferred_terms_of_existing_pods = *b,
+        Some(other) => errs.decode.push(format!(
+            "json: cannot unmarshal {} into Go struct field InterPodAffinityArgs.ignorePreferredTermsOfExistingPods of type bool",
+            go_type(other)
+        )),
+    }
+    if !(0..=100).contains(&out.hard_pod_affinity_weight) {
+        errs.invalid.push(format!(
+            "{path}.hardPodAffinityWeight: Invalid value: {}: not in valid range [0, 100]",
+            out.hard_pod_affinity_weight
+        ));
+    }
+    out
+}
+
+/// `PodTopologySpreadArgs`: defaults (`defaultingType: System`) then validation
+/// (`ValidatePodTopologySpreadArgs`).
+fn parse_spread_args(args: &Value, path: &str, errs: &mut Errors) -> SpreadDefaults {
+    let mut out = SpreadDefaults::default();
+    let Some(map) = errs
+        .fields(
+            args,
+            path,
+            "v1.PodTopologySpreadArgs",
+            &["apiVersion", "kind", "defaultConstraints", "defaultingType"],
+        )
+        .cloned()
+    else {
+        return out;
+    };
+    let defaulting = errs
+        .string(&map, "defaultingType", "PodTopologySpreadArgs")
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "System".to_string());
+    let cpath = format!("{path}.defaultConstraints");
+    let mut constraints = Vec::new();
+    let mut selectors = Vec::new();
+    for (i, cv) in errs
+        .array(&map, "defaultConstraints", "PodTopologySpreadArgs")
+        .to_vec()
+        .iter()
+        .enumerate()
+    {
+        let ipath = format!("{cpath}[{i}]");
+        let Some(cm) = errs
+            .fields(
+                cv,
+                &ipath,
+                "v1.TopologySpreadConstraint",
+                &[
+                    "maxSkew",
+                    "topologyKey",
+                    "whenUnsatisfiable",
+                    "labelSelector",
+                    "minDomains",
+                    "nodeAffinityPolicy",
+                    "nodeTaintsPolicy",
+                    "matchLabelKeys",
+                ],
+            )
+            .cloned()
+        else {
+            continue;
+        };
+        let string = |errs: &mut Errors, key| {
+            errs.string(&cm, key, "TopologySpreadConstraint")
+                .unwrap_or_default()
+        };
+        let constraint = TopologySpreadConstraint {
+            max_skew: errs
+                .int(&cm, "maxSkew", "TopologySpreadConstraint")
+                .unwrap_or(0)
+                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            topology_key: string(errs, "topologyKey"),
+            when_unsatisfiable: string(errs, "whenUnsatisfiable"),
+            min_domains: errs
+                .int(&cm, "minDomains", "TopologySpreadConstraint")
+                .map(|d| d.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32),
+            node_affinity_policy: errs.string(
+                &cm,
+                "nodeAffinityPolicy",
+                "TopologySpreadConstraint",
+            ),
+            node_taints_policy: errs.string(&cm, "nodeTaintsPolicy", "TopologySpreadConstraint"),
+            ..Default::default()
+        };
+        selectors.push(cm.get("labelSelector").is_some_and(|v| !v.is_null()));
+        constraints.push(constraint);
+    }
+    match defaulting.as_str() {
+        "System" if !constraints.is_empty() => errs.invalid.push(format!(
+            "{path}.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty"
+        )),
+        "System" | "List" => {}
+        other => errs.invalid.push(format!(
+            "{path}.defaultingType: Unsupported value: \"{other}\": supported values: \"System\", \"List\""
+        )),
+    }
+    for (i, c) in constraints.iter().enumerate() {
+        let ipath = format!("{cpath}[{i}]");
+        if c.max_skew <= 0 {
+            errs.invalid.push(format!(
+                "{ipath}.maxSkew: Invalid value: {}: not in valid range (0, inf)",
+                c.max_skew
+            ));
+        }
+        if c.topology_key.is_empty() {
+            errs.invalid.push(format!(
+                "{ipath}.topologyKey: Required value: can not be empty"
+            ));
+        } else {
+            for e in validate_label_name(&c.topology_key, &format!("{ipath}.topologyKey")) {
+                errs.invalid.push(e.to_string());
+            }
+        }
+        match c.when_unsatisfiable.as_str() {
+            "" => errs
+                .invalid
+                .push(format!("{ipath}.whenUnsatisfiable: Required value: can not be empty")),
+            "DoNotSchedule" | "ScheduleAnyway" => {}
+            other => errs.invalid.push(format!(
+                "{ipath}.whenUnsatisfiable: Unsupported value: \"{other}\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\""
+            )),
+        }
+        if selectors.get(i).copied().unwrap_or(false) {
+            errs.invalid.push(format!(
+                "{ipath}.labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod"
+            ));
+        }
+        if constraints[..i].iter().any(|o| {
+            o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
+        }) {
+            errs.invalid.push(format!(
+                "{ipath}: Duplicate value: \"{{{}, {}}}\"",
+                c.topology_key, c.when_unsatisfiable
+            ));
+        }
+    }
+    out.system_defaulted = defaulting == "System";
+    out.constraints = constraints;
+    out
+}
+
 /// `mergePluginSet`: the user's set applied on top of the default one.
 fn merge_plugin_set(default: &PluginSet, custom: &PluginSet) -> PluginSet {
     let disabled: Vec<String> = custom
@@ -903,6 +1086,8 @@ fn build_profile(raw: RawProfile) -> Result<Profile, String> {
         fit: raw.fit,
         balanced_resources: raw.balanced,
         added_affinity: raw.added_affinity,
+        spread_defaults: raw.spread_defaults,
+        affinity_args: raw.affinity_args,
     })
 }
 
@@ -1064,6 +1249,41 @@ mod tests {
                 "balanced weight",
                 cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesBalancedAllocation", "args": {"resources": [{"name": "cpu", "weight": 2}]}}]}]})),
                 "profiles[0].pluginConfig[0].args.resources[0].weight: Invalid value: 2: must be 1",
+            ),
+            (
+                "hardPodAffinityWeight out of range",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "InterPodAffinity", "args": {"hardPodAffinityWeight": 101}}]}]})),
+                "profiles[0].pluginConfig[0].args.hardPodAffinityWeight: Invalid value: 101: not in valid range [0, 100]",
+            ),
+            (
+                "System defaulting with constraints",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "PodTopologySpread", "args": {
+                    "defaultConstraints": [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway"}]}}]}]})),
+                "profiles[0].pluginConfig[0].args.defaultingType: Invalid value: \"System\": when .defaultConstraints are not empty",
+            ),
+            (
+                "unsupported defaultingType",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "PodTopologySpread", "args": {"defaultingType": "Auto"}}]}]})),
+                "profiles[0].pluginConfig[0].args.defaultingType: Unsupported value: \"Auto\": supported values: \"System\", \"List\"",
+            ),
+            (
+                "bad default constraints",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "PodTopologySpread", "args": {"defaultingType": "List",
+                    "defaultConstraints": [
+                        {"maxSkew": 0, "topologyKey": "", "whenUnsatisfiable": "Sometimes", "labelSelector": {}},
+                        {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"},
+                        {"maxSkew": 2, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule"}]}}]}]})),
+                "[profiles[0].pluginConfig[0].args.defaultConstraints[0].maxSkew: Invalid value: 0: not in valid range (0, inf), \
+                 profiles[0].pluginConfig[0].args.defaultConstraints[0].topologyKey: Required value: can not be empty, \
+                 profiles[0].pluginConfig[0].args.defaultConstraints[0].whenUnsatisfiable: Unsupported value: \"Sometimes\": supported values: \"DoNotSchedule\", \"ScheduleAnyway\", \
+                 profiles[0].pluginConfig[0].args.defaultConstraints[0].labelSelector: Forbidden: constraint must not define a selector, as they deduced for each pod, \
+                 profiles[0].pluginConfig[0].args.defaultConstraints[2]: Duplicate value: \"{zone, DoNotSchedule}\"]",
+            ),
+            (
+                "unknown field in the spread args",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "PodTopologySpread", "args": {"defaultingType": "List",
+                    "defaultConstraints": [{"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "bogus": true}]}}]}]})),
+                "strict decoding error: unknown field \"profiles[0].pluginConfig[0].args.defaultConstraints[0].bogus\"",
             ),
             (
                 "unknown plugin",

@@ -369,6 +369,7 @@ impl Scheduler {
     fn on_assigned_pod_added(&mut self, ctx: &mut Ctx, assigned: &Pod) {
         let namespace = assigned.metadata.namespace.as_deref().unwrap_or("default");
         let labels = assigned.metadata.labels.clone().unwrap_or_default();
+        let defaults = &self.algorithm.profile.spread_defaults;
         let moved = self.queue.move_matching(ctx.now_ms, |queued| {
             let rejected_by = |plugin: &str| queued.unschedulable_plugins.contains(&plugin);
             let same_namespace = queued
@@ -380,7 +381,7 @@ impl Scheduler {
                 == namespace;
             (rejected_by(pod_topology_spread::NAME)
                 && same_namespace
-                && pod_topology_spread::hard_constraints(&CycleState::new(&queued.pod))
+                && pod_topology_spread::hard_constraints(&CycleState::new(&queued.pod), defaults)
                     .iter()
                     .any(|c| c.selector.matches(&labels)))
                 || (rejected_by(inter_pod_affinity::NAME)

@@ -120,7 +120,7 @@ impl Algorithm {
     pub fn pre_filter(&self, state: &CycleState, nodes: &[&NodeInfo]) -> PreFilterState {
         let added = self.profile.added_affinity.as_ref();
         let spread = if self.profile.filter.contains(&Plugin::PodTopologySpread) {
-            pod_topology_spread::pre_filter(state, nodes)
+            pod_topology_spread::pre_filter(state, nodes, &self.profile.spread_defaults)
         } else {
             None
         };
@@ -316,16 +316,17 @@ impl Algorithm {
         let scores = |plugin: Plugin| self.profile.score.iter().any(|(p, _)| *p == plugin);
         PreScoreState {
             spread: scores(Plugin::PodTopologySpread)
-                .then(|| pod_topology_spread::pre_score(state, feasible, nodes))
-                .flatten(),
-            affinity: scores(Plugin::InterPodAffinity)
                 .then(|| {
-                    inter_pod_affinity::pre_score(
+                    pod_topology_spread::pre_score(
                         state,
+                        feasible,
                         nodes,
-                        inter_pod_affinity::DEFAULT_HARD_POD_AFFINITY_WEIGHT,
+                        &self.profile.spread_defaults,
                     )
                 })
+                .flatten(),
+            affinity: scores(Plugin::InterPodAffinity)
+                .then(|| inter_pod_affinity::pre_score(state, nodes, &self.profile.affinity_args))
                 .flatten(),
         }
     }

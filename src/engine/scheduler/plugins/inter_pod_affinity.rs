@@ -8,8 +8,8 @@
 //! `satisfyPodAntiAffinity`, `satisfyExistingPodsAntiAffinity`, `Filter`), `scoring.go`
 //! (`processExistingPod`, `PreScore`, `Score`, `NormalizeScore`), `plugin.go`
 //! (`mergeAffinityTermNamespacesIfNotEmpty`) and `framework/types.go` (`AffinityTerm.Matches`).
-//! Simplification: the plugin's arguments (`InterPodAffinityArgs`) are not read; the defaults
-//! (`hardPodAffinityWeight: 1`, `ignorePreferredTermsOfExistingPods: false`) apply.
+//! The plugin's arguments (`InterPodAffinityArgs`) come from the scheduler configuration as
+//! [`AffinityArgs`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -30,6 +30,24 @@ pub const ERR_REASON_AFFINITY: &str = "node(s) didn't match pod affinity rules";
 pub const ERR_REASON_ANTI_AFFINITY: &str = "node(s) didn't match pod anti-affinity rules";
 /// `InterPodAffinityArgs.hardPodAffinityWeight`'s default.
 pub const DEFAULT_HARD_POD_AFFINITY_WEIGHT: i64 = 1;
+
+/// `InterPodAffinityArgs` after defaulting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AffinityArgs {
+    /// The weight an existing pod's required affinity term gives the domains it points to.
+    pub hard_pod_affinity_weight: i64,
+    /// Skip scoring for a pod without preferred terms instead of scoring existing pods' terms.
+    pub ignore_preferred_terms_of_existing_pods: bool,
+}
+
+impl Default for AffinityArgs {
+    fn default() -> Self {
+        AffinityArgs {
+            hard_pod_affinity_weight: DEFAULT_HARD_POD_AFFINITY_WEIGHT,
+            ignore_preferred_terms_of_existing_pods: false,
+        }
+    }
+}
 
 /// The labels of a namespace the lister does not have, and the namespace labels a term of the
 /// incoming pod is matched with once its namespace selector is merged (upstream passes nil).
@@ -374,10 +392,14 @@ fn add_weight(
 pub fn pre_score(
     state: &CycleState,
     nodes: &[&NodeInfo],
-    hard_pod_affinity_weight: i64,
+    args: &AffinityArgs,
 ) -> Option<AffinityScoreState> {
     let (mut preferred, mut preferred_anti) = preferred_terms(state.pod);
     let has_constraints = !preferred.is_empty() || !preferred_anti.is_empty();
+    if args.ignore_preferred_terms_of_existing_pods && !has_constraints {
+        return None;
+    }
+    let hard_pod_affinity_weight = args.hard_pod_affinity_weight;
     for w in preferred.iter_mut().chain(preferred_anti.iter_mut()) {
         w.term.merge_namespaces(&state.namespace_labels);
     }
@@ -655,7 +677,7 @@ mod tests {
                 )
             })
             .collect();
-        let s = pre_score(&state, &all, DEFAULT_HARD_POD_AFFINITY_WEIGHT)?;
+        let s = pre_score(&state, &all, &AffinityArgs::default())?;
         let mut scores: Vec<i64> = all.iter().map(|n| score(&s, n)).collect();
         normalize(&s, &mut scores);
         Some(scores)
@@ -962,5 +984,32 @@ mod tests {
             Some(ERR_REASON_ANTI_AFFINITY.to_string())
         );
         assert!(filter(&state, &s, &n2).is_none());
+    }
+
+    #[test]
+    fn should_follow_the_plugin_arguments() {
+        // hardPodAffinityWeight 0: existing pods' required affinity terms no longer count, so with
+        // nothing else to score PreScore skips; ignorePreferredTermsOfExistingPods skips a pod
+        // without preferred terms even when existing pods have some.
+        let hard = term("app", "web", "zone");
+        let holder = pod("holder", &[("app", "db")], vec![hard], vec![]);
+        let mut n1 = NodeBuilder::new("n1").label("zone", "z1").build_info();
+        n1.add_pod(on(&holder, "n1"));
+        let n2 = NodeBuilder::new("n2").label("zone", "z2").build_info();
+        let web = pod("web", &[("app", "web")], vec![], vec![]);
+        let state = CycleState::new(&web);
+        let nodes = [&n1, &n2];
+        let scored = pre_score(&state, &nodes, &AffinityArgs::default()).expect("hard weight 1");
+        assert_eq!((score(&scored, &n1), score(&scored, &n2)), (1, 0));
+        let no_hard = AffinityArgs {
+            hard_pod_affinity_weight: 0,
+            ..AffinityArgs::default()
+        };
+        assert!(pre_score(&state, &nodes, &no_hard).is_none());
+        let ignore = AffinityArgs {
+            ignore_preferred_terms_of_existing_pods: true,
+            ..AffinityArgs::default()
+        };
+        assert!(pre_score(&state, &nodes, &ignore).is_none());
     }
 }

@@ -11,11 +11,12 @@
 //! `plugin.go` (`systemDefaultConstraints`). The default selector comes from the Services selecting
 //! the pod (`helper.DefaultSelector`); podflow has no ReplicationControllers, ReplicaSets or
 //! StatefulSets, so their part of that selector never applies.
-//! Simplification: the plugin's arguments (`PodTopologySpreadArgs`) are not read; the defaults
-//! (`defaultingType: System`) apply.
+//! The plugin's arguments (`PodTopologySpreadArgs`: `defaultingType`, `defaultConstraints`) come
+//! from the scheduler configuration as [`SpreadDefaults`].
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use k8s_openapi::api::core::v1::TopologySpreadConstraint;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 
 use crate::engine::scheduler::cache::{NodeInfo, PodInfo};
@@ -35,8 +36,43 @@ pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
 /// `v1.LabelTopologyZone`.
 pub const LABEL_TOPOLOGY_ZONE: &str = "topology.kubernetes.io/zone";
 /// `systemDefaultConstraints`: (topologyKey, maxSkew), both `ScheduleAnyway`.
-const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] =
+const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i32); 2] =
     [(LABEL_HOSTNAME, 3), (LABEL_TOPOLOGY_ZONE, 5)];
+
+/// `PodTopologySpreadArgs` after defaulting: with `defaultingType: System` the plugin uses
+/// `systemDefaultConstraints`; with `List`, the configured `defaultConstraints` (maybe none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SpreadDefaults {
+    pub system_defaulted: bool,
+    pub constraints: Vec<TopologySpreadConstraint>,
+}
+
+impl Default for SpreadDefaults {
+    fn default() -> Self {
+        SpreadDefaults {
+            system_defaulted: true,
+            constraints: Vec::new(),
+        }
+    }
+}
+
+impl SpreadDefaults {
+    /// The default constraints the plugin applies (`pl.defaultConstraints`).
+    fn constraints(&self) -> Vec<TopologySpreadConstraint> {
+        if !self.system_defaulted {
+            return self.constraints.clone();
+        }
+        SYSTEM_DEFAULT_CONSTRAINTS
+            .iter()
+            .map(|(key, max_skew)| TopologySpreadConstraint {
+                max_skew: *max_skew,
+                topology_key: key.to_string(),
+                when_unsatisfiable: "ScheduleAnyway".into(),
+                ..Default::default()
+            })
+            .collect()
+    }
+}
 
 /// A label selector as `metav1.LabelSelectorAsSelector` evaluates it: `None` matches nothing, an
 /// empty selector matches everything.
@@ -155,15 +191,16 @@ fn has_own_constraints(state: &CycleState) -> bool {
         .is_some_and(|c| !c.is_empty())
 }
 
-/// `filterTopologySpreadConstraints` over the pod's own constraints with `whenUnsatisfiable ==
-/// action`.
-fn own_constraints(state: &CycleState, action: &str) -> Vec<Constraint> {
+/// `filterTopologySpreadConstraints`: the constraints with `whenUnsatisfiable == action`, with the
+/// pod's labels named by `matchLabelKeys` merged into their selectors.
+fn filter_constraints(
+    state: &CycleState,
+    constraints: &[TopologySpreadConstraint],
+    action: &str,
+) -> Vec<Constraint> {
     let labels = state.pod.metadata.labels.clone().unwrap_or_default();
-    state
-        .pod
-        .spec
+    constraints
         .iter()
-        .flat_map(|s| s.topology_spread_constraints.iter().flatten())
         .filter(|c| c.when_unsatisfiable == action)
         .map(|c| {
             let mut selector = Selector::new(c.label_selector.as_ref());
@@ -186,37 +223,39 @@ fn own_constraints(state: &CycleState, action: &str) -> Vec<Constraint> {
         .collect()
 }
 
-/// The pod's `DoNotSchedule` constraints. The system-default constraints are all `ScheduleAnyway`,
-/// so a pod without constraints has none.
-pub fn hard_constraints(state: &CycleState) -> Vec<Constraint> {
+/// The pod's own constraints, or for a pod without any the default ones with the selector of the
+/// Services that select it (`buildDefaultConstraints`; none when that selector is empty), keeping
+/// those with `whenUnsatisfiable == action`.
+fn constraints_for(state: &CycleState, defaults: &SpreadDefaults, action: &str) -> Vec<Constraint> {
     if has_own_constraints(state) {
-        own_constraints(state, "DoNotSchedule")
-    } else {
-        Vec::new()
+        let own = state
+            .pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.topology_spread_constraints.as_deref())
+            .unwrap_or(&[]);
+        return filter_constraints(state, own, action);
+    }
+    let mut constraints = filter_constraints(state, &defaults.constraints(), action);
+    match &state.default_spread_selector {
+        Some(selector) if !selector.is_empty() && !constraints.is_empty() => {
+            for c in constraints.iter_mut() {
+                c.selector = selector.clone();
+            }
+            constraints
+        }
+        _ => Vec::new(),
     }
 }
 
-/// The pod's `ScheduleAnyway` constraints, or for a pod without constraints the system-default
-/// ones with the selector of the Services that select it (`buildDefaultConstraints`; none when that
-/// selector is empty).
-pub fn soft_constraints(state: &CycleState) -> Vec<Constraint> {
-    if has_own_constraints(state) {
-        return own_constraints(state, "ScheduleAnyway");
-    }
-    match &state.default_spread_selector {
-        Some(selector) if !selector.is_empty() => SYSTEM_DEFAULT_CONSTRAINTS
-            .iter()
-            .map(|(key, max_skew)| Constraint {
-                max_skew: *max_skew,
-                topology_key: key.to_string(),
-                min_domains: 1,
-                selector: selector.clone(),
-                honor_node_affinity: true,
-                honor_node_taints: false,
-            })
-            .collect(),
-        _ => Vec::new(),
-    }
+/// The `DoNotSchedule` constraints (PreFilter and Filter).
+pub fn hard_constraints(state: &CycleState, defaults: &SpreadDefaults) -> Vec<Constraint> {
+    constraints_for(state, defaults, "DoNotSchedule")
+}
+
+/// The `ScheduleAnyway` constraints (PreScore and Score).
+pub fn soft_constraints(state: &CycleState, defaults: &SpreadDefaults) -> Vec<Constraint> {
+    constraints_for(state, defaults, "ScheduleAnyway")
 }
 
 /// A topology domain: (topologyKey, value).
@@ -234,8 +273,12 @@ pub struct SpreadState {
 }
 
 /// PreFilter: `None` (Skip) without `DoNotSchedule` constraints.
-pub fn pre_filter(state: &CycleState, nodes: &[&NodeInfo]) -> Option<SpreadState> {
-    let constraints = hard_constraints(state);
+pub fn pre_filter(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    defaults: &SpreadDefaults,
+) -> Option<SpreadState> {
+    let constraints = hard_constraints(state, defaults);
     if constraints.is_empty() {
         return None;
     }
@@ -331,17 +374,18 @@ pub fn pre_score(
     state: &CycleState,
     feasible: &[&NodeInfo],
     all: &[&NodeInfo],
+    defaults: &SpreadDefaults,
 ) -> Option<SpreadScoreState> {
     if all.is_empty() {
         return None;
     }
-    let constraints = soft_constraints(state);
+    let constraints = soft_constraints(state, defaults);
     if constraints.is_empty() {
         return None;
     }
-    // Only the pod's own constraints require every key; system-default spreading still spreads over
-    // hostnames on nodes without a zone label.
-    let require_all_keys = has_own_constraints(state);
+    // Only the pod's own constraints or listed defaults require every key; system-default spreading
+    // still spreads over hostnames on nodes without a zone label.
+    let require_all_keys = has_own_constraints(state) || !defaults.system_defaulted;
     let mut ignored = BTreeSet::new();
     let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
     for node in feasible {
@@ -453,7 +497,6 @@ pub fn normalize(s: &SpreadScoreState, names: &[&str], scores: &mut [i64]) {
 mod tests {
     use super::*;
     use crate::engine::scheduler::plugins::testing::*;
-    use k8s_openapi::api::core::v1::TopologySpreadConstraint;
 
     fn spread_pod(name: &str, max_skew: i32) -> k8s_openapi::api::core::v1::Pod {
         let mut pod = PodBuilder::new(name).build();
@@ -506,7 +549,7 @@ mod tests {
         let nodes = vec![&a, &b, &x, &nolabel];
         let pod = spread_pod("incoming", 1);
         let state = CycleState::new(&pod);
-        let spread = pre_filter(&state, &nodes).unwrap();
+        let spread = pre_filter(&state, &nodes, &SpreadDefaults::default()).unwrap();
         assert_eq!(spread.key_minimums.get("zone"), Some(&(2, 0)));
         let verdicts: Vec<Option<String>> = nodes
             .iter()
@@ -524,9 +567,14 @@ mod tests {
         // maxSkew 3 admits zone1 too (3 + 1 - 0 = 4 > 3 still fails; maxSkew 4 passes).
         let pod = spread_pod("incoming", 4);
         let state = CycleState::new(&pod);
-        let spread = pre_filter(&state, &nodes).unwrap();
+        let spread = pre_filter(&state, &nodes, &SpreadDefaults::default()).unwrap();
         assert!(filter(&state, &spread, &a).is_none());
-        assert!(pre_filter(&CycleState::new(&PodBuilder::new("plain").build()), &nodes).is_none());
+        assert!(pre_filter(
+            &CycleState::new(&PodBuilder::new("plain").build()),
+            &nodes,
+            &SpreadDefaults::default()
+        )
+        .is_none());
     }
 
     #[test]
@@ -644,7 +692,7 @@ mod tests {
             .collect();
         let mut state = CycleState::new(pod);
         state.default_spread_selector = default_selector;
-        let s = pre_score(&state, &feasible, &all)?;
+        let s = pre_score(&state, &feasible, &all, &SpreadDefaults::default())?;
         let mut scores: Vec<i64> = feasible.iter().map(|n| score(&state, &s, n)).collect();
         let names: Vec<&str> = feasible.iter().map(|n| n.name.as_str()).collect();
         normalize(&s, &names, &mut scores);
@@ -939,8 +987,50 @@ mod tests {
             c.label_selector = Some(LabelSelector::default());
         }
         let state = CycleState::new(&pod);
-        let spread = pre_filter(&state, &[&a, &b]).unwrap();
+        let spread = pre_filter(&state, &[&a, &b], &SpreadDefaults::default()).unwrap();
         assert!(filter(&state, &spread, &a).is_none());
         assert!(filter(&state, &spread, &b).is_none());
+    }
+
+    #[test]
+    fn should_apply_listed_default_constraints_to_pods_a_service_selects() {
+        // defaultingType: List with a DoNotSchedule default: a Service-selected pod without its own
+        // constraints gets a hard constraint; an empty list turns default spreading off.
+        let listed = SpreadDefaults {
+            system_defaulted: false,
+            constraints: vec![TopologySpreadConstraint {
+                max_skew: 1,
+                topology_key: "zone".into(),
+                when_unsatisfiable: "DoNotSchedule".into(),
+                ..Default::default()
+            }],
+        };
+        let pod = pod_with_labels("p", &["foo"], "default");
+        let mut state = CycleState::new(&pod);
+        state.default_spread_selector = Some(Selector::from_set(
+            [("foo".to_string(), String::new())].into_iter().collect(),
+        ));
+        let mut a = NodeBuilder::new("node-a").label("zone", "z1").build_info();
+        let b = NodeBuilder::new("node-b").label("zone", "z2").build_info();
+        a.add_pod(labelled("p1", "node-a"));
+        let spread = pre_filter(&state, &[&a, &b], &listed).expect("a hard default constraint");
+        assert_eq!(
+            filter(&state, &spread, &a).map(|s| s.message()),
+            Some(ERR_REASON_CONSTRAINTS_NOT_MATCH.to_string())
+        );
+        assert!(filter(&state, &spread, &b).is_none());
+        assert!(
+            pre_score(&state, &[&a, &b], &[&a, &b], &listed).is_none(),
+            "no soft default"
+        );
+        let off = SpreadDefaults {
+            system_defaulted: false,
+            constraints: Vec::new(),
+        };
+        assert!(pre_filter(&state, &[&a, &b], &off).is_none());
+        assert!(pre_score(&state, &[&a, &b], &[&a, &b], &off).is_none());
+        // The system defaults are soft only.
+        assert!(pre_filter(&state, &[&a, &b], &SpreadDefaults::default()).is_none());
+        assert!(pre_score(&state, &[&a, &b], &[&a, &b], &SpreadDefaults::default()).is_some());
     }
 }
