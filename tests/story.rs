@@ -293,6 +293,15 @@ fn repeated_events_are_counted_like_upstream_recorders() {
 }
 
 /// A scenario from text, run to quiescence.
+/// The seed's three nodes, each document followed by `---`.
+fn seed_nodes() -> String {
+    let seed = scenario::builtin("demo-pod").expect("seed cluster");
+    seed.split("\n---\n")
+        .filter(|d| d.contains("kind: Node"))
+        .map(|d| format!("{d}\n---\n"))
+        .collect()
+}
+
 fn run_text(name: &str, text: &str) -> Simulation {
     let s = scenario::parse(name, text).expect("parses");
     let mut sim = scenario::start(&s, 1).expect("starts");
@@ -425,12 +434,7 @@ fn preferred_pod_anti_affinity_is_scored_by_inter_pod_affinity() {
              - name: redis\n    image: redis:7\n"
         )
     };
-    let seed = scenario::builtin("demo-pod").expect("seed cluster");
-    let cluster: String = seed
-        .split("\n---\n")
-        .filter(|d| d.contains("kind: Node"))
-        .map(|d| format!("{d}\n---\n"))
-        .collect();
+    let cluster = seed_nodes();
     let text = format!("{cluster}{}---\n{}", pod("cache-1"), pod("cache-2"));
     let sim = run_text("anti", &text);
     let attempts = sim.scheduler.attempts();
@@ -459,12 +463,7 @@ fn preferred_pod_anti_affinity_is_scored_by_inter_pod_affinity() {
 
 #[test]
 fn a_pod_waiting_for_its_required_affinity_is_retried_when_a_matching_pod_is_bound() {
-    let seed = scenario::builtin("demo-pod").expect("seed cluster");
-    let cluster: String = seed
-        .split("\n---\n")
-        .filter(|d| d.contains("kind: Node"))
-        .map(|d| format!("{d}\n---\n"))
-        .collect();
+    let cluster = seed_nodes();
     let frontend = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: frontend\n  labels:\n    app: frontend\n\
                     spec:\n  affinity:\n    podAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      \
                     - topologyKey: zone\n        labelSelector:\n          matchLabels:\n            app: backend\n  \

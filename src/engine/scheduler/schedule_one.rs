@@ -466,8 +466,11 @@ impl Algorithm {
         }
 
         // PreScore, Score, NormalizeScore, weights.
-        let feasible_nodes: Vec<&NodeInfo> =
-            result.feasible.iter().map(|&p| nodes[p as usize]).collect();
+        let feasible_nodes: Vec<&NodeInfo> = result
+            .feasible
+            .iter()
+            .filter_map(|&p| nodes.get(p as usize).copied())
+            .collect();
         let pre_score = self.pre_score(state, &feasible_nodes, nodes);
         for (plugin, weight) in &self.profile.score {
             if !self.pre_score_skips(*plugin, state, &pre_score) {
