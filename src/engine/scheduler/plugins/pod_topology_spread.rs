@@ -236,16 +236,18 @@ fn constraints_for(state: &CycleState, defaults: &SpreadDefaults, action: &str) 
             .unwrap_or(&[]);
         return filter_constraints(state, own, action);
     }
+    let Some(selector) = state
+        .default_spread_selector
+        .as_ref()
+        .filter(|s| !s.is_empty())
+    else {
+        return Vec::new();
+    };
     let mut constraints = filter_constraints(state, &defaults.constraints(), action);
-    match &state.default_spread_selector {
-        Some(selector) if !selector.is_empty() && !constraints.is_empty() => {
-            for c in constraints.iter_mut() {
-                c.selector = selector.clone();
-            }
-            constraints
-        }
-        _ => Vec::new(),
+    for c in constraints.iter_mut() {
+        c.selector = selector.clone();
     }
+    constraints
 }
 
 /// The `DoNotSchedule` constraints (PreFilter and Filter).
