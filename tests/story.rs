@@ -512,3 +512,61 @@ fn a_pod_waiting_for_its_required_affinity_is_retried_when_a_matching_pod_is_bou
         "frontend lands in backend's zone"
     );
 }
+
+#[test]
+fn a_deleted_pod_moves_only_the_pods_waiting_for_what_it_frees() {
+    use podflow::engine::api::Credentials;
+    use podflow::engine::kubectl::ClientAction;
+    use podflow::engine::sim::Event;
+    let text = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\nspec:\n  taints:\n  - key: dedicated\n    \
+                value: gpu\n    effect: NoSchedule\nstatus:\n  allocatable: {cpu: \"2\", memory: 4Gi, pods: \"110\"}\n  \
+                capacity: {cpu: \"2\", memory: 4Gi, pods: \"110\"}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata:\n  name: worker\nspec:\n  nodeName: node-a\n  containers:\n  \
+                - name: w\n    image: nginx:1.27\n    resources:\n      requests: {cpu: 1500m}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata:\n  name: hungry\nspec:\n  tolerations:\n  - key: dedicated\n    \
+                operator: Exists\n  containers:\n  - name: h\n    image: nginx:1.27\n    resources:\n      \
+                requests: {cpu: \"1\"}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata:\n  name: waiter\nspec:\n  containers:\n  - name: w\n    \
+                image: nginx:1.27\n";
+    let s = scenario::parse("delete", text).expect("parses");
+    let mut sim = scenario::start(&s, 1).expect("starts");
+    sim.run_to_quiescence(1_000_000);
+    let at = sim.now_ms + 10_000;
+    sim.schedule(
+        at,
+        Event::Client(ClientAction::Delete {
+            credentials: Credentials::ClusterAdmin,
+            resource: "pods".into(),
+            namespace: None,
+            name: "worker".into(),
+            grace_period_seconds: Some(0),
+        }),
+    );
+    sim.run_to_quiescence(1_000_000);
+    let moves: Vec<String> = sim
+        .trace
+        .to_lines()
+        .lines()
+        .filter(|l| l.contains("(AssignedPodDelete)"))
+        .map(String::from)
+        .collect();
+    // hungry was refused by NodeResourcesFit, which waits for pod deletions; waiter by
+    // TaintToleration, which waits only for node changes.
+    assert!(
+        moves.iter().any(|l| l.contains("pods/default/hungry")),
+        "{moves:?}"
+    );
+    assert!(
+        !moves.iter().any(|l| l.contains("pods/default/waiter")),
+        "{moves:?}"
+    );
+    let attempts = sim.scheduler.attempts();
+    let hungry: Vec<_> = attempts
+        .iter()
+        .filter(|a| a.pod == "default/hungry")
+        .collect();
+    assert_eq!(
+        hungry.last().map(|a| a.result),
+        Some(AttemptResult::Scheduled)
+    );
+}

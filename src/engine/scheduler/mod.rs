@@ -394,6 +394,30 @@ impl Scheduler {
         self.trace_moves(ctx, moved, "AssignedPodAdd");
     }
 
+    /// `AssignedPodDelete`: the unschedulable pods that a plugin registered for pod deletion rejected
+    /// (NodeResourcesFit, NodePorts, InterPodAffinity, PodTopologySpread) move, and so do pods no
+    /// plugin rejected. A pod rejected only by plugins that wait for node events (TaintToleration,
+    /// NodeAffinity, NodeUnschedulable, NodeName) or claim events (the volume plugins) stays.
+    /// Simplification: those four plugins' hints are taken as Queue for every deleted pod, where
+    /// upstream's also check that the pod held what the waiting pod needs (resources, ports, a
+    /// matching label).
+    fn on_assigned_pod_deleted(&mut self, ctx: &mut Ctx) {
+        const PLUGINS: [&str; 4] = [
+            "NodeResourcesFit",
+            "NodePorts",
+            inter_pod_affinity::NAME,
+            pod_topology_spread::NAME,
+        ];
+        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
+            queued.unschedulable_plugins.is_empty()
+                || queued
+                    .unschedulable_plugins
+                    .iter()
+                    .any(|p| PLUGINS.contains(p))
+        });
+        self.trace_moves(ctx, moved, "AssignedPodDelete");
+    }
+
     fn on_node(&mut self, ctx: &mut Ctx, event: &WatchEvent, node: &Node) {
         match event.event_type {
             WatchEventType::Added => {
@@ -428,7 +452,7 @@ impl Scheduler {
             self.queue.delete(&key);
             if self.cache.pod_node(&key).is_some() {
                 self.cache.remove_pod(&key);
-                self.move_all(ctx, "AssignedPodDelete");
+                self.on_assigned_pod_deleted(ctx);
             }
             return;
         }
@@ -438,7 +462,7 @@ impl Scheduler {
             if is_terminal(pod) {
                 if self.cache.pod_node(&key).is_some() {
                     self.cache.remove_pod(&key);
-                    self.move_all(ctx, "AssignedPodDelete");
+                    self.on_assigned_pod_deleted(ctx);
                 }
             } else {
                 // The assigned-pod informer sees the pod for the first time (also when it confirms
