@@ -92,7 +92,7 @@ fn default_spread_selector(store: &Store, pod: &Pod) -> Option<Selector> {
         let Some(selector) = service.spec.as_ref().and_then(|s| s.selector.as_ref()) else {
             continue;
         };
-        if selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        if Selector::from_set(selector.clone()).matches(&labels) {
             merged
                 .get_or_insert_with(BTreeMap::new)
                 .extend(selector.iter().map(|(k, v)| (k.clone(), v.clone())));

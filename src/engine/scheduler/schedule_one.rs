@@ -16,7 +16,7 @@ use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
     balanced_allocation, default_preemption, image_locality, inter_pod_affinity, node_affinity,
     node_name, node_ports, node_resources_fit, node_unschedulable, pod_topology_spread,
-    requested_to_capacity_ratio, taint_toleration, volume_claims,
+    requested_to_capacity_ratio, skipped, taint_toleration, volume_claims,
 };
 use crate::engine::rng::SimRng;
 
@@ -197,60 +197,11 @@ impl Algorithm {
         self.run_filter_list(&self.profile.filter, state, node, pre)
     }
 
-    /// The profile's Filter plugins that can reject a node in this cycle, in profile order: those
-    /// without a Filter here, and those whose PreFilter skipped, never do (`run_filters` gives the
-    /// same verdicts over this list as over the whole profile).
-    fn active_filters(&self, pre: &PreFilterState) -> Vec<Plugin> {
-        self.profile
-            .filter
-            .iter()
-            .copied()
-            .filter(|plugin| match plugin {
-                Plugin::NodeUnschedulable
-                | Plugin::NodeName
-                | Plugin::TaintToleration
-                | Plugin::NodeResourcesFit => true,
-                Plugin::NodeAffinity => !pre.node_affinity_skips,
-                Plugin::NodePorts => !pre.node_ports_skips,
-                Plugin::PodTopologySpread => pre.spread.is_some(),
-                Plugin::InterPodAffinity => pre.affinity.is_some(),
-                _ => false,
-            })
-            .collect()
-    }
-
-    /// The profile's Filter plugins whose PreFilter returns Skip for this pod: NodeAffinity without
+    /// The profile's Filter plugins whose PreFilter returns Skip for this pod (NodeAffinity without
     /// required terms or a nodeSelector, NodePorts without host ports, PodTopologySpread without
-    /// `DoNotSchedule` constraints, InterPodAffinity without required terms that matter,
-    /// VolumeRestrictions without the in-tree disks it checks, NodeVolumeLimits, VolumeBinding and
-    /// VolumeZone without PersistentVolumeClaim (or ephemeral) volumes (NodeVolumeLimits also counts
-    /// CSI-migratable in-tree volumes), and DynamicResources without resource claims.
+    /// `DoNotSchedule` constraints, InterPodAffinity without required terms that matter, and the
+    /// no-op plugins of `skipped.rs` on their own conditions).
     fn pre_filter_skipped(&self, state: &CycleState, pre: &PreFilterState) -> Vec<Plugin> {
-        let spec = state.pod.spec.as_ref();
-        let volumes = spec.and_then(|s| s.volumes.as_deref()).unwrap_or(&[]);
-        let has_claims = volumes
-            .iter()
-            .any(|v| v.persistent_volume_claim.is_some() || v.ephemeral.is_some());
-        // VolumeRestrictions' `needsRestrictionsCheck`.
-        let restricted_disks = volumes.iter().any(|v| {
-            v.gce_persistent_disk.is_some()
-                || v.aws_elastic_block_store.is_some()
-                || v.rbd.is_some()
-                || v.iscsi.is_some()
-        });
-        // In-tree volumes CSI migration translates (NodeVolumeLimits' `IsInlineMigratable`).
-        let migratable = volumes.iter().any(|v| {
-            v.gce_persistent_disk.is_some()
-                || v.aws_elastic_block_store.is_some()
-                || v.azure_disk.is_some()
-                || v.azure_file.is_some()
-                || v.cinder.is_some()
-                || v.vsphere_volume.is_some()
-                || v.portworx_volume.is_some()
-        });
-        let resource_claims = spec
-            .and_then(|s| s.resource_claims.as_ref())
-            .is_some_and(|c| !c.is_empty());
         self.profile
             .filter
             .iter()
@@ -260,12 +211,31 @@ impl Algorithm {
                 Plugin::NodePorts => pre.node_ports_skips,
                 Plugin::PodTopologySpread => pre.spread.is_none(),
                 Plugin::InterPodAffinity => pre.affinity.is_none(),
-                // Without ReadWriteOncePod claims (not modelled), only the in-tree disks count.
-                Plugin::VolumeRestrictions => !restricted_disks,
-                Plugin::NodeVolumeLimits => !has_claims && !migratable,
-                Plugin::VolumeBinding | Plugin::VolumeZone => !has_claims,
-                Plugin::DynamicResources => !resource_claims,
-                _ => false,
+                other => skipped::pre_filter_skips(*other, state),
+            })
+            .collect()
+    }
+
+    /// The profile's Filter plugins that can reject a node in this cycle, in profile order: those
+    /// with a Filter here whose PreFilter did not skip (`run_filters` gives the same verdicts over
+    /// this list as over the whole profile).
+    fn active_filters(&self, skipped: &[Plugin]) -> Vec<Plugin> {
+        self.profile
+            .filter
+            .iter()
+            .copied()
+            .filter(|plugin| {
+                matches!(
+                    plugin,
+                    Plugin::NodeUnschedulable
+                        | Plugin::NodeName
+                        | Plugin::TaintToleration
+                        | Plugin::NodeResourcesFit
+                        | Plugin::NodeAffinity
+                        | Plugin::NodePorts
+                        | Plugin::PodTopologySpread
+                        | Plugin::InterPodAffinity
+                ) && !skipped.contains(plugin)
             })
             .collect()
     }
@@ -415,8 +385,8 @@ impl Algorithm {
         if let Some(status) = self.pre_filter_rejection(state) {
             return self.refused_at_pre_filter(state, nodes, status, &pre);
         }
-        let filters = self.active_filters(&pre);
         result.pre_filter_skipped = self.pre_filter_skipped(state, &pre);
+        let filters = self.active_filters(&result.pre_filter_skipped);
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));
         for i in 0..total {
