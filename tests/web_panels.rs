@@ -197,7 +197,13 @@ async fn should_show_default_spreading_scores_and_skipped_filters_for_a_pod_behi
         view("service-spread", Some("default/web-2")),
         InspectorTab::Scheduler,
     );
-    // Filter: plugins whose PreFilter returned Skip are marked, with the explanation.
+    // Filter: plugins whose PreFilter returned Skip are marked, with the explanation. The table's
+    // rows render over a few frames: wait for the last of its 13 plugin rows.
+    wait_for(
+        &root,
+        "[data-testid=pf-filter-table] tbody tr:nth-child(13)",
+    )
+    .await;
     let table = wait_for(&root, "[data-testid=pf-filter-table]").await;
     let rows = table.query_selector_all("tbody tr").expect("rows");
     let mut skipped = Vec::new();
