@@ -379,7 +379,8 @@ fn a_pod_whose_claim_does_not_exist_is_refused_at_prefilter() {
         .trace
         .entries
         .iter()
-        .any(|e| e.summary.contains("(PersistentVolumeClaimAdd)")));
+        .any(|e| e.summary
+            == "moved to backoffQ (PersistentVolumeClaimAdd: VolumeRestrictions's QueueingHint returned Queue)"));
 }
 
 #[test]
@@ -547,7 +548,7 @@ fn a_deleted_pod_moves_only_the_pods_waiting_for_what_it_frees() {
         .trace
         .to_lines()
         .lines()
-        .filter(|l| l.contains("(AssignedPodDelete)"))
+        .filter(|l| l.contains("moved to") && l.contains("(AssignedPodDelete: "))
         .map(String::from)
         .collect();
     // hungry was refused by NodeResourcesFit, which waits for pod deletions; waiter by
@@ -568,5 +569,118 @@ fn a_deleted_pod_moves_only_the_pods_waiting_for_what_it_frees() {
     assert_eq!(
         hungry.last().map(|a| a.result),
         Some(AttemptResult::Scheduled)
+    );
+}
+
+#[test]
+fn node_changes_move_only_the_pods_whose_rejecting_plugins_hint_queue() {
+    use k8s_openapi::api::core::v1::Taint;
+    use podflow::engine::api::Credentials;
+    use podflow::engine::kubectl::ClientAction;
+    use podflow::engine::sim::Event;
+    // node-a is cordoned, node-b tainted: `tolerant` is refused by NodeUnschedulable and
+    // NodeResourcesFit (node-b is too small for it), `plain` by NodeUnschedulable and TaintToleration.
+    let text = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\nspec:\n  unschedulable: true\nstatus:\n  \
+                allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n  capacity: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n---\n\
+                apiVersion: v1\nkind: Node\nmetadata:\n  name: node-b\nspec:\n  taints:\n  - key: dedicated\n    \
+                value: gpu\n    effect: NoSchedule\nstatus:\n  allocatable: {cpu: \"1\", memory: 2Gi, pods: \"110\"}\n  \
+                capacity: {cpu: \"1\", memory: 2Gi, pods: \"110\"}\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata:\n  name: plain\nspec:\n  containers:\n  - name: c\n    image: nginx:1.27\n---\n\
+                apiVersion: v1\nkind: Pod\nmetadata:\n  name: tolerant\nspec:\n  tolerations:\n  - key: dedicated\n    \
+                operator: Exists\n  containers:\n  - name: c\n    image: nginx:1.27\n    resources:\n      \
+                requests: {cpu: \"2\"}\n";
+    let s = scenario::parse("node-events", text).expect("parses");
+    let mut sim = scenario::start(&s, 1).expect("starts");
+    sim.run_to_quiescence(1_000_000);
+    let queue_lines = |sim: &podflow::engine::sim::Simulation, from: usize| -> Vec<String> {
+        sim.trace.entries[from..]
+            .iter()
+            .filter(|e| {
+                e.summary.contains("unschedulablePods (")
+                    || e.summary.starts_with("moved to a")
+                    || e.summary.starts_with("moved to b")
+            })
+            .filter(|e| e.summary.contains("Node"))
+            .map(|e| format!("{} {}", e.object, e.summary))
+            .collect()
+    };
+    let admin = || Credentials::ClusterAdmin;
+    let step = |sim: &mut podflow::engine::sim::Simulation, action: ClientAction| {
+        let from = sim.trace.entries.len();
+        let at = sim.now_ms + 10_000;
+        sim.schedule(at, Event::Client(action));
+        sim.run_to_quiescence(1_000_000);
+        queue_lines(sim, from)
+    };
+    // A label nobody's required affinity asks for: TaintToleration, NodeUnschedulable and
+    // NodeResourcesFit do not register label changes, so nothing moves and nothing is asked.
+    let lines = step(
+        &mut sim,
+        ClientAction::Label {
+            credentials: admin(),
+            resource: "nodes".into(),
+            namespace: None,
+            name: "node-b".into(),
+            key: "disk".into(),
+            value: Some("ssd".into()),
+            overwrite: false,
+        },
+    );
+    assert_eq!(lines, Vec::<String>::new());
+    // Removing node-b's taint: TaintToleration's hint queues `plain`; `tolerant` moves too, through
+    // the always-Queue UpdateNodeTaint registration NodeResourcesFit gets for registering Node/Add.
+    let lines = step(
+        &mut sim,
+        ClientAction::Taint {
+            credentials: admin(),
+            node: "node-b".into(),
+            taint: Taint {
+                key: "dedicated".into(),
+                value: Some("gpu".into()),
+                effect: "NoSchedule".into(),
+                time_added: None,
+            },
+            remove: true,
+            overwrite: false,
+        },
+    );
+    assert_eq!(
+        lines,
+        vec![
+            "pods/default/plain moved to activeQ (NodeUpdateNodeTaint: TaintToleration's QueueingHint returned Queue)",
+            "pods/default/tolerant moved to activeQ (NodeUpdateNodeTaint: NodeResourcesFit's QueueingHint returned Queue)",
+        ],
+    );
+    let last = |sim: &podflow::engine::sim::Simulation, pod: &str| {
+        sim.scheduler
+            .attempts()
+            .iter()
+            .rev()
+            .find(|a| a.pod == pod)
+            .map(|a| (a.result, a.node.clone()))
+    };
+    assert_eq!(
+        last(&sim, "default/plain"),
+        Some((AttemptResult::Scheduled, Some("node-b".into())))
+    );
+    assert_eq!(
+        last(&sim, "default/tolerant").map(|a| a.0),
+        Some(AttemptResult::Unschedulable)
+    );
+    // Cordoning moves nothing (no event); uncordoning node-a is NodeUnschedulable's UpdateNodeTaint.
+    let lines = step(
+        &mut sim,
+        ClientAction::Uncordon {
+            credentials: admin(),
+            node: "node-a".into(),
+        },
+    );
+    assert_eq!(
+        lines,
+        vec!["pods/default/tolerant moved to activeQ (NodeUpdateNodeTaint: NodeUnschedulable's QueueingHint returned Queue)"],
+    );
+    assert_eq!(
+        last(&sim, "default/tolerant"),
+        Some((AttemptResult::Scheduled, Some("node-a".into())))
     );
 }

@@ -6,7 +6,8 @@
 //! `SchedulerWake::Cycle`: pop the head of activeQ, filter and score against the cache, assume the pod,
 //! then bind through the API server (the binding cycle runs inline, right after the scheduling cycle).
 //! On failure the FailedScheduling event and the `PodScheduled=False` condition are written and the
-//! pod waits in unschedulablePods (or backoffQ).
+//! pod waits in unschedulablePods until a cluster event's QueueingHints (`queueing_hints.rs`) or the
+//! five-minute flush send it back.
 
 pub mod cache;
 pub mod config;
@@ -14,6 +15,7 @@ pub mod fit_error;
 pub mod framework;
 pub mod plugins;
 pub mod queue;
+pub mod queueing_hints;
 pub mod record;
 pub mod schedule_one;
 
@@ -35,10 +37,10 @@ use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
-use plugins::inter_pod_affinity;
-use plugins::pod_topology_spread::{self, Selector};
+use plugins::pod_topology_spread::Selector;
 use plugins::volume_claims;
-use queue::{Location, SchedulingQueue, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
+use queue::{Location, SchedulingQueue, Upsert, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
+use queueing_hints::{action, Change, ClusterEvent, Resource, Verdict};
 use schedule_one::{Algorithm, CycleResult};
 
 /// Delay between a pod becoming active in an idle scheduler and its cycle starting (the queue's `Pop`
@@ -231,21 +233,6 @@ fn ref_of_key(key: &str) -> String {
     }
 }
 
-/// Whether a node update changed anything the scheduler's plugins look at (upstream's
-/// `nodeSchedulingPropertiesChange`).
-fn node_scheduling_properties_changed(old: &Node, new: &Node) -> bool {
-    let spec = |n: &Node| n.spec.as_ref().map(|s| (s.unschedulable, s.taints.clone()));
-    let status = |n: &Node| {
-        n.status
-            .as_ref()
-            .map(|s| (s.allocatable.clone(), s.conditions.clone()))
-    };
-    spec(old) != spec(new)
-        || status(old) != status(new)
-        || old.metadata.labels != new.metadata.labels
-        || old.metadata.annotations != new.metadata.annotations
-}
-
 /// The Binding's metadata as DefaultBinder sends it: name, namespace and the pod's UID.
 fn binding_metadata(name: &str, namespace: &str, uid: Option<&str>) -> Value {
     match uid {
@@ -332,127 +319,164 @@ impl Scheduler {
 
     /// An informer event: updates the cache and the queue.
     pub fn on_watch(&mut self, ctx: &mut Ctx, event: &WatchEvent) {
+        let previous = event.previous.as_ref();
         match &event.object {
             Object::Node(node) => self.on_node(ctx, event, node),
-            Object::Pod(pod) => self.on_pod(ctx, event.event_type, pod),
-            Object::PersistentVolumeClaim(_) if event.event_type == WatchEventType::Added => {
-                self.on_claim_added(ctx, &event.object)
+            Object::Pod(pod) => self.on_pod(
+                ctx,
+                event.event_type,
+                pod,
+                previous.and_then(Object::as_pod),
+            ),
+            Object::PersistentVolumeClaim(_) => {
+                let action = match event.event_type {
+                    WatchEventType::Added => action::ADD,
+                    WatchEventType::Modified => action::UPDATE,
+                    // No plugin registers claim deletion.
+                    WatchEventType::Deleted => return,
+                };
+                let claim = &event.object;
+                let change = Change::Claim {
+                    namespace: claim.namespace().unwrap_or("default"),
+                    name: claim.name(),
+                };
+                let event = ClusterEvent::new(Resource::PersistentVolumeClaim, action);
+                self.requeue_on(ctx, event, &change, None);
             }
             // PriorityClass and Namespace events do not change what podflow models.
             _ => {}
         }
     }
 
-    /// A new PersistentVolumeClaim: VolumeRestrictions' and VolumeBinding's QueueingHints
-    /// (`isSchedulableAfterPersistentVolumeClaimChange`) queue the unschedulable pods that use it, and
-    /// skip the others. A pod that uses a claim which did not exist until now was refused for it.
-    fn on_claim_added(&mut self, ctx: &mut Ctx, claim: &Object) {
-        let (namespace, name) = (claim.namespace().unwrap_or("default"), claim.name());
-        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
-            queued
-                .pod
-                .metadata
-                .namespace
-                .as_deref()
-                .unwrap_or("default")
-                == namespace
-                && volume_claims::claim_names(&queued.pod).any(|claim| claim == name)
-        });
-        self.trace_moves(ctx, moved, "PersistentVolumeClaimAdd");
-    }
-
-    /// `AssignedPodAdded`: the unschedulable pods a newly assigned pod may help
-    /// (`getUnschedulablePodsWithCrossTopologyTerm`) move when a plugin that rejected them says so
-    /// (`isSchedulableAfterPodChange` of PodTopologySpread and InterPodAffinity): a pod in the same
-    /// namespace rejected by PodTopologySpread whose hard constraints select the new pod, or a pod
-    /// rejected by InterPodAffinity whose required affinity terms all match it.
-    fn on_assigned_pod_added(&mut self, ctx: &mut Ctx, assigned: &Pod) {
-        let namespace = assigned.metadata.namespace.as_deref().unwrap_or("default");
-        let labels = assigned.metadata.labels.clone().unwrap_or_default();
-        let defaults = &self.algorithm.profile.spread_defaults;
-        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
-            let rejected_by = |plugin: &str| queued.unschedulable_plugins.contains(&plugin);
-            let same_namespace = queued
-                .pod
-                .metadata
-                .namespace
-                .as_deref()
-                .unwrap_or("default")
-                == namespace;
-            (rejected_by(pod_topology_spread::NAME)
-                && same_namespace
-                && pod_topology_spread::hard_constraints(&CycleState::new(&queued.pod), defaults)
-                    .iter()
-                    .any(|c| c.selector.matches(&labels)))
-                || (rejected_by(inter_pod_affinity::NAME)
-                    && inter_pod_affinity::matches_all_required_affinity(
-                        &queued.pod,
-                        namespace,
-                        &labels,
-                    ))
-        });
-        self.trace_moves(ctx, moved, "AssignedPodAdd");
-    }
-
-    /// `AssignedPodDelete`: the unschedulable pods that a plugin registered for pod deletion rejected
-    /// (NodeResourcesFit, NodePorts, InterPodAffinity, PodTopologySpread) move, and so do pods no
-    /// plugin rejected. A pod rejected only by plugins that wait for node events (TaintToleration,
-    /// NodeAffinity, NodeUnschedulable, NodeName) or claim events (the volume plugins) stays.
-    /// Simplification: those four plugins' hints are taken as Queue for every deleted pod, where
-    /// upstream's also check that the pod held what the waiting pod needs (resources, ports, a
-    /// matching label).
-    fn on_assigned_pod_deleted(&mut self, ctx: &mut Ctx) {
-        const PLUGINS: [&str; 4] = [
-            "NodeResourcesFit",
-            "NodePorts",
-            inter_pod_affinity::NAME,
-            pod_topology_spread::NAME,
-        ];
-        let moved = self.queue.move_matching(ctx.now_ms, |queued| {
-            queued.unschedulable_plugins.is_empty()
-                || queued
-                    .unschedulable_plugins
-                    .iter()
-                    .any(|p| PLUGINS.contains(p))
-        });
-        self.trace_moves(ctx, moved, "AssignedPodDelete");
+    /// `MoveAllToActiveOrBackoffQueue` with QueueingHints: for an event a plugin of the profile
+    /// registered, every pod in unschedulablePods (or only `only`) is asked `isPodWorthRequeuing`, and
+    /// those a hint queues move to activeQ, or backoffQ while still backing off. A pod whose rejecting
+    /// plugins' hints all returned QueueSkip gets a trace entry saying so.
+    fn requeue_on(
+        &mut self,
+        ctx: &mut Ctx,
+        event: ClusterEvent,
+        change: &Change,
+        only: Option<&str>,
+    ) -> bool {
+        let profile = &self.algorithm.profile;
+        if !queueing_hints::is_event_of_interest(profile, &event) {
+            return false;
+        }
+        let verdicts: Vec<(String, Verdict)> = self
+            .queue
+            .unschedulable_pods()
+            .filter(|q| only.is_none_or(|key| q.key == key))
+            .map(|q| {
+                let verdict = queueing_hints::worth_requeuing(profile, q, &event, change);
+                (q.key.clone(), verdict)
+            })
+            .collect();
+        let label = event.label();
+        let mut moved = false;
+        for (key, verdict) in verdicts {
+            match verdict {
+                Verdict::Queue { by } => {
+                    let Some(location) = self.queue.move_to_active_or_backoff(&key, ctx.now_ms)
+                    else {
+                        continue;
+                    };
+                    let why = match by {
+                        Some(plugin) => format!("{label}: {plugin}'s QueueingHint returned Queue"),
+                        None => label.clone(),
+                    };
+                    let summary = format!("moved to {} ({why})", location.queue_name());
+                    self.trace_queue(ctx, &key, location, &summary, &label, by);
+                    self.after_queue_change(ctx, location);
+                    moved = true;
+                }
+                Verdict::Skip { asked } if !asked.is_empty() => {
+                    let owners: Vec<String> = asked.iter().map(|p| format!("{p}'s")).collect();
+                    let hints = if asked.len() == 1 {
+                        "QueueingHint"
+                    } else {
+                        "QueueingHints"
+                    };
+                    let summary = format!(
+                        "stays in unschedulablePods ({label}: {} {hints} returned QueueSkip)",
+                        owners.join(" and ")
+                    );
+                    self.trace_queue(ctx, &key, Location::Unschedulable, &summary, &label, None);
+                }
+                Verdict::Skip { .. } => {}
+            }
+        }
+        moved
     }
 
     fn on_node(&mut self, ctx: &mut Ctx, event: &WatchEvent, node: &Node) {
+        let node_event = |a| ClusterEvent::new(Resource::Node, a);
         match event.event_type {
             WatchEventType::Added => {
                 self.cache.upsert_node(node);
-                self.move_all(ctx, "NodeAdd");
+                let added = NodeInfo::from_node(node);
+                let change = Change::Node {
+                    old: None,
+                    new: Some(&added),
+                };
+                self.requeue_on(ctx, node_event(action::ADD), &change, None);
             }
             WatchEventType::Modified => {
-                let relevant = match event.previous.as_ref().and_then(Object::as_node) {
-                    Some(old) => node_scheduling_properties_changed(old, node),
-                    None => true,
-                };
                 self.cache.upsert_node(node);
-                if relevant {
-                    self.move_all(ctx, "NodeUpdate");
+                let Some(old) = event.previous.as_ref().and_then(Object::as_node) else {
+                    return;
+                };
+                let events = queueing_hints::node_update_events(old, node);
+                if events.is_empty() {
+                    return;
+                }
+                let (before, after) = (NodeInfo::from_node(old), NodeInfo::from_node(node));
+                let change = Change::Node {
+                    old: Some(&before),
+                    new: Some(&after),
+                };
+                for event in events {
+                    self.requeue_on(ctx, event, &change, None);
                 }
             }
             WatchEventType::Deleted => {
+                // The event goes out before the node leaves the cache (`deleteNodeFromCache`).
+                let deleted = NodeInfo::from_node(node);
+                let change = Change::Node {
+                    old: Some(&deleted),
+                    new: None,
+                };
+                self.requeue_on(ctx, node_event(action::DELETE), &change, None);
                 self.cache
                     .remove_node(node.metadata.name.as_deref().unwrap_or(""));
             }
         }
     }
 
-    fn on_pod(&mut self, ctx: &mut Ctx, event_type: WatchEventType, pod: &Arc<Pod>) {
+    /// `AssignedPodDelete` for a bound pod that left the cache (deleted, or finished).
+    fn on_assigned_pod_gone(&mut self, ctx: &mut Ctx, pod: &Pod) {
+        let change = Change::Pod {
+            old: Some(pod),
+            new: None,
+        };
+        let event = ClusterEvent::new(Resource::AssignedPod, action::DELETE);
+        self.requeue_on(ctx, event, &change, None);
+    }
+
+    fn on_pod(
+        &mut self,
+        ctx: &mut Ctx,
+        event_type: WatchEventType,
+        pod: &Arc<Pod>,
+        previous: Option<&Pod>,
+    ) {
         let key = pod_key(pod);
-        let assigned = pod
-            .spec
-            .as_ref()
-            .and_then(|s| s.node_name.as_deref())
-            .is_some_and(|n| !n.is_empty());
+        let assigned = queueing_hints::bound_node(pod).is_some();
         if event_type == WatchEventType::Deleted {
             self.queue.delete(&key);
             if self.cache.pod_node(&key).is_some() {
                 self.cache.remove_pod(&key);
-                self.on_assigned_pod_deleted(ctx);
+                self.on_assigned_pod_gone(ctx, pod);
             }
             return;
         }
@@ -462,16 +486,30 @@ impl Scheduler {
             if is_terminal(pod) {
                 if self.cache.pod_node(&key).is_some() {
                     self.cache.remove_pod(&key);
-                    self.on_assigned_pod_deleted(ctx);
+                    self.on_assigned_pod_gone(ctx, pod);
                 }
             } else {
                 // The assigned-pod informer sees the pod for the first time (also when it confirms
-                // a pod this scheduler assumed): AssignedPodAdd.
+                // a pod this scheduler assumed): AssignedPodAdd. Otherwise an update, with one event
+                // per scheduling-relevant change.
                 let newly_assigned =
                     self.cache.pod_node(&key).is_none() || self.cache.is_assumed(&key);
                 self.cache.add_pod(pod);
                 if newly_assigned {
-                    self.on_assigned_pod_added(ctx, pod);
+                    let change = Change::Pod {
+                        old: None,
+                        new: Some(pod),
+                    };
+                    let event = ClusterEvent::new(Resource::AssignedPod, action::ADD);
+                    self.requeue_on(ctx, event, &change, None);
+                } else if let Some(old) = previous {
+                    let change = Change::Pod {
+                        old: Some(old),
+                        new: Some(pod),
+                    };
+                    for event in queueing_hints::pod_update_events(old, pod) {
+                        self.requeue_on(ctx, event, &change, None);
+                    }
                 }
             }
             return;
@@ -512,21 +550,47 @@ impl Scheduler {
             }
             return;
         }
-        let known = self.queue.get(&key).is_some();
-        if let Some(location) = self.queue.add_or_update_shared(pod, ctx.now_ms) {
-            let (what, event) = if known {
-                ("moved to", "PodUpdate")
-            } else {
-                ("added to", "PodAdd")
-            };
-            self.trace_queue(
-                ctx,
-                &key,
-                location,
-                &format!("{what} {}", location.queue_name()),
-                event,
-            );
-            self.after_queue_change(ctx, location);
+        match self.queue.add_or_update_shared(pod, ctx.now_ms) {
+            Upsert::Added => {
+                let ungated = previous
+                    .and_then(|p| p.spec.as_ref())
+                    .and_then(|s| s.scheduling_gates.as_ref())
+                    .is_some_and(|g| !g.is_empty());
+                if ungated {
+                    // Its last gate was removed: SchedulingGates' hint for the pod's own update.
+                    let label = ClusterEvent::new(
+                        Resource::UnschedulablePod,
+                        action::UPDATE_POD_SCHEDULING_GATES_ELIMINATED,
+                    )
+                    .label();
+                    let summary = format!(
+                        "moved to activeQ ({label}: SchedulingGates's QueueingHint returned Queue)"
+                    );
+                    let hint = Some("SchedulingGates");
+                    self.trace_queue(ctx, &key, Location::Active, &summary, &label, hint);
+                } else {
+                    let summary = "added to activeQ";
+                    self.trace_queue(ctx, &key, Location::Active, summary, "PodAdd", None);
+                }
+                self.after_queue_change(ctx, Location::Active);
+            }
+            // `PriorityQueue.Update`: a waiting pod's own update goes through the hints, one event at
+            // a time, until one moves it. In activeQ or backoffQ it is only replaced.
+            Upsert::Updated {
+                previous,
+                location: Location::Unschedulable,
+            } => {
+                let change = Change::Pod {
+                    old: Some(&previous),
+                    new: Some(pod),
+                };
+                for event in queueing_hints::pod_update_events(&previous, pod) {
+                    if self.requeue_on(ctx, event, &change, Some(&key)) {
+                        break;
+                    }
+                }
+            }
+            Upsert::Updated { .. } => {}
         }
     }
 
@@ -537,6 +601,7 @@ impl Scheduler {
         location: Location,
         summary: &str,
         event: &str,
+        hint: Option<&str>,
     ) {
         let attempts = self.queue.get(key).map(|q| q.attempts).unwrap_or(0);
         let mut data = json!({
@@ -547,6 +612,9 @@ impl Scheduler {
             "backoffQ": self.queue.backoff_len(),
             "unschedulablePods": self.queue.unschedulable_len(),
         });
+        if let (Some(plugin), Value::Object(m)) = (hint, &mut data) {
+            m.insert("queueingHint".into(), json!(plugin));
+        }
         if location == Location::Backoff {
             if let (Some(q), Value::Object(m)) = (self.queue.get(key), &mut data) {
                 m.insert(
@@ -594,25 +662,6 @@ impl Scheduler {
         }
     }
 
-    fn move_all(&mut self, ctx: &mut Ctx, event: &str) {
-        let moved = self.queue.move_all_to_active_or_backoff(ctx.now_ms);
-        self.trace_moves(ctx, moved, event);
-    }
-
-    /// Traces the pods a cluster event moved out of unschedulablePods, and sets their timers.
-    fn trace_moves(&mut self, ctx: &mut Ctx, moved: Vec<(String, Location)>, event: &str) {
-        for (key, location) in moved {
-            self.trace_queue(
-                ctx,
-                &key,
-                location,
-                &format!("moved to {} ({event})", location.queue_name()),
-                event,
-            );
-            self.after_queue_change(ctx, location);
-        }
-    }
-
     /// A timer fired.
     pub fn on_wake(&mut self, ctx: &mut Ctx, wake: SchedulerWake) {
         match wake {
@@ -629,6 +678,7 @@ impl Scheduler {
                         Location::Active,
                         "backoff completed: moved to activeQ",
                         "BackoffComplete",
+                        None,
                     );
                 }
                 self.ensure_cycle(ctx, POP_DELAY_MS);
@@ -637,7 +687,7 @@ impl Scheduler {
                 for (key, location) in self.queue.flush_unschedulable_leftover(ctx.now_ms) {
                     let summary =
                         format!("unschedulable for 5m0s: moved to {}", location.queue_name());
-                    self.trace_queue(ctx, &key, location, &summary, "UnschedulableTimeout");
+                    self.trace_queue(ctx, &key, location, &summary, "UnschedulableTimeout", None);
                     self.after_queue_change(ctx, location);
                 }
             }
@@ -826,6 +876,7 @@ impl Scheduler {
                     location,
                     "binding failed: moved to backoffQ",
                     "BindError",
+                    None,
                 );
                 self.after_queue_change(ctx, location);
             }
@@ -860,6 +911,7 @@ impl Scheduler {
                 location,
                 &format!("moved to {}", location.queue_name()),
                 "ScheduleAttemptFailure",
+                None,
             );
             self.after_queue_change(ctx, location);
         }

@@ -6,11 +6,13 @@
 //! `flushUnschedulablePodsLeftover`, `calculateBackoffDuration`) and the PrioritySort plugin
 //! (`queuesort/priority_sort.go`: higher priority first, then the earlier queue timestamp).
 //!
+//! Which unschedulable pods a cluster event moves is decided by the QueueingHints of the plugins that
+//! rejected them (`queueing_hints.rs`); the queue moves the ones the scheduler names.
+//!
 //! Simplifications:
-//! - QueueingHints are not evaluated: every unschedulable pod is moved on a node add, a relevant node
-//!   update, or an assigned pod's deletion (as upstream does without hints, with its pre-check reduced
-//!   to "did a scheduling-relevant node field change"). The exception is a PersistentVolumeClaim being
-//!   created: only the pods that use it move, as VolumeRestrictions' and VolumeBinding's hints decide.
+//! - A scheduling cycle runs within one simulation step, so no cluster event can arrive while a pod is
+//!   in flight: upstream's replay of in-flight events (`determineSchedulingHintForInFlightPod`) always
+//!   finds none, and a failed pod goes to unschedulablePods.
 //! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker; podflow sets a
 //!   timer at the exact expiry instead, so the simulation can go idle.
 //! - Popping from backoffQ when activeQ is empty (SchedulerPopFromBackoffQ) is not modelled.
@@ -68,6 +70,18 @@ pub struct QueuedPod {
     pub cycle: u64,
 }
 
+/// What `add_or_update` did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Upsert {
+    /// A new pod, now in activeQ.
+    Added,
+    /// A known pod, updated where it is; `previous` is the object it had.
+    Updated {
+        previous: Arc<Pod>,
+        location: Location,
+    },
+}
+
 /// The three queues.
 #[derive(Clone, Debug)]
 pub struct SchedulingQueue {
@@ -77,7 +91,6 @@ pub struct SchedulingQueue {
     unschedulable: BTreeSet<String>,
     next_seq: u64,
     scheduling_cycle: u64,
-    move_request_cycle: u64,
     initial_backoff_ms: u64,
     max_backoff_ms: u64,
 }
@@ -91,7 +104,6 @@ impl SchedulingQueue {
             unschedulable: BTreeSet::new(),
             next_seq: 0,
             scheduling_cycle: 0,
-            move_request_cycle: 0,
             initial_backoff_ms,
             max_backoff_ms,
         }
@@ -172,24 +184,22 @@ impl SchedulingQueue {
         }
     }
 
-    /// A new pending pod goes to activeQ; a known one has its object replaced. Returns where a new pod
-    /// went, or, for an update that moved an unschedulable pod, where it moved to.
-    pub fn add_or_update(&mut self, pod: &Pod, now_ms: u64) -> Option<Location> {
+    /// A new pending pod goes to activeQ; a known one has its object replaced where it is.
+    pub fn add_or_update(&mut self, pod: &Pod, now_ms: u64) -> Upsert {
         self.add_or_update_shared(&Arc::new(pod.clone()), now_ms)
     }
 
     /// `add_or_update` for a pod the caller already shares (a watch event's object): kept without a copy.
-    pub fn add_or_update_shared(&mut self, pod: &Arc<Pod>, now_ms: u64) -> Option<Location> {
+    /// An updated pod stays in its queue: whether an update moves an unschedulable pod is for the
+    /// QueueingHints to say (`PriorityQueue.Update`).
+    pub fn add_or_update_shared(&mut self, pod: &Arc<Pod>, now_ms: u64) -> Upsert {
         let key = pod_key(pod);
         if let Some(q) = self.pods.get_mut(&key) {
-            let changed = q.pod.spec != pod.spec
-                || q.pod.metadata.labels != pod.metadata.labels
-                || q.pod.metadata.annotations != pod.metadata.annotations;
-            q.pod = Arc::clone(pod);
-            if changed && q.location == Location::Unschedulable {
-                return Some(self.move_one(&key, now_ms));
-            }
-            return None;
+            let previous = std::mem::replace(&mut q.pod, Arc::clone(pod));
+            return Upsert::Updated {
+                previous,
+                location: q.location,
+            };
         }
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -208,7 +218,7 @@ impl SchedulingQueue {
             },
         );
         self.attach(&key, Location::Active);
-        Some(Location::Active)
+        Upsert::Added
     }
 
     /// Removes a pod (deleted, or bound by someone else).
@@ -234,9 +244,8 @@ impl SchedulingQueue {
         self.delete(key);
     }
 
-    /// `AddUnschedulableIfNotPresent` for an unschedulable verdict: to unschedulablePods, or to backoffQ
-    /// when a move request arrived while the pod was in flight. Returns the new location, or None when
-    /// the pod is gone.
+    /// `AddUnschedulableIfNotPresent` for an unschedulable verdict: to unschedulablePods (no event can
+    /// have arrived during the cycle). Returns the new location, or None when the pod is gone.
     pub fn requeue_unschedulable(
         &mut self,
         key: &str,
@@ -249,13 +258,8 @@ impl SchedulingQueue {
         }
         q.timestamp_ms = now_ms;
         q.unschedulable_plugins = rejected_by;
-        let location = if self.move_request_cycle >= q.cycle {
-            Location::Backoff
-        } else {
-            Location::Unschedulable
-        };
-        self.attach(key, location);
-        Some(location)
+        self.attach(key, Location::Unschedulable);
+        Some(Location::Unschedulable)
     }
 
     /// A pod whose cycle ended in an error (e.g. the binding failed) goes to backoffQ.
@@ -284,38 +288,18 @@ impl SchedulingQueue {
         location
     }
 
-    /// `MoveAllToActiveOrBackoffQueue`: every unschedulable pod goes to backoffQ if still backing off,
-    /// else to activeQ. Returns the moved pods and where they went.
-    pub fn move_all_to_active_or_backoff(&mut self, now_ms: u64) -> Vec<(String, Location)> {
-        self.move_request_cycle = self.scheduling_cycle;
-        let keys: Vec<String> = self.unschedulable.iter().cloned().collect();
-        keys.into_iter()
-            .map(|k| {
-                let loc = self.move_one(&k, now_ms);
-                (k, loc)
-            })
-            .collect()
+    /// The pods in unschedulablePods, by key.
+    pub fn unschedulable_pods(&self) -> impl Iterator<Item = &QueuedPod> {
+        self.unschedulable.iter().filter_map(|k| self.pods.get(k))
     }
 
-    /// `MoveAllToActiveOrBackoffQueue` for an event whose QueueingHints say Queue only for some pods:
-    /// the unschedulable pods `wanted` picks go to backoffQ if still backing off, else to activeQ.
-    pub fn move_matching(
-        &mut self,
-        now_ms: u64,
-        wanted: impl Fn(&QueuedPod) -> bool,
-    ) -> Vec<(String, Location)> {
-        let keys: Vec<String> = self
-            .unschedulable
-            .iter()
-            .filter(|k| self.pods.get(*k).is_some_and(&wanted))
-            .cloned()
-            .collect();
-        keys.into_iter()
-            .map(|k| {
-                let loc = self.move_one(&k, now_ms);
-                (k, loc)
-            })
-            .collect()
+    /// `requeuePodWithQueueingStrategy` (queue after backoff) for a pod in unschedulablePods that a
+    /// cluster event's hints sent back: to backoffQ if still backing off, else to activeQ. None when
+    /// the pod is not in unschedulablePods.
+    pub fn move_to_active_or_backoff(&mut self, key: &str, now_ms: u64) -> Option<Location> {
+        self.unschedulable
+            .contains(key)
+            .then(|| self.move_one(key, now_ms))
     }
 
     /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ.
@@ -412,9 +396,10 @@ mod tests {
         assert_eq!(q.unschedulable_len(), 1);
         // A node arrives 500 ms later: still backing off (until 1100) → backoffQ.
         assert_eq!(
-            q.move_all_to_active_or_backoff(600),
-            vec![(p.key.clone(), Location::Backoff)]
+            q.move_to_active_or_backoff(&p.key, 600),
+            Some(Location::Backoff)
         );
+        assert_eq!(q.move_to_active_or_backoff(&p.key, 600), None);
         assert_eq!(q.next_backoff_expiry(), Some(1100));
         assert!(q.flush_backoff_completed(1099).is_empty());
         assert_eq!(q.flush_backoff_completed(1100), vec![p.key.clone()]);
@@ -424,20 +409,32 @@ mod tests {
         assert_eq!(p.attempts, 2);
         q.requeue_unschedulable(&p.key, 2000, Vec::new());
         assert_eq!(
-            q.move_all_to_active_or_backoff(4000),
-            vec![(p.key.clone(), Location::Active)]
+            q.move_to_active_or_backoff(&p.key, 4000),
+            Some(Location::Active)
         );
     }
 
     #[test]
-    fn should_send_a_pod_to_backoff_when_a_move_happened_during_its_cycle() {
+    fn should_update_a_known_pod_where_it_is() {
         let mut q = queue();
-        q.add_or_update(&PodBuilder::new("p").build(), 0);
-        let p = q.pop().unwrap();
-        q.move_all_to_active_or_backoff(1);
         assert_eq!(
-            q.requeue_unschedulable(&p.key, 2, Vec::new()),
-            Some(Location::Backoff)
+            q.add_or_update(&PodBuilder::new("p").build(), 0),
+            Upsert::Added
+        );
+        let p = q.pop().unwrap();
+        q.requeue_unschedulable(&p.key, 100, vec!["TaintToleration"]);
+        let relabelled = PodBuilder::new("p").label("app", "web").build();
+        match q.add_or_update(&relabelled, 200) {
+            Upsert::Updated { previous, location } => {
+                assert_eq!(location, Location::Unschedulable);
+                assert_eq!(previous.metadata.labels, None);
+            }
+            other => panic!("expected an update, got {other:?}"),
+        }
+        assert_eq!(q.unschedulable_len(), 1);
+        assert_eq!(
+            q.get(&p.key).and_then(|q| q.pod.metadata.labels.clone()),
+            relabelled.metadata.labels
         );
     }
 

@@ -17,6 +17,7 @@ use k8s_openapi::api::core::v1::{Pod, PodAffinityTerm, WeightedPodAffinityTerm};
 
 use crate::engine::scheduler::cache::{NodeInfo, PodInfo};
 use crate::engine::scheduler::framework::{Code, CycleState, Status, MAX_NODE_SCORE};
+use crate::engine::scheduler::queueing_hints;
 
 use super::pod_topology_spread::Selector;
 
@@ -245,14 +246,59 @@ fn matches_all(terms: &[AffinityTerm], namespace: &str, labels: &BTreeMap<String
             .all(|t| t.matches(namespace, &NO_LABELS, labels))
 }
 
-/// Whether a pod in `namespace` with `labels` matches all of `pod`'s required pod-affinity terms
-/// (InterPodAffinity's queueing hint for an added pod).
-pub fn matches_all_required_affinity(
-    pod: &Pod,
-    namespace: &str,
-    labels: &BTreeMap<String, String>,
+/// QueueingHint for `Pod/Add|UpdatePodLabel|Delete` (`isSchedulableAfterPodChange`), on the waiting
+/// pod's required terms (a namespace selector seen against no labels): Queue when a bound (or
+/// nominated) pod starts matching all its affinity terms (added, or relabelled), or stops matching
+/// all its anti-affinity terms (deleted, or relabelled). Pods that are neither bound nor nominated
+/// count as absent; a waiting pod without required terms always gets QueueSkip.
+pub fn is_schedulable_after_pod_change(target: &Pod, old: Option<&Pod>, new: Option<&Pod>) -> bool {
+    let (affinity, anti_affinity) = required_terms(target);
+    fn placed(pod: Option<&Pod>) -> Option<&Pod> {
+        pod.filter(|p| queueing_hints::bound_or_nominated(p))
+    }
+    let all = |terms: &[AffinityTerm], pod: &Pod| {
+        let labels = pod.metadata.labels.clone().unwrap_or_default();
+        matches_all(terms, namespace_of(pod), &labels)
+    };
+    match (placed(old), placed(new)) {
+        (Some(old), Some(new)) => {
+            (!all(&affinity, old) && all(&affinity, new))
+                || (all(&anti_affinity, old) && !all(&anti_affinity, new))
+        }
+        (None, Some(added)) => all(&affinity, added),
+        (Some(deleted), None) => all(&anti_affinity, deleted),
+        (None, None) => false,
+    }
+}
+
+/// QueueingHint for `Node/Add|UpdateNodeLabel` (`isSchedulableAfterNodeChange`), on topology keys
+/// only: Queue when an affinity term's key appears or changes value (an added node with the key), or
+/// an anti-affinity term's key disappears or changes value (any added node).
+pub fn is_schedulable_after_node_change(
+    target: &Pod,
+    old: Option<&NodeInfo>,
+    new: &NodeInfo,
 ) -> bool {
-    matches_all(&required_terms(pod).0, namespace, labels)
+    let (affinity, anti_affinity) = required_terms(target);
+    let values = |term: &AffinityTerm| {
+        (
+            old.map(|o| o.labels.get(&term.topology_key)),
+            new.labels.get(&term.topology_key),
+        )
+    };
+    let affinity_helped = affinity.iter().any(|term| match values(term) {
+        (None, now) => now.is_some(),
+        (Some(None), Some(_)) => true,
+        (Some(Some(before)), Some(now)) => before != now,
+        (Some(_), None) => false,
+    });
+    affinity_helped
+        || anti_affinity.iter().any(|term| match values(term) {
+            (None, _) => true,
+            (Some(Some(_)), None) => true,
+            (Some(Some(before)), Some(now)) => before != now,
+            (Some(None), _) => false,
+        })
 }
 
 /// PreFilter: `None` (Skip) when the pod has no required terms and no existing pod's required

@@ -1,13 +1,12 @@
 //! The in-tree plugins the default profile runs, one file each, as in `pkg/scheduler/framework/plugins`.
 //!
 //! Plugins of the default profile that are not listed here (SchedulingGates, VolumeRestrictions,
-//! NodeVolumeLimits, VolumeBinding, VolumeZone, DynamicResources,
-//! DefaultBinder) are modelled as their no-op path for pods without volumes, claims, gates, spread
-//! constraints or pod (anti-)affinity: their PreFilter/PreScore return Skip (see `skipped.rs`).
-//! PodTopologySpread filters `DoNotSchedule` constraints (`pod_topology_spread.rs`); its scoring is
-//! treated as Skip. InterPodAffinity filters required (anti-)affinity (`inter_pod_affinity.rs`); its
-//! scoring is treated as Skip. VolumeRestrictions' and VolumeBinding's PreFilter lookups of the pod's
-//! PersistentVolumeClaims are modelled (`volume_claims.rs`).
+//! NodeVolumeLimits, VolumeBinding, VolumeZone, DynamicResources, DefaultBinder) are modelled as their
+//! no-op path for pods without volumes, claims or gates: their PreFilter/PreScore return Skip (see
+//! `skipped.rs`). VolumeRestrictions' and VolumeBinding's PreFilter lookups of the pod's
+//! PersistentVolumeClaims, and the volume plugins' QueueingHints, are modelled in `volume_claims.rs`.
+//! Each plugin's file also holds its QueueingHint functions (`is_schedulable_after_*`), which
+//! `queueing_hints.rs` calls.
 
 pub mod balanced_allocation;
 pub mod default_preemption;

@@ -136,6 +136,21 @@ pub fn filter(state: &CycleState, added: Option<&NodeAffinity>, node: &NodeInfo)
     None
 }
 
+/// QueueingHint for `Node/Add|UpdateNodeLabel` (`isSchedulableAfterNodeChange`): Queue when the node
+/// now matches the scheduler-enforced affinity and the pod's required affinity, and (for an update)
+/// did not match the pod's before.
+pub fn is_schedulable_after_node_change(
+    target: &CycleState,
+    added: Option<&NodeAffinity>,
+    old: Option<&NodeInfo>,
+    new: &NodeInfo,
+) -> bool {
+    if added_required(added).is_some_and(|required| !selector_matches(required, new)) {
+        return false;
+    }
+    pod_matches_node(target, new) && old.is_none_or(|old| !pod_matches_node(target, old))
+}
+
 fn added_preferred(
     added: Option<&NodeAffinity>,
 ) -> &[k8s_openapi::api::core::v1::PreferredSchedulingTerm] {

@@ -3,8 +3,11 @@
 //! Mirrors `pkg/scheduler/framework/plugins/nodeports/node_ports.go` and `framework.HostPortInfo`
 //! (`0.0.0.0` conflicts with every IP of the same protocol and port).
 
-use crate::engine::scheduler::cache::{HostPort, NodeInfo};
+use k8s_openapi::api::core::v1::Pod;
+
+use crate::engine::scheduler::cache::{pod_host_ports, HostPort, NodeInfo};
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::queueing_hints::bound_or_nominated;
 
 pub const NAME: &str = "NodePorts";
 /// `ErrReason`.
@@ -27,6 +30,19 @@ pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
         .iter()
         .any(|want| node.used_ports.iter().any(|used| conflicts(want, used)));
     clash.then(|| Status::reject(Code::Unschedulable, NAME, ERR_REASON))
+}
+
+/// QueueingHint for `Pod/Delete` (`isSchedulableAfterPodDeleted`): Queue when the deleted pod was bound
+/// (or nominated) and held a host port the waiting pod wants.
+pub fn is_schedulable_after_pod_deleted(target: &CycleState, deleted: &Pod) -> bool {
+    if !bound_or_nominated(deleted) {
+        return false;
+    }
+    let freed = pod_host_ports(deleted);
+    target
+        .host_ports
+        .iter()
+        .any(|want| freed.iter().any(|used| conflicts(want, used)))
 }
 
 #[cfg(test)]

@@ -5,9 +5,12 @@
 //! Simplification: `ignoredResources`/`ignoredResourceGroups` and DRA-backed extended resources are not
 //! modelled.
 
-use crate::engine::scheduler::cache::{NodeInfo, Resource};
+use k8s_openapi::api::core::v1::Pod;
+
+use crate::engine::scheduler::cache::{pod_requests, NodeInfo, Resource};
 use crate::engine::scheduler::config::{ScoringStrategy, ScoringStrategyType};
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::queueing_hints::{bound_node, bound_or_nominated, same_pod};
 
 use super::resource_allocation::{resolve, resolved_allocatable_and_requested, ScoredResource};
 use super::{least_allocated, most_allocated, requested_to_capacity_ratio};
@@ -117,6 +120,82 @@ pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
         NAME,
         insufficient.into_iter().map(|r| r.reason).collect(),
     ))
+}
+
+fn requests_nothing(request: &Resource) -> bool {
+    request.milli_cpu == 0
+        && request.memory == 0
+        && request.ephemeral_storage == 0
+        && request.scalars.is_empty()
+}
+
+/// Whether some resource the pod requests (a non-zero amount) has more in `more` than in `less`.
+fn grew_for(request: &Resource, less: &Resource, more: &Resource) -> bool {
+    (request.milli_cpu > 0 && more.milli_cpu > less.milli_cpu)
+        || (request.memory > 0 && more.memory > less.memory)
+        || (request.ephemeral_storage > 0 && more.ephemeral_storage > less.ephemeral_storage)
+        || request
+            .scalars
+            .iter()
+            .any(|(name, want)| *want > 0 && more.scalar(name) > less.scalar(name))
+}
+
+/// `extractPodScaleDown`: some request of the old pod is lower (or gone) in the new one.
+pub fn scaled_down(old: &Resource, new: &Resource) -> bool {
+    old.milli_cpu > new.milli_cpu
+        || old.memory > new.memory
+        || old.ephemeral_storage > new.ephemeral_storage
+        || old
+            .scalars
+            .iter()
+            .any(|(name, amount)| *amount > new.scalar(name))
+}
+
+/// QueueingHint for `Node/Add|UpdateNodeAllocatable` (`isSchedulableAfterNodeChange`): the pod must fit
+/// the node's allocatable on its own (an empty node); then an added node is Queue, and an updated one
+/// only if its pod count or the allocatable of a resource the pod requests grew.
+pub fn is_schedulable_after_node_change(
+    target: &CycleState,
+    old: Option<&NodeInfo>,
+    new: &NodeInfo,
+) -> bool {
+    // `new` carries no pods (see `queueing_hints::Change`): an empty node.
+    if !fits_request(&target.requests, new).is_empty() {
+        return false;
+    }
+    let Some(old) = old else {
+        return true;
+    };
+    if new.allocatable.allowed_pod_number > old.allocatable.allowed_pod_number {
+        return true;
+    }
+    !requests_nothing(&target.requests)
+        && grew_for(&target.requests, &old.allocatable, &new.allocatable)
+}
+
+/// QueueingHint for `Pod/Delete|UpdatePodScaleDown` (`isSchedulableAfterPodEvent`): a deleted pod that
+/// was bound (or nominated) frees room; a scaled-down pod does if it is the waiting pod itself, or a
+/// bound pod whose request of something the waiting pod needs went down.
+pub fn is_schedulable_after_pod_event(
+    target: &CycleState,
+    old: Option<&Pod>,
+    new: Option<&Pod>,
+) -> bool {
+    match (old, new) {
+        (Some(deleted), None) => bound_or_nominated(deleted),
+        (Some(old), Some(new)) => {
+            if same_pod(target.pod, new) {
+                return true;
+            }
+            bound_node(new).is_some()
+                && grew_for(
+                    &target.requests,
+                    &pod_requests(new, false),
+                    &pod_requests(old, false),
+                )
+        }
+        _ => false,
+    }
 }
 
 /// Score with the configured strategy; `shape` is the strategy's shape already scaled (×10).

@@ -2,10 +2,11 @@
 //!
 //! Mirrors `pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go`.
 
-use k8s_openapi::api::core::v1::Taint;
+use k8s_openapi::api::core::v1::{Pod, Taint};
 
 use crate::engine::scheduler::cache::{tolerated, NodeInfo};
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::queueing_hints::same_pod;
 
 pub const NAME: &str = "NodeUnschedulable";
 /// `ErrReasonUnschedulable`.
@@ -13,16 +14,19 @@ pub const ERR_REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
 /// `v1.TaintNodeUnschedulable`.
 pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 
+fn unschedulable_taint() -> Taint {
+    Taint {
+        key: TAINT_NODE_UNSCHEDULABLE.into(),
+        effect: "NoSchedule".into(),
+        ..Default::default()
+    }
+}
+
 pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
     if !node.unschedulable {
         return None;
     }
-    let taint = Taint {
-        key: TAINT_NODE_UNSCHEDULABLE.into(),
-        effect: "NoSchedule".into(),
-        ..Default::default()
-    };
-    if tolerated(state.tolerations, &taint) {
+    if tolerated(state.tolerations, &unschedulable_taint()) {
         return None;
     }
     Some(Status::reject(
@@ -30,6 +34,23 @@ pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
         NAME,
         ERR_REASON_UNSCHEDULABLE,
     ))
+}
+
+/// QueueingHint for `Node/Add|UpdateNodeTaint` (`isSchedulableAfterNodeChange`): Queue when a node is
+/// added schedulable or is uncordoned. A taint change alone is QueueSkip.
+pub fn is_schedulable_after_node_change(old: Option<&NodeInfo>, new: &NodeInfo) -> bool {
+    !new.unschedulable && old.is_none_or(|old| old.unschedulable)
+}
+
+/// QueueingHint for `Pod/UpdatePodToleration` (`isSchedulableAfterPodTolerationChange`): Queue when the
+/// waiting pod itself now tolerates the unschedulable taint.
+pub fn is_schedulable_after_pod_toleration_change(target: &CycleState, updated: &Pod) -> bool {
+    let tolerations = updated
+        .spec
+        .as_ref()
+        .and_then(|s| s.tolerations.as_deref())
+        .unwrap_or(&[]);
+    same_pod(target.pod, updated) && tolerated(tolerations, &unschedulable_taint())
 }
 
 #[cfg(test)]

@@ -16,11 +16,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use k8s_openapi::api::core::v1::TopologySpreadConstraint;
+use k8s_openapi::api::core::v1::{Pod, TopologySpreadConstraint};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelectorRequirement};
 
 use crate::engine::scheduler::cache::{NodeInfo, PodInfo};
 use crate::engine::scheduler::framework::{Code, CycleState, Status, MAX_NODE_SCORE};
+use crate::engine::scheduler::queueing_hints;
 
 use super::{node_affinity, taint_toleration};
 
@@ -253,6 +254,84 @@ fn constraints_for(state: &CycleState, defaults: &SpreadDefaults, action: &str) 
 /// The `DoNotSchedule` constraints (PreFilter and Filter).
 pub fn hard_constraints(state: &CycleState, defaults: &SpreadDefaults) -> Vec<Constraint> {
     constraints_for(state, defaults, "DoNotSchedule")
+}
+
+/// QueueingHint for `Pod/Add|UpdatePodLabel|UpdatePodToleration|Delete` (`isSchedulableAfterPodChange`),
+/// on the waiting pod's `DoNotSchedule` constraints: only the waiting pod itself and bound (or
+/// nominated) pods of its namespace count. Queue when an added or deleted pod matches a constraint's
+/// selector, when a relabelled pod's match changes, or when the waiting pod's tolerations change and a
+/// constraint honours taints.
+pub fn is_schedulable_after_pod_change(
+    target: &CycleState,
+    defaults: &SpreadDefaults,
+    old: Option<&Pod>,
+    new: Option<&Pod>,
+) -> bool {
+    let constraints = hard_constraints(target, defaults);
+    if constraints.is_empty() {
+        return false;
+    }
+    let namespace = pod_namespace(target);
+    let involved = |pod: &Pod| {
+        queueing_hints::same_pod(target.pod, pod)
+            || (pod.metadata.namespace.as_deref().unwrap_or("default") == namespace
+                && queueing_hints::bound_or_nominated(pod))
+    };
+    if old.is_some_and(|p| !involved(p)) || new.is_some_and(|p| !involved(p)) {
+        return false;
+    }
+    let labels = |pod: &Pod| pod.metadata.labels.clone().unwrap_or_default();
+    let any_selects = |pod: &Pod| {
+        let labels = labels(pod);
+        constraints.iter().any(|c| c.selector.matches(&labels))
+    };
+    match (old, new) {
+        (Some(old), Some(new)) => {
+            let tolerations = |p: &Pod| p.spec.as_ref().and_then(|s| s.tolerations.clone());
+            if queueing_hints::same_pod(target.pod, new)
+                && tolerations(old) != tolerations(new)
+                && constraints.iter().any(|c| c.honor_node_taints)
+            {
+                return true;
+            }
+            let (before, after) = (labels(old), labels(new));
+            before != after
+                && constraints
+                    .iter()
+                    .any(|c| c.selector.matches(&before) != c.selector.matches(&after))
+        }
+        (None, Some(added)) => any_selects(added),
+        (Some(deleted), None) => any_selects(deleted),
+        (None, None) => false,
+    }
+}
+
+/// QueueingHint for `Node/Add|Delete|UpdateNodeLabel|UpdateNodeTaint` (`isSchedulableAfterNodeChange`):
+/// Queue when a node with every constraint's topology key is added or deleted, when an update gives or
+/// takes away one of those keys, or changes a key's value or the taints of a node that has them all.
+pub fn is_schedulable_after_node_change(
+    target: &CycleState,
+    defaults: &SpreadDefaults,
+    old: Option<&NodeInfo>,
+    new: Option<&NodeInfo>,
+) -> bool {
+    let constraints = hard_constraints(target, defaults);
+    let has_keys = |node: &NodeInfo| has_all_keys(node, &constraints);
+    match (old, new) {
+        (Some(old), Some(new)) => {
+            if has_keys(old) != has_keys(new) {
+                return true;
+            }
+            has_keys(new)
+                && (old.taints != new.taints
+                    || constraints.iter().any(|c| {
+                        old.labels.get(&c.topology_key) != new.labels.get(&c.topology_key)
+                    }))
+        }
+        (None, Some(added)) => has_keys(added),
+        (Some(deleted), None) => has_keys(deleted),
+        (None, None) => false,
+    }
 }
 
 /// The `ScheduleAnyway` constraints (PreScore and Score).

@@ -25,6 +25,18 @@ pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
     })
 }
 
+/// QueueingHint for `Node/Add|UpdateNodeTaint` (`isSchedulableAfterNodeChange`): Queue when the node
+/// had an untolerated NoSchedule/NoExecute taint (an added node counts as having had one) and has
+/// none now. (`Pod/UpdatePodToleration` queues the waiting pod's own update without looking at it.)
+pub fn is_schedulable_after_node_change(
+    target: &CycleState,
+    old: Option<&NodeInfo>,
+    new: &NodeInfo,
+) -> bool {
+    let was_untolerated = old.is_none_or(|old| filter(target, old).is_some());
+    was_untolerated && filter(target, new).is_none()
+}
+
 /// The number of PreferNoSchedule taints not tolerated by the pod's tolerations whose effect is empty
 /// or PreferNoSchedule (`countIntolerableTaintsPreferNoSchedule`).
 pub fn score(state: &CycleState, node: &NodeInfo) -> i64 {

@@ -128,6 +128,15 @@ impl PodBuilder {
         self
     }
 
+    pub fn label(mut self, k: &str, v: &str) -> Self {
+        self.pod
+            .metadata
+            .labels
+            .get_or_insert_with(BTreeMap::new)
+            .insert(k.into(), v.into());
+        self
+    }
+
     pub fn priority(mut self, p: i32) -> Self {
         self.spec().priority = Some(p);
         self

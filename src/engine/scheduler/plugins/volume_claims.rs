@@ -13,9 +13,9 @@
 //! Simplification: a claim that exists (and is not being deleted) passes both PreFilters here. podflow
 //! has no PersistentVolume controller, so claims are never bound or provisioned, and VolumeBinding's
 //! checks of bound and unbound claims, ReadWriteOncePod conflicts, and the volume Filters are not
-//! modelled. Generic ephemeral volumes are not looked up. When a claim is created, the unschedulable
-//! pods that use it go back to the queue at once (the plugins' QueueingHints; see the scheduler's
-//! `on_claim_added`).
+//! modelled. Generic ephemeral volumes are not looked up. The volume plugins' QueueingHints are here:
+//! a created or updated claim sends back the unschedulable pods that use it (`uses_claim`), and a
+//! deleted pod those whose claims or attachment slots it held (`shares_a_claim`, `frees_volume_slots`).
 
 use k8s_openapi::api::core::v1::Pod;
 
@@ -54,6 +54,47 @@ pub fn claim_names(pod: &Pod) -> impl Iterator<Item = &str> {
         .flat_map(|spec| spec.volumes.iter().flatten())
         .filter_map(|volume| volume.persistent_volume_claim.as_ref())
         .map(|claim| claim.claim_name.as_str())
+}
+
+/// The claims the pod's generic ephemeral volumes get (`<pod>-<volume>`), in volume order.
+fn ephemeral_claim_names(pod: &Pod) -> impl Iterator<Item = String> + '_ {
+    let pod_name = pod.metadata.name.as_deref().unwrap_or("");
+    pod.spec
+        .iter()
+        .flat_map(|spec| spec.volumes.iter().flatten())
+        .filter(|volume| volume.ephemeral.is_some())
+        .map(move |volume| format!("{pod_name}-{}", volume.name))
+}
+
+fn namespace_of(pod: &Pod) -> &str {
+    pod.metadata.namespace.as_deref().unwrap_or("default")
+}
+
+/// QueueingHint for a PersistentVolumeClaim event: the claim is in the pod's namespace and one of its
+/// `persistentVolumeClaim` volumes names it (VolumeRestrictions, VolumeZone), or also the claim of a
+/// generic ephemeral volume (VolumeBinding, NodeVolumeLimits: `with_ephemeral`).
+pub fn uses_claim(pod: &Pod, namespace: &str, name: &str, with_ephemeral: bool) -> bool {
+    namespace_of(pod) == namespace
+        && (claim_names(pod).any(|claim| claim == name)
+            || (with_ephemeral && ephemeral_claim_names(pod).any(|claim| claim == name)))
+}
+
+/// VolumeRestrictions' QueueingHint for `Pod/Delete`: the deleted pod, in the same namespace, used a
+/// claim the waiting pod uses. (The in-tree disk conflicts it also checks are not modelled.)
+pub fn shares_a_claim(target: &Pod, deleted: &Pod) -> bool {
+    namespace_of(target) == namespace_of(deleted)
+        && claim_names(deleted).any(|freed| claim_names(target).any(|claim| claim == freed))
+}
+
+/// NodeVolumeLimits' QueueingHint for `Pod/Delete`: the deleted pod was bound (or nominated) and had a
+/// claim or generic ephemeral volume, so it may free an attachment slot.
+pub fn frees_volume_slots(deleted: &Pod) -> bool {
+    crate::engine::scheduler::queueing_hints::bound_or_nominated(deleted)
+        && deleted
+            .spec
+            .iter()
+            .flat_map(|spec| spec.volumes.iter().flatten())
+            .any(|v| v.persistent_volume_claim.is_some() || v.ephemeral.is_some())
 }
 
 /// VolumeRestrictions' PreFilter: the first claim that does not exist.
