@@ -683,4 +683,40 @@ fn node_changes_move_only_the_pods_whose_rejecting_plugins_hint_queue() {
         last(&sim, "default/tolerant"),
         Some((AttemptResult::Scheduled, Some("node-a".into())))
     );
+    // node-a registered cordoned, so its kubelet added the unschedulable taint; uncordoned, the node
+    // lifecycle controller took it away. Cordoning node-b has the controller add it, with timeAdded.
+    let taints = |sim: &podflow::engine::sim::Simulation, node: &str| {
+        let stored = sim.api.store.get(&format!("/registry/minions/{node}"));
+        let node = stored
+            .and_then(|s| s.object.as_node())
+            .cloned()
+            .unwrap_or_default();
+        node.spec
+            .and_then(|s| s.taints)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.key, t.effect, t.time_added.is_some()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(taints(&sim, "node-a"), vec![]);
+    step(
+        &mut sim,
+        ClientAction::Cordon {
+            credentials: admin(),
+            node: "node-b".into(),
+        },
+    );
+    assert_eq!(
+        taints(&sim, "node-b"),
+        vec![(
+            "node.kubernetes.io/unschedulable".to_string(),
+            "NoSchedule".to_string(),
+            true
+        )]
+    );
+    assert!(sim.trace.entries.iter().any(|e| e
+        .summary
+        .starts_with("/registry/minions/node-b updated at revision")
+        && e.summary
+            .ends_with("by kube-controller-manager's node-lifecycle-controller")));
 }

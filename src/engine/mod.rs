@@ -12,6 +12,7 @@ pub mod events;
 pub mod json_text;
 pub mod kubectl;
 pub mod kubelet;
+pub mod node_lifecycle;
 pub mod node_registration;
 pub mod objects;
 pub mod printers;

@@ -3,12 +3,13 @@
 //! Mirrors `pkg/kubelet/kubelet_node_status.go` (`initialNode`, `setNodeStatus`): the well-known labels,
 //! the controller-managed attach/detach annotation, `pods: 110` capacity, allocatable defaulting to
 //! capacity, the four node conditions with the kubelet's reasons and messages, addresses, nodeInfo and
-//! the daemon endpoint. Whatever the scenario states wins; only what it leaves out is filled in. The
+//! the daemon endpoint, and the unschedulable taint of a node registering cordoned. Whatever the scenario states wins; only what it leaves out is filled in. The
 //! pod CIDR is what kube-controller-manager's node IPAM would assign (`10.244.<n>.0/24`).
 
 use serde_json::{json, Map, Value};
 
 use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
+use crate::engine::node_lifecycle::TAINT_UNSCHEDULABLE;
 use crate::engine::scenario::ScenarioError;
 use crate::engine::sim::Simulation;
 use crate::engine::time::meta_time;
@@ -69,6 +70,23 @@ pub fn registered_node(node: &Value, index: usize, now_ms: u64) -> Value {
         let cidr = format!("10.244.{}.0/24", index % 256);
         set_default(spec, "podCIDR", json!(cidr));
         set_default(spec, "podCIDRs", json!([cidr]));
+        // `initialNode`: a node registering unschedulable carries the unschedulable taint from the
+        // start (no timeAdded), so no pod slips in before the node lifecycle controller adds it.
+        if spec.get("unschedulable") == Some(&json!(true)) {
+            let taint = json!({"key": TAINT_UNSCHEDULABLE, "effect": "NoSchedule"});
+            let taints = spec.entry("taints").or_insert_with(|| json!([]));
+            if taints.is_null() {
+                *taints = json!([]);
+            }
+            if let Some(list) = taints.as_array_mut() {
+                let present = list.iter().any(|t| {
+                    t.get("key") == taint.get("key") && t.get("effect") == taint.get("effect")
+                });
+                if !present {
+                    list.push(taint);
+                }
+            }
+        }
     }
     if let Some(status) = object_at(&mut node, "status") {
         let capacity = status.get("capacity").cloned().filter(Value::is_object);

@@ -17,7 +17,8 @@
 //!
 //! Simplifications: `managedFields` are not recorded; watches are delivered by the simulation (a
 //! `watch` request answers 405). The serviceaccounts, root-CA and namespace controllers of
-//! kube-controller-manager act synchronously within the request that triggers them: a new namespace
+//! kube-controller-manager act synchronously within the request that triggers them (as does the node
+//! lifecycle controller's NoSchedule tainting pass after a node write): a new namespace
 //! gets its `default` ServiceAccount and `kube-root-ca.crt` right after it is written; a deleted
 //! namespace turns `Terminating`, its content is deleted (pods running on a node gracefully, for their
 //! kubelets to finish) and the namespace itself is removed once it is empty.
@@ -543,7 +544,7 @@ impl ApiServer {
         if !scoped_correctly || !known_sub {
             return Err(status::resource_not_served());
         }
-        match (req.verb, sub) {
+        let served = match (req.verb, sub) {
             (Verb::Get, "" | "status") => self.get(req, info),
             (Verb::List, "") => self.list(req, info, user),
             (Verb::Create, "") => self.create(now_ms, req, info, user, t),
@@ -553,6 +554,37 @@ impl ApiServer {
             (Verb::Delete, "") => self.delete(now_ms, req, info, user, t),
             // Simplification: watches are delivered by the simulation, not served as requests.
             _ => Err(status::method_not_allowed()),
+        }?;
+        let node_written = info.resource == "nodes"
+            && matches!(req.verb, Verb::Create | Verb::Update | Verb::Patch);
+        if let (true, ResponseBody::Object(node)) = (node_written, &served.body) {
+            self.run_node_lifecycle_controller(now_ms, node.name(), t);
+        }
+        Ok(served)
+    }
+
+    /// The node lifecycle controller's NoSchedule tainting pass on a node just written, acting at once
+    /// (`node_lifecycle`): a cordon or a condition that calls for a taint gets it, one that no longer
+    /// does loses it, in one more write of the node.
+    fn run_node_lifecycle_controller(&mut self, now_ms: u64, name: &str, t: &mut Tracer) {
+        let k = key("nodes", None, name);
+        let Some(stored) = self.store.get(&k) else {
+            return;
+        };
+        let revision = stored.mod_revision;
+        let Some(node) = stored.object.as_node() else {
+            return;
+        };
+        let Some(taints) = crate::engine::node_lifecycle::no_schedule_tainting_pass(node, now_ms)
+        else {
+            return;
+        };
+        let mut updated = node.clone();
+        updated.spec.get_or_insert_with(Default::default).taints =
+            (!taints.is_empty()).then_some(taints);
+        let updated = Object::Node(std::sync::Arc::new(updated));
+        if let Ok(event) = self.store.update(&k, updated, Some(revision)) {
+            self.record_controller_write(&event, &k, "node-lifecycle-controller", t);
         }
     }
 
