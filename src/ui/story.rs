@@ -827,6 +827,33 @@ pub fn caption(entry: &TraceEntry) -> String {
                 (Some("ADDED"), Some(revision)) if pod_of_object(&entry.object).is_some() => {
                     format!("etcd stores {key} at revision {revision}: this write creates the Pod {who}.")
                 }
+                _ if str_field(&data, "controller") == Some("node-lifecycle-controller") => {
+                    let taints: Vec<String> = data
+                        .pointer("/object/spec/taints")
+                        .and_then(Value::as_array)
+                        .map(|list| {
+                            list.iter()
+                                .map(|t| {
+                                    let key = str_field(t, "key").unwrap_or("");
+                                    let effect = str_field(t, "effect").unwrap_or("");
+                                    match str_field(t, "value") {
+                                        Some(value) => format!("{key}={value}:{effect}"),
+                                        None => format!("{key}:{effect}"),
+                                    }
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let now = if taints.is_empty() {
+                        "none".to_string()
+                    } else {
+                        taints.join(", ")
+                    };
+                    format!(
+                        "kube-controller-manager's node lifecycle controller makes {who}'s NoSchedule taints follow its cordon and conditions; its taints now: {now} (etcd revision {}).",
+                        revision.unwrap_or(0)
+                    )
+                }
                 _ => format!("etcd: {}.", entry.summary),
             }
         }
@@ -835,6 +862,19 @@ pub fn caption(entry: &TraceEntry) -> String {
             let kind = str_field(&data, "type").unwrap_or("");
             let revision = data.get("revision").and_then(Value::as_i64).unwrap_or(0);
             format!("A watch tells {to} about {who}: {kind} at resourceVersion {revision}.")
+        }
+        (Component::Scheduler, Stage::Queue) if data.get("hintsSkipped").is_some() => {
+            let event = str_field(&data, "event").unwrap_or("");
+            let plugins: Vec<&str> = data
+                .get("hintsSkipped")
+                .and_then(Value::as_array)
+                .map(|list| list.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            format!(
+                "kube-scheduler leaves {who} in unschedulablePods: {} rejected it, and {} QueueingHint says a {event} event cannot help it (QueueSkip).",
+                plugins.join(" and "),
+                if plugins.len() == 1 { "its" } else { "their" }
+            )
         }
         (Component::Scheduler, Stage::Queue) => {
             format!("kube-scheduler queues {who}: {}.", entry.summary)
@@ -1022,6 +1062,41 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn should_caption_a_hint_that_keeps_a_pod_waiting_and_the_controllers_taint() {
+        use crate::engine::api::Credentials;
+        use crate::engine::kubectl::ClientAction;
+        use crate::ui::view_state::UserCommand;
+        let mut playback = played("pod-too-large");
+        playback.seek(playback.last_position());
+        // A node too small for the pod: NodeResourcesFit's hint skips it.
+        playback.command(UserCommand::AddNode {
+            node: serde_json::json!({
+                "apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-d"},
+                "status": {"allocatable": {"cpu": "4", "memory": "8Gi"}}
+            }),
+        });
+        playback.command(UserCommand::Client(ClientAction::Cordon {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-d".into(),
+        }));
+        playback.run_to_end();
+        let captions: Vec<String> = playback.head().trace.entries.iter().map(caption).collect();
+        assert!(
+            captions.iter().any(|c| c
+                == "kube-scheduler leaves big-pod in unschedulablePods: NodeResourcesFit rejected it, and its \
+                    QueueingHint says a NodeAdd event cannot help it (QueueSkip)."),
+            "{captions:#?}"
+        );
+        assert!(
+            captions.iter().any(|c| c.starts_with(
+                "kube-controller-manager's node lifecycle controller makes nodes/node-d's NoSchedule taints \
+                 follow its cordon and conditions; its taints now: node.kubernetes.io/unschedulable:NoSchedule"
+            )),
+            "{captions:#?}"
+        );
     }
 
     #[test]

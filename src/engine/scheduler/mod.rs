@@ -401,7 +401,20 @@ impl Scheduler {
                         "stays in unschedulablePods ({label}: {} {hints} returned QueueSkip)",
                         owners.join(" and ")
                     );
-                    self.trace_queue(ctx, &key, Location::Unschedulable, &summary, &label, None);
+                    let data = json!({
+                        "queue": Location::Unschedulable.queue_name(),
+                        "event": label,
+                        "hintsSkipped": asked,
+                        "unschedulablePods": self.queue.unschedulable_len(),
+                    });
+                    ctx.record(
+                        Component::Scheduler,
+                        Stage::Queue,
+                        ref_of_key(&key),
+                        Outcome::Info,
+                        summary,
+                        data,
+                    );
                 }
                 Verdict::Skip { .. } => {}
             }
