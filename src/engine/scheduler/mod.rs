@@ -657,6 +657,8 @@ impl Scheduler {
                         Event::Scheduler(SchedulerWake::BackoffExpired),
                     );
                 }
+                // `Pop` is woken for backoffQ too (SchedulerPopFromBackoffQ).
+                self.ensure_cycle(ctx, POP_DELAY_MS);
             }
             Location::Unschedulable => {
                 ctx.after(
@@ -669,7 +671,8 @@ impl Scheduler {
     }
 
     fn ensure_cycle(&mut self, ctx: &mut Ctx, delay: u64) {
-        if !self.cycle_pending && self.queue.active_len() > 0 {
+        let work = self.queue.active_len() > 0 || self.queue.backoff_len() > 0;
+        if !self.cycle_pending && work {
             self.cycle_pending = true;
             ctx.after(delay, Event::Scheduler(SchedulerWake::Cycle));
         }
@@ -709,11 +712,24 @@ impl Scheduler {
 
     /// One scheduling cycle; returns its cost in virtual milliseconds.
     fn schedule_one(&mut self, ctx: &mut Ctx) -> u64 {
-        let Some(queued) = self.queue.pop() else {
+        let Some((queued, source)) = self.queue.pop_with_source() else {
             return CYCLE_BASE_MS;
         };
         let pod = queued.pod.clone();
         let key = queued.key.clone();
+        if source == Location::Backoff {
+            // SchedulerPopFromBackoffQ: an idle scheduler does not wait for the backoff to end.
+            ctx.record(
+                Component::Scheduler,
+                Stage::Queue,
+                ref_of_key(&key),
+                Outcome::Info,
+                "popped from backoffQ before its backoff ended: activeQ is empty",
+                json!({"queue": "activeQ", "event": "PopFromBackoffQ", "attempts": queued.attempts,
+                       "activeQ": self.queue.active_len(), "backoffQ": self.queue.backoff_len(),
+                       "unschedulablePods": self.queue.unschedulable_len()}),
+            );
+        }
         let object = pod_ref(&pod);
         // The PVC lister: the scheduler's informer cache, in sync with the store.
         let store = &ctx.api.store;

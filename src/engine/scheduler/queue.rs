@@ -15,7 +15,11 @@
 //!   finds none, and a failed pod goes to unschedulablePods.
 //! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker; podflow sets a
 //!   timer at the exact expiry instead, so the simulation can go idle.
-//! - Popping from backoffQ when activeQ is empty (SchedulerPopFromBackoffQ) is not modelled.
+//!
+//! SchedulerPopFromBackoffQ (beta, on by default since v1.33) is modelled: when activeQ is empty the
+//! scheduler pops the head of backoffQ without waiting for its backoff to end, and backoff expiries are
+//! truncated to the one-second ordering window (`backoff_queue.go` `alignToWindow`), with pods of the
+//! same window in activeQ's order.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
@@ -24,6 +28,9 @@ use std::sync::Arc;
 use k8s_openapi::api::core::v1::Pod;
 
 use super::cache::pod_key;
+
+/// `backoffQOrderingWindowDuration`: backoff expiries are truncated to whole seconds.
+pub const BACKOFF_ORDERING_WINDOW_MS: u64 = 1000;
 
 /// `DefaultPodMaxInUnschedulablePodsDuration`: 5 minutes.
 pub const POD_MAX_IN_UNSCHEDULABLE_PODS_MS: u64 = 5 * 60 * 1000;
@@ -87,7 +94,8 @@ pub enum Upsert {
 pub struct SchedulingQueue {
     pods: BTreeMap<String, QueuedPod>,
     active: BTreeSet<(Reverse<i32>, u64, u64, String)>,
-    backoff: BTreeSet<(u64, u64, String)>,
+    /// Ordered by backoff expiry, then as activeQ (`lessBackoffCompleted`).
+    backoff: BTreeSet<(u64, Reverse<i32>, u64, u64, String)>,
     unschedulable: BTreeSet<String>,
     next_seq: u64,
     scheduling_cycle: u64,
@@ -137,9 +145,14 @@ impl SchedulingQueue {
         d.min(self.max_backoff_ms)
     }
 
-    /// When the pod's backoff ends.
+    /// When the pod's backoff ends (`getBackoffTime`): its last requeue plus the backoff, truncated to
+    /// the ordering window; a pod never tried has none.
     pub fn backoff_expiry_ms(&self, q: &QueuedPod) -> u64 {
-        q.timestamp_ms + self.backoff_duration_ms(q.attempts)
+        if q.attempts == 0 {
+            return 0;
+        }
+        let end = q.timestamp_ms + self.backoff_duration_ms(q.attempts);
+        end - end % BACKOFF_ORDERING_WINDOW_MS
     }
 
     fn detach(&mut self, key: &str) {
@@ -153,7 +166,13 @@ impl SchedulingQueue {
             }
             Location::Backoff => {
                 let expiry = self.backoff_expiry_ms(q);
-                self.backoff.remove(&(expiry, q.seq, key.to_string()));
+                self.backoff.remove(&(
+                    expiry,
+                    Reverse(q.priority),
+                    q.timestamp_ms,
+                    q.seq,
+                    key.to_string(),
+                ));
             }
             Location::Unschedulable => {
                 self.unschedulable.remove(key);
@@ -175,7 +194,8 @@ impl SchedulingQueue {
             }
             Location::Backoff => {
                 let expiry = self.backoff_expiry_ms(&q);
-                self.backoff.insert((expiry, q.seq, q.key));
+                self.backoff
+                    .insert((expiry, Reverse(q.priority), q.timestamp_ms, q.seq, q.key));
             }
             Location::Unschedulable => {
                 self.unschedulable.insert(q.key);
@@ -229,14 +249,26 @@ impl SchedulingQueue {
 
     /// Pops the head of activeQ and starts a scheduling cycle for it.
     pub fn pop(&mut self) -> Option<QueuedPod> {
-        let (_, _, _, key) = self.active.pop_first()?;
+        self.pop_with_source().map(|(q, _)| q)
+    }
+
+    /// `Pop`: the head of activeQ, or, when activeQ is empty, the head of backoffQ whatever its backoff
+    /// (SchedulerPopFromBackoffQ). Returns the pod and the queue it came from.
+    pub fn pop_with_source(&mut self) -> Option<(QueuedPod, Location)> {
+        let (key, source) = match self.active.pop_first() {
+            Some((_, _, _, key)) => (key, Location::Active),
+            None => {
+                let (_, _, _, _, key) = self.backoff.pop_first()?;
+                (key, Location::Backoff)
+            }
+        };
         self.scheduling_cycle += 1;
         let cycle = self.scheduling_cycle;
         let q = self.pods.get_mut(&key)?;
         q.location = Location::InFlight;
         q.attempts += 1;
         q.cycle = cycle;
-        Some(q.clone())
+        Some((q.clone(), source))
     }
 
     /// The cycle ended with the pod bound (or assumed): it leaves the queue.
@@ -305,7 +337,7 @@ impl SchedulingQueue {
     /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ.
     pub fn flush_backoff_completed(&mut self, now_ms: u64) -> Vec<String> {
         let mut moved = Vec::new();
-        while let Some((expiry, _, key)) = self.backoff.first().cloned() {
+        while let Some((expiry, _, _, _, key)) = self.backoff.first().cloned() {
             if expiry > now_ms {
                 break;
             }
@@ -339,7 +371,7 @@ impl SchedulingQueue {
 
     /// The earliest backoff expiry, if any pod is backing off.
     pub fn next_backoff_expiry(&self) -> Option<u64> {
-        self.backoff.first().map(|(t, _, _)| *t)
+        self.backoff.first().map(|(t, ..)| *t)
     }
 
     /// Pending pods in activeQ order (for inspection).
@@ -394,15 +426,16 @@ mod tests {
             Some(Location::Unschedulable)
         );
         assert_eq!(q.unschedulable_len(), 1);
-        // A node arrives 500 ms later: still backing off (until 1100) → backoffQ.
+        // A node arrives 500 ms later: still backing off (100 + 1 s, truncated to the 1 s window:
+        // until 1000) → backoffQ.
         assert_eq!(
             q.move_to_active_or_backoff(&p.key, 600),
             Some(Location::Backoff)
         );
         assert_eq!(q.move_to_active_or_backoff(&p.key, 600), None);
-        assert_eq!(q.next_backoff_expiry(), Some(1100));
-        assert!(q.flush_backoff_completed(1099).is_empty());
-        assert_eq!(q.flush_backoff_completed(1100), vec![p.key.clone()]);
+        assert_eq!(q.next_backoff_expiry(), Some(1000));
+        assert!(q.flush_backoff_completed(999).is_empty());
+        assert_eq!(q.flush_backoff_completed(1000), vec![p.key.clone()]);
         assert_eq!(q.active_len(), 1);
         // Second failure: 2 s backoff; a move after it ended goes straight to activeQ.
         let p = q.pop().unwrap();
@@ -411,6 +444,39 @@ mod tests {
         assert_eq!(
             q.move_to_active_or_backoff(&p.key, 4000),
             Some(Location::Active)
+        );
+    }
+
+    #[test]
+    fn should_pop_from_backoff_when_active_is_empty_in_window_then_priority_order() {
+        let mut q = queue();
+        for (name, priority) in [("late-low", 0), ("early", 0), ("late-high", 10)] {
+            q.add_or_update(&PodBuilder::new(name).priority(priority).build(), 0);
+        }
+        // Failures at 100 ms (early) and 400 ms (the others): expiries 1100 and 1400, both in the
+        // window starting at 1000, so activeQ's order decides: priority, then the requeue time.
+        while let Some(p) = q.pop() {
+            let at = if p.key == "default/early" { 100 } else { 400 };
+            q.requeue_unschedulable(&p.key, at, vec!["NodeResourcesFit"]);
+        }
+        for key in ["default/late-low", "default/early", "default/late-high"] {
+            assert_eq!(
+                q.move_to_active_or_backoff(key, 500),
+                Some(Location::Backoff)
+            );
+        }
+        q.add_or_update(&PodBuilder::new("fresh").build(), 600);
+        let order: Vec<(String, Location)> = std::iter::from_fn(|| q.pop_with_source())
+            .map(|(p, source)| (p.key, source))
+            .collect();
+        assert_eq!(
+            order,
+            vec![
+                ("default/fresh".to_string(), Location::Active),
+                ("default/late-high".to_string(), Location::Backoff),
+                ("default/early".to_string(), Location::Backoff),
+                ("default/late-low".to_string(), Location::Backoff),
+            ]
         );
     }
 
