@@ -360,7 +360,9 @@ impl Scheduler {
         only: Option<&str>,
     ) -> bool {
         let profile = &self.algorithm.profile;
-        if !queueing_hints::is_event_of_interest(profile, &event) {
+        // `PriorityQueue.Update` asks the hints about a waiting pod's own update directly; cluster
+        // events first go through `isEventOfInterest`.
+        if only.is_none() && !queueing_hints::is_event_of_interest(profile, &event) {
             return false;
         }
         let verdicts: Vec<(String, Verdict)> = self
