@@ -714,6 +714,41 @@ fn node_changes_move_only_the_pods_whose_rejecting_plugins_hint_queue() {
             true
         )]
     );
+    // The kubelets say so at their next node status sync (every 10 s from their start).
+    let node_events: Vec<(String, String, String, u64)> = report::events(&sim)
+        .into_iter()
+        .filter(|e| e.involved_object.kind.as_deref() == Some("Node"))
+        .map(|e| {
+            let at = e
+                .first_timestamp
+                .as_ref()
+                .map(podflow::engine::time::ms_of)
+                .unwrap_or(0);
+            (
+                e.involved_object.name.clone().unwrap_or_default(),
+                e.reason.clone().unwrap_or_default(),
+                e.message.clone().unwrap_or_default(),
+                at % 10_000,
+            )
+        })
+        .collect();
+    assert_eq!(
+        node_events,
+        vec![
+            (
+                "node-a".to_string(),
+                "NodeSchedulable".to_string(),
+                "Node node-a status is now: NodeSchedulable".to_string(),
+                0
+            ),
+            (
+                "node-b".to_string(),
+                "NodeNotSchedulable".to_string(),
+                "Node node-b status is now: NodeNotSchedulable".to_string(),
+                0
+            ),
+        ]
+    );
     assert!(sim.trace.entries.iter().any(|e| e
         .summary
         .starts_with("/registry/minions/node-b updated at revision")

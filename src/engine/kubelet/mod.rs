@@ -111,7 +111,13 @@ pub enum KubeletWake {
     },
     /// The containers of a deleted pod exited after SIGTERM.
     ContainersStopped { pod: String, epoch: u64 },
+    /// The periodic node status sync (`syncNodeStatus`, every `nodeStatusUpdateFrequency`), set only
+    /// when the node's cordon changed since the last one.
+    NodeStatusSync,
 }
+
+/// `nodeStatusUpdateFrequency`: the kubelet syncs its node's status every 10 s.
+pub const NODE_STATUS_UPDATE_FREQUENCY_MS: u64 = 10_000;
 
 /// One image pull of the serial puller: for which container, and when it was asked for and began.
 #[derive(Clone, Debug, PartialEq)]
@@ -206,6 +212,13 @@ pub struct Kubelet {
     /// UIDs of pods this kubelet finished with: late watch events about them are ignored.
     finished: BTreeSet<String>,
     next_epoch: u64,
+    /// `lastNodeUnschedulable`: the cordon its last node status sync saw (`None` before the node is
+    /// known; the node as registered counts as seen, as the story starts with the cluster running).
+    last_node_unschedulable: Option<bool>,
+    /// When the kubelet started (its node's creation), the phase of its status syncs.
+    started_ms: Option<u64>,
+    /// A `NodeStatusSync` wake is set.
+    status_sync_pending: bool,
 }
 
 fn pod_key(pod: &Pod) -> String {
@@ -288,6 +301,9 @@ impl Kubelet {
             pods: BTreeMap::new(),
             finished: BTreeSet::new(),
             next_epoch: 1,
+            last_node_unschedulable: None,
+            started_ms: None,
+            status_sync_pending: false,
         }
     }
 
@@ -309,6 +325,7 @@ impl Kubelet {
                     && event.event_type != WatchEventType::Deleted =>
             {
                 self.remember_node(node);
+                self.watch_cordon(ctx, node);
             }
             Object::Pod(pod) => {
                 let on_this_node = pod.spec.as_ref().and_then(|s| s.node_name.as_deref())
@@ -401,7 +418,69 @@ impl Kubelet {
                     self.containers_stopped(ctx, &pod);
                 }
             }
+            KubeletWake::NodeStatusSync => self.sync_node_status(ctx),
         }
+    }
+
+    fn is_cordoned(node: &Node) -> bool {
+        node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true)
+    }
+
+    /// The node's cordon changed: the next node status sync (on the kubelet's 10 s phase) will say so.
+    fn watch_cordon(&mut self, ctx: &mut Ctx, node: &Node) {
+        let started = *self.started_ms.get_or_insert_with(|| {
+            node.metadata
+                .creation_timestamp
+                .as_ref()
+                .map_or(ctx.now_ms, crate::engine::time::ms_of)
+        });
+        let cordoned = Self::is_cordoned(node);
+        let Some(last) = self.last_node_unschedulable else {
+            self.last_node_unschedulable = Some(cordoned);
+            return;
+        };
+        if last == cordoned || self.status_sync_pending {
+            return;
+        }
+        let since = ctx.now_ms.saturating_sub(started);
+        let next = (since / NODE_STATUS_UPDATE_FREQUENCY_MS + 1) * NODE_STATUS_UPDATE_FREQUENCY_MS;
+        self.status_sync_pending = true;
+        self.after(ctx, next - since, KubeletWake::NodeStatusSync);
+    }
+
+    /// `syncNodeStatus`'s `recordNodeSchedulableEvent`: a NodeNotSchedulable or NodeSchedulable event
+    /// on the Node when its cordon differs from the last sync's.
+    fn sync_node_status(&mut self, ctx: &mut Ctx) {
+        self.status_sync_pending = false;
+        let Some(cordoned) = self.node_object.as_ref().map(Self::is_cordoned) else {
+            return;
+        };
+        if self.last_node_unschedulable == Some(cordoned) {
+            return;
+        }
+        self.last_node_unschedulable = Some(cordoned);
+        let status = if cordoned {
+            "NodeNotSchedulable"
+        } else {
+            "NodeSchedulable"
+        };
+        // The kubelet's nodeRef: kind Node, the node's name as its UID, no namespace.
+        let reference = k8s_openapi::api::core::v1::ObjectReference {
+            kind: Some("Node".into()),
+            name: Some(self.node.clone()),
+            uid: Some(self.node.clone()),
+            ..Default::default()
+        };
+        let message = format!("Node {} status is now: {status}", self.node);
+        events::record(
+            ctx,
+            &Reporter::Kubelet(self.node.clone()),
+            reference,
+            EventType::Normal,
+            status,
+            "",
+            &message,
+        );
     }
 
     fn restart_is(&self, key: &str, i: usize, restart: i32) -> bool {
