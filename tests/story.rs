@@ -269,7 +269,8 @@ fn every_builtin_scenario_settles_without_stray_objects() {
 
 #[test]
 fn repeated_events_are_counted_like_upstream_recorders() {
-    // kube-scheduler (events/v1): the 5-minute retry turns FailedScheduling into a series of 2.
+    // kube-scheduler (events/v1): the retry after five minutes in unschedulablePods (at the first 30 s
+    // flush tick past them: 330 s for a pod refused at 105 ms) turns FailedScheduling into a series of 2.
     let sim = run("pod-too-large", 1);
     let failed: Vec<_> = report::events(&sim)
         .into_iter()
@@ -279,7 +280,7 @@ fn repeated_events_are_counted_like_upstream_recorders() {
     assert_eq!(failed[0].series.as_ref().and_then(|s| s.count), Some(2));
     assert_eq!(
         podflow::engine::printers::describe_event_age(&failed[0], sim.now_ms),
-        "0s (x2 over 5m)"
+        "0s (x2 over 5m29s)"
     );
     // The kubelet (legacy recorder): identical back-off events are one Event with a count.
     let sim = run("image-not-found", 1);

@@ -1383,7 +1383,7 @@ mod tests {
             .trace
             .entries
             .iter()
-            .position(|e| e.summary == "unschedulable for 5m0s: moved to activeQ")
+            .position(|e| e.summary == "unschedulable for over 5m0s: moved to activeQ")
             .expect("a retry");
         assert_eq!(annotations[retry - playback.story_start()].failure, None);
     }

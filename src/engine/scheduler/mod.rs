@@ -39,7 +39,7 @@ use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
 use plugins::pod_topology_spread::Selector;
 use plugins::volume_claims;
-use queue::{Location, SchedulingQueue, Upsert, POD_MAX_IN_UNSCHEDULABLE_PODS_MS};
+use queue::{unschedulable_flush_tick_ms, Location, SchedulingQueue, Upsert};
 use queueing_hints::{action, Change, ClusterEvent, Resource, Verdict};
 use schedule_one::{Algorithm, CycleResult};
 
@@ -663,8 +663,10 @@ impl Scheduler {
                 self.ensure_cycle(ctx, POP_DELAY_MS);
             }
             Location::Unschedulable => {
+                // The 30 s flush tick that will find it there for more than five minutes.
+                let tick = unschedulable_flush_tick_ms(ctx.now_ms);
                 ctx.after(
-                    POD_MAX_IN_UNSCHEDULABLE_PODS_MS,
+                    tick - ctx.now_ms,
                     Event::Scheduler(SchedulerWake::FlushUnschedulable),
                 );
             }
@@ -703,8 +705,10 @@ impl Scheduler {
             }
             SchedulerWake::FlushUnschedulable => {
                 for (key, location) in self.queue.flush_unschedulable_leftover(ctx.now_ms) {
-                    let summary =
-                        format!("unschedulable for 5m0s: moved to {}", location.queue_name());
+                    let summary = format!(
+                        "unschedulable for over 5m0s: moved to {}",
+                        location.queue_name()
+                    );
                     self.trace_queue(ctx, &key, location, &summary, "UnschedulableTimeout", None);
                     self.after_queue_change(ctx, location);
                 }

@@ -13,8 +13,11 @@
 //! - A scheduling cycle runs within one simulation step, so no cluster event can arrive while a pod is
 //!   in flight: upstream's replay of in-flight events (`determineSchedulingHintForInFlightPod`) always
 //!   finds none, and a failed pod goes to unschedulablePods.
-//! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker; podflow sets a
-//!   timer at the exact expiry instead, so the simulation can go idle.
+//! - Upstream flushes backoffQ on a 1 s ticker and unschedulablePods on a 30 s ticker, both started
+//!   with the scheduler (t = 0 here). podflow sets one timer at the tick that will find something to
+//!   flush instead of ticking, so the simulation can go idle: backoff expiries are whole seconds, so
+//!   the 1 s tick is the expiry itself; a pod leaves unschedulablePods at the first 30 s tick more than
+//!   5 minutes after it entered.
 //!
 //! SchedulerPopFromBackoffQ (beta, on by default since v1.33) is modelled: when activeQ is empty the
 //! scheduler pops the head of backoffQ without waiting for its backoff to end, and backoff expiries are
@@ -34,6 +37,15 @@ pub const BACKOFF_ORDERING_WINDOW_MS: u64 = 1000;
 
 /// `DefaultPodMaxInUnschedulablePodsDuration`: 5 minutes.
 pub const POD_MAX_IN_UNSCHEDULABLE_PODS_MS: u64 = 5 * 60 * 1000;
+/// The period of `flushUnschedulablePodsLeftover`: 30 seconds.
+pub const UNSCHEDULABLE_FLUSH_PERIOD_MS: u64 = 30 * 1000;
+
+/// The 30 s tick at which a pod that entered unschedulablePods at `since_ms` is flushed: the first one
+/// more than `podMaxInUnschedulablePodsDuration` later.
+pub fn unschedulable_flush_tick_ms(since_ms: u64) -> u64 {
+    let deadline = since_ms + POD_MAX_IN_UNSCHEDULABLE_PODS_MS;
+    (deadline / UNSCHEDULABLE_FLUSH_PERIOD_MS + 1) * UNSCHEDULABLE_FLUSH_PERIOD_MS
+}
 
 /// Where a pending pod is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -348,14 +360,14 @@ impl SchedulingQueue {
         moved
     }
 
-    /// `flushUnschedulablePodsLeftover`: pods unschedulable for at least 5 minutes are moved.
+    /// `flushUnschedulablePodsLeftover`: pods unschedulable for more than 5 minutes are moved.
     pub fn flush_unschedulable_leftover(&mut self, now_ms: u64) -> Vec<(String, Location)> {
         let stale: Vec<String> = self
             .unschedulable
             .iter()
             .filter(|k| {
                 self.pods.get(*k).is_some_and(|q| {
-                    now_ms.saturating_sub(q.timestamp_ms) >= POD_MAX_IN_UNSCHEDULABLE_PODS_MS
+                    now_ms.saturating_sub(q.timestamp_ms) > POD_MAX_IN_UNSCHEDULABLE_PODS_MS
                 })
             })
             .cloned()
@@ -511,10 +523,17 @@ mod tests {
         let p = q.pop().unwrap();
         q.requeue_unschedulable(&p.key, 1000, Vec::new());
         assert!(q
-            .flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS - 1)
+            .flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS)
             .is_empty());
+        assert_eq!(unschedulable_flush_tick_ms(1000), 330_000);
         assert_eq!(
-            q.flush_unschedulable_leftover(1000 + POD_MAX_IN_UNSCHEDULABLE_PODS_MS),
+            unschedulable_flush_tick_ms(0),
+            330_000,
+            "more than 5 minutes"
+        );
+        assert_eq!(unschedulable_flush_tick_ms(29_999), 330_000);
+        assert_eq!(
+            q.flush_unschedulable_leftover(330_000),
             vec![(p.key, Location::Active)]
         );
     }
