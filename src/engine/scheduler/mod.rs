@@ -37,6 +37,7 @@ use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
+use plugins::inter_pod_affinity;
 use plugins::pod_topology_spread::Selector;
 use plugins::volume_claims;
 use queue::{unschedulable_flush_tick_ms, Location, SchedulingQueue, Upsert};
@@ -64,18 +65,30 @@ struct Listed {
     default_spread_selector: Option<Selector>,
 }
 
-/// Every namespace's labels (the namespace lister).
-fn namespace_labels(store: &Store) -> BTreeMap<String, BTreeMap<String, String>> {
-    let prefix = list_prefix("namespaces", None);
+/// The namespace labels InterPodAffinity reads from the namespace lister for this pod: every
+/// namespace's when one of the pod's own terms has a `namespaceSelector` (merged into its namespaces),
+/// otherwise only the pod's namespace (which existing pods' selectors are matched against).
+fn namespace_labels(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<String, String>> {
+    let labelled = |object: &Object| {
+        let meta = object.metadata();
+        (
+            meta.name.clone().unwrap_or_default(),
+            meta.labels.clone().unwrap_or_default(),
+        )
+    };
+    if inter_pod_affinity::has_namespace_selector(pod) {
+        let prefix = list_prefix("namespaces", None);
+        return store
+            .list(&prefix)
+            .map(|(_, stored)| labelled(&stored.object))
+            .collect();
+    }
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let key = crate::engine::store::key("namespaces", None, namespace);
     store
-        .list(&prefix)
-        .map(|(_, stored)| {
-            let meta = stored.object.metadata();
-            (
-                meta.name.clone().unwrap_or_default(),
-                meta.labels.clone().unwrap_or_default(),
-            )
-        })
+        .get(&key)
+        .map(|stored| labelled(&stored.object))
+        .into_iter()
         .collect()
 }
 
@@ -747,7 +760,7 @@ impl Scheduler {
         });
         let listed = Listed {
             claims,
-            namespace_labels: namespace_labels(store),
+            namespace_labels: namespace_labels(store, &pod),
             default_spread_selector: default_spread_selector(store, &pod),
         };
         let out = self.run_cycle(&queued, listed, ctx.now_ms, ctx.rng);

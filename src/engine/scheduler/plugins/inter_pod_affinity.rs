@@ -147,6 +147,42 @@ fn namespace_of(pod: &Pod) -> &str {
     pod.metadata.namespace.as_deref().unwrap_or("default")
 }
 
+/// Whether any of the pod's pod (anti-)affinity terms, required or preferred, has a
+/// `namespaceSelector` (whose namespaces PreFilter and PreScore merge in from the namespace lister).
+pub fn has_namespace_selector(pod: &Pod) -> bool {
+    let Some(affinity) = pod.spec.as_ref().and_then(|s| s.affinity.as_ref()) else {
+        return false;
+    };
+    let terms = |required: Option<&Vec<PodAffinityTerm>>,
+                 preferred: Option<&Vec<WeightedPodAffinityTerm>>| {
+        required
+            .into_iter()
+            .flatten()
+            .chain(
+                preferred
+                    .into_iter()
+                    .flatten()
+                    .map(|w| &w.pod_affinity_term),
+            )
+            .any(|t| t.namespace_selector.is_some())
+    };
+    affinity.pod_affinity.as_ref().is_some_and(|a| {
+        terms(
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref(),
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_ref(),
+        )
+    }) || affinity.pod_anti_affinity.as_ref().is_some_and(|a| {
+        terms(
+            a.required_during_scheduling_ignored_during_execution
+                .as_ref(),
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_ref(),
+        )
+    })
+}
+
 /// The pod's required pod-affinity and pod-anti-affinity terms.
 pub fn required_terms(pod: &Pod) -> (Vec<AffinityTerm>, Vec<AffinityTerm>) {
     let ns = namespace_of(pod);
@@ -991,6 +1027,26 @@ mod tests {
         n1.add_pod(on(&guard, "n1"));
         let web = pod("web", &[("app", "web")], vec![], vec![]);
         assert!(pre_filter(&CycleState::new(&web), &[&n1]).is_none());
+    }
+
+    #[test]
+    fn should_tell_when_the_namespace_lister_is_needed_for_all_namespaces() {
+        let with_selector = json_pod(serde_json::json!({
+            "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "i"}], "affinity": {"podAntiAffinity": {
+                "preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 1, "podAffinityTerm": {
+                    "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "zone",
+                    "namespaceSelector": {}}}]}}}
+        }));
+        let without = json_pod(serde_json::json!({
+            "metadata": {"name": "p", "namespace": "default"},
+            "spec": {"containers": [{"name": "c", "image": "i"}], "affinity": {"podAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": [{
+                    "labelSelector": {"matchLabels": {"app": "db"}}, "topologyKey": "zone",
+                    "namespaces": ["other"]}]}}}
+        }));
+        assert!(has_namespace_selector(&with_selector));
+        assert!(!has_namespace_selector(&without));
     }
 
     #[test]
