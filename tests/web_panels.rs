@@ -188,6 +188,14 @@ async fn should_show_a_missing_claim_refused_at_prefilter_with_no_filter_run() {
         result.contains("0/3 nodes are available: persistentvolumeclaim \"db-data\" not found. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."),
         "{result}"
     );
+    // What may bring it back: the events VolumeRestrictions registered, the claim's creation among them.
+    let waits = text(&wait_for(&root, "[data-testid=pf-scheduler-waits]").await);
+    assert!(
+        waits.contains(
+            "VolumeRestrictions: PodDelete, NodeAdd, PersistentVolumeClaimAdd, NodeUpdateNodeTaint"
+        ),
+        "{waits}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -301,6 +301,25 @@ impl Scheduler {
             .collect()
     }
 
+    /// For an unschedulable attempt: the plugins that rejected the pod (its PreFilter refusal, or the
+    /// nodes' failing Filter plugins), each with the cluster events it registered
+    /// (`queueing_hints::requeue_events`). Empty for a scheduled attempt; empty too when no plugin
+    /// rejected it (no nodes at all), as then any event of interest moves it.
+    pub fn requeue_events(&self, attempt: &SchedulingAttempt) -> Vec<(String, Vec<String>)> {
+        if attempt.result != AttemptResult::Unschedulable {
+            return Vec::new();
+        }
+        let rejected_by: Vec<&str> = match &attempt.pre_filter_plugin {
+            Some(plugin) => vec![plugin.as_str()],
+            None => attempt
+                .nodes
+                .iter()
+                .filter_map(|n| n.filter.plugin.as_deref())
+                .collect(),
+        };
+        queueing_hints::requeue_events(&self.algorithm.profile, &rejected_by)
+    }
+
     /// The scheduling queue.
     pub fn queue(&self) -> &SchedulingQueue {
         &self.queue

@@ -360,6 +360,29 @@ pub fn is_event_of_interest(profile: &Profile, event: &ClusterEvent) -> bool {
     enqueue_plugins(profile).any(|p| registrations(p).iter().any(|(r, _)| r.covers(event)))
 }
 
+/// The events each of `rejected_by` (plugin names, in the profile's order) registered, one label per
+/// action (`NodeAdd`, `NodeUpdateNodeTaint`, `PodDelete`): what may send a pod they rejected back to
+/// the queue, if its hint agrees.
+pub fn requeue_events(profile: &Profile, rejected_by: &[&str]) -> Vec<(String, Vec<String>)> {
+    enqueue_plugins(profile)
+        .filter(|plugin| rejected_by.contains(&plugin.name()))
+        .map(|plugin| {
+            let mut labels: Vec<String> = Vec::new();
+            for (registered, _) in registrations(plugin) {
+                for bit in (0..u32::BITS).map(|i| 1u32 << i) {
+                    if registered.action & bit != 0 {
+                        let label = ClusterEvent::new(registered.resource, bit).label();
+                        if !labels.contains(&label) {
+                            labels.push(label);
+                        }
+                    }
+                }
+            }
+            (plugin.name().to_string(), labels)
+        })
+        .collect()
+}
+
 /// What the hints decided for one unschedulable pod.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Verdict {

@@ -280,7 +280,31 @@ fn SchedulerTables(props: &SchedulerTablesProps) -> Html {
                     <strong>{ " FailedScheduling: " }</strong>
                     <span class="pf-mono">{ model.message.clone() }</span>
                 </p>
+                if !model.waits_for.is_empty() {
+                    { waits_for(&model.waits_for) }
+                }
             }
         </section>
+    }
+}
+
+/// What may send an unschedulable pod back to the queue: each rejecting plugin with the cluster events
+/// it registered (their QueueingHints then decide), and the five-minute flush.
+fn waits_for(plugins: &[(String, Vec<String>)]) -> Html {
+    html! {
+        <div class="pf-muted" data-testid="pf-scheduler-waits">
+            <p>{ "The pod waits in unschedulablePods. A cluster event goes back to the plugins that \
+                  rejected it: their QueueingHints say whether it may help, and if one says Queue, the \
+                  pod is retried. Otherwise it is retried once it has waited five minutes, at the queue's next \
+                  30-second flush. They listen for:" }</p>
+            <ul class="pf-waits">
+                { for plugins.iter().map(|(plugin, events)| html! {
+                    <li key={plugin.clone()}>
+                        <strong>{ plugin.clone() }</strong>{ ": " }
+                        <span class="pf-mono">{ events.join(", ") }</span>
+                    </li>
+                }) }
+            </ul>
+        </div>
     }
 }

@@ -93,6 +93,9 @@ pub struct SchedulerModel {
     /// How far the attempt has got at the view's position: the filter table shows from its Filter
     /// entry, the scores from its Score entry, the result from its Bind or Unschedulable entry.
     pub reached: AttemptPhase,
+    /// For an unschedulable attempt, the plugins that rejected the pod with the cluster events each
+    /// registered: what may send it back to the queue (the engine's `Scheduler::requeue_events`).
+    pub waits_for: Vec<(String, Vec<String>)>,
 }
 
 /// The phases of one scheduling attempt as its trace entries show them, in order.
@@ -277,6 +280,7 @@ pub fn scheduler_model(view: &ViewState) -> Option<SchedulerModel> {
         message: attempt.message.clone(),
         pre_filter: attempt.pre_filter_plugin.clone(),
         reached,
+        waits_for: view.sim.scheduler.requeue_events(&attempt),
     })
 }
 
@@ -407,6 +411,21 @@ mod tests {
         assert!(row(&model.filter, "NodeResourcesFit")
             .iter()
             .all(|c| *c == FilterCell::Rejected("Insufficient cpu".into())));
+        // NodeResourcesFit's registrations, with the UpdateNodeTaint upstream adds for Node/Add.
+        let events = [
+            "PodDelete",
+            "PodUpdatePodScaleDown",
+            "NodeAdd",
+            "NodeUpdateNodeAllocatable",
+            "NodeUpdateNodeTaint",
+        ];
+        assert_eq!(
+            model.waits_for,
+            vec![(
+                "NodeResourcesFit".to_string(),
+                events.iter().map(|e| e.to_string()).collect()
+            )]
+        );
     }
 
     #[test]
