@@ -779,6 +779,47 @@ mod tests {
     }
 
     #[test]
+    fn should_reject_negative_node_affinity_scores_left_by_normalization() {
+        // addedAffinity weights are not range-checked by ValidateNodeAffinityArgs. With raw scores
+        // -5 and -3, DefaultNormalizeScore (maxCount from 0) leaves them alone and RunScorePlugins
+        // reports the first one.
+        let term = |weight: i32, value: &str| {
+            serde_json::json!({"weight": weight, "preference": {"matchExpressions": [
+                {"key": "foo", "operator": "In", "values": [value]}
+            ]}})
+        };
+        let algorithm = algorithm_with(serde_json::json!({"profiles": [{"pluginConfig": [{
+            "name": "NodeAffinity",
+            "args": {"addedAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                term(-5, "a"), term(-3, "b")
+            ]}}
+        }]}]}));
+        let nodes: Vec<NodeInfo> = [("n1", "a"), ("n2", "b")]
+            .iter()
+            .map(|(n, v)| {
+                NodeBuilder::new(n)
+                    .allocatable(&[("cpu", "2"), ("memory", "4Gi")])
+                    .label("foo", v)
+                    .build_info()
+            })
+            .collect();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p").container("x", &[("cpu", "1")]).build();
+        let r = algorithm.schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.scheduler_error);
+        assert_eq!(
+            r.error.as_deref(),
+            Some("applying score defaultWeights on Score plugins: plugin \"NodeAffinity\" returns an invalid score -5, it should in the range of [0, 100] after normalizing")
+        );
+    }
+
+    #[test]
     fn should_not_panic_on_absurd_quantities() {
         let nodes: Vec<NodeInfo> = (0..2)
             .map(|i| {
