@@ -756,3 +756,64 @@ fn node_changes_move_only_the_pods_whose_rejecting_plugins_hint_queue() {
         && e.summary
             .ends_with("by kube-controller-manager's node-lifecycle-controller")));
 }
+
+/// Two nodes so large that LeastAllocated's `(capacity - requested) * 100` wraps in int64 (as in Go),
+/// giving NodeResourcesFit a normalized score of -73: RunScorePlugins fails the cycle, so the pod gets
+/// a FailedScheduling event with the framework's error and `PodScheduled=False, reason SchedulerError`.
+const HUGE_NODES: &str = r#"
+apiVersion: v1
+kind: Node
+metadata:
+  name: huge-a
+status:
+  allocatable: {cpu: 100T, memory: 100Pi, pods: "110"}
+  capacity: {cpu: 100T, memory: 100Pi, pods: "110"}
+---
+apiVersion: v1
+kind: Node
+metadata:
+  name: huge-b
+status:
+  allocatable: {cpu: 100T, memory: 100Pi, pods: "110"}
+  capacity: {cpu: 100T, memory: 100Pi, pods: "110"}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: tiny
+  namespace: default
+spec:
+  containers:
+  - name: c
+    image: nginx:1.27
+"#;
+
+#[test]
+fn out_of_range_score_fails_the_cycle_with_scheduler_error() {
+    let s = scenario::parse("huge-nodes", HUGE_NODES).expect("parses");
+    let mut sim = scenario::start(&s, 1).expect("starts");
+    sim.run_to_quiescence(1_000_000);
+    let message = "applying score defaultWeights on Score plugins: plugin \"NodeResourcesFit\" returns an invalid score -73, it should in the range of [0, 100] after normalizing";
+    let p = pod(&sim, "tiny");
+    assert_eq!(p.spec.as_ref().unwrap().node_name, None);
+    let cond = p
+        .status
+        .unwrap()
+        .conditions
+        .unwrap()
+        .into_iter()
+        .find(|c| c.type_ == "PodScheduled")
+        .unwrap();
+    assert_eq!(
+        (
+            cond.status.as_str(),
+            cond.reason.as_deref(),
+            cond.message.as_deref()
+        ),
+        ("False", Some("SchedulerError"), Some(message))
+    );
+    assert_eq!(
+        event_lines(&sim, "tiny")[0],
+        format!("Warning FailedScheduling: {message}")
+    );
+}

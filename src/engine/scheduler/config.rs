@@ -1215,6 +1215,18 @@ mod tests {
         }}]}]})))).unwrap();
         assert_eq!(c.profile.fit.shape, vec![(0, 0), (100, 10)]);
         assert_eq!(c.profile.fit.resources, default_resources());
+        // v1 defaulting turns a zero weight into 1, so upstream's internal-config case "resource with
+        // zero weight" (a validation error there) cannot be written in a v1 file.
+        let c = parse(Some(&cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {
+            "scoringStrategy": {"type": "LeastAllocated", "resources": [{"name": "memory", "weight": 0}]}
+        }}]}]})))).unwrap();
+        assert_eq!(
+            c.profile.fit.resources,
+            vec![ResourceSpec {
+                name: "memory".into(),
+                weight: 1
+            }]
+        );
     }
 
     #[test]
@@ -1239,6 +1251,12 @@ mod tests {
                 "bad weight",
                 cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "LeastAllocated", "resources": [{"name": "cpu", "weight": 101}]}}}]}]})),
                 "profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: Invalid value: 101: resource weight of cpu not in valid range (0, 100]",
+            ),
+            (
+                // least/most_allocated_test.go "resource with negative weight".
+                "negative weight",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "MostAllocated", "resources": [{"name": "memory", "weight": -1}, {"name": "cpu", "weight": 1}]}}}]}]})),
+                "profiles[0].pluginConfig[0].args.scoringStrategy.resources[0].weight: Invalid value: -1: resource weight of memory not in valid range (0, 100]",
             ),
             (
                 "ratio without shape",

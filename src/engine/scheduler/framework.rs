@@ -257,10 +257,12 @@ impl Plugin {
 }
 
 /// `helper.DefaultNormalizeScore`: scales scores so the highest becomes `max_priority` (integer
-/// division), reversed (`max_priority - score`) when `reverse`; all-zero scores become `max_priority`
-/// when reversed and stay 0 otherwise.
+/// division), reversed (`max_priority - score`) when `reverse`. The highest score is searched from 0
+/// up, as upstream's `maxCount` starts at 0: when no score is positive, the scores become
+/// `max_priority` when reversed and are left as they are otherwise (negative ones included, which
+/// `RunScorePlugins` then rejects).
 pub fn default_normalize_score(max_priority: i64, reverse: bool, scores: &mut [i64]) {
-    let max = scores.iter().copied().max().unwrap_or(0);
+    let max = scores.iter().copied().fold(0, i64::max);
     if max == 0 {
         if reverse {
             scores.iter_mut().for_each(|s| *s = max_priority);
@@ -268,9 +270,10 @@ pub fn default_normalize_score(max_priority: i64, reverse: bool, scores: &mut [i
         return;
     }
     for s in scores.iter_mut() {
-        *s = max_priority * *s / max;
+        // Go's int64 product wraps; `max` is positive, so the division cannot overflow.
+        *s = max_priority.wrapping_mul(*s) / max;
         if reverse {
-            *s = max_priority - *s;
+            *s = max_priority.wrapping_sub(*s);
         }
     }
 }
@@ -373,6 +376,11 @@ mod tests {
             (&[0, 0, 0, 0], true, &[100, 100, 100, 100]),
             (&[0, 1, 1, 1], true, &[100, 0, 0, 0]),
             (&[1000, 1, 1, 1], false, &[100, 0, 0, 0]),
+            // maxCount starts at 0: scores that are all negative are left alone (or all become 100
+            // when reversed); a positive maximum scales the negative ones too.
+            (&[-5, -3], false, &[-5, -3]),
+            (&[-5, -3], true, &[100, 100]),
+            (&[-5, 10], false, &[-50, 100]),
         ];
         for (input, reverse, want) in cases {
             let mut s = input.to_vec();

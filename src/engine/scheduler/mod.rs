@@ -125,6 +125,8 @@ struct CycleOutput {
     error: String,
     /// The plugins whose Filter (or PreFilter) rejected a node, for the queueing hints.
     rejected_by: Vec<&'static str>,
+    /// The cycle ended in an error, not a FitError (`PodReasonSchedulerError`).
+    scheduler_error: bool,
     cost: u64,
 }
 
@@ -816,7 +818,12 @@ impl Scheduler {
                 let message = out.error;
                 compact.message = message.clone();
                 self.attempts.push(compact);
-                self.fail(ctx, &pod, &key, &message, out.rejected_by);
+                let reason = if out.scheduler_error {
+                    "SchedulerError"
+                } else {
+                    "Unschedulable"
+                };
+                self.fail(ctx, &pod, &key, &message, out.rejected_by, reason);
             }
         }
         out.cost
@@ -864,12 +871,17 @@ impl Scheduler {
             .collect();
         rejected_by.sort_unstable();
         rejected_by.dedup();
+        if result.scheduler_error {
+            // Only a FitError carries UnschedulablePlugins.
+            rejected_by.clear();
+        }
         CycleOutput {
             filter_trace,
             score_trace,
             chosen,
             compact,
             rejected_by,
+            scheduler_error: result.scheduler_error,
             error: result.error.unwrap_or_default(),
             cost: CYCLE_BASE_MS + result.evaluated.len() as u64 / NODES_PER_MS,
         }
@@ -957,6 +969,7 @@ impl Scheduler {
         key: &str,
         message: &str,
         rejected_by: Vec<&'static str>,
+        reason: &str,
     ) {
         let object = pod_ref(pod);
         ctx.record(
@@ -992,12 +1005,19 @@ impl Scheduler {
             "Scheduling",
             &truncated,
         );
-        self.update_pod_scheduled_condition(ctx, key, message);
+        self.update_pod_scheduled_condition(ctx, key, message, reason);
     }
 
-    /// `updatePod` with `PodScheduled=False, reason Unschedulable`: skipped when the condition is already
-    /// the same (`podutil.UpdatePodCondition` reports no change).
-    fn update_pod_scheduled_condition(&mut self, ctx: &mut Ctx, key: &str, message: &str) {
+    /// `updatePod` with `PodScheduled=False` and `reason` (`Unschedulable`, or `SchedulerError` when the
+    /// cycle ended in an error): skipped when the condition is already the same
+    /// (`podutil.UpdatePodCondition` reports no change).
+    fn update_pod_scheduled_condition(
+        &mut self,
+        ctx: &mut Ctx,
+        key: &str,
+        message: &str,
+        reason: &str,
+    ) {
         let Some(current) = self.queue.get(key).map(|q| q.pod.clone()) else {
             return;
         };
@@ -1008,7 +1028,7 @@ impl Scheduler {
         let mut condition = PodCondition {
             type_: "PodScheduled".into(),
             status: "False".into(),
-            reason: Some("Unschedulable".into()),
+            reason: Some(reason.into()),
             message: Some(message.to_string()),
             last_transition_time: Some(meta_time(ctx.now_ms)),
             observed_generation: current.metadata.generation,

@@ -11,7 +11,9 @@
 use super::cache::NodeInfo;
 use super::config::{Profile, ScoringStrategyType};
 use super::fit_error::FitError;
-use super::framework::{default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE};
+use super::framework::{
+    default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
+};
 use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
     balanced_allocation, default_preemption, image_locality, inter_pod_affinity, node_affinity,
@@ -92,8 +94,12 @@ pub struct CycleResult {
     pub chosen: Option<u32>,
     /// Nodes processed, for `nextStartNodeIndex`.
     pub processed: usize,
-    /// The FailedScheduling message when no node fits.
+    /// The FailedScheduling message when no node fits, or the error that ended the cycle.
     pub error: Option<String>,
+    /// The cycle ended in an internal error (a `Status` with code `Error`, e.g. a score out of range)
+    /// rather than a FitError: no plugin rejected the pod, and its `PodScheduled` condition carries
+    /// reason `SchedulerError`.
+    pub scheduler_error: bool,
     /// The plugin whose PreFilter refused the pod (every node then carries its status in
     /// `evaluated`, and no Filter ran).
     pub pre_filter_rejection: Option<&'static str>,
@@ -504,19 +510,30 @@ impl Algorithm {
                 result.normalized[row * k + col] = *value;
             }
         }
-        let mut totals = Vec::with_capacity(n);
-        if k == 0 {
-            totals.resize(n, 0);
-        } else {
-            for row in result.normalized.chunks_exact(k) {
-                let mut total = 0i64;
-                for (value, (_, w)) in row.iter().zip(&result.score_plugins) {
-                    total += (*value).clamp(0, MAX_NODE_SCORE) * w;
-                }
-                totals.push(total);
-            }
+        if let Some(message) = score_range_error(&result.score_plugins, &result.normalized) {
+            result.error = Some(message);
+            result.scheduler_error = true;
+            return result;
         }
-        result.totals = totals;
+        result.totals = if self.profile.score.is_empty() {
+            // prioritizeNodes: without score plugins (and extenders) every node gets TotalScore 1.
+            vec![1; n]
+        } else if k == 0 {
+            // Every score plugin skipped in PreScore: RunScorePlugins leaves the totals at 0.
+            vec![0; n]
+        } else {
+            result
+                .normalized
+                .chunks_exact(k)
+                .map(|row| {
+                    row.iter()
+                        .zip(&result.score_plugins)
+                        .fold(0i64, |total, (value, (_, w))| {
+                            total.wrapping_add(value.wrapping_mul(*w))
+                        })
+                })
+                .collect()
+        };
 
         // selectHost: highest total, uniform random among ties.
         let best = result.totals.iter().copied().max().unwrap_or(0);
@@ -528,6 +545,28 @@ impl Algorithm {
         result.chosen = result.feasible.get(pick).copied();
         result
     }
+}
+
+/// `RunScorePlugins`' check before applying the weights: a normalized score outside
+/// [`MinNodeScore`, `MaxNodeScore`] fails the cycle with upstream's error text. Upstream checks the
+/// nodes in parallel and reports whichever failure arrives first; this reports the first feasible
+/// node's first offending plugin (in plugin order), so the message is deterministic.
+pub fn score_range_error(plugins: &[(Plugin, i64)], normalized: &[i64]) -> Option<String> {
+    let k = plugins.len();
+    if k == 0 {
+        return None;
+    }
+    normalized.chunks_exact(k).find_map(|row| {
+        row.iter()
+            .zip(plugins)
+            .find(|(score, _)| !(MIN_NODE_SCORE..=MAX_NODE_SCORE).contains(*score))
+            .map(|(score, (plugin, _))| {
+                format!(
+                    "applying score defaultWeights on Score plugins: plugin \"{}\" returns an invalid score {score}, it should in the range of [{MIN_NODE_SCORE}, {MAX_NODE_SCORE}] after normalizing",
+                    plugin.name()
+                )
+            })
+    })
 }
 
 #[cfg(test)]
@@ -635,6 +674,149 @@ mod tests {
         assert_eq!(r.chosen, Some(2));
         assert!(!r.scoring_skipped);
         assert_eq!(r.error, None);
+    }
+
+    fn algorithm_with(body: serde_json::Value) -> Algorithm {
+        let mut config = serde_json::json!({
+            "apiVersion": crate::engine::scheduler::config::API_VERSION,
+            "kind": "KubeSchedulerConfiguration",
+        });
+        if let (Some(m), serde_json::Value::Object(b)) = (config.as_object_mut(), body) {
+            m.extend(b);
+        }
+        let c = parse(Some(&config)).unwrap();
+        Algorithm::new(c.profile, c.percentage_of_nodes_to_score)
+    }
+
+    fn two_nodes(cpu: &str, memory: &str) -> Vec<NodeInfo> {
+        ["n1", "n2"]
+            .iter()
+            .map(|n| {
+                NodeBuilder::new(n)
+                    .allocatable(&[("cpu", cpu), ("memory", memory)])
+                    .build_info()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn should_total_one_per_node_without_score_plugins() {
+        // prioritizeNodes: no score plugins configured (and no extenders) → TotalScore 1 each.
+        let algorithm = algorithm_with(serde_json::json!({"profiles": [{"plugins": {"score": {
+            "disabled": [{"name": "*"}]
+        }}}]}));
+        let nodes = two_nodes("2", "4Gi");
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p").container("x", &[("cpu", "1")]).build();
+        let r = algorithm.schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.score_plugins.is_empty());
+        assert_eq!(r.totals, vec![1, 1]);
+        assert!(r.chosen.is_some());
+    }
+
+    #[test]
+    fn should_total_zero_when_every_score_plugin_skips() {
+        // Test_prioritizeNodes "all score plugins are skipped": configured plugins that all return
+        // Skip in PreScore leave every TotalScore at 0.
+        let algorithm = algorithm_with(serde_json::json!({"profiles": [{"plugins": {"score": {
+            "disabled": [{"name": "*"}],
+            "enabled": [{"name": "NodeAffinity"}, {"name": "NodeResourcesBalancedAllocation"}]
+        }}}]}));
+        let nodes = two_nodes("2", "4Gi");
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p").container("x", &[]).build();
+        let r = algorithm.schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.score_plugins.is_empty());
+        assert_eq!(r.totals, vec![0, 0]);
+        assert!(r.chosen.is_some());
+    }
+
+    #[test]
+    fn should_fail_the_cycle_on_a_score_out_of_range() {
+        // LeastAllocated on 100T cores / 100Pi memory: (capacity - requested) * 100 wraps in int64,
+        // as in Go, giving cpu -84 and memory -63 → -73. RunScorePlugins rejects it after
+        // normalizing and the cycle ends in an error instead of a node choice.
+        let nodes = two_nodes("100T", "100Pi");
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p").container("x", &[]).build();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(r.feasible, vec![0, 1]);
+        assert_eq!(r.chosen, None);
+        assert!(r.scheduler_error);
+        assert!(r.totals.is_empty());
+        assert_eq!(
+            r.error.as_deref(),
+            Some(
+                "applying score defaultWeights on Score plugins: plugin \"NodeResourcesFit\" returns an invalid score -73, it should in the range of [0, 100] after normalizing"
+            )
+        );
+        assert_eq!(
+            score_range_error(&[(Plugin::ImageLocality, 1)], &[0, 100, 101]).as_deref(),
+            Some("applying score defaultWeights on Score plugins: plugin \"ImageLocality\" returns an invalid score 101, it should in the range of [0, 100] after normalizing")
+        );
+        assert_eq!(
+            score_range_error(&[(Plugin::ImageLocality, 1)], &[0, 100]),
+            None
+        );
+    }
+
+    #[test]
+    fn should_reject_negative_node_affinity_scores_left_by_normalization() {
+        // addedAffinity weights are not range-checked by ValidateNodeAffinityArgs. With raw scores
+        // -5 and -3, DefaultNormalizeScore (maxCount from 0) leaves them alone and RunScorePlugins
+        // reports the first one.
+        let term = |weight: i32, value: &str| {
+            serde_json::json!({"weight": weight, "preference": {"matchExpressions": [
+                {"key": "foo", "operator": "In", "values": [value]}
+            ]}})
+        };
+        let algorithm = algorithm_with(serde_json::json!({"profiles": [{"pluginConfig": [{
+            "name": "NodeAffinity",
+            "args": {"addedAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+                term(-5, "a"), term(-3, "b")
+            ]}}
+        }]}]}));
+        let nodes: Vec<NodeInfo> = [("n1", "a"), ("n2", "b")]
+            .iter()
+            .map(|(n, v)| {
+                NodeBuilder::new(n)
+                    .allocatable(&[("cpu", "2"), ("memory", "4Gi")])
+                    .label("foo", v)
+                    .build_info()
+            })
+            .collect();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("p").container("x", &[("cpu", "1")]).build();
+        let r = algorithm.schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert!(r.scheduler_error);
+        assert_eq!(
+            r.error.as_deref(),
+            Some("applying score defaultWeights on Score plugins: plugin \"NodeAffinity\" returns an invalid score -5, it should in the range of [0, 100] after normalizing")
+        );
     }
 
     #[test]

@@ -156,6 +156,142 @@ mod tests {
     }
 
     #[test]
+    fn should_score_like_upstream_balanced_allocation_table() {
+        // TestNodeResourcesBalancedAllocation (v1.36, after PR #135573). Each existing pod carries its
+        // node: "cpu only" (1000m + 2000m cpu, explicit 0 memory) on node1, "cpu and memory" (3000m,
+        // 5000) on node2, "cpu, memory and gpu" (3000m, 5000, 3 gpus) on node1.
+        const GPU: &str = "nvidia.com/gpu";
+        let cpu_only = || {
+            pod_with_requests(
+                "p",
+                &[
+                    &[("cpu", "1000m"), ("memory", "0")],
+                    &[("cpu", "2000m"), ("memory", "0")],
+                ],
+            )
+        };
+        let cpu_and_memory = || {
+            pod_with_requests(
+                "p",
+                &[
+                    &[("cpu", "1000m"), ("memory", "2000")],
+                    &[("cpu", "2000m"), ("memory", "3000")],
+                ],
+            )
+        };
+        let cpu_memory_gpu = || {
+            pod_with_requests(
+                "p",
+                &[
+                    &[("cpu", "1000m"), ("memory", "2000")],
+                    &[("cpu", "2000m"), ("memory", "3000"), (GPU, "3")],
+                ],
+            )
+        };
+        let memory_only = || {
+            pod_with_requests(
+                "p",
+                &[
+                    &[("cpu", "0"), ("memory", "2000")],
+                    &[("cpu", "0"), ("memory", "3000")],
+                ],
+            )
+        };
+        let with_gpu = resource_specs(&[("cpu", 1), ("memory", 1), (GPU, 1)]);
+        struct Case {
+            name: &'static str,
+            pod: PodBuilder,
+            nodes: Vec<NodeBuilder>,
+            existing: Vec<(&'static str, PodBuilder)>,
+            resources: Vec<ResourceSpec>,
+            want: Vec<i64>,
+        }
+        let n = |name: &str, cpu: i64, mem: i64| resource_node(name, cpu, mem, &[]);
+        let g = |name: &str| resource_node(name, 3500, 40000, &[(GPU, 8)]);
+        let cases = vec![
+            Case {
+                // B 100 → 87: 50 + (50 + 87 - 100) / 2 = 68; B 100 → 100: 75.
+                name: "nothing scheduled, resources requested, differently sized nodes",
+                pod: cpu_and_memory(),
+                nodes: vec![n("node1", 4000, 10000), n("node2", 6000, 10000)],
+                existing: vec![],
+                resources: cpu_mem(),
+                want: vec![68, 75],
+            },
+            Case {
+                // node1 B 85 → 82: 73; node2 B 97 → 95: 74.
+                name: "resources requested, pods scheduled with resources",
+                pod: cpu_and_memory(),
+                nodes: vec![n("node1", 10000, 20000), n("node2", 10000, 20000)],
+                existing: vec![("node1", cpu_only()), ("node2", cpu_and_memory())],
+                resources: cpu_mem(),
+                want: vec![73, 74],
+            },
+            Case {
+                // node2 memory 5000 → 10000 of 50000: B 90 → 80: 70.
+                name: "resources requested, pods scheduled with resources, differently sized nodes",
+                pod: cpu_and_memory(),
+                nodes: vec![n("node1", 10000, 20000), n("node2", 10000, 50000)],
+                existing: vec![("node1", cpu_only()), ("node2", cpu_and_memory())],
+                resources: cpu_mem(),
+                want: vec![73, 70],
+            },
+            Case {
+                // node1 goes from (100%, 0%) to (100%, 100%): B 50 → 100: 100; node2 from (0%, 0%) to
+                // (0%, 100%): B 100 → 50: 50.
+                name: "resources requested, pods scheduled with resources, nodes to reach min/max score",
+                pod: memory_only(),
+                nodes: vec![n("node1", 3000, 5000), n("node2", 3000, 5000)],
+                existing: vec![("node1", cpu_only())],
+                resources: cpu_mem(),
+                want: vec![100, 50],
+            },
+            Case {
+                // node1 (50%, 0%) → (100%, 0%): B 75 → 50: 62; node2 (50%, 50%) → (100%, 50%): 100 → 75: 62.
+                name: "requested resources at node capacity",
+                pod: cpu_only(),
+                nodes: vec![n("node1", 6000, 10000), n("node2", 6000, 10000)],
+                existing: vec![("node1", cpu_only()), ("node2", cpu_and_memory())],
+                resources: cpu_mem(),
+                want: vec![62, 62],
+            },
+            Case {
+                // Three fractions, population std. node1 gpu 3 → 4 of 8: B 69 → 70: 75; node2 gpu
+                // 0 → 1 of 8: B 62 → 65: 76.
+                name: "include scalar resource on a node for balanced resource allocation",
+                pod: pod_with_requests("p", &[&[("memory", "0"), (GPU, "1")]]),
+                nodes: vec![g("node1"), g("node2")],
+                existing: vec![("node2", cpu_and_memory()), ("node1", cpu_memory_gpu())],
+                resources: with_gpu.clone(),
+                want: vec![75, 76],
+            },
+            Case {
+                // The pod does not request the gpu, so it is left out on both nodes: B 100 → 63: 56.
+                name: "node without the scalar resource should skip the scalar resource",
+                pod: cpu_and_memory(),
+                nodes: vec![g("node1"), n("node2", 3500, 40000)],
+                existing: vec![],
+                resources: with_gpu.clone(),
+                want: vec![56, 56],
+            },
+        ];
+        for case in cases {
+            let nodes = snapshot(case.nodes, case.existing);
+            let pod = case.pod.build();
+            let state = CycleState::new(&pod);
+            assert!(!pre_score_skips(&state, &case.resources), "{}", case.name);
+            let got: Vec<i64> = nodes
+                .iter()
+                .map(|node| score(&state, &case.resources, node))
+                .collect();
+            assert_eq!(got, case.want, "{}", case.name);
+        }
+        // "nothing scheduled, nothing requested, skip in PreScore": a pod without requests.
+        let best_effort = PodBuilder::new("p").build();
+        assert!(pre_score_skips(&CycleState::new(&best_effort), &cpu_mem()));
+    }
+
+    #[test]
     fn should_use_population_std_for_three_resources() {
         assert_eq!(balanced_resource_score(&[0.5, 0.5, 0.5]), 100);
         // fractions 0.2, 0.4, 0.6: mean 0.4, variance (0.04+0+0.04)/3 → std 0.1633 → 83.

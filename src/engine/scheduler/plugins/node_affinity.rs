@@ -182,6 +182,7 @@ mod tests {
     use super::*;
     use crate::engine::scheduler::framework::{default_normalize_score, MAX_NODE_SCORE};
     use crate::engine::scheduler::plugins::testing::*;
+    use k8s_openapi::api::core::v1::PreferredSchedulingTerm;
 
     #[test]
     fn should_filter_like_upstream_cases() {
@@ -353,6 +354,140 @@ mod tests {
         assert!(pre_score_skips(
             &CycleState::new(&PodBuilder::new("q").build()),
             None
+        ));
+    }
+
+    /// Name, pod, `addedAffinity`, each node's labels, normalized scores.
+    type AffinityCase<'a> = (
+        &'a str,
+        PodBuilder,
+        Option<&'a NodeAffinity>,
+        Vec<&'a [(&'a str, &'a str)]>,
+        Vec<i64>,
+    );
+
+    fn preferred(terms: &[(i32, &str, &str)]) -> NodeAffinity {
+        NodeAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(
+                terms
+                    .iter()
+                    .map(|(weight, key, value)| PreferredSchedulingTerm {
+                        weight: *weight,
+                        preference: NodeSelectorTerm {
+                            match_expressions: Some(vec![requirement(key, "In", &[value])]),
+                            match_fields: None,
+                        },
+                    })
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn should_score_like_upstream_node_affinity_priority_table() {
+        // TestNodeAffinityPriority: raw sums of matching weights (pod terms plus addedAffinity), then
+        // NormalizeScore. "PreScore returns error when an incoming Pod has a broken affinity" needs
+        // an invalid label key, which API validation rejects before the scheduler sees the pod.
+        let foo = [("foo", "bar")];
+        let key = [("key", "value")];
+        let az = [("az", "az1")];
+        let other = [("abc", "az11"), ("def", "az22")];
+        let all = [("foo", "bar"), ("key", "value"), ("az", "az1")];
+        let affinity1 =
+            || PodBuilder::new("p").preferred_term(2, vec![requirement("foo", "In", &["bar"])]);
+        let affinity2 = || {
+            affinity1()
+                .preferred_term(4, vec![requirement("key", "In", &["value"])])
+                .preferred_term(
+                    5,
+                    vec![
+                        requirement("foo", "In", &["bar"]),
+                        requirement("key", "In", &["value"]),
+                        requirement("az", "In", &["az1"]),
+                    ],
+                )
+        };
+        let added1 = preferred(&[(2, "foo", "bar")]);
+        let added3 = preferred(&[(3, "key", "value")]);
+        let cases: Vec<AffinityCase> = vec![
+            (
+                "all nodes are same priority as NodeAffinity is nil",
+                PodBuilder::new("p"),
+                None,
+                vec![&foo, &key, &az],
+                vec![0, 0, 0],
+            ),
+            (
+                "no node matches preferred scheduling requirements in NodeAffinity of pod so all nodes' priority is zero",
+                affinity1(),
+                None,
+                vec![&other, &key, &az],
+                vec![0, 0, 0],
+            ),
+            (
+                "only node1 matches the preferred scheduling requirements of pod",
+                affinity1(),
+                None,
+                vec![&foo, &key, &az],
+                vec![100, 0, 0],
+            ),
+            (
+                // 2, 11, 4 → 2*100/11 = 18, 100, 4*100/11 = 36.
+                "all nodes matches the preferred scheduling requirements of pod but with different priorities",
+                affinity2(),
+                None,
+                vec![&foo, &all, &key],
+                vec![18, 100, 36],
+            ),
+            (
+                "added affinity",
+                PodBuilder::new("p"),
+                Some(&added1),
+                vec![&foo, &key],
+                vec![100, 0],
+            ),
+            (
+                // pod term foo=bar (2) plus added key=value (3): 2, 3, 5 → 40, 60, 100.
+                "added affinity and pod has default affinity",
+                affinity1(),
+                Some(&added3),
+                vec![&foo, &key, &all],
+                vec![40, 60, 100],
+            ),
+        ];
+        for (name, pod, added, node_labels, want) in cases {
+            let pod = pod.build();
+            let state = CycleState::new(&pod);
+            let mut scores: Vec<i64> = node_labels
+                .iter()
+                .enumerate()
+                .map(|(i, labels)| {
+                    let node = labels
+                        .iter()
+                        .fold(NodeBuilder::new(&format!("node{i}")), |b, (k, v)| {
+                            b.label(k, v)
+                        })
+                        .build_info();
+                    score(&state, added, &node)
+                })
+                .collect();
+            default_normalize_score(MAX_NODE_SCORE, false, &mut scores);
+            assert_eq!(scores, want, "{name}");
+        }
+        // "Skip is returned in PreScore when NodeAffinity is nil"; with addedAffinity it runs.
+        let bare = PodBuilder::new("p").build();
+        assert!(pre_score_skips(&CycleState::new(&bare), None));
+        assert!(!pre_score_skips(&CycleState::new(&bare), Some(&added1)));
+        let required_only = NodeAffinity {
+            required_during_scheduling_ignored_during_execution: Some(NodeSelector {
+                node_selector_terms: vec![],
+            }),
+            ..Default::default()
+        };
+        assert!(pre_score_skips(
+            &CycleState::new(&bare),
+            Some(&required_only)
         ));
     }
 }

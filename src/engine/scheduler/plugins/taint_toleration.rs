@@ -71,6 +71,7 @@ mod tests {
     use super::*;
     use crate::engine::scheduler::framework::{default_normalize_score, MAX_NODE_SCORE};
     use crate::engine::scheduler::plugins::testing::*;
+    use k8s_openapi::api::core::v1::{Taint, Toleration};
 
     #[test]
     fn should_filter_like_upstream_cases() {
@@ -161,5 +162,87 @@ mod tests {
         assert_eq!(scores, vec![0, 1, 2]);
         default_normalize_score(MAX_NODE_SCORE, true, &mut scores);
         assert_eq!(scores, vec![100, 50, 0]);
+    }
+
+    /// Name, the pod's tolerations, each node's taints, normalized scores.
+    type TaintCase = (&'static str, Vec<Toleration>, Vec<Vec<Taint>>, Vec<i64>);
+
+    #[test]
+    fn should_score_like_upstream_taint_toleration_table() {
+        // TestTaintTolerationScore: raw counts, then NormalizeScore (reversed). The three cases with
+        // the Gt/Lt operators need the TaintTolerationComparisonOperators gate (alpha, off by default)
+        // and are not modelled.
+        let prefer = |key, value| taint(key, value, "PreferNoSchedule");
+        let tol = |key, value, effect| toleration(key, "Equal", value, effect);
+        let cases: Vec<TaintCase> = vec![
+            (
+                "node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
+                vec![tol("foo", "bar", "PreferNoSchedule")],
+                vec![vec![prefer("foo", "bar")], vec![prefer("foo", "blah")]],
+                vec![100, 0],
+            ),
+            (
+                "the nodes that all of their taints are tolerated by the pod, get the same score, no matter how many tolerable taints a node has",
+                vec![
+                    tol("cpu-type", "arm64", "PreferNoSchedule"),
+                    tol("disk-type", "ssd", "PreferNoSchedule"),
+                ],
+                vec![
+                    vec![],
+                    vec![prefer("cpu-type", "arm64")],
+                    vec![prefer("cpu-type", "arm64"), prefer("disk-type", "ssd")],
+                ],
+                vec![100, 100, 100],
+            ),
+            (
+                "the more intolerable taints a node has, the lower score it gets.",
+                vec![tol("foo", "bar", "PreferNoSchedule")],
+                vec![
+                    vec![],
+                    vec![prefer("cpu-type", "arm64")],
+                    vec![prefer("cpu-type", "arm64"), prefer("disk-type", "ssd")],
+                ],
+                vec![100, 50, 0],
+            ),
+            (
+                "only taints and tolerations that have effect PreferNoSchedule are checked by taints-tolerations priority function",
+                vec![
+                    tol("cpu-type", "arm64", "NoSchedule"),
+                    tol("disk-type", "ssd", "NoSchedule"),
+                ],
+                vec![
+                    vec![],
+                    vec![taint("cpu-type", "arm64", "NoSchedule")],
+                    vec![prefer("cpu-type", "arm64"), prefer("disk-type", "ssd")],
+                ],
+                vec![100, 100, 0],
+            ),
+            (
+                "Default behaviour No taints and tolerations, lands on node with no taints",
+                vec![],
+                vec![vec![], vec![prefer("cpu-type", "arm64")]],
+                vec![100, 0],
+            ),
+        ];
+        for (name, tolerations, node_taints, want) in cases {
+            let pod = tolerations
+                .into_iter()
+                .fold(PodBuilder::new("pod1"), PodBuilder::toleration)
+                .build();
+            let state = CycleState::new(&pod);
+            let mut scores: Vec<i64> = node_taints
+                .into_iter()
+                .enumerate()
+                .map(|(i, taints)| {
+                    let node = taints
+                        .into_iter()
+                        .fold(NodeBuilder::new(&format!("node{i}")), NodeBuilder::taint)
+                        .build_info();
+                    score(&state, &node)
+                })
+                .collect();
+            default_normalize_score(MAX_NODE_SCORE, true, &mut scores);
+            assert_eq!(scores, want, "{name}");
+        }
     }
 }

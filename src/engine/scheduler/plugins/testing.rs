@@ -203,6 +203,11 @@ impl PodBuilder {
         self
     }
 
+    pub fn rename(mut self, name: &str) -> Self {
+        self.pod.metadata.name = Some(name.into());
+        self
+    }
+
     pub fn build(self) -> Pod {
         self.pod
     }
@@ -297,4 +302,80 @@ impl NodeBuilder {
     pub fn build_info(self) -> NodeInfo {
         NodeInfo::from_node(&self.node)
     }
+}
+
+/// `(name, weight)` pairs as configured resources (`config.ResourceSpec`).
+pub fn resource_specs(list: &[(&str, i64)]) -> Vec<crate::engine::scheduler::config::ResourceSpec> {
+    list.iter()
+        .map(
+            |(name, weight)| crate::engine::scheduler::config::ResourceSpec {
+                name: name.to_string(),
+                weight: *weight,
+            },
+        )
+        .collect()
+}
+
+/// A node whose allocatable is `milli_cpu` millicores, `memory` bytes and the given extended resources
+/// (upstream's noderesources `makeNode` helper).
+pub fn resource_node(
+    name: &str,
+    milli_cpu: i64,
+    memory: i64,
+    scalars: &[(&str, i64)],
+) -> NodeBuilder {
+    let cpu = format!("{milli_cpu}m");
+    let mem = memory.to_string();
+    let extra: Vec<(String, String)> = scalars
+        .iter()
+        .map(|(n, v)| (n.to_string(), v.to_string()))
+        .collect();
+    let mut list: Vec<(&str, &str)> = vec![("cpu", cpu.as_str()), ("memory", mem.as_str())];
+    list.extend(extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+    NodeBuilder::new(name).allocatable(&list)
+}
+
+/// The NodeInfos of a table case: each node with the `existing` pods bound to it (by node name, as
+/// upstream's `cache.NewSnapshot(existingPods, nodes)` does).
+pub fn snapshot(nodes: Vec<NodeBuilder>, existing: Vec<(&str, PodBuilder)>) -> Vec<NodeInfo> {
+    let mut infos: Vec<NodeInfo> = nodes.into_iter().map(NodeBuilder::build_info).collect();
+    for (i, (node, pod)) in existing.into_iter().enumerate() {
+        let pod = pod.rename(&format!("existing-{i}"));
+        if let Some(info) = infos.iter_mut().find(|n| n.name == node) {
+            info.add_pod(pod.build_info_on(node));
+        }
+    }
+    infos
+}
+
+/// NodeResourcesFit's Score on every node for `pod`, with the strategy, resources and (0..10) shape
+/// given as the plugin's arguments would give them.
+pub fn fit_scores(
+    strategy: crate::engine::scheduler::config::ScoringStrategyType,
+    resources: &[(&str, i64)],
+    shape: &[(i64, i64)],
+    pod: &Pod,
+    nodes: &[NodeInfo],
+) -> Vec<i64> {
+    use crate::engine::scheduler::config::ScoringStrategy;
+    use crate::engine::scheduler::framework::CycleState;
+    use crate::engine::scheduler::plugins::{node_resources_fit, requested_to_capacity_ratio};
+    let args = ScoringStrategy {
+        strategy,
+        resources: resource_specs(resources),
+        shape: shape.to_vec(),
+    };
+    let scaled = requested_to_capacity_ratio::scaled_shape(shape);
+    let state = CycleState::new(pod);
+    nodes
+        .iter()
+        .map(|n| node_resources_fit::score(&args, &scaled, &state, n))
+        .collect()
+}
+
+/// A pod with one container per request list (upstream's `st.MakePod().Req(..).Req(..)`).
+pub fn pod_with_requests(name: &str, containers: &[&[(&str, &str)]]) -> PodBuilder {
+    containers
+        .iter()
+        .fold(PodBuilder::new(name), |b, reqs| b.container("img", reqs))
 }
