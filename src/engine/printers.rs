@@ -8,13 +8,16 @@ use serde::Serialize;
 
 use crate::engine::time::ms_of;
 
-/// `duration.HumanDuration`: `Ns` under 2m, `XmYs` under 10m, `Xm` under 3h, `XhYm` under 8h, `Xh`
-/// under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd` / `Xy`. Negative durations print `<invalid>`.
+/// `duration.HumanDuration` (`k8s.io/apimachinery/pkg/util/duration`): `Ns` under 2m, `XmYs` under
+/// 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd` /
+/// `Xy`. Whole seconds are truncated toward zero, as Go's `int(d.Seconds())`: a clock up to 1.999s
+/// behind prints `0s`, and `<invalid>` starts at two seconds in the future.
 pub fn human_duration(ms: i64) -> String {
-    if ms < -1000 {
+    let seconds = ms / 1000;
+    if seconds < -1 {
         return "<invalid>".into();
     }
-    let seconds = ms.max(0) / 1000;
+    let seconds = seconds.max(0);
     if seconds < 60 * 2 {
         return format!("{seconds}s");
     }
@@ -380,7 +383,8 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
             if i + 1 == n {
                 out.push_str(&cell);
             } else {
-                let pad = widths[i].saturating_sub(cell.chars().count()) + 3;
+                let width = widths.get(i).copied().unwrap_or(0);
+                let pad = width.saturating_sub(cell.chars().count()) + 3;
                 out.push_str(&cell);
                 out.push_str(&" ".repeat(pad));
             }
@@ -398,28 +402,43 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     use super::*;
 
+    /// `duration.HumanDuration`'s thresholds, plus upstream's `TestTranslateTimestampSince` cases
+    /// (a timestamp 1.9s in the future is "almost now", 2.1s is `<invalid>`).
     #[test]
-    fn human_duration_matches_upstream_table() {
+    fn should_print_durations_as_human_duration_does() {
         let s = 1000;
         let cases = [
-            (0, "0s"),
-            (119 * s, "119s"),
-            (120 * s, "2m"),
-            (150 * s, "2m30s"),
-            (10 * 60 * s, "10m"),
-            (179 * 60 * s, "179m"),
-            (3 * 3600 * s, "3h"),
-            (3 * 3600 * s + 30 * 60 * s, "3h30m"),
-            (8 * 3600 * s, "8h"),
-            (47 * 3600 * s, "47h"),
-            (48 * 3600 * s, "2d"),
-            (49 * 3600 * s, "2d1h"),
-            (8 * 24 * 3600 * s, "8d"),
-            (2 * 365 * 24 * 3600 * s, "2y"),
-            (-5 * s, "<invalid>"),
+            ("now", 0, "0s"),
+            ("under two minutes in seconds", 119 * s, "119s"),
+            ("two minutes", 120 * s, "2m"),
+            ("minutes and seconds under ten minutes", 150 * s, "2m30s"),
+            ("thirty seconds ago", 30 * s, "30s"),
+            ("five minutes ago", 300 * s, "5m"),
+            ("ten minutes", 10 * 60 * s, "10m"),
+            ("an hour and forty minutes ago", 6000 * s, "100m"),
+            ("minutes under three hours", 179 * 60 * s, "179m"),
+            ("three hours", 3 * 3600 * s, "3h"),
+            (
+                "hours and minutes under eight hours",
+                3 * 3600 * s + 30 * 60 * s,
+                "3h30m",
+            ),
+            ("eight hours", 8 * 3600 * s, "8h"),
+            ("hours under two days", 47 * 3600 * s, "47h"),
+            ("two days", 48 * 3600 * s, "2d"),
+            ("days and hours under eight days", 49 * 3600 * s, "2d1h"),
+            ("eight days", 8 * 24 * 3600 * s, "8d"),
+            ("ninety days", 90 * 24 * 3600 * s, "90d"),
+            ("two years", 2 * 365 * 24 * 3600 * s, "2y"),
+            ("years and days", (3 * 365 + 10) * 24 * 3600 * s, "3y10d"),
+            ("ten years", 10 * 365 * 24 * 3600 * s, "10y"),
+            ("almost now, 1.9s in the future", -1900, "0s"),
+            ("one second in the future", -1000, "0s"),
+            ("a while from now, 2.1s in the future", -2100, "<invalid>"),
+            ("five seconds in the future", -5 * s, "<invalid>"),
         ];
-        for (ms, want) in cases {
-            assert_eq!(human_duration(ms), want, "{ms}ms");
+        for (name, ms, want) in cases {
+            assert_eq!(human_duration(ms), want, "{name}: {ms}ms");
         }
     }
 
@@ -458,8 +477,14 @@ mod tests {
     }
 
     #[test]
-    fn table_pads_like_kubectl() {
+    fn should_pad_table_columns_like_kubectl() {
         let t = table(&["NAME", "READY"], &[vec!["demo-pod".into(), "1/1".into()]]);
         assert_eq!(t, "NAME       READY\ndemo-pod   1/1\n");
+    }
+
+    #[test]
+    fn should_print_a_row_longer_than_the_header_without_panicking() {
+        let t = table(&["NAME"], &[vec!["a".into(), "b".into(), "c".into()]]);
+        assert_eq!(t, "NAME\na      b   c\n");
     }
 }
