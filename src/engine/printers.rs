@@ -3,10 +3,13 @@
 //! Mirrors `pkg/printers/internalversion/printers.go` (`printPod`, `printEvent`) and
 //! `k8s.io/apimachinery/pkg/util/duration.HumanDuration`. Used by the CLI's text output and the UI.
 
-use k8s_openapi::api::core::v1::{ContainerStatus, Event, Pod};
+use k8s_openapi::api::core::v1::{
+    Container, ContainerStateTerminated, ContainerStatus, Event, Pod, PodCondition,
+};
+use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
 
-use crate::engine::time::ms_of;
+use crate::engine::time::{ms_of, EPOCH_UNIX_SECONDS};
 
 /// `duration.HumanDuration` (`k8s.io/apimachinery/pkg/util/duration`): `Ns` under 2m, `XmYs` under
 /// 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd` /
@@ -100,22 +103,126 @@ pub struct PodRow {
     pub readiness_gates: String,
 }
 
-fn is_restartable_init(pod: &Pod, name: &str) -> bool {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.init_containers.as_ref())
-        .and_then(|ics| ics.iter().find(|c| c.name == name))
-        .and_then(|c| c.restart_policy.as_deref())
-        == Some("Always")
+impl PodRow {
+    /// The row's cells in [`POD_COLUMNS`] order.
+    pub fn cells(&self) -> [&str; 9] {
+        [
+            &self.name,
+            &self.ready,
+            &self.status,
+            &self.restarts,
+            &self.age,
+            &self.ip,
+            &self.node,
+            &self.nominated_node,
+            &self.readiness_gates,
+        ]
+    }
 }
 
-/// The STATUS column: `status.reason`, init container progress, the last container's waiting or
-/// terminated reason, `Completed` → `Running`/`NotReady`, `Terminating`, `SchedulingGated`.
-pub fn pod_status(pod: &Pod) -> String {
-    // Borrowed throughout: the page prints the status of every pod on every step.
-    let status = pod.status.as_ref();
+/// `time.Time.IsZero` for a `metav1.Time`: January 1, year 1, 00:00:00 UTC (how Go decodes a zero
+/// timestamp; an absent one is `None`).
+fn is_zero(t: &Timestamp) -> bool {
+    t.as_second() == -62_135_596_800 && t.subsec_nanosecond() == 0
+}
+
+/// `time.Since(t)` at virtual time `now_ms`, in milliseconds truncated toward zero (which
+/// [`human_duration`] truncates further to whole seconds, as Go's `int(d.Seconds())` does).
+fn elapsed_ms(now_ms: u64, t: &Timestamp) -> i64 {
+    let now_ns = (i128::from(EPOCH_UNIX_SECONDS) * 1000 + i128::from(now_ms)) * 1_000_000;
+    let ms = (now_ns - t.as_nanosecond()) / 1_000_000;
+    i64::try_from(ms).unwrap_or(if ms < 0 { i64::MIN } else { i64::MAX })
+}
+
+/// `translateTimestampSince` / `translateMicroTimestampSince`: `<unknown>` for a zero (absent)
+/// timestamp, else [`human_duration`] of the time since it.
+fn since(now_ms: u64, t: Option<&Timestamp>) -> String {
+    match t.filter(|t| !is_zero(t)) {
+        Some(t) => human_duration(elapsed_ms(now_ms, t)),
+        None => "<unknown>".into(),
+    }
+}
+
+/// `podutil.IsRestartableInitContainer`: an init container with `restartPolicy: Always` (a sidecar).
+fn is_restartable_init(container: Option<&Container>) -> bool {
+    container.and_then(|c| c.restart_policy.as_deref()) == Some("Always")
+}
+
+/// `lastRestartDate.Before(&finishedAt)` then assign: keeps the later of the two, where an absent
+/// (zero) `finishedAt` never wins.
+fn keep_later(latest: &mut Option<Timestamp>, candidate: Option<&Timestamp>) {
+    if let Some(t) = candidate.filter(|t| !is_zero(t)) {
+        if latest.is_none_or(|l| l < *t) {
+            *latest = Some(*t);
+        }
+    }
+}
+
+/// When a container's previous run finished: `lastState.terminated.finishedAt`.
+fn last_finished_at(status: &ContainerStatus) -> Option<&Timestamp> {
+    status
+        .last_state
+        .as_ref()
+        .and_then(|s| s.terminated.as_ref())
+        .and_then(|t| t.finished_at.as_ref())
+        .map(|t| &t.0)
+}
+
+/// A terminated container's word: its reason, else `Signal:N`, else `ExitCode:N` (both loops of
+/// `printPod`; the init loop prefixes `Init:`).
+fn terminated_word(t: &ContainerStateTerminated) -> String {
+    match t.reason.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => r.to_string(),
+        None => match t.signal.filter(|s| *s != 0) {
+            Some(sig) => format!("Signal:{sig}"),
+            None => format!("ExitCode:{}", t.exit_code),
+        },
+    }
+}
+
+/// `hasPodReadyCondition`: some `Ready` condition is `True`.
+fn has_pod_ready_condition(conditions: &[PodCondition]) -> bool {
+    conditions
+        .iter()
+        .any(|c| c.type_ == "Ready" && c.status == "True")
+}
+
+/// `isPodInitializedConditionTrue`: the first `Initialized` condition is `True`.
+fn is_pod_initialized_condition_true(conditions: &[PodCondition]) -> bool {
+    conditions
+        .iter()
+        .find(|c| c.type_ == "Initialized")
+        .is_some_and(|c| c.status == "True")
+}
+
+/// What `printPod` works out for the READY, STATUS and RESTARTS columns.
+struct PodSummary {
+    ready: usize,
+    total: usize,
+    reason: String,
+    restarts: i64,
+    last_restart: Option<Timestamp>,
+}
+
+/// The body of `printPod` (`pkg/printers/internalversion/printers.go`, v1.36) up to formatting:
+///
+/// * STATUS starts as `status.reason` or the phase, `SchedulingGated` for a gated pod;
+/// * init containers in status order: exited 0 or started sidecars are passed (a ready sidecar counts
+///   towards READY); the first other one gives `Init:<reason>`, `Init:Signal:N`, `Init:ExitCode:N`,
+///   `Init:<waiting reason>` (not `PodInitializing`) or `Init:i/N`, and stops the loop;
+/// * unless still initializing (without `Initialized=True`), containers from the last to the first:
+///   a waiting reason, else a terminated word, else ready-and-running counts towards READY;
+///   `Completed` becomes `Running` (some container ready and running, and `Ready=True`), else the
+///   first failed container's word (non-zero exit), else `NotReady` (some container running);
+/// * a deletion timestamp gives `Unknown` for `status.reason: NodeLost`, else `Terminating` unless the
+///   phase is `Succeeded` / `Failed`;
+/// * RESTARTS counts the init containers looked at while initializing, else the sidecars looked at
+///   plus every container; the latest `lastState.terminated.finishedAt` among them is the restart date.
+fn summarize(pod: &Pod) -> PodSummary {
     let spec = pod.spec.as_ref();
-    let mut reason = status.and_then(|s| s.phase.clone()).unwrap_or_default();
+    let status = pod.status.as_ref();
+    let phase = status.and_then(|s| s.phase.as_deref()).unwrap_or_default();
+    let mut reason = phase.to_string();
     if let Some(r) = status
         .and_then(|s| s.reason.as_deref())
         .filter(|r| !r.is_empty())
@@ -132,49 +239,71 @@ pub fn pod_status(pod: &Pod) -> String {
         reason = "SchedulingGated".into();
     }
 
+    let init_containers = spec
+        .and_then(|s| s.init_containers.as_deref())
+        .unwrap_or_default();
+    // Upstream indexes the spec's init containers by name in a map: a repeated name keeps the last.
+    let init_container = |name: &str| -> Option<&Container> {
+        init_containers.iter().rev().find(|c| c.name == name)
+    };
+    let total = spec.map_or(0, |s| s.containers.len())
+        + init_containers
+            .iter()
+            .filter(|c| is_restartable_init(Some(c)))
+            .count();
+
+    let mut ready = 0;
+    let mut restarts: i64 = 0;
+    let mut sidecar_restarts: i64 = 0;
+    let mut last_restart = None;
+    let mut last_sidecar_restart = None;
+    let mut initializing = false;
     let init_statuses = status
         .and_then(|s| s.init_container_statuses.as_deref())
         .unwrap_or_default();
-    let init_count = spec
-        .and_then(|s| s.init_containers.as_ref())
-        .map_or(0, Vec::len);
-    let mut initializing = false;
     for (i, cs) in init_statuses.iter().enumerate() {
-        let state = cs.state.as_ref();
-        if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
-            if t.exit_code == 0 {
-                continue;
-            }
-            reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
-                Some(r) => format!("Init:{r}"),
-                None => match t.signal {
-                    Some(sig) if sig != 0 => format!("Init:Signal:{sig}"),
-                    _ => format!("Init:ExitCode:{}", t.exit_code),
-                },
-            };
-            initializing = true;
-        } else if is_restartable_init(pod, &cs.name) && cs.started == Some(true) {
-            continue;
-        } else if let Some(w) = state.and_then(|s| s.waiting.as_ref()).filter(|w| {
-            w.reason
-                .as_deref()
-                .is_some_and(|r| !r.is_empty() && r != "PodInitializing")
-        }) {
-            reason = format!("Init:{}", w.reason.as_deref().unwrap_or_default());
-            initializing = true;
-        } else {
-            reason = format!("Init:{i}/{init_count}");
-            initializing = true;
+        restarts += i64::from(cs.restart_count);
+        keep_later(&mut last_restart, last_finished_at(cs));
+        let sidecar = is_restartable_init(init_container(&cs.name));
+        if sidecar {
+            sidecar_restarts += i64::from(cs.restart_count);
+            keep_later(&mut last_sidecar_restart, last_finished_at(cs));
         }
+        let state = cs.state.as_ref();
+        let terminated = state.and_then(|s| s.terminated.as_ref());
+        if terminated.is_some_and(|t| t.exit_code == 0) {
+            continue;
+        }
+        if sidecar && cs.started == Some(true) {
+            if cs.ready {
+                ready += 1;
+            }
+            continue;
+        }
+        let waiting = state
+            .and_then(|s| s.waiting.as_ref())
+            .and_then(|w| w.reason.as_deref())
+            .filter(|r| !r.is_empty() && *r != "PodInitializing");
+        reason = match (terminated, waiting) {
+            (Some(t), _) => format!("Init:{}", terminated_word(t)),
+            (None, Some(w)) => format!("Init:{w}"),
+            (None, None) => format!("Init:{i}/{}", init_containers.len()),
+        };
+        initializing = true;
         break;
     }
 
-    if !initializing || is_pod_initialized(conditions) {
+    if !initializing || is_pod_initialized_condition_true(conditions) {
+        restarts = sidecar_restarts;
+        last_restart = last_sidecar_restart;
         let mut has_running = false;
+        let mut error_reason = None;
         let statuses = status
             .and_then(|s| s.container_statuses.as_deref())
             .unwrap_or_default();
         for cs in statuses.iter().rev() {
+            restarts += i64::from(cs.restart_count);
+            keep_later(&mut last_restart, last_finished_at(cs));
             let state = cs.state.as_ref();
             if let Some(w) = state
                 .and_then(|s| s.waiting.as_ref())
@@ -183,73 +312,62 @@ pub fn pod_status(pod: &Pod) -> String {
             {
                 reason = w.to_string();
             } else if let Some(t) = state.and_then(|s| s.terminated.as_ref()) {
-                reason = match t.reason.as_deref().filter(|r| !r.is_empty()) {
-                    Some(r) => r.to_string(),
-                    None => match t.signal {
-                        Some(sig) if sig != 0 => format!("Signal:{sig}"),
-                        _ => format!("ExitCode:{}", t.exit_code),
-                    },
-                };
-            } else if cs.ready || state.is_some_and(|s| s.running.is_some()) {
+                reason = terminated_word(t);
+                if t.exit_code != 0 {
+                    error_reason = Some(reason.clone());
+                }
+            } else if cs.ready && state.is_some_and(|s| s.running.is_some()) {
                 has_running = true;
+                ready += 1;
             }
         }
-        if reason == "Completed" && has_running {
-            reason = if conditions
-                .iter()
-                .any(|c| c.type_ == "Ready" && c.status == "True")
-            {
-                "Running".into()
-            } else {
-                "NotReady".into()
-            };
+        if reason == "Completed" {
+            if has_running && has_pod_ready_condition(conditions) {
+                reason = "Running".into();
+            } else if let Some(error) = error_reason {
+                reason = error;
+            } else if has_running {
+                reason = "NotReady".into();
+            }
         }
     }
 
     if pod.metadata.deletion_timestamp.is_some() {
-        reason = if status.and_then(|s| s.reason.as_deref()) == Some("NodeLost") {
-            "Unknown".into()
-        } else {
-            "Terminating".into()
-        };
+        if status.and_then(|s| s.reason.as_deref()) == Some("NodeLost") {
+            reason = "Unknown".into();
+        } else if phase != "Succeeded" && phase != "Failed" {
+            reason = "Terminating".into();
+        }
     }
-    reason
+    PodSummary {
+        ready,
+        total,
+        reason,
+        restarts,
+        last_restart,
+    }
 }
 
-fn is_pod_initialized(conditions: &[k8s_openapi::api::core::v1::PodCondition]) -> bool {
-    conditions
-        .iter()
-        .any(|c| c.type_ == "Initialized" && c.status == "True")
+/// The STATUS column of `kubectl get pods` (`printPod`'s reason; see [`pod_row`]).
+pub fn pod_status(pod: &Pod) -> String {
+    summarize(pod).reason
 }
 
-fn restart_count(statuses: &[ContainerStatus]) -> i32 {
-    statuses.iter().map(|c| c.restart_count).sum()
-}
-
-/// The row `kubectl get pods -o wide` prints for `pod` at virtual time `now_ms`.
+/// The row `kubectl get pods -o wide` prints for `pod` at virtual time `now_ms` (`printPod` with
+/// `Wide: true`). READY counts ready-and-running containers plus started ready sidecars over the
+/// containers plus sidecars; RESTARTS is `N` or `N (<age> ago)` from the latest previous run's end;
+/// IP is `podIP` (the first of `podIPs` when unset, as the v1-to-internal conversion fills it);
+/// READINESS GATES counts the gates whose first condition of that type is `True`.
 pub fn pod_row(pod: &Pod, now_ms: u64) -> PodRow {
-    let status = pod.status.as_ref();
+    let summary = summarize(pod);
     let spec = pod.spec.as_ref();
-    let statuses = status
-        .and_then(|s| s.container_statuses.as_deref())
-        .unwrap_or_default();
-    let init_statuses = status
-        .and_then(|s| s.init_container_statuses.as_deref())
-        .unwrap_or_default();
-    let sidecars: Vec<&ContainerStatus> = init_statuses
-        .iter()
-        .filter(|c| is_restartable_init(pod, &c.name))
-        .collect();
-    let total = spec.map_or(0, |s| s.containers.len()) + sidecars.len();
-    let ready =
-        statuses.iter().filter(|c| c.ready).count() + sidecars.iter().filter(|c| c.ready).count();
-    let restarts = restart_count(statuses) + sidecars.iter().map(|c| c.restart_count).sum::<i32>();
-    let age = pod
-        .metadata
-        .creation_timestamp
-        .as_ref()
-        .map(|t| human_duration(now_ms as i64 - ms_of(t) as i64))
-        .unwrap_or_else(|| "<unknown>".into());
+    let status = pod.status.as_ref();
+    let restarts = match summary.last_restart {
+        Some(t) if summary.restarts != 0 => {
+            format!("{} ({} ago)", summary.restarts, since(now_ms, Some(&t)))
+        }
+        _ => summary.restarts.to_string(),
+    };
     let gates = spec
         .and_then(|s| s.readiness_gates.as_deref())
         .unwrap_or_default();
@@ -264,30 +382,35 @@ pub fn pod_row(pod: &Pod, now_ms: u64) -> PodRow {
             .filter(|g| {
                 conditions
                     .iter()
-                    .any(|c| c.type_ == g.condition_type && c.status == "True")
+                    .find(|c| c.type_ == g.condition_type)
+                    .is_some_and(|c| c.status == "True")
             })
             .count();
         format!("{true_count}/{}", gates.len())
     };
+    let ip = status
+        .and_then(|s| {
+            s.pod_ip
+                .as_deref()
+                .filter(|ip| !ip.is_empty())
+                .or_else(|| s.pod_ips.as_ref()?.first().map(|p| p.ip.as_str()))
+        })
+        .filter(|ip| !ip.is_empty())
+        .unwrap_or("<none>");
+    let or_none = |s: Option<&str>| s.filter(|s| !s.is_empty()).unwrap_or("<none>").to_string();
     PodRow {
         name: pod.metadata.name.clone().unwrap_or_default(),
         namespace: pod.metadata.namespace.clone().unwrap_or_default(),
-        ready: format!("{ready}/{total}"),
-        status: pod_status(pod),
-        restarts: restarts.to_string(),
-        age,
-        ip: status
-            .and_then(|s| s.pod_ip.clone())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "<none>".into()),
-        node: spec
-            .and_then(|s| s.node_name.clone())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "<none>".into()),
-        nominated_node: status
-            .and_then(|s| s.nominated_node_name.clone())
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| "<none>".into()),
+        ready: format!("{}/{}", summary.ready, summary.total),
+        status: summary.reason,
+        restarts,
+        age: since(
+            now_ms,
+            pod.metadata.creation_timestamp.as_ref().map(|t| &t.0),
+        ),
+        ip: ip.to_string(),
+        node: or_none(spec.and_then(|s| s.node_name.as_deref())),
+        nominated_node: or_none(status.and_then(|s| s.nominated_node_name.as_deref())),
         readiness_gates,
     }
 }
@@ -401,6 +524,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
 
     /// `duration.HumanDuration`'s thresholds, plus upstream's `TestTranslateTimestampSince` cases
     /// (a timestamp 1.9s in the future is "almost now", 2.1s is `<invalid>`).
@@ -442,38 +566,580 @@ mod tests {
         }
     }
 
-    fn pod(json: serde_json::Value) -> Pod {
+    /// The virtual time the printer tests print at: 30 days in, so timestamps up to 20 days back fit.
+    const NOW: u64 = 30 * 24 * 3600 * 1000;
+
+    /// A `metav1.Time` `seconds` before [`NOW`], as JSON.
+    fn ago(seconds: u64) -> Value {
+        serde_json::to_value(crate::engine::time::meta_time(NOW - seconds * 1000)).unwrap()
+    }
+
+    /// `n` containers with no fields set (upstream's `make([]api.Container, n)`).
+    fn unnamed(n: usize) -> Value {
+        Value::Array(vec![json!({"name": ""}); n])
+    }
+
+    /// A container status that restarted `restarts` times, the last run ending `seconds` ago.
+    fn restarted(restarts: i32, seconds: u64, state: Value, ready: bool) -> Value {
+        json!({"ready": ready, "restartCount": restarts, "state": state,
+               "lastState": {"terminated": {"exitCode": 0, "finishedAt": ago(seconds)}}})
+    }
+
+    fn pod(json: Value) -> Pod {
         serde_json::from_value(json).unwrap()
     }
 
+    /// One pod and the row `kubectl get pods -o wide` prints for it at [`NOW`].
+    struct PodCase {
+        name: &'static str,
+        pod: Value,
+        row: [&'static str; 9],
+    }
+
+    fn check_pod_rows(cases: Vec<PodCase>) {
+        for case in cases {
+            let pod = pod(case.pod);
+            let row = pod_row(&pod, NOW);
+            assert_eq!(row.cells(), case.row, "{}", case.name);
+            assert_eq!(pod_status(&pod), case.row[2], "{}: pod_status", case.name);
+        }
+    }
+
+    /// A narrow row (`kubectl get pods`): the wide columns print `<none>`.
+    fn narrow(
+        name: &'static str,
+        ready: &'static str,
+        status: &'static str,
+        restarts: &'static str,
+    ) -> [&'static str; 9] {
+        [
+            name,
+            ready,
+            status,
+            restarts,
+            "<unknown>",
+            "<none>",
+            "<none>",
+            "<none>",
+            "<none>",
+        ]
+    }
+
+    /// Upstream's `TestPrintPod` cases, and the v1.35 error-over-Completed rule (kubernetes#124766).
     #[test]
-    fn status_column_follows_printer_rules() {
-        let pending = pod(
-            serde_json::json!({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},"status":{"phase":"Pending"}}),
-        );
-        assert_eq!(pod_status(&pending), "Pending");
-        let creating = pod(
-            serde_json::json!({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},
-            "status":{"phase":"Pending","containerStatuses":[{"name":"c","image":"nginx","imageID":"","ready":false,"restartCount":0,
-            "state":{"waiting":{"reason":"ContainerCreating"}}}]}}),
-        );
-        assert_eq!(pod_status(&creating), "ContainerCreating");
-        let backoff = pod(
-            serde_json::json!({"metadata":{"name":"p"},"spec":{"containers":[{"name":"c"}]},
-            "status":{"phase":"Pending","containerStatuses":[{"name":"c","image":"nginx","imageID":"","ready":false,"restartCount":0,
-            "state":{"waiting":{"reason":"ImagePullBackOff"}}}]}}),
-        );
-        assert_eq!(pod_status(&backoff), "ImagePullBackOff");
-        let init = pod(
-            serde_json::json!({"metadata":{"name":"p"},"spec":{"initContainers":[{"name":"i"}],"containers":[{"name":"c"}]},
-            "status":{"phase":"Pending","initContainerStatuses":[{"name":"i","image":"busybox","imageID":"","ready":false,"restartCount":0,
-            "state":{"running":{}}}]}}),
-        );
-        assert_eq!(pod_status(&init), "Init:0/1");
-        let terminating = pod(
-            serde_json::json!({"metadata":{"name":"p","deletionTimestamp":"2026-01-01T00:00:00Z"},"spec":{"containers":[{"name":"c"}]},"status":{"phase":"Running"}}),
-        );
-        assert_eq!(pod_status(&terminating), "Terminating");
+    fn should_print_pod_rows_as_print_pod_does() {
+        let running = json!({"running": {}});
+        let cases = vec![
+            PodCase {
+                name: "restarts add up; a ready container counts only when running",
+                pod: json!({"metadata": {"name": "test1"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": running},
+                        {"restartCount": 3}]}}),
+                row: narrow("test1", "1/2", "podPhase", "6"),
+            },
+            PodCase {
+                name: "a container's waiting reason overrides the phase",
+                pod: json!({"metadata": {"name": "test2"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": running},
+                        {"restartCount": 3, "state": {"waiting": {"reason": "ContainerWaitingReason"}}}]}}),
+                row: narrow("test2", "1/2", "ContainerWaitingReason", "6"),
+            },
+            PodCase {
+                name: "the first container's reason wins over a later terminated one",
+                pod: json!({"metadata": {"name": "test3"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "containerStatuses": [
+                        {"restartCount": 3, "state": {"waiting": {"reason": "ContainerWaitingReason"}}},
+                        {"restartCount": 3, "state": {"terminated": {"exitCode": 0, "reason": "ContainerTerminatedReason"}}}]}}),
+                row: narrow("test3", "0/2", "ContainerWaitingReason", "6"),
+            },
+            PodCase {
+                name: "ready without a running state is not counted as ready",
+                pod: json!({"metadata": {"name": "test4"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": running},
+                        {"ready": true, "restartCount": 3}]}}),
+                row: narrow("test4", "1/2", "podPhase", "6"),
+            },
+            PodCase {
+                name: "status.reason overrides the phase",
+                pod: json!({"metadata": {"name": "test5"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "reason": "podReason", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": running},
+                        {"ready": true, "restartCount": 3}]}}),
+                row: narrow("test5", "1/2", "podReason", "6"),
+            },
+            PodCase {
+                name: "Completed with a running container and no Ready condition is NotReady",
+                pod: json!({"metadata": {"name": "test6"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Running", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"ready": true, "restartCount": 3, "state": running}]}}),
+                row: narrow("test6", "1/2", "NotReady", "6"),
+            },
+            PodCase {
+                name: "Completed with a running container and Ready=True is Running",
+                pod: json!({"metadata": {"name": "test6"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Running",
+                        "conditions": [{"type": "Ready", "status": "True"}],
+                        "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"ready": true, "restartCount": 3, "state": running}]}}),
+                row: narrow("test6", "1/2", "Running", "6"),
+            },
+            PodCase {
+                name: "a restarting init container counts its restarts, with when it last ended",
+                pod: json!({"metadata": {"name": "test7"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "podPhase",
+                        "initContainerStatuses": [restarted(3, 10, running.clone(), false)],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test7", "0/1", "Init:0/1", "3 (10s ago)"),
+            },
+            PodCase {
+                name: "the first of two init containers restarting",
+                pod: json!({"metadata": {"name": "test8"},
+                    "spec": {"initContainers": unnamed(2), "containers": unnamed(1)},
+                    "status": {"phase": "podPhase",
+                        "initContainerStatuses": [restarted(3, 10, running.clone(), false), {"state": {"waiting": {}}}],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test8", "0/1", "Init:0/2", "3 (10s ago)"),
+            },
+            PodCase {
+                name: "the first init container done, the second restarting",
+                pod: json!({"metadata": {"name": "test9"},
+                    "spec": {"initContainers": unnamed(2), "containers": unnamed(1)},
+                    "status": {"phase": "podPhase",
+                        "initContainerStatuses": [{"state": {"terminated": {"exitCode": 0}}},
+                            restarted(3, 10, running.clone(), false)],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test9", "0/1", "Init:1/2", "3 (10s ago)"),
+            },
+            PodCase {
+                name: "restarts of a done init container add to the running one's, the latest end shown",
+                pod: json!({"metadata": {"name": "test10"},
+                    "spec": {"initContainers": unnamed(2), "containers": unnamed(1)},
+                    "status": {"phase": "podPhase",
+                        "initContainerStatuses": [restarted(2, 120, json!({"terminated": {"exitCode": 0}}), false),
+                            restarted(3, 10, running.clone(), false)],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test10", "0/1", "Init:1/2", "5 (10s ago)"),
+            },
+            PodCase {
+                name: "once initialized, only the containers' restarts count",
+                pod: json!({"metadata": {"name": "test11"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Running",
+                        "initContainerStatuses": [restarted(2, 120, json!({"terminated": {"exitCode": 0}}), false)],
+                        "containerStatuses": [restarted(4, 20, running.clone(), false)]}}),
+                row: narrow("test11", "0/1", "Running", "4 (20s ago)"),
+            },
+            PodCase {
+                name: "a restart five days ago",
+                pod: json!({"metadata": {"name": "test12"}, "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Running",
+                        "containerStatuses": [restarted(3, 5 * 86400, running.clone(), true)]}}),
+                row: narrow("test12", "1/1", "Running", "3 (5d ago)"),
+            },
+            PodCase {
+                name: "one container never restarted, the other ten days ago",
+                pod: json!({"metadata": {"name": "test13"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Running", "containerStatuses": [
+                        {"ready": true, "state": running},
+                        restarted(3, 10 * 86400, running.clone(), true)]}}),
+                row: narrow("test13", "2/2", "Running", "3 (10d ago)"),
+            },
+            PodCase {
+                name: "the most recent of two restart dates",
+                pod: json!({"metadata": {"name": "test14"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Running", "containerStatuses": [
+                        restarted(6, 5 * 86400, running.clone(), true),
+                        restarted(3, 20 * 86400, running.clone(), true)]}}),
+                row: narrow("test14", "2/2", "Running", "9 (5d ago)"),
+            },
+            PodCase {
+                name: "a scheduling-gated pod",
+                pod: json!({"metadata": {"name": "test15"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "podPhase", "conditions": [
+                        {"type": "PodScheduled", "status": "False", "reason": "SchedulingGated"}]}}),
+                row: narrow("test15", "0/2", "SchedulingGated", "0"),
+            },
+            PodCase {
+                name: "a succeeded pod prints its container's Completed",
+                pod: json!({"metadata": {"name": "test16"}, "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Succeeded", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}}),
+                row: narrow("test16", "0/1", "Completed", "0"),
+            },
+            PodCase {
+                name: "a failed pod prints its container's Error",
+                pod: json!({"metadata": {"name": "test17"}, "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Failed", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}),
+                row: narrow("test17", "0/1", "Error", "0"),
+            },
+            PodCase {
+                name: "a succeeded pod being deleted is not Terminating",
+                pod: json!({"metadata": {"name": "test18", "deletionTimestamp": ago(10)},
+                    "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Succeeded", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}}),
+                row: narrow("test18", "0/1", "Completed", "0"),
+            },
+            PodCase {
+                name: "a running pod being deleted is Terminating",
+                pod: json!({"metadata": {"name": "test19", "deletionTimestamp": ago(10)},
+                    "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Running", "containerStatuses": [{"state": running}]}}),
+                row: narrow("test19", "0/1", "Terminating", "0"),
+            },
+            PodCase {
+                name: "a pending pod being deleted is Terminating",
+                pod: json!({"metadata": {"name": "test20", "deletionTimestamp": ago(10)},
+                    "spec": {"containers": unnamed(1)}, "status": {"phase": "Pending"}}),
+                row: narrow("test20", "0/1", "Terminating", "0"),
+            },
+            PodCase {
+                name: "a failed container's reason wins over the first container's Completed",
+                pod: json!({"metadata": {"name": "error-after-completed"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Failed", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"state": {"terminated": {"exitCode": 1, "reason": "Error"}}}]}}),
+                row: narrow("error-after-completed", "0/2", "Error", "0"),
+            },
+            PodCase {
+                name: "a failed container without a reason prints its signal",
+                pod: json!({"metadata": {"name": "signal-after-completed"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": "Failed", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"state": {"terminated": {"exitCode": 137, "signal": 9}}}]}}),
+                row: narrow("signal-after-completed", "0/2", "Signal:9", "0"),
+            },
+            PodCase {
+                name: "Running (ready and Ready=True) still wins over a failed container",
+                pod: json!({"metadata": {"name": "running-over-error"}, "spec": {"containers": unnamed(3)},
+                    "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}],
+                        "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"ready": true, "state": running},
+                        {"state": {"terminated": {"exitCode": 2, "reason": "Error"}}}]}}),
+                row: narrow("running-over-error", "1/3", "Running", "0"),
+            },
+            PodCase {
+                name: "a failed container wins over NotReady",
+                pod: json!({"metadata": {"name": "error-over-notready"}, "spec": {"containers": unnamed(3)},
+                    "status": {"phase": "Running", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}},
+                        {"ready": true, "state": running},
+                        {"state": {"terminated": {"exitCode": 2}}}]}}),
+                row: narrow("error-over-notready", "1/3", "ExitCode:2", "0"),
+            },
+            PodCase {
+                name: "a crash-looping container",
+                pod: json!({"metadata": {"name": "crashloop", "creationTimestamp": ago(330)},
+                    "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Running", "containerStatuses": [
+                        restarted(5, 45, json!({"waiting": {"reason": "CrashLoopBackOff"}}), false)]}}),
+                row: ["crashloop", "0/1", "CrashLoopBackOff", "5 (45s ago)", "5m30s",
+                      "<none>", "<none>", "<none>", "<none>"],
+            },
+            PodCase {
+                name: "a terminated container without reason or signal prints its exit code",
+                pod: json!({"metadata": {"name": "exit-code"}, "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Failed", "containerStatuses": [
+                        {"state": {"terminated": {"exitCode": 3}}}]}}),
+                row: narrow("exit-code", "0/1", "ExitCode:3", "0"),
+            },
+            PodCase {
+                name: "a pod on a lost node being deleted is Unknown",
+                pod: json!({"metadata": {"name": "node-lost", "deletionTimestamp": ago(10)},
+                    "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Running", "reason": "NodeLost",
+                        "containerStatuses": [{"ready": true, "state": running}]}}),
+                row: narrow("node-lost", "1/1", "Unknown", "0"),
+            },
+            PodCase {
+                name: "an init container that failed with a reason",
+                pod: json!({"metadata": {"name": "init-error"},
+                    "spec": {"initContainers": unnamed(2), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        {"restartCount": 1, "state": {"terminated": {"exitCode": 1, "reason": "Error"}}},
+                        {"state": {"waiting": {"reason": "PodInitializing"}}}]}}),
+                row: narrow("init-error", "0/1", "Init:Error", "1"),
+            },
+            PodCase {
+                name: "an init container killed by a signal",
+                pod: json!({"metadata": {"name": "init-signal"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        {"state": {"terminated": {"exitCode": 137, "signal": 9}}}]}}),
+                row: narrow("init-signal", "0/1", "Init:Signal:9", "0"),
+            },
+            PodCase {
+                name: "an init container that exited non-zero without a reason",
+                pod: json!({"metadata": {"name": "init-exit-code"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        {"state": {"terminated": {"exitCode": 2}}}]}}),
+                row: narrow("init-exit-code", "0/1", "Init:ExitCode:2", "0"),
+            },
+            PodCase {
+                name: "an init container waiting in back-off",
+                pod: json!({"metadata": {"name": "init-backoff"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        restarted(2, 15, json!({"waiting": {"reason": "CrashLoopBackOff"}}), false)]}}),
+                row: narrow("init-backoff", "0/1", "Init:CrashLoopBackOff", "2 (15s ago)"),
+            },
+            PodCase {
+                name: "PodInitializing on an init container prints the progress",
+                pod: json!({"metadata": {"name": "init-progress"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        {"state": {"waiting": {"reason": "PodInitializing"}}}]}}),
+                row: narrow("init-progress", "0/1", "Init:0/1", "0"),
+            },
+            PodCase {
+                name: "containers waiting for initialized init containers print PodInitializing",
+                pod: json!({"metadata": {"name": "pod-initializing"},
+                    "spec": {"initContainers": unnamed(1), "containers": unnamed(1)},
+                    "status": {"phase": "Pending", "initContainerStatuses": [
+                        {"state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}],
+                        "containerStatuses": [{"state": {"waiting": {"reason": "PodInitializing"}}}]}}),
+                row: narrow("pod-initializing", "0/1", "PodInitializing", "0"),
+            },
+            PodCase {
+                name: "a status-less pod prints an empty status",
+                pod: json!({"metadata": {"name": "bare"}, "spec": {"containers": unnamed(1)}}),
+                row: narrow("bare", "0/1", "", "0"),
+            },
+            PodCase {
+                name: "restarts without a previous run's end print no age",
+                pod: json!({"metadata": {"name": "no-finish"}, "spec": {"containers": unnamed(1)},
+                    "status": {"phase": "Running",
+                        "containerStatuses": [{"ready": true, "restartCount": 2, "state": running}]}}),
+                row: narrow("no-finish", "1/1", "Running", "2"),
+            },
+        ];
+        check_pod_rows(cases);
+    }
+
+    /// Upstream's `TestPrintPodWithRestartableInitContainer` cases, plus a ready sidecar.
+    #[test]
+    fn should_count_sidecars_as_print_pod_does() {
+        let sidecars = json!([
+            {"name": "restartable-init-1", "restartPolicy": "Always"},
+            {"name": "restartable-init-2", "restartPolicy": "Always"}]);
+        let sidecar = |name: &str, state: Value, started: bool, restarts: Option<(i32, u64)>| {
+            let mut s = json!({"name": name, "state": state, "started": started});
+            if let Some((count, seconds)) = restarts {
+                s["restartCount"] = json!(count);
+                s["lastState"] = json!({"terminated": {"exitCode": 0, "finishedAt": ago(seconds)}});
+            }
+            s
+        };
+        let running = json!({"running": {}});
+        let cases = vec![
+            PodCase {
+                name: "the first sidecar running but not started",
+                pod: json!({"metadata": {"name": "test1"},
+                    "spec": {"initContainers": sidecars, "containers": unnamed(1)},
+                    "status": {"phase": "Pending",
+                        "conditions": [{"type": "Initialized", "status": "False"}],
+                        "initContainerStatuses": [
+                            sidecar("restartable-init-1", running.clone(), false, Some((3, 10))),
+                            sidecar("restartable-init-2", json!({"waiting": {}}), false, None)],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test1", "0/3", "Init:0/2", "3 (10s ago)"),
+            },
+            PodCase {
+                name: "the first sidecar started, the second running but not started",
+                pod: json!({"metadata": {"name": "test1"},
+                    "spec": {"initContainers": sidecars, "containers": unnamed(1)},
+                    "status": {"phase": "Pending",
+                        "conditions": [{"type": "Initialized", "status": "False"}],
+                        "initContainerStatuses": [
+                            sidecar("restartable-init-1", running.clone(), true, Some((3, 10))),
+                            sidecar("restartable-init-2", running.clone(), false, None)],
+                        "containerStatuses": [{"state": {"waiting": {}}}]}}),
+                row: narrow("test1", "0/3", "Init:1/2", "3 (10s ago)"),
+            },
+            PodCase {
+                name: "both sidecars started and the container running",
+                pod: json!({"metadata": {"name": "test2"},
+                    "spec": {"initContainers": sidecars, "containers": unnamed(1)},
+                    "status": {"phase": "Running",
+                        "conditions": [{"type": "Initialized", "status": "True"}],
+                        "initContainerStatuses": [
+                            sidecar("restartable-init-1", running.clone(), true, Some((3, 10))),
+                            sidecar("restartable-init-2", running.clone(), true, None)],
+                        "containerStatuses": [restarted(4, 20, running.clone(), true)]}}),
+                row: narrow("test2", "1/3", "Running", "7 (10s ago)"),
+            },
+            PodCase {
+                name: "sidecars killed after the container completed",
+                pod: json!({"metadata": {"name": "test3"},
+                    "spec": {"initContainers": sidecars, "containers": unnamed(1)},
+                    "status": {"phase": "Succeeded",
+                        "conditions": [{"type": "Initialized", "status": "True"}],
+                        "initContainerStatuses": [
+                            sidecar("restartable-init-1", json!({"terminated": {"exitCode": 137, "reason": "Error"}}), false, Some((3, 10))),
+                            sidecar("restartable-init-2", json!({"terminated": {"exitCode": 137, "reason": "Error"}}), false, None)],
+                        "containerStatuses": [restarted(4, 20, json!({"terminated": {"exitCode": 0, "reason": "Completed"}}), false)]}}),
+                row: narrow("test3", "0/3", "Completed", "7 (10s ago)"),
+            },
+            PodCase {
+                name: "statuses of containers the spec does not have",
+                pod: json!({"metadata": {"name": "test4"},
+                    "spec": {"initContainers": [
+                            {"name": "init1", "image": "initimage"},
+                            {"name": "sidecar1", "image": "sidecarimage", "restartPolicy": "Always"}],
+                        "containers": [{"name": "container1", "image": "containerimage"}]},
+                    "status": {"phase": "Running",
+                        "initContainerStatuses": [{"name": "initinvalid"}, {"name": "init1"}, {"name": "sidecar1"}],
+                        "containerStatuses": [{"name": "containerinvalid"}, {"name": "container1"}]}}),
+                row: narrow("test4", "0/2", "Init:0/2", "0"),
+            },
+            PodCase {
+                name: "a started ready sidecar counts towards READY",
+                pod: json!({"metadata": {"name": "ready-sidecar"},
+                    "spec": {"initContainers": [{"name": "log", "restartPolicy": "Always"}],
+                        "containers": [{"name": "app"}]},
+                    "status": {"phase": "Running",
+                        "conditions": [{"type": "Initialized", "status": "True"},
+                            {"type": "Ready", "status": "True"}],
+                        "initContainerStatuses": [{"name": "log", "ready": true, "started": true, "state": running}],
+                        "containerStatuses": [{"name": "app", "ready": true, "state": running}]}}),
+                row: narrow("ready-sidecar", "2/2", "Running", "0"),
+            },
+        ];
+        check_pod_rows(cases);
+    }
+
+    /// Upstream's `TestPrintPodwide` cases: IP, NODE, NOMINATED NODE and READINESS GATES.
+    #[test]
+    fn should_print_the_wide_pod_columns_as_print_pod_does() {
+        let gates = json!([{"conditionType": "condition1"}, {"conditionType": "condition2"},
+            {"conditionType": "condition3"}]);
+        let conditions = json!([{"type": "condition1", "status": "False"},
+            {"type": "condition2", "status": "True"}]);
+        let statuses = json!([{"ready": true, "restartCount": 3, "state": {"running": {}}},
+            {"restartCount": 3}]);
+        let cases = vec![
+            PodCase {
+                name: "node, IP, nominated node and one of three gates true",
+                pod: json!({"metadata": {"name": "test1"},
+                    "spec": {"containers": unnamed(2), "nodeName": "test1", "readinessGates": gates},
+                    "status": {"phase": "podPhase", "conditions": conditions,
+                        "podIPs": [{"ip": "1.1.1.1"}], "containerStatuses": statuses,
+                        "nominatedNodeName": "node1"}}),
+                row: [
+                    "test1",
+                    "1/2",
+                    "podPhase",
+                    "6",
+                    "<unknown>",
+                    "1.1.1.1",
+                    "test1",
+                    "node1",
+                    "1/3",
+                ],
+            },
+            PodCase {
+                name: "dual-stack: the first pod IP",
+                pod: json!({"metadata": {"name": "test1"},
+                    "spec": {"containers": unnamed(2), "nodeName": "test1", "readinessGates": gates},
+                    "status": {"phase": "podPhase", "conditions": conditions,
+                        "podIPs": [{"ip": "1.1.1.1"}, {"ip": "2001:db8::"}], "containerStatuses": statuses,
+                        "nominatedNodeName": "node1"}}),
+                row: [
+                    "test1",
+                    "1/2",
+                    "podPhase",
+                    "6",
+                    "<unknown>",
+                    "1.1.1.1",
+                    "test1",
+                    "node1",
+                    "1/3",
+                ],
+            },
+            PodCase {
+                name: "no node, IP, nominated node or gates",
+                pod: json!({"metadata": {"name": "test2"}, "spec": {"containers": unnamed(2), "nodeName": ""},
+                    "status": {"phase": "podPhase", "containerStatuses": [
+                        {"ready": true, "restartCount": 3, "state": {"running": {}}},
+                        {"restartCount": 3, "state": {"waiting": {"reason": "ContainerWaitingReason"}}}]}}),
+                row: [
+                    "test2",
+                    "1/2",
+                    "ContainerWaitingReason",
+                    "6",
+                    "<unknown>",
+                    "<none>",
+                    "<none>",
+                    "<none>",
+                    "<none>",
+                ],
+            },
+            PodCase {
+                name: "podIP is what the API server's conversion keeps when both are set",
+                pod: json!({"metadata": {"name": "both-ips", "creationTimestamp": ago(7200)},
+                    "spec": {"containers": unnamed(1), "nodeName": "node-a"},
+                    "status": {"phase": "Running", "podIP": "10.244.0.5",
+                        "podIPs": [{"ip": "10.244.0.5"}, {"ip": "fd00::5"}],
+                        "containerStatuses": [{"ready": true, "state": {"running": {}}}]}}),
+                row: [
+                    "both-ips",
+                    "1/1",
+                    "Running",
+                    "0",
+                    "120m",
+                    "10.244.0.5",
+                    "node-a",
+                    "<none>",
+                    "<none>",
+                ],
+            },
+            PodCase {
+                name: "only the first condition of a gate's type is read",
+                pod: json!({"metadata": {"name": "repeated-condition"},
+                    "spec": {"containers": unnamed(1), "readinessGates": [{"conditionType": "example.com/ok"}]},
+                    "status": {"phase": "Pending", "conditions": [
+                        {"type": "example.com/ok", "status": "False"},
+                        {"type": "example.com/ok", "status": "True"}]}}),
+                row: [
+                    "repeated-condition",
+                    "0/1",
+                    "Pending",
+                    "0",
+                    "<unknown>",
+                    "<none>",
+                    "<none>",
+                    "<none>",
+                    "0/1",
+                ],
+            },
+        ];
+        check_pod_rows(cases);
+    }
+
+    /// Upstream's `TestPrintNonTerminatedPod` and `TestPrintPodConditions` cases: every phase prints.
+    #[test]
+    fn should_print_every_phase_as_print_pod_does() {
+        let statuses = json!([{"ready": true, "restartCount": 3, "state": {"running": {}}},
+            {"restartCount": 3}]);
+        let cases = ["Running", "Pending", "Unknown", "Succeeded", "Failed"]
+            .into_iter()
+            .map(|phase| PodCase {
+                name: phase,
+                pod: json!({"metadata": {"name": "test"}, "spec": {"containers": unnamed(2)},
+                    "status": {"phase": phase, "containerStatuses": statuses}}),
+                row: narrow("test", "1/2", phase, "6"),
+            })
+            .collect();
+        check_pod_rows(cases);
     }
 
     #[test]
