@@ -9,7 +9,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
 
-use crate::engine::time::{ms_of, EPOCH_UNIX_SECONDS};
+use crate::engine::time::EPOCH_UNIX_SECONDS;
 
 /// `duration.HumanDuration` (`k8s.io/apimachinery/pkg/util/duration`): `Ns` under 2m, `XmYs` under
 /// 10m, `Xm` under 3h, `XhYm` under 8h, `Xh` under 48h, `XdYh` under 8d, `Xd` under 2y, then `XyYd` /
@@ -87,6 +87,20 @@ pub const POD_COLUMNS: [&str; 9] = [
 
 /// The `kubectl get events` header.
 pub const EVENT_COLUMNS: [&str; 5] = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"];
+
+/// The `kubectl get events -o wide` header.
+pub const EVENT_WIDE_COLUMNS: [&str; 10] = [
+    "LAST SEEN",
+    "TYPE",
+    "REASON",
+    "OBJECT",
+    "SUBOBJECT",
+    "SOURCE",
+    "MESSAGE",
+    "FIRST SEEN",
+    "COUNT",
+    "NAME",
+];
 
 /// One row of `kubectl get pods -o wide`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -415,7 +429,8 @@ pub fn pod_row(pod: &Pod, now_ms: u64) -> PodRow {
     }
 }
 
-/// One row of `kubectl get events`: LAST SEEN, TYPE, REASON, OBJECT, MESSAGE.
+/// One row of `kubectl get events` (LAST SEEN, TYPE, REASON, OBJECT, MESSAGE), with the columns
+/// `-o wide` adds (SUBOBJECT, SOURCE, FIRST SEEN, COUNT, NAME).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct EventRow {
     pub last_seen: String,
@@ -423,70 +438,142 @@ pub struct EventRow {
     pub reason: String,
     pub object: String,
     pub message: String,
+    pub subobject: String,
+    pub source: String,
+    pub first_seen: String,
+    pub count: String,
+    pub name: String,
 }
 
-fn micro_ms(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::MicroTime) -> u64 {
-    let ms = t.0.as_millisecond() - crate::engine::time::EPOCH_UNIX_SECONDS * 1000;
-    u64::try_from(ms).unwrap_or(0)
+impl EventRow {
+    /// The row's cells in [`EVENT_COLUMNS`] order.
+    pub fn cells(&self) -> [&str; 5] {
+        [
+            &self.last_seen,
+            &self.event_type,
+            &self.reason,
+            &self.object,
+            &self.message,
+        ]
+    }
+
+    /// The row's cells in [`EVENT_WIDE_COLUMNS`] order.
+    pub fn wide_cells(&self) -> [&str; 10] {
+        [
+            &self.last_seen,
+            &self.event_type,
+            &self.reason,
+            &self.object,
+            &self.subobject,
+            &self.source,
+            &self.message,
+            &self.first_seen,
+            &self.count,
+            &self.name,
+        ]
+    }
 }
 
-/// The virtual time an event last happened (series `lastObservedTime`, `lastTimestamp`, `eventTime`, or
-/// creation).
-pub fn event_time_ms(event: &Event) -> u64 {
-    if let Some(series) = &event.series {
-        if let Some(t) = &series.last_observed_time {
-            return micro_ms(t);
-        }
-    }
-    if let Some(t) = &event.last_timestamp {
-        return ms_of(t);
-    }
-    if let Some(t) = &event.event_time {
-        return micro_ms(t);
-    }
-    event.metadata.creation_timestamp.as_ref().map_or(0, ms_of)
+/// Go's `strings.ToLower`: each character on its own, one character for one (no final-sigma rule, and
+/// `İ` becomes `i`, where Rust's `to_lowercase` would differ).
+fn go_lower(s: &str) -> String {
+    s.chars()
+        .map(|c| c.to_lowercase().next().unwrap_or(c))
+        .collect()
 }
 
-/// The Age column of `kubectl describe`'s Events: `5s`, or `5s (x3 over 2m)` for a repeated event
-/// (a legacy `count` above 1, or an events/v1 series).
-pub fn describe_event_age(event: &Event, now_ms: u64) -> String {
-    let since = |ms: u64| human_duration(now_ms as i64 - ms as i64);
-    if let Some(series) = &event.series {
-        let first = event.event_time.as_ref().map_or(0, micro_ms);
-        let last = series.last_observed_time.as_ref().map_or(first, micro_ms);
-        return format!(
-            "{} (x{} over {})",
-            since(last),
-            series.count.unwrap_or(1),
-            since(first)
-        );
-    }
-    let count = event.count.unwrap_or(1);
-    let first = match &event.first_timestamp {
-        Some(t) => ms_of(t),
-        None => event.event_time.as_ref().map_or(0, micro_ms),
+/// `formatEventSource`: the source component (else `reportingController`), then `, ` and the source
+/// host (else `reportingInstance`) when there is one.
+fn event_source(event: &Event) -> String {
+    let first_non_empty = |a: Option<&str>, b: Option<&str>| {
+        a.filter(|s| !s.is_empty())
+            .or(b.filter(|s| !s.is_empty()))
+            .unwrap_or_default()
+            .to_string()
     };
-    if count > 1 {
-        let last = event.last_timestamp.as_ref().map_or(first, ms_of);
-        return format!("{} (x{count} over {})", since(last), since(first));
+    let source = event.source.as_ref();
+    let component = first_non_empty(
+        source.and_then(|s| s.component.as_deref()),
+        event.reporting_component.as_deref(),
+    );
+    let instance = first_non_empty(
+        source.and_then(|s| s.host.as_deref()),
+        event.reporting_instance.as_deref(),
+    );
+    if instance.is_empty() {
+        component
+    } else {
+        format!("{component}, {instance}")
     }
-    since(first)
 }
 
-/// The row `kubectl get events` prints for `event` at virtual time `now_ms`.
+/// The row `kubectl get events` prints for `event` at virtual time `now_ms` (`printEvent`):
+///
+/// * FIRST SEEN: since `firstTimestamp`, else since `eventTime` (`<unknown>` when neither is set);
+/// * LAST SEEN: since the series' `lastObservedTime` for a series, else since `lastTimestamp`, else
+///   FIRST SEEN;
+/// * COUNT: the series' count, else `count`, else 1 (a singleton events/v1 event);
+/// * OBJECT: `<kind in lower case>/<name>`, just the kind when the name is empty;
+/// * MESSAGE: trimmed of surrounding white space.
 pub fn event_row(event: &Event, now_ms: u64) -> EventRow {
     let io = &event.involved_object;
+    let first_seen = match event.first_timestamp.as_ref().filter(|t| !is_zero(&t.0)) {
+        Some(t) => since(now_ms, Some(&t.0)),
+        None => since(now_ms, event.event_time.as_ref().map(|t| &t.0)),
+    };
+    let mut last_seen = match event.last_timestamp.as_ref().filter(|t| !is_zero(&t.0)) {
+        Some(t) => since(now_ms, Some(&t.0)),
+        None => first_seen.clone(),
+    };
+    let mut count = event.count.unwrap_or(0);
+    if let Some(series) = &event.series {
+        last_seen = since(now_ms, series.last_observed_time.as_ref().map(|t| &t.0));
+        count = series.count.unwrap_or(0);
+    } else if count == 0 {
+        count = 1;
+    }
+    let kind = go_lower(io.kind.as_deref().unwrap_or_default());
+    let object = match io.name.as_deref().filter(|n| !n.is_empty()) {
+        Some(name) => format!("{kind}/{name}"),
+        None => kind,
+    };
     EventRow {
-        last_seen: human_duration(now_ms as i64 - event_time_ms(event) as i64),
+        last_seen,
         event_type: event.type_.clone().unwrap_or_default(),
         reason: event.reason.clone().unwrap_or_default(),
-        object: format!(
-            "{}/{}",
-            io.kind.clone().unwrap_or_default().to_lowercase(),
-            io.name.clone().unwrap_or_default()
-        ),
-        message: event.message.clone().unwrap_or_default(),
+        object,
+        message: event
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        subobject: io.field_path.clone().unwrap_or_default(),
+        source: event_source(event),
+        first_seen,
+        count: count.to_string(),
+        name: event.metadata.name.clone().unwrap_or_default(),
     }
+}
+
+/// The Age column of `kubectl describe`'s Events (`DescribeEvents` in `k8s.io/kubectl/pkg/describe`):
+/// since `eventTime` (else `firstTimestamp`), or `<last> (xN over <first>)` for a series (its
+/// `lastObservedTime` and count) or a legacy event with `count` above 1 (its `lastTimestamp`).
+pub fn describe_event_age(event: &Event, now_ms: u64) -> String {
+    let first = match event.event_time.as_ref().filter(|t| !is_zero(&t.0)) {
+        Some(t) => since(now_ms, Some(&t.0)),
+        None => since(now_ms, event.first_timestamp.as_ref().map(|t| &t.0)),
+    };
+    if let Some(series) = &event.series {
+        let last = since(now_ms, series.last_observed_time.as_ref().map(|t| &t.0));
+        return format!("{last} (x{} over {first})", series.count.unwrap_or(0));
+    }
+    let count = event.count.unwrap_or(0);
+    if count > 1 {
+        let last = since(now_ms, event.last_timestamp.as_ref().map(|t| &t.0));
+        return format!("{last} (x{count} over {first})");
+    }
+    first
 }
 
 /// Formats rows as kubectl does: columns padded to their widest cell, separated by three spaces.
@@ -1140,6 +1227,298 @@ mod tests {
             })
             .collect();
         check_pod_rows(cases);
+    }
+
+    fn event(json: Value) -> Event {
+        serde_json::from_value(json).unwrap()
+    }
+
+    /// Upstream's `TestPrintEvent` cases (with `-o wide`, whose first five cells are what
+    /// `kubectl get events` prints), plus what happens without a name, timestamps or trimmed message.
+    #[test]
+    fn should_print_event_rows_as_print_event_does() {
+        let days = 86400;
+        let deployment = json!({"kind": "Deployment", "name": "Deployment Name",
+            "fieldPath": "spec.containers{foo}"});
+        let kubelet_on_node1 = json!({"component": "kubelet", "host": "Node1"});
+        let cases: Vec<(&str, Value, [&str; 10])> = vec![
+            (
+                "a kubelet event about a pod",
+                json!({"metadata": {"name": "event1"}, "source": {"component": "kubelet"},
+                    "involvedObject": {"kind": "Pod", "name": "Pod Name", "fieldPath": "spec.containers{foo}"},
+                    "reason": "Event Reason", "message": "Message Data",
+                    "firstTimestamp": ago(3 * days), "lastTimestamp": ago(2 * days),
+                    "count": 6, "type": "Normal"}),
+                [
+                    "2d",
+                    "Normal",
+                    "Event Reason",
+                    "pod/Pod Name",
+                    "spec.containers{foo}",
+                    "kubelet",
+                    "Message Data",
+                    "3d",
+                    "6",
+                    "event1",
+                ],
+            ),
+            (
+                "the source host follows the component",
+                json!({"metadata": {"name": "event2"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "firstTimestamp": ago(3 * days), "lastTimestamp": ago(2 * days),
+                    "count": 6, "type": "Warning"}),
+                [
+                    "2d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "6",
+                    "event2",
+                ],
+            ),
+            (
+                "FIRST SEEN from eventTime without firstTimestamp",
+                json!({"metadata": {"name": "event3"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "eventTime": ago(3 * days), "lastTimestamp": ago(3 * days),
+                    "count": 1, "type": "Warning"}),
+                [
+                    "3d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "1",
+                    "event3",
+                ],
+            ),
+            (
+                "LAST SEEN is FIRST SEEN without lastTimestamp",
+                json!({"metadata": {"name": "event4"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "eventTime": ago(3 * days), "firstTimestamp": ago(3 * days),
+                    "count": 1, "type": "Warning"}),
+                [
+                    "3d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "1",
+                    "event4",
+                ],
+            ),
+            (
+                "only eventTime",
+                json!({"metadata": {"name": "event5"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "eventTime": ago(3 * days), "count": 1, "type": "Warning"}),
+                [
+                    "3d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "1",
+                    "event5",
+                ],
+            ),
+            (
+                "a series: LAST SEEN and COUNT from the series",
+                json!({"metadata": {"name": "event6"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "series": {"count": 2, "lastObservedTime": ago(2 * days)},
+                    "eventTime": ago(3 * days), "type": "Warning"}),
+                [
+                    "2d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "2",
+                    "event6",
+                ],
+            ),
+            (
+                "a singleton events/v1 event without count counts 1",
+                json!({"metadata": {"name": "event7"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "eventTime": ago(3 * days), "type": "Warning"}),
+                [
+                    "3d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "1",
+                    "event7",
+                ],
+            ),
+            (
+                "without lastTimestamp, LAST SEEN is firstTimestamp's age, not eventTime's",
+                json!({"metadata": {"name": "event8"}, "source": kubelet_on_node1,
+                    "involvedObject": deployment, "reason": "Event Reason", "message": "Message Data",
+                    "firstTimestamp": ago(3 * days), "eventTime": ago(days),
+                    "count": 1, "type": "Warning"}),
+                [
+                    "3d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, Node1",
+                    "Message Data",
+                    "3d",
+                    "1",
+                    "event8",
+                ],
+            ),
+            (
+                "the reporting controller and instance stand in for an empty source",
+                json!({"metadata": {"name": "event2"}, "reportingComponent": "kubelet",
+                    "reportingInstance": "test", "involvedObject": deployment,
+                    "reason": "Event Reason", "message": "Message Data",
+                    "firstTimestamp": ago(3 * days), "lastTimestamp": ago(2 * days),
+                    "count": 6, "type": "Warning"}),
+                [
+                    "2d",
+                    "Warning",
+                    "Event Reason",
+                    "deployment/Deployment Name",
+                    "spec.containers{foo}",
+                    "kubelet, test",
+                    "Message Data",
+                    "3d",
+                    "6",
+                    "event2",
+                ],
+            ),
+            (
+                "the scheduler's events/v1 event",
+                json!({"metadata": {"name": "demo-pod.1"}, "source": {},
+                    "reportingComponent": "default-scheduler",
+                    "reportingInstance": "default-scheduler-control-plane",
+                    "involvedObject": {"kind": "Pod", "namespace": "default", "name": "demo-pod"},
+                    "reason": "Scheduled", "message": "Successfully assigned default/demo-pod to node-c",
+                    "eventTime": ago(75), "action": "Binding", "type": "Normal"}),
+                [
+                    "75s",
+                    "Normal",
+                    "Scheduled",
+                    "pod/demo-pod",
+                    "",
+                    "default-scheduler, default-scheduler-control-plane",
+                    "Successfully assigned default/demo-pod to node-c",
+                    "75s",
+                    "1",
+                    "demo-pod.1",
+                ],
+            ),
+            (
+                "no name: just the kind; the message trimmed; no timestamps",
+                json!({"metadata": {"name": "nameless"}, "involvedObject": {"kind": "Node"},
+                    "reason": "RegisteredNode", "message": "  Node registered \n", "type": "Normal"}),
+                [
+                    "<unknown>",
+                    "Normal",
+                    "RegisteredNode",
+                    "node",
+                    "",
+                    "",
+                    "Node registered",
+                    "<unknown>",
+                    "1",
+                    "nameless",
+                ],
+            ),
+            (
+                "a series without lastObservedTime",
+                json!({"metadata": {"name": "series"}, "involvedObject": {"kind": "Pod", "name": "p"},
+                    "reason": "R", "message": "m", "eventTime": ago(60), "series": {"count": 3},
+                    "type": "Normal"}),
+                [
+                    "<unknown>",
+                    "Normal",
+                    "R",
+                    "pod/p",
+                    "",
+                    "",
+                    "m",
+                    "60s",
+                    "3",
+                    "series",
+                ],
+            ),
+        ];
+        for (name, json, want) in cases {
+            let row = event_row(&event(json), NOW);
+            assert_eq!(row.wide_cells(), want, "{name}");
+            assert_eq!(
+                row.cells(),
+                [want[0], want[1], want[2], want[3], want[6]],
+                "{name}"
+            );
+        }
+    }
+
+    /// `kubectl describe`'s event ages (`DescribeEvents`).
+    #[test]
+    fn should_print_describe_event_ages_as_describe_events_does() {
+        let object = json!({"kind": "Pod", "name": "p"});
+        let cases = [
+            (
+                "a single legacy event",
+                json!({"metadata": {}, "involvedObject": object, "count": 1,
+                    "firstTimestamp": ago(30), "lastTimestamp": ago(30)}),
+                "30s",
+            ),
+            (
+                "a legacy event counted three times",
+                json!({"metadata": {}, "involvedObject": object, "count": 3,
+                    "firstTimestamp": ago(300), "lastTimestamp": ago(10)}),
+                "10s (x3 over 5m)",
+            ),
+            (
+                "a series",
+                json!({"metadata": {}, "involvedObject": object, "eventTime": ago(300),
+                    "series": {"count": 2, "lastObservedTime": ago(0)}}),
+                "0s (x2 over 5m)",
+            ),
+            (
+                "eventTime before firstTimestamp",
+                json!({"metadata": {}, "involvedObject": object, "eventTime": ago(20),
+                    "firstTimestamp": ago(90)}),
+                "20s",
+            ),
+            (
+                "no timestamps",
+                json!({"metadata": {}, "involvedObject": object}),
+                "<unknown>",
+            ),
+        ];
+        for (name, json, want) in cases {
+            assert_eq!(describe_event_age(&event(json), NOW), want, "{name}");
+        }
     }
 
     #[test]
