@@ -1,10 +1,12 @@
-//! What `kubectl get pods -o wide` and `kubectl get events` print, computed from API objects.
+//! What `kubectl get pods -o wide`, `kubectl get events` and `kubectl get nodes -o wide` print,
+//! computed from API objects.
 //!
-//! Mirrors `pkg/printers/internalversion/printers.go` (`printPod`, `printEvent`) and
-//! `k8s.io/apimachinery/pkg/util/duration.HumanDuration`. Used by the CLI's text output and the UI.
+//! Mirrors `pkg/printers/internalversion/printers.go` (`printPod`, `printEvent`, `printNode`, as of
+//! v1.36), `k8s.io/apimachinery/pkg/util/duration.HumanDuration`, and the event ages of
+//! `k8s.io/kubectl/pkg/describe.DescribeEvents`. Used by the CLI's text output and the UI.
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerStateTerminated, ContainerStatus, Event, Pod, PodCondition,
+    Container, ContainerStateTerminated, ContainerStatus, Event, Node, Pod, PodCondition,
 };
 use k8s_openapi::jiff::Timestamp;
 use serde::Serialize;
@@ -574,6 +576,125 @@ pub fn describe_event_age(event: &Event, now_ms: u64) -> String {
         return format!("{last} (x{count} over {first})");
     }
     first
+}
+
+/// The `kubectl get nodes -o wide` header.
+pub const NODE_COLUMNS: [&str; 10] = [
+    "NAME",
+    "STATUS",
+    "ROLES",
+    "AGE",
+    "VERSION",
+    "INTERNAL-IP",
+    "EXTERNAL-IP",
+    "OS-IMAGE",
+    "KERNEL-VERSION",
+    "CONTAINER-RUNTIME",
+];
+
+/// One row of `kubectl get nodes -o wide`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NodeRow {
+    pub name: String,
+    pub status: String,
+    pub roles: String,
+    pub age: String,
+    pub version: String,
+    pub internal_ip: String,
+    pub external_ip: String,
+    pub os_image: String,
+    pub kernel_version: String,
+    pub container_runtime: String,
+}
+
+impl NodeRow {
+    /// The row's cells in [`NODE_COLUMNS`] order (`kubectl get nodes` prints the first five).
+    pub fn cells(&self) -> [&str; 10] {
+        [
+            &self.name,
+            &self.status,
+            &self.roles,
+            &self.age,
+            &self.version,
+            &self.internal_ip,
+            &self.external_ip,
+            &self.os_image,
+            &self.kernel_version,
+            &self.container_runtime,
+        ]
+    }
+}
+
+/// `findNodeRoles`: the sorted, distinct roles named by `node-role.kubernetes.io/<role>` label keys
+/// and by a non-empty `kubernetes.io/role` label value.
+fn node_roles(node: &Node) -> Vec<String> {
+    let mut roles = std::collections::BTreeSet::new();
+    for (key, value) in node.metadata.labels.iter().flatten() {
+        if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {
+            if !role.is_empty() {
+                roles.insert(role.to_string());
+            }
+        } else if key == "kubernetes.io/role" && !value.is_empty() {
+            roles.insert(value.clone());
+        }
+    }
+    roles.into_iter().collect()
+}
+
+/// The row `kubectl get nodes -o wide` prints for `node` at virtual time `now_ms` (`printNode`):
+/// STATUS is `Ready` / `NotReady` from the last `Ready` condition (`Unknown` without one), then
+/// `SchedulingDisabled` for a cordoned node; ROLES `<none>` without roles; the first `InternalIP` and
+/// `ExternalIP` addresses (`<none>`); `<unknown>` for an empty OS image, kernel or runtime version.
+pub fn node_row(node: &Node, now_ms: u64) -> NodeRow {
+    let status = node.status.as_ref();
+    // Upstream keys the conditions by type in a map: the last condition of a type wins.
+    let ready = status
+        .and_then(|s| s.conditions.as_deref())
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .find(|c| c.type_ == "Ready");
+    let mut words = vec![match ready {
+        Some(c) if c.status == "True" => "Ready",
+        Some(_) => "NotReady",
+        None => "Unknown",
+    }];
+    if node.spec.as_ref().and_then(|s| s.unschedulable) == Some(true) {
+        words.push("SchedulingDisabled");
+    }
+    let roles = node_roles(node).join(",");
+    let address = |kind: &str| {
+        status
+            .and_then(|s| s.addresses.as_deref())
+            .unwrap_or_default()
+            .iter()
+            .find(|a| a.type_ == kind)
+            .map_or_else(|| "<none>".to_string(), |a| a.address.clone())
+    };
+    let info = status.and_then(|s| s.node_info.as_ref());
+    let or_unknown = |s: Option<&String>| {
+        s.filter(|s| !s.is_empty())
+            .map_or_else(|| "<unknown>".to_string(), String::clone)
+    };
+    NodeRow {
+        name: node.metadata.name.clone().unwrap_or_default(),
+        status: words.join(","),
+        roles: if roles.is_empty() {
+            "<none>".into()
+        } else {
+            roles
+        },
+        age: since(
+            now_ms,
+            node.metadata.creation_timestamp.as_ref().map(|t| &t.0),
+        ),
+        version: info.map(|i| i.kubelet_version.clone()).unwrap_or_default(),
+        internal_ip: address("InternalIP"),
+        external_ip: address("ExternalIP"),
+        os_image: or_unknown(info.map(|i| &i.os_image)),
+        kernel_version: or_unknown(info.map(|i| &i.kernel_version)),
+        container_runtime: or_unknown(info.map(|i| &i.container_runtime_version)),
+    }
 }
 
 /// Formats rows as kubectl does: columns padded to their widest cell, separated by three spaces.
@@ -1518,6 +1639,262 @@ mod tests {
         ];
         for (name, json, want) in cases {
             assert_eq!(describe_event_age(&event(json), NOW), want, "{name}");
+        }
+    }
+
+    /// Upstream's `TestPrintNodeStatus`, `TestPrintNodeRole`, `TestPrintNodeOSImage`,
+    /// `TestPrintNodeKernelVersion`, `TestPrintNodeContainerRuntimeVersion`, `TestPrintNodeName`,
+    /// `TestPrintNodeExternalIP` and `TestPrintNodeInternalIP` cases, each as the whole wide row.
+    #[test]
+    fn should_print_node_rows_as_print_node_does() {
+        let ready = |status: &str| json!({"conditions": [{"type": "Ready", "status": status}]});
+        let external = json!([{"type": "ExternalIP", "address": "1.1.1.1"}]);
+        let bare = |name: &'static str, status: &'static str, roles: &'static str| {
+            [
+                name,
+                status,
+                roles,
+                "<unknown>",
+                "",
+                "<none>",
+                "<none>",
+                "<unknown>",
+                "<unknown>",
+                "<unknown>",
+            ]
+        };
+        let cases: Vec<(&str, Value, [&str; 10])> = vec![
+            (
+                "ready",
+                json!({"metadata": {"name": "foo1"}, "status": ready("True")}),
+                bare("foo1", "Ready", "<none>"),
+            ),
+            (
+                "ready and cordoned",
+                json!({"metadata": {"name": "foo2"}, "spec": {"unschedulable": true}, "status": ready("True")}),
+                bare("foo2", "Ready,SchedulingDisabled", "<none>"),
+            ),
+            (
+                "a repeated Ready condition",
+                json!({"metadata": {"name": "foo3"}, "status": {"conditions": [
+                    {"type": "Ready", "status": "True"}, {"type": "Ready", "status": "True"}]}}),
+                bare("foo3", "Ready", "<none>"),
+            ),
+            (
+                "not ready",
+                json!({"metadata": {"name": "foo4"}, "status": ready("False")}),
+                bare("foo4", "NotReady", "<none>"),
+            ),
+            (
+                "not ready and cordoned",
+                json!({"metadata": {"name": "foo5"}, "spec": {"unschedulable": true}, "status": ready("False")}),
+                bare("foo5", "NotReady,SchedulingDisabled", "<none>"),
+            ),
+            (
+                "only an unknown condition type",
+                json!({"metadata": {"name": "foo6"}, "status": {"conditions": [{"type": "InvalidValue", "status": "True"}]}}),
+                bare("foo6", "Unknown", "<none>"),
+            ),
+            (
+                "an empty condition",
+                json!({"metadata": {"name": "foo7"}, "status": {"conditions": [{}]}}),
+                bare("foo7", "Unknown", "<none>"),
+            ),
+            (
+                "an unknown condition type, cordoned",
+                json!({"metadata": {"name": "foo8"}, "spec": {"unschedulable": true},
+                    "status": {"conditions": [{"type": "InvalidValue", "status": "True"}]}}),
+                bare("foo8", "Unknown,SchedulingDisabled", "<none>"),
+            ),
+            (
+                "an empty condition, cordoned",
+                json!({"metadata": {"name": "foo9"}, "spec": {"unschedulable": true}, "status": {"conditions": [{}]}}),
+                bare("foo9", "Unknown,SchedulingDisabled", "<none>"),
+            ),
+            (
+                "the last Ready condition decides",
+                json!({"metadata": {"name": "flapping"}, "status": {"conditions": [
+                    {"type": "Ready", "status": "True"}, {"type": "Ready", "status": "Unknown"}]}}),
+                bare("flapping", "NotReady", "<none>"),
+            ),
+            (
+                "no labels, no roles",
+                json!({"metadata": {"name": "foo9"}}),
+                bare("foo9", "Unknown", "<none>"),
+            ),
+            (
+                "roles from role labels, sorted and distinct",
+                json!({"metadata": {"name": "foo10", "labels": {
+                    "node-role.kubernetes.io/master": "", "node-role.kubernetes.io/control-plane": "",
+                    "node-role.kubernetes.io/proxy": "", "kubernetes.io/role": "node"}}}),
+                bare("foo10", "Unknown", "control-plane,master,node,proxy"),
+            ),
+            (
+                "a role from kubernetes.io/role",
+                json!({"metadata": {"name": "foo11", "labels": {"kubernetes.io/role": "node"}}}),
+                bare("foo11", "Unknown", "node"),
+            ),
+            (
+                "an empty role name or value is no role",
+                json!({"metadata": {"name": "empty-roles", "labels": {
+                    "node-role.kubernetes.io/": "x", "kubernetes.io/role": ""}}}),
+                bare("empty-roles", "Unknown", "<none>"),
+            ),
+            (
+                "an OS image",
+                json!({"metadata": {"name": "foo1"}, "status": {"nodeInfo": {"osImage": "fake-os-image"},
+                    "addresses": external}}),
+                [
+                    "foo1",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "fake-os-image",
+                    "<unknown>",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "a kernel version",
+                json!({"metadata": {"name": "foo2"}, "status": {"nodeInfo": {"kernelVersion": "fake-kernel-version"},
+                    "addresses": external}}),
+                [
+                    "foo2",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "<unknown>",
+                    "fake-kernel-version",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "a container runtime version",
+                json!({"metadata": {"name": "foo1"}, "status": {"nodeInfo": {"containerRuntimeVersion": "foo://1.2.3"},
+                    "addresses": external}}),
+                [
+                    "foo1",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "<unknown>",
+                    "<unknown>",
+                    "foo://1.2.3",
+                ],
+            ),
+            (
+                "empty node info",
+                json!({"metadata": {"name": "foo2"}, "status": {"nodeInfo": {}, "addresses": external}}),
+                [
+                    "foo2",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "<unknown>",
+                    "<unknown>",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "an IP address as the name",
+                json!({"metadata": {"name": "127.0.0.1"}, "status": {}}),
+                bare("127.0.0.1", "Unknown", "<none>"),
+            ),
+            (
+                "an empty name",
+                json!({"metadata": {"name": ""}, "status": {}}),
+                bare("", "Unknown", "<none>"),
+            ),
+            (
+                "only an internal IP",
+                json!({"metadata": {"name": "foo2"}, "status": {"addresses": [{"type": "InternalIP", "address": "1.1.1.1"}]}}),
+                [
+                    "foo2",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "1.1.1.1",
+                    "<none>",
+                    "<unknown>",
+                    "<unknown>",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "the first external and internal IPs",
+                json!({"metadata": {"name": "foo3"}, "status": {"addresses": [
+                    {"type": "ExternalIP", "address": "2.2.2.2"}, {"type": "InternalIP", "address": "3.3.3.3"},
+                    {"type": "ExternalIP", "address": "4.4.4.4"}]}}),
+                [
+                    "foo3",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "3.3.3.3",
+                    "2.2.2.2",
+                    "<unknown>",
+                    "<unknown>",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "the first internal IP of two",
+                json!({"metadata": {"name": "foo3"}, "status": {"addresses": [
+                    {"type": "InternalIP", "address": "2.2.2.2"}, {"type": "ExternalIP", "address": "3.3.3.3"},
+                    {"type": "InternalIP", "address": "4.4.4.4"}]}}),
+                [
+                    "foo3",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "2.2.2.2",
+                    "3.3.3.3",
+                    "<unknown>",
+                    "<unknown>",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "a registered kubelet",
+                json!({"metadata": {"name": "node-a", "creationTimestamp": ago(3 * 3600 + 20 * 60),
+                        "labels": {"node-role.kubernetes.io/control-plane": ""}},
+                    "status": {"conditions": [{"type": "Ready", "status": "True"}],
+                        "addresses": [{"type": "InternalIP", "address": "172.18.0.2"},
+                            {"type": "Hostname", "address": "node-a"}],
+                        "nodeInfo": {"kubeletVersion": "v1.36.0", "osImage": "Debian GNU/Linux 12 (bookworm)",
+                            "kernelVersion": "6.8.0", "containerRuntimeVersion": "containerd://2.1.0"}}}),
+                [
+                    "node-a",
+                    "Ready",
+                    "control-plane",
+                    "3h20m",
+                    "v1.36.0",
+                    "172.18.0.2",
+                    "<none>",
+                    "Debian GNU/Linux 12 (bookworm)",
+                    "6.8.0",
+                    "containerd://2.1.0",
+                ],
+            ),
+        ];
+        for (name, json, want) in cases {
+            let node: Node = serde_json::from_value(json).unwrap();
+            assert_eq!(node_row(&node, NOW).cells(), want, "{name}");
         }
     }
 
