@@ -286,18 +286,11 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         let rows: Vec<Vec<String>> = pods
             .iter()
             .map(|p| {
-                let r = pod_row(p, sim.now_ms);
-                vec![
-                    r.name,
-                    r.ready,
-                    r.status,
-                    r.restarts,
-                    r.age,
-                    r.ip,
-                    r.node,
-                    r.nominated_node,
-                    r.readiness_gates,
-                ]
+                pod_row(p, sim.now_ms)
+                    .cells()
+                    .iter()
+                    .map(|cell| cell.to_string())
+                    .collect()
             })
             .collect();
         out.push_str(&table(&POD_COLUMNS, &rows));

@@ -53,17 +53,7 @@ pub fn pod_rows(view: &ViewState) -> Vec<PodRow> {
 
 /// A pod row's cells in column order.
 pub fn pod_cells(row: &PodRow) -> [&str; 9] {
-    [
-        &row.name,
-        &row.ready,
-        &row.status,
-        &row.restarts,
-        &row.age,
-        &row.ip,
-        &row.node,
-        &row.nominated_node,
-        &row.readiness_gates,
-    ]
+    row.cells()
 }
 
 /// What one kubectl command printed.
