@@ -8,7 +8,9 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
-use crate::engine::printers::{describe_event_age, event_row, pod_row, table, POD_COLUMNS};
+use crate::engine::printers::{
+    describe_event_age, event_row, node_row, pod_row, table, NODE_COLUMNS, POD_COLUMNS,
+};
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
 use crate::engine::store::{list_prefix, StoreAt, ETCD_PREFIX};
@@ -32,6 +34,16 @@ pub fn pods(sim: &Simulation) -> Vec<Pod> {
 /// The stored pods themselves, in key order (the page lists them on every step: no copies).
 pub fn stored_pods(sim: &Simulation) -> Vec<&Pod> {
     pods_in(&sim.api.store.current())
+}
+
+/// The stored nodes, in key order (`kubectl get nodes`).
+pub fn stored_nodes(sim: &Simulation) -> Vec<&k8s_openapi::api::core::v1::Node> {
+    let prefix = crate::engine::store::list_prefix("nodes", None);
+    sim.api
+        .store
+        .list(&prefix)
+        .filter_map(|(_, stored)| stored.object.as_node())
+        .collect()
 }
 
 /// The pods `store` holds, in key order.
@@ -294,6 +306,19 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
             })
             .collect();
         out.push_str(&table(&POD_COLUMNS, &rows));
+    }
+    out.push_str("\n== kubectl get nodes\n");
+    let node_rows: Vec<Vec<String>> = stored_nodes(sim)
+        .into_iter()
+        .map(|node| {
+            let row = node_row(node, sim.now_ms);
+            row.cells()[..5].iter().map(|c| c.to_string()).collect()
+        })
+        .collect();
+    if node_rows.is_empty() {
+        out.push_str("No resources found\n");
+    } else {
+        out.push_str(&table(&NODE_COLUMNS[..5], &node_rows));
     }
     out.push_str("\n== Scheduling\n");
     if sim.scheduler.attempts().is_empty() {
