@@ -10,6 +10,9 @@
 //! rejected them (`queueing_hints.rs`); the queue moves the ones the scheduler names.
 //!
 //! Simplifications:
+//! - A cycle that ends in an error (not a FitError) goes to unschedulablePods with no rejecting plugin,
+//!   so any event of interest (or the five-minute flush) retries it. Upstream backs it off and retries
+//!   it for ever, which would keep the simulation from going idle.
 //! - A scheduling cycle runs within one simulation step, so no cluster event can arrive while a pod is
 //!   in flight: upstream's replay of in-flight events (`determineSchedulingHintForInFlightPod`) always
 //!   finds none, and a failed pod goes to unschedulablePods.
