@@ -137,8 +137,10 @@ pub fn record(
             return;
         }
     }
-    // Upstream: fmt.Sprintf("%v.%x", name, time.Now().UnixNano()); the trace position keeps names unique.
-    let nanos = ctx.now_ms * 1_000_000 + (ctx.trace.len() as u64 % 1_000_000);
+    // Upstream: fmt.Sprintf("%v.%x", name, time.Now().UnixNano()), sixteen hex digits today, so one
+    // object's events sort by time; the trace position keeps names unique within a millisecond.
+    let unix_ms = crate::engine::time::EPOCH_UNIX_SECONDS as u64 * 1000 + ctx.now_ms;
+    let nanos = unix_ms * 1_000_000 + (ctx.trace.len() as u64 % 1_000_000);
     let name = format!("{object_name}.{nanos:x}");
     let mut event = Event {
         metadata: ObjectMeta {

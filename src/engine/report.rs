@@ -46,6 +46,20 @@ pub fn stored_nodes(sim: &Simulation) -> Vec<&k8s_openapi::api::core::v1::Node> 
         .collect()
 }
 
+/// The events `store` holds as `kubectl get events` lists them: in key order (namespace, then name,
+/// which is the object's name and the hex time), the API server's list order, which kubectl does not
+/// sort (kubernetes/kubernetes#29838). One object's events are in time order.
+pub fn events_listed<'a>(store: &StoreAt<'a>) -> Vec<&'a Event> {
+    let prefix = format!("{ETCD_PREFIX}/events/");
+    store
+        .list(&prefix)
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::Event(e) => Some(&**e),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The pods `store` holds, in key order.
 pub fn pods_in<'a>(store: &StoreAt<'a>) -> Vec<&'a Pod> {
     let prefix = format!("{ETCD_PREFIX}/pods/");

@@ -15,8 +15,8 @@ use super::focus::visible_entries;
 
 pub use crate::engine::printers::{EVENT_COLUMNS, POD_COLUMNS};
 
-/// Every stored event as `kubectl get events` prints it at the view's time, oldest first (in the
-/// order they were created).
+/// Every stored event as `kubectl get events` prints it at the view's time, in its list order
+/// (`report::events_listed`: by namespace and name, one object's events oldest first).
 pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
     keyed_event_rows(view)
         .into_iter()
@@ -28,7 +28,7 @@ pub fn event_rows(view: &ViewState) -> Vec<EventRow> {
 /// next (the table grows as events are recorded).
 pub fn keyed_event_rows(view: &ViewState) -> Vec<(String, EventRow)> {
     let now = view.now_ms();
-    report::events_in(&view.store())
+    report::events_listed(&view.store())
         .into_iter()
         .map(|event| {
             let key = format!(
@@ -118,6 +118,25 @@ mod tests {
             "Successfully assigned default/demo-pod to node-c"
         );
         assert_eq!(rows[1].message, "Pulling image \"nginx:latest\"");
+    }
+
+    #[test]
+    fn should_list_events_in_the_api_servers_key_order_like_kubectl_get_events() {
+        // Three pods: kubectl prints their events grouped by object name (the events' names start
+        // with it), each object's events in time order, not interleaved by time.
+        let view = view_of_builtin("service-spread");
+        let rows = event_rows(&view);
+        let objects: Vec<&str> = rows.iter().map(|r| r.object.as_str()).collect();
+        let mut sorted = objects.clone();
+        sorted.sort();
+        assert_eq!(objects, sorted);
+        let web_2: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.object == "pod/web-2")
+            .map(|r| r.reason.as_str())
+            .collect();
+        assert_eq!(web_2.first(), Some(&"Scheduled"));
+        assert_eq!(web_2.last(), Some(&"Started"));
     }
 
     #[test]
