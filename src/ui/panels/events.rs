@@ -38,7 +38,7 @@ pub fn EventsPanel(props: &EventsPanelProps) -> Html {
             } else {
                 <div class="pf-scroll" tabindex="0" role="region" aria-label="Events table">
                     <table class="pf-table pf-kubectl-table" data-testid="pf-events-table">
-                        <caption><code class="pf-mono">{ "kubectl get events" }</code>{ " (listed by name, as kubectl does: each object's events oldest first)" }</caption>
+                        <caption><code class="pf-mono">{ "kubectl get events" }</code>{ " (by name, as kubectl lists them)" }</caption>
                         <thead>
                             <tr>{ for EVENT_COLUMNS.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr>
                         </thead>
