@@ -578,6 +578,18 @@ pub fn describe_event_age(event: &Event, now_ms: u64) -> String {
     first
 }
 
+/// The time `kubectl describe` orders events by (`SortableEvents`' `eventTime`): a series' last
+/// observation, else `lastTimestamp`, else `eventTime`. `None` sorts first, as Go's zero time does.
+pub fn describe_sort_time(event: &Event) -> Option<Timestamp> {
+    if let Some(series) = &event.series {
+        return series.last_observed_time.as_ref().map(|t| t.0);
+    }
+    match event.last_timestamp.as_ref().filter(|t| !is_zero(&t.0)) {
+        Some(t) => Some(t.0),
+        None => event.event_time.as_ref().map(|t| t.0),
+    }
+}
+
 /// The `kubectl get nodes -o wide` header.
 pub const NODE_COLUMNS: [&str; 10] = [
     "NAME",
@@ -1348,6 +1360,30 @@ mod tests {
             })
             .collect();
         check_pod_rows(cases);
+    }
+
+    #[test]
+    fn should_order_describe_events_by_their_latest_occurrence() {
+        let series = event(json!({
+            "metadata": {"name": "p.1"}, "involvedObject": {"kind": "Pod", "name": "p"},
+            "eventTime": "2026-01-01T00:00:00.100000Z",
+            "series": {"count": 2, "lastObservedTime": "2026-01-01T00:05:30.000000Z"}
+        }));
+        let legacy = event(json!({
+            "metadata": {"name": "p.2"}, "involvedObject": {"kind": "Pod", "name": "p"},
+            "firstTimestamp": "2026-01-01T00:01:00Z", "lastTimestamp": "2026-01-01T00:03:00Z"
+        }));
+        let new_style = event(json!({
+            "metadata": {"name": "p.3"}, "involvedObject": {"kind": "Pod", "name": "p"},
+            "eventTime": "2026-01-01T00:04:00.000000Z"
+        }));
+        let mut events = vec![&series, &legacy, &new_style];
+        events.sort_by_key(|e| describe_sort_time(e));
+        let names: Vec<&str> = events
+            .iter()
+            .filter_map(|e| e.metadata.name.as_deref())
+            .collect();
+        assert_eq!(names, ["p.2", "p.3", "p.1"]);
     }
 
     fn event(json: Value) -> Event {

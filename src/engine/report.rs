@@ -9,7 +9,8 @@ use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
 use crate::engine::printers::{
-    describe_event_age, event_row, node_row, pod_row, table, NODE_COLUMNS, POD_COLUMNS,
+    describe_event_age, describe_sort_time, event_row, node_row, pod_row, table, NODE_COLUMNS,
+    POD_COLUMNS,
 };
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
@@ -345,9 +346,14 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         out.push_str("\n== kubectl describe pod\n");
         out.push_str(&describe_pod(pod));
         let name = pod.metadata.name.clone().unwrap_or_default();
-        let rows: Vec<Vec<String>> = events(sim)
-            .iter()
+        let mut pod_events: Vec<&Event> = stored_events(sim)
+            .into_iter()
             .filter(|e| e.involved_object.name.as_deref() == Some(name.as_str()))
+            .collect();
+        // `kubectl describe` sorts them by their latest occurrence.
+        pod_events.sort_by_key(|e| describe_sort_time(e));
+        let rows: Vec<Vec<String>> = pod_events
+            .iter()
             .map(|e| {
                 let r = event_row(e, sim.now_ms);
                 let from = e.reporting_component.clone().unwrap_or_default();
