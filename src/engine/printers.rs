@@ -1377,7 +1377,7 @@ mod tests {
             "metadata": {"name": "p.3"}, "involvedObject": {"kind": "Pod", "name": "p"},
             "eventTime": "2026-01-01T00:04:00.000000Z"
         }));
-        let mut events = vec![&series, &legacy, &new_style];
+        let mut events = [&series, &legacy, &new_style];
         events.sort_by_key(|e| describe_sort_time(e));
         let names: Vec<&str> = events
             .iter()
