@@ -817,3 +817,61 @@ fn out_of_range_score_fails_the_cycle_with_scheduler_error() {
         format!("Warning FailedScheduling: {message}")
     );
 }
+
+#[test]
+fn a_toleration_added_to_a_waiting_pod_sends_it_back_through_taint_tolerations_hint() {
+    use podflow::engine::api::{Credentials, FieldValidation};
+    use podflow::engine::kubectl::ClientAction;
+    use podflow::engine::sim::Event;
+    // The only node is tainted; the pod is refused, then re-applied with a toleration (an addition,
+    // which pod updates allow): `PriorityQueue.Update` asks TaintToleration's hint about the pod's own
+    // UpdatePodToleration event, and the pod is scheduled without waiting five minutes.
+    let node = "apiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\nspec:\n  taints:\n  - key: dedicated\n    \
+                value: gpu\n    effect: NoSchedule\nstatus:\n  allocatable: {cpu: \"2\", memory: 4Gi, pods: \"110\"}\n  \
+                capacity: {cpu: \"2\", memory: 4Gi, pods: \"110\"}\n";
+    let pod = |tolerations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: app\nspec:\n{tolerations}  containers:\n  - name: c\n    \
+             image: nginx:1.27\n"
+        )
+    };
+    let s = scenario::parse("toleration", &format!("{node}---\n{}", pod(""))).expect("parses");
+    let mut sim = scenario::start(&s, 1).expect("starts");
+    sim.run_to_quiescence(1_000_000);
+    let first = sim.scheduler.attempts();
+    assert_eq!(
+        first.last().map(|a| a.result),
+        Some(AttemptResult::Unschedulable)
+    );
+    let tolerated =
+        pod("  tolerations:\n  - key: dedicated\n    operator: Exists\n    effect: NoSchedule\n");
+    let manifest: serde_json::Value = serde_yaml::from_str(&tolerated).expect("yaml");
+    let at = sim.now_ms + 10_000;
+    sim.schedule(
+        at,
+        Event::Client(ClientAction::Apply {
+            credentials: Credentials::ClusterAdmin,
+            manifest,
+            source: "pod.yaml".into(),
+            validate: FieldValidation::Strict,
+        }),
+    );
+    sim.run_to_quiescence(1_000_000);
+    let moved = sim.trace.entries.iter().any(|e| {
+        e.summary
+            == "moved to activeQ (UnschedulablePodUpdatePodToleration: TaintToleration's QueueingHint returned Queue)"
+    });
+    assert!(moved, "{}", sim.trace.to_lines());
+    let last = sim
+        .scheduler
+        .attempts()
+        .last()
+        .cloned()
+        .expect("an attempt");
+    assert_eq!(last.result, AttemptResult::Scheduled);
+    assert!(
+        last.time_ms < at + 1_000,
+        "scheduled at {} ms",
+        last.time_ms
+    );
+}
