@@ -393,6 +393,10 @@ impl Scheduler {
         change: &Change,
         only: Option<&str>,
     ) -> bool {
+        // Nothing waits: nothing to ask (most events of a busy cluster end here).
+        if self.queue.unschedulable_len() == 0 {
+            return false;
+        }
         let profile = &self.algorithm.profile;
         // `PriorityQueue.Update` asks the hints about a waiting pod's own update directly; cluster
         // events first go through `isEventOfInterest`.

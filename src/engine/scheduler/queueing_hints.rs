@@ -186,27 +186,35 @@ pub fn pod_update_events(old: &Pod, new: &Pod) -> Vec<ClusterEvent> {
     } else {
         Resource::UnschedulablePod
     };
-    let spec = |p: &Pod| p.spec.clone().unwrap_or_default();
-    let (old_spec, new_spec) = (spec(old), spec(new));
     let old_requests = super::cache::pod_requests(old, false);
     let new_requests = super::cache::pod_requests(new, false);
+    // Semantic equality: a missing list or map equals an empty one.
+    fn labels(p: &Pod) -> Option<&std::collections::BTreeMap<String, String>> {
+        p.metadata.labels.as_ref().filter(|l| !l.is_empty())
+    }
+    let gates = |p: &Pod| {
+        p.spec
+            .as_ref()
+            .and_then(|s| s.scheduling_gates.as_ref())
+            .map_or(0, Vec::len)
+    };
+    let tolerations = |p: &Pod| {
+        p.spec
+            .as_ref()
+            .and_then(|s| s.tolerations.as_ref())
+            .map_or(0, Vec::len)
+    };
     let mut actions = Vec::new();
-    if old.metadata.labels.clone().unwrap_or_default()
-        != new.metadata.labels.clone().unwrap_or_default()
-    {
+    if labels(old) != labels(new) {
         actions.push(action::UPDATE_POD_LABEL);
     }
     if node_resources_fit::scaled_down(&old_requests, &new_requests) {
         actions.push(action::UPDATE_POD_SCALE_DOWN);
     }
-    let gates =
-        |s: &k8s_openapi::api::core::v1::PodSpec| s.scheduling_gates.as_ref().map_or(0, Vec::len);
-    if gates(&new_spec) == 0 && gates(&old_spec) != 0 {
+    if gates(new) == 0 && gates(old) != 0 {
         actions.push(action::UPDATE_POD_SCHEDULING_GATES_ELIMINATED);
     }
-    let tolerations =
-        |s: &k8s_openapi::api::core::v1::PodSpec| s.tolerations.as_ref().map_or(0, Vec::len);
-    if tolerations(&new_spec) != tolerations(&old_spec) {
+    if tolerations(new) != tolerations(old) {
         actions.push(action::UPDATE_POD_TOLERATION);
     }
     if actions.is_empty() {
