@@ -50,6 +50,34 @@ pub enum Reporter {
     Scheduler,
     /// The kubelet of a node, via the legacy recorder.
     Kubelet(String),
+    /// A kube-controller-manager controller (`deployment-controller`, `replicaset-controller`), via the
+    /// legacy recorder with no host.
+    Controller(String),
+}
+
+/// The object reference of any stored object (`ref.GetReference`): its apiVersion, kind, name,
+/// namespace, uid and resourceVersion.
+pub fn object_reference(object: &Object) -> ObjectReference {
+    let meta = object.metadata();
+    ObjectReference {
+        api_version: Some(object.info().api_version()),
+        kind: Some(object.kind().to_string()),
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        field_path: None,
+    }
+}
+
+/// The trace reference (`pods/default/web`) of the object an event is about.
+fn regarding_ref(regarding: &ObjectReference, namespace: &str) -> String {
+    let kind = regarding.kind.as_deref().unwrap_or("Pod");
+    let api_version = regarding.api_version.as_deref().unwrap_or("v1");
+    let info = crate::engine::objects::resource_for_kind(api_version, kind);
+    let resource = info.map_or("pods", |i| i.resource);
+    let namespace = info.is_none_or(|i| i.namespaced).then_some(namespace);
+    crate::engine::objects::object_ref(resource, namespace, regarding.name.as_deref().unwrap_or(""))
 }
 
 /// The object reference of a pod, optionally pointing at one container (`spec.containers{nginx}`).
@@ -126,6 +154,18 @@ pub fn record(
             message,
         ]
         .concat(),
+        Reporter::Controller(controller) => [
+            controller,
+            "/|",
+            &reference,
+            "|",
+            event_type.as_str(),
+            "|",
+            reason,
+            "|",
+            message,
+        ]
+        .concat(),
         Reporter::Scheduler => {
             ["default-scheduler|", &reference, "|", action, "|", reason].concat()
         }
@@ -178,6 +218,21 @@ pub fn record(
                 Component::Kubelet(node.clone()),
             )
         }
+        Reporter::Controller(controller) => {
+            event.source = Some(EventSource {
+                component: Some(controller.clone()),
+                host: None,
+            });
+            event.first_timestamp = Some(meta_time(ctx.now_ms));
+            event.last_timestamp = Some(meta_time(ctx.now_ms));
+            event.count = Some(1);
+            event.reporting_component = Some(controller.clone());
+            event.reporting_instance = Some(String::new());
+            (
+                Credentials::Controller(controller.clone()),
+                Component::ControllerManager,
+            )
+        }
     };
     let event_name = event.metadata.name.clone().unwrap_or_default();
     let request = ApiRequest::new(credentials, Verb::Create, "events")
@@ -196,7 +251,7 @@ pub fn record(
             },
         );
     }
-    let object = crate::engine::objects::object_ref("pods", Some(&namespace), &object_name);
+    let object = regarding_ref(&regarding, &namespace);
     let outcome = if event_type == EventType::Warning {
         Outcome::Failed
     } else {
@@ -242,6 +297,15 @@ fn record_repeat(
                 "message": message,
             })),
         ),
+        Reporter::Controller(controller) => (
+            Credentials::Controller(controller.clone()),
+            Component::ControllerManager,
+            Some(json!({
+                "count": count,
+                "lastTimestamp": meta_time(ctx.now_ms),
+                "message": message,
+            })),
+        ),
         // The first repeat starts the series on the server; later ones are counted locally until the
         // broadcaster's 30-minute refresh.
         Reporter::Scheduler => (
@@ -274,8 +338,7 @@ fn record_repeat(
         .namespace
         .clone()
         .unwrap_or_else(|| "default".into());
-    let object_name = regarding.name.clone().unwrap_or_default();
-    let object = crate::engine::objects::object_ref("pods", Some(&namespace), &object_name);
+    let object = regarding_ref(regarding, &namespace);
     let outcome = if event_type == EventType::Warning {
         Outcome::Failed
     } else {

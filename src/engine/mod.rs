@@ -8,6 +8,7 @@
 #![allow(clippy::large_enum_variant)]
 
 pub mod api;
+pub mod controllers;
 pub mod events;
 pub mod json_text;
 pub mod kubectl;

@@ -4,7 +4,7 @@
 //! Mirrors the API server's RESTMapper for the built-in kinds podflow serves: `Pod` ↔ `pods` (namespaced,
 //! core group), `Node` ↔ `nodes` (cluster-scoped), RBAC kinds in `rbac.authorization.k8s.io`, and so on.
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
     ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret,
     Service, ServiceAccount,
@@ -113,6 +113,7 @@ objects! {
     PersistentVolumeClaim(PersistentVolumeClaim) => "persistentvolumeclaims", "", "v1", true;
     PersistentVolume(PersistentVolume) => "persistentvolumes", "", "v1", false;
     Deployment(Deployment) => "deployments", "apps", "v1", true;
+    ReplicaSet(ReplicaSet) => "replicasets", "apps", "v1", true;
     PriorityClass(PriorityClass) => "priorityclasses", "scheduling.k8s.io", "v1", false;
     Role(Role) => "roles", "rbac.authorization.k8s.io", "v1", true;
     ClusterRole(ClusterRole) => "clusterroles", "rbac.authorization.k8s.io", "v1", false;

@@ -136,6 +136,12 @@ const BUILTINS: &[Builtin] = &[
         text: include_str!("../../scenarios/service-spread.yaml"),
     },
     Builtin {
+        name: "deployment",
+        title: "A Deployment: its ReplicaSet creates three pods, each scheduled and started",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/deployment.yaml"),
+    },
+    Builtin {
         name: "cordoned-node",
         title: "node-c cordoned: the scheduler skips it",
         on_seed_cluster: true,

@@ -11,6 +11,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::api::{ApiRequest, ApiResponse, ApiServer};
+use super::controllers::replica_set::ControllerWake;
+use super::controllers::ControllerManager;
 use super::events::EventRecorders;
 use super::kubelet::{Kubelet, KubeletWake};
 use super::objects::Object;
@@ -40,6 +42,7 @@ pub const WATCH_LATENCY_MS: u64 = 2;
 pub enum Watcher {
     Scheduler,
     Kubelet(String),
+    ControllerManager,
 }
 
 /// Something that will happen at a virtual time.
@@ -56,6 +59,8 @@ pub enum Event {
     Kubelet { node: String, wake: KubeletWake },
     /// Something a scenario or a user does through kubectl (see `scenario`).
     Client(super::kubectl::ClientAction),
+    /// kube-controller-manager's own timers (a ReplicaSet's pods becoming available).
+    Controller(ControllerWake),
 }
 
 /// What a component gets while it handles one event: the clock, the RNG, the trace, the API server,
@@ -133,6 +138,7 @@ pub struct Simulation {
     pub api: ApiServer,
     pub scheduler: Scheduler,
     pub kubelets: BTreeMap<String, Kubelet>,
+    pub controllers: ControllerManager,
     pub recorders: EventRecorders,
     pub trace: Trace,
     /// Shared, not boxed: an event can hold whole objects (a scenario's pending applies hold their
@@ -157,6 +163,7 @@ impl Simulation {
             api: ApiServer::new(seed),
             scheduler,
             kubelets: BTreeMap::new(),
+            controllers: ControllerManager,
             recorders: EventRecorders::default(),
             trace: Trace::default(),
             queue: BTreeMap::new(),
@@ -221,9 +228,11 @@ impl Simulation {
         self.steps += 1;
         self.api.store.begin_step();
         let event = Arc::unwrap_or_clone(event);
+        let mut controllers = std::mem::take(&mut self.controllers);
         self.with_ctx(|ctx, scheduler, kubelets| match event {
             Event::Deliver { watcher, event } => match watcher {
                 Watcher::Scheduler => scheduler.on_watch(ctx, &event),
+                Watcher::ControllerManager => controllers.on_watch(ctx, &event),
                 Watcher::Kubelet(node) => {
                     if let Some(k) = kubelets.get_mut(&node) {
                         k.on_watch(ctx, &event);
@@ -237,7 +246,11 @@ impl Simulation {
                 }
             }
             Event::Client(action) => action.run(ctx),
+            Event::Controller(ControllerWake::SyncReplicaSet { namespace, name }) => {
+                super::controllers::replica_set::sync(ctx, &namespace, &name)
+            }
         });
+        self.controllers = controllers;
         true
     }
 
@@ -279,6 +292,17 @@ impl Simulation {
                 self.last_change_ms = self.now_ms;
             }
             let deliver_at = self.now_ms + WATCH_LATENCY_MS;
+            if ControllerManager::watches(&event.object) {
+                let reference = event.object.reference();
+                self.record_delivery(Component::ControllerManager, &reference, &event);
+                self.schedule(
+                    deliver_at,
+                    Event::Deliver {
+                        watcher: Watcher::ControllerManager,
+                        event: event.clone(),
+                    },
+                );
+            }
             match &event.object {
                 Object::Pod(pod) => {
                     let reference = event.object.reference();

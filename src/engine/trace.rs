@@ -16,6 +16,8 @@ pub enum Component {
     Scheduler,
     /// The kubelet of the named node.
     Kubelet(String),
+    /// kube-controller-manager (its deployment and replicaset controllers, its garbage collector).
+    ControllerManager,
 }
 
 impl Component {
@@ -26,6 +28,7 @@ impl Component {
             Component::ApiServer => "kube-apiserver".into(),
             Component::Etcd => "etcd".into(),
             Component::Scheduler => "kube-scheduler".into(),
+            Component::ControllerManager => "kube-controller-manager".into(),
             Component::Kubelet(node) => format!("kubelet/{node}"),
         }
     }
@@ -37,6 +40,7 @@ impl Component {
             "kube-apiserver" => Component::ApiServer,
             "etcd" => Component::Etcd,
             "kube-scheduler" => Component::Scheduler,
+            "kube-controller-manager" => Component::ControllerManager,
             other => Component::Kubelet(other.strip_prefix("kubelet/")?.to_string()),
         })
     }
@@ -104,6 +108,10 @@ pub enum Stage {
     BackOff,
     /// Containers of a deleted pod stopped (Killing), before the kubelet's final status and DELETE.
     KillContainer,
+    // kube-controller-manager
+    /// A controller's sync: what it found and what it does about it (create a ReplicaSet, create or
+    /// delete pods, scale, delete dependents).
+    Sync,
     // events
     /// A core/v1 Event recorded by a component.
     Event,

@@ -657,7 +657,7 @@ impl<'de> VariantAccess<'de> for Variant<'de, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use k8s_openapi::api::apps::v1::Deployment;
+    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
     use k8s_openapi::api::core::v1::{
         Binding, ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
         Secret, Service, ServiceAccount, Taint,

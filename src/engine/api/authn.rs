@@ -44,6 +44,10 @@ pub fn authenticate(
             name: format!("{NODE_USER_PREFIX}{node}"),
             groups: vec![SYSTEM_NODES.into(), SYSTEM_AUTHENTICATED.into()],
         }),
+        Credentials::Controller(name) => Ok(UserInfo {
+            name: service_account_username("kube-system", name),
+            groups: service_account_groups("kube-system"),
+        }),
         Credentials::Anonymous => Ok(user("system:anonymous", &[SYSTEM_UNAUTHENTICATED])),
         Credentials::User(name) => match users.get(name) {
             Some(groups) => {

@@ -151,6 +151,104 @@ fn binding(name: &str, role: &str, subjects: &[(&str, &str)]) -> Object {
     }))
 }
 
+/// A `system:controller:<name>` binding to the controller's service account in `kube-system`
+/// (`bootstrappolicy.ControllerRoleBindings`).
+fn controller_binding(controller: &str) -> Object {
+    let name = format!("system:controller:{controller}");
+    let mut object = binding(&name, &name, &[]);
+    if let Object::ClusterRoleBinding(binding) = &mut object {
+        std::sync::Arc::make_mut(binding).subjects = Some(vec![Subject {
+            api_group: None,
+            kind: "ServiceAccount".into(),
+            name: controller.into(),
+            namespace: Some("kube-system".into()),
+        }]);
+    }
+    object
+}
+
+/// The events rule every controller role carries (`eventsRule`).
+fn events_rule() -> PolicyRule {
+    rule(
+        &["create", "update", "patch"],
+        &["", "events.k8s.io"],
+        &["events"],
+    )
+}
+
+/// `bootstrappolicy.ControllerRoles` for the controllers podflow runs: the deployment and replicaset
+/// controllers and the garbage collector.
+fn controller_roles() -> Vec<Object> {
+    vec![
+        cluster_role(
+            "system:controller:deployment-controller",
+            vec![
+                rule(
+                    &["get", "list", "watch", "update"],
+                    &["apps", "extensions"],
+                    &["deployments"],
+                ),
+                rule(
+                    &["update"],
+                    &["apps", "extensions"],
+                    &["deployments/status"],
+                ),
+                rule(
+                    &["update"],
+                    &["apps", "extensions"],
+                    &["deployments/finalizers"],
+                ),
+                rule(
+                    &[
+                        "get", "list", "watch", "create", "update", "patch", "delete",
+                    ],
+                    &["apps", "extensions"],
+                    &["replicasets"],
+                ),
+                rule(&["get", "list", "watch", "update"], &[""], &["pods"]),
+                events_rule(),
+            ],
+        ),
+        cluster_role(
+            "system:controller:generic-garbage-collector",
+            vec![rule(
+                &["get", "list", "watch", "patch", "update", "delete"],
+                &["*"],
+                &["*"],
+            )],
+        ),
+        cluster_role(
+            "system:controller:replicaset-controller",
+            vec![
+                rule(
+                    &["get", "list", "watch", "update"],
+                    &["apps", "extensions"],
+                    &["replicasets"],
+                ),
+                rule(
+                    &["update"],
+                    &["apps", "extensions"],
+                    &["replicasets/status"],
+                ),
+                rule(
+                    &["update"],
+                    &["apps", "extensions"],
+                    &["replicasets/finalizers"],
+                ),
+                rule(
+                    &["list", "watch", "patch", "create", "delete"],
+                    &[""],
+                    &["pods"],
+                ),
+                events_rule(),
+            ],
+        ),
+        controller_binding("deployment-controller"),
+        controller_binding("generic-garbage-collector"),
+        controller_binding("replicaset-controller"),
+    ]
+}
+
 fn non_resource(verbs: &[&str], urls: &[&str]) -> PolicyRule {
     PolicyRule {
         non_resource_urls: Some(urls.iter().map(|s| s.to_string()).collect()),
@@ -439,11 +537,28 @@ pub fn objects() -> Vec<Object> {
             &[("User", "system:kube-scheduler")],
         ),
     ]);
+    objects.extend(controller_roles());
     for ns in SYSTEM_NAMESPACES {
         objects.extend(namespace_companions(ns));
     }
+    for controller in CONTROLLER_SERVICE_ACCOUNTS {
+        objects.push(Object::ServiceAccount(std::sync::Arc::new(
+            ServiceAccount {
+                metadata: named(controller, Some("kube-system")),
+                ..Default::default()
+            },
+        )));
+    }
     objects
 }
+
+/// The service accounts kube-controller-manager (`--use-service-account-credentials`, as kubeadm
+/// runs it) creates in `kube-system` for the controllers podflow models.
+pub const CONTROLLER_SERVICE_ACCOUNTS: [&str; 3] = [
+    "deployment-controller",
+    "generic-garbage-collector",
+    "replicaset-controller",
+];
 
 #[cfg(test)]
 mod tests {

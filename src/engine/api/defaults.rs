@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
     Container, EmptyDirVolumeSource, EnvVar, HTTPGetAction, Lifecycle, Node, PersistentVolume,
     PersistentVolumeClaim, Pod, PodSecurityContext, PodSpec, Probe, ResourceRequirements, Service,
@@ -58,6 +58,9 @@ pub fn apply_defaults(object: &mut Object) {
             default_persistent_volume_claim(std::sync::Arc::make_mut(pvc))
         }
         Object::Deployment(deployment) => default_deployment(std::sync::Arc::make_mut(deployment)),
+        Object::ReplicaSet(replica_set) => {
+            default_replica_set(std::sync::Arc::make_mut(replica_set))
+        }
         Object::PriorityClass(class) => {
             let class = std::sync::Arc::make_mut(class);
             set_if_empty(&mut class.preemption_policy, "PreemptLowerPriority")
@@ -704,6 +707,17 @@ fn default_deployment(deployment: &mut Deployment) {
     spec.revision_history_limit.get_or_insert(10);
     spec.progress_deadline_seconds.get_or_insert(600);
     if let Some(pod_spec) = &mut spec.template.spec {
+        default_pod_spec(pod_spec);
+    }
+}
+
+/// `pkg/apis/apps/v1/defaults.go SetDefaults_ReplicaSet` and the pod template's PodSpec defaults.
+fn default_replica_set(replica_set: &mut ReplicaSet) {
+    let Some(spec) = &mut replica_set.spec else {
+        return;
+    };
+    spec.replicas.get_or_insert(1);
+    if let Some(pod_spec) = spec.template.as_mut().and_then(|t| t.spec.as_mut()) {
         default_pod_spec(pod_spec);
     }
 }

@@ -59,6 +59,9 @@ use admission::Operation;
 use authz::Decision;
 use validation::FieldError;
 
+/// `names.MaxGeneratedNameLength`: a generated name's prefix is cut to this many characters.
+const MAX_GENERATED_NAME_PREFIX: usize = 58;
+
 /// How many names `generateName` tries before giving up (`maxNameGenerationCreateAttempts`).
 const NAME_GENERATION_ATTEMPTS: usize = 8;
 
@@ -145,6 +148,9 @@ struct Tracer<'t> {
     now_ms: u64,
     object: String,
     full: bool,
+    /// The first trace entry of this request (entries recorded before a generated name was chosen are
+    /// renamed to it).
+    first_entry: usize,
     /// The body of a create or update, moved out of the request so decoding need not copy it.
     body: Option<RequestBody>,
 }
@@ -339,10 +345,13 @@ impl ApiServer {
     /// Serves one request at virtual time `now_ms`, recording each pipeline stage in `trace`.
     /// Never panics: every malformed request becomes a Status.
     pub fn handle(&mut self, now_ms: u64, request: ApiRequest, trace: &mut Trace) -> ApiResponse {
+        // A controller's creates (a Deployment's ReplicaSet, a ReplicaSet's pods) are traced in full
+        // too: they are where those objects' stories begin.
         let full = matches!(
             request.credentials,
             Credentials::ClusterAdmin | Credentials::User(_) | Credentials::Anonymous
-        );
+        ) || (matches!(request.credentials, Credentials::Controller(_))
+            && request.verb == Verb::Create);
         // Before decoding, a create is named after the body's metadata.name when there is one.
         let body_name = match &request.body {
             Some(RequestBody::Json(value)) => value
@@ -362,11 +371,13 @@ impl ApiServer {
             (Verb::Create | Verb::Update, None | Some("status")) => request.body.take(),
             _ => None,
         };
+        let first_entry = trace.len();
         let mut tracer = Tracer {
             trace,
             now_ms,
             object,
             full,
+            first_entry,
             body,
         };
         let (user, result) = self.serve(now_ms, &request, &mut tracer);
@@ -540,6 +551,7 @@ impl ApiServer {
                 | ("pods", "binding" | "status")
                 | ("nodes", "status")
                 | ("namespaces", "status")
+                | ("deployments" | "replicasets", "status")
         );
         if !scoped_correctly || !known_sub {
             return Err(status::resource_not_served());
@@ -906,8 +918,23 @@ impl ApiServer {
             meta.creation_timestamp = Some(meta_time(now_ms));
         }
         if generated {
+            // `names.SimpleNameGenerator`: the prefix cut to 58 characters, then 5 random ones.
+            let mut base = generate_name.clone();
+            if base.len() > MAX_GENERATED_NAME_PREFIX {
+                let mut cut = MAX_GENERATED_NAME_PREFIX;
+                while !base.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                base.truncate(cut);
+            }
             let suffix = self.rng.name_suffix(5);
-            object.metadata_mut().name = Some(format!("{generate_name}{suffix}"));
+            object.metadata_mut().name = Some(format!("{base}{suffix}"));
+            let unnamed = std::mem::replace(&mut t.object, object.reference());
+            for entry in t.trace.entries.iter_mut().skip(t.first_entry) {
+                if entry.object == unnamed {
+                    entry.object = t.object.clone();
+                }
+            }
         }
         t.object = object.reference();
         strategy::prepare_for_create(&mut object);

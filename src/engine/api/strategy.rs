@@ -60,6 +60,11 @@ pub fn prepare_for_create(object: &mut Object) {
             deployment.status = Some(Default::default());
             deployment.metadata.generation = Some(1);
         }
+        Object::ReplicaSet(replica_set) => {
+            let replica_set = std::sync::Arc::make_mut(replica_set);
+            replica_set.status = Some(Default::default());
+            replica_set.metadata.generation = Some(1);
+        }
         Object::PersistentVolumeClaim(pvc) => {
             let pvc = std::sync::Arc::make_mut(pvc);
             pvc.status = Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
@@ -108,6 +113,14 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
         (Object::Deployment(new), Object::Deployment(old)) => {
             let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
+            // `deploymentStrategy.PrepareForUpdate`: annotations count too (they used to carry rollbacks).
+            if new.spec != old.spec || new.metadata.annotations != old.metadata.annotations {
+                new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
+            }
+        }
+        (Object::ReplicaSet(new), Object::ReplicaSet(old)) => {
+            let new = std::sync::Arc::make_mut(new);
+            new.status = old.status.clone();
             if new.spec != old.spec {
                 new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
             }
@@ -151,6 +164,11 @@ pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
             new.spec = old.spec.clone()
         }
         (Object::Deployment(new), Object::Deployment(old)) => {
+            let new = std::sync::Arc::make_mut(new);
+            new.spec = old.spec.clone();
+            new.metadata.labels = old.metadata.labels.clone();
+        }
+        (Object::ReplicaSet(new), Object::ReplicaSet(old)) => {
             std::sync::Arc::make_mut(new).spec = old.spec.clone()
         }
         _ => {}

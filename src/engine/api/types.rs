@@ -22,6 +22,9 @@ pub enum Credentials {
     Scheduler,
     /// A kubelet's client certificate: `system:node:<node>` in `system:nodes`.
     Kubelet(String),
+    /// The token of a kube-controller-manager controller's service account in `kube-system`
+    /// (`deployment-controller`, `replicaset-controller`, `generic-garbage-collector`).
+    Controller(String),
     /// A user declared by the scenario, by name.
     User(String),
     /// No credentials at all: `system:anonymous`.

@@ -177,6 +177,18 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
             }
             errs
         }
+        Object::ReplicaSet(replica_set) => {
+            let mut errs = validate_object_meta(
+                &replica_set.metadata,
+                true,
+                name_is_dns_subdomain,
+                "metadata",
+            );
+            if let Some(spec) = &replica_set.spec {
+                errs.extend(validate_replica_set_spec(spec));
+            }
+            errs
+        }
         Object::PriorityClass(class) => validate_priority_class(class),
         Object::Role(role) => {
             let mut errs =
@@ -515,24 +527,30 @@ fn validate_node_taints(taints: &[Taint], path: &str) -> Vec<FieldError> {
     errs
 }
 
-/// `pkg/apis/apps/validation ValidateDeploymentSpec` (replicas, selector, template, strategy, limits).
-fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> Vec<FieldError> {
-    let mut errs = Vec::new();
-    let nonnegative = |value: i64, path: &str, errs: &mut Vec<FieldError>| {
-        if value < 0 {
-            errs.push(FieldError::invalid_raw(
-                path,
-                value.to_string(),
-                "must be greater than or equal to 0",
-            ));
-        }
+/// `ValidateNonnegativeField`.
+fn nonnegative(value: i64, path: &str, errs: &mut Vec<FieldError>) {
+    if value < 0 {
+        errs.push(FieldError::invalid_raw(
+            path,
+            value.to_string(),
+            "must be greater than or equal to 0",
+        ));
+    }
+}
+
+/// The selector and pod template checks Deployments and ReplicaSets share (`pkg/apis/apps/validation`:
+/// the selector must be valid and not empty, the template's labels must match it, and
+/// `ValidatePodTemplateSpecForReplicaSet`: the template's pod spec, restart policy `Always`, no
+/// `activeDeadlineSeconds`).
+fn validate_selector_and_template(
+    selector: Option<&k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector>,
+    template: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>,
+    errs: &mut Vec<FieldError>,
+) {
+    let Some(selector) = selector else {
+        errs.push(FieldError::required("spec.selector", ""));
+        return;
     };
-    nonnegative(
-        i64::from(spec.replicas.unwrap_or(1)),
-        "spec.replicas",
-        &mut errs,
-    );
-    let selector = &spec.selector;
     errs.extend(pod::validate_label_selector(
         Some(selector),
         "spec.selector",
@@ -546,8 +564,9 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
             "empty selector is invalid for deployment",
         ));
     }
-    let template_labels = spec
-        .template
+    let empty_template = k8s_openapi::api::core::v1::PodTemplateSpec::default();
+    let template = template.unwrap_or(&empty_template);
+    let template_labels = template
         .metadata
         .as_ref()
         .and_then(|m| m.labels.clone())
@@ -574,7 +593,7 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
             "`selector` does not match template `labels`",
         ));
     }
-    if let Some(meta) = &spec.template.metadata {
+    if let Some(meta) = &template.metadata {
         errs.extend(validate_labels(
             meta.labels.as_ref(),
             "spec.template.metadata.labels",
@@ -585,7 +604,7 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
         ));
     }
     let empty = k8s_openapi::api::core::v1::PodSpec::default();
-    let pod_spec = spec.template.spec.as_ref().unwrap_or(&empty);
+    let pod_spec = template.spec.as_ref().unwrap_or(&empty);
     errs.extend(pod::validate_pod_spec(
         pod_spec,
         "spec.template.spec",
@@ -615,6 +634,34 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
             "activeDeadlineSeconds in ReplicaSet is not Supported",
         ));
     }
+}
+
+/// `pkg/apis/apps/validation ValidateReplicaSetSpec` (replicas, minReadySeconds, selector, template).
+fn validate_replica_set_spec(spec: &k8s_openapi::api::apps::v1::ReplicaSetSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    nonnegative(
+        i64::from(spec.replicas.unwrap_or(1)),
+        "spec.replicas",
+        &mut errs,
+    );
+    nonnegative(
+        i64::from(spec.min_ready_seconds.unwrap_or(0)),
+        "spec.minReadySeconds",
+        &mut errs,
+    );
+    validate_selector_and_template(Some(&spec.selector), spec.template.as_ref(), &mut errs);
+    errs
+}
+
+/// `pkg/apis/apps/validation ValidateDeploymentSpec` (replicas, selector, template, strategy, limits).
+fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    nonnegative(
+        i64::from(spec.replicas.unwrap_or(1)),
+        "spec.replicas",
+        &mut errs,
+    );
+    validate_selector_and_template(Some(&spec.selector), Some(&spec.template), &mut errs);
     if let Some(strategy) = &spec.strategy {
         let kind = strategy.type_.as_deref().unwrap_or("");
         match kind {
