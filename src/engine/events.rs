@@ -25,6 +25,9 @@ struct EventDetails<'a> {
     reason: &'a str,
     message: &'a str,
     stored: bool,
+    /// The reporting controller, for kube-controller-manager's events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
 }
 
 /// `Normal` or `Warning`.
@@ -262,6 +265,10 @@ pub fn record(
         reason,
         message,
         stored: response.is_success(),
+        source: match reporter {
+            Reporter::Controller(controller) => Some(controller.as_str()),
+            _ => None,
+        },
     });
     ctx.record_data(
         component,

@@ -938,6 +938,7 @@ fn render_story(
     };
     let index = page.story.borrow();
     let step = story::step_at(index.annotations(), start, position);
+    let controller = story::controller_at(index.annotations(), start, position);
     let active = story::active_node_at(index.annotations(), start, position);
     let kubelet_node = view
         .selected_pod
@@ -956,7 +957,7 @@ fn render_story(
     };
     html! {
         <>
-            <Caption step={step} text={AttrValue::from(caption)} failed={failed} />
+            <Caption step={step} controller={controller} text={AttrValue::from(caption)} failed={failed} />
             if let Some(error) = playback.client_error() {
                 <pre class="pf-alert pf-mono" role="alert" data-testid="client-error">{ error.to_string() }</pre>
             }

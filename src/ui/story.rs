@@ -21,6 +21,9 @@ use crate::ui::view_state::InspectorTab;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FlowNode {
     Kubectl,
+    /// kube-controller-manager, the other client that creates objects (a Deployment's ReplicaSet, a
+    /// ReplicaSet's pods).
+    Controllers,
     Authn,
     Authz,
     Admission,
@@ -49,8 +52,9 @@ pub enum FlowGroup {
 }
 
 impl FlowNode {
-    pub const ALL: [FlowNode; 17] = [
+    pub const ALL: [FlowNode; 18] = [
         FlowNode::Kubectl,
+        FlowNode::Controllers,
         FlowNode::Authn,
         FlowNode::Authz,
         FlowNode::Admission,
@@ -73,6 +77,7 @@ impl FlowNode {
     pub fn id(self) -> &'static str {
         match self {
             FlowNode::Kubectl => "kubectl",
+            FlowNode::Controllers => "controllers",
             FlowNode::Authn => "authn",
             FlowNode::Authz => "authz",
             FlowNode::Admission => "admission",
@@ -96,6 +101,7 @@ impl FlowNode {
     pub fn label(self) -> &'static str {
         match self {
             FlowNode::Kubectl => "kubectl",
+            FlowNode::Controllers => "Controllers",
             FlowNode::Authn => "AuthN",
             FlowNode::Authz => "RBAC",
             FlowNode::Admission => "Admission",
@@ -119,6 +125,9 @@ impl FlowNode {
     pub fn description(self) -> &'static str {
         match self {
             FlowNode::Kubectl => "User (kubectl apply)",
+            FlowNode::Controllers => {
+                "kube-controller-manager: Deployment and ReplicaSet controllers"
+            }
             FlowNode::Authn => "API Server: Authentication",
             FlowNode::Authz => "API Server: Authorization (RBAC)",
             FlowNode::Admission => "API Server: Admission controllers",
@@ -157,6 +166,7 @@ impl FlowNode {
     pub fn tab(self) -> InspectorTab {
         match self {
             FlowNode::Kubectl => InspectorTab::Manifest,
+            FlowNode::Controllers => InspectorTab::Events,
             FlowNode::Authn | FlowNode::Authz | FlowNode::Admission | FlowNode::Validation => {
                 InspectorTab::Request
             }
@@ -217,6 +227,9 @@ pub struct Annotation {
     pub failure: Option<Failure>,
     /// True for the etcd write that created the pod: from here on it exists.
     pub creates_pod: bool,
+    /// True for kube-controller-manager's part of the story (its syncs and events, the watch events
+    /// it receives, its writes of Deployments and ReplicaSets): outside the seed's nine steps.
+    pub controller: bool,
 }
 
 /// Per-object progress while walking the trace.
@@ -229,6 +242,13 @@ struct Progress {
     method: Option<String>,
     /// The last API server stage that failed for the object's current request.
     failed_stage: Option<FlowNode>,
+    /// The object's current request comes from a kube-controller-manager controller.
+    by_controller: bool,
+}
+
+/// Whether an entry's `user` is a kube-controller-manager controller's service account.
+fn controller_user(data: &Value) -> bool {
+    str_field(data, "user").is_some_and(|u| u.starts_with("system:serviceaccount:kube-system:"))
 }
 
 fn str_field<'a>(data: &'a Value, key: &str) -> Option<&'a str> {
@@ -302,6 +322,18 @@ fn annotate_entry(
     let failed = entry.outcome == Outcome::Failed;
     let mut step = None;
     let mut node = None;
+    // A controller's create starts like kubectl's write: its pipeline stages are traced in full.
+    if entry.component == Component::ApiServer
+        && entry.stage == Stage::Authentication
+        && state.method.is_none()
+        && controller_user(&data)
+    {
+        state.method = Some("POST".into());
+        state.by_controller = true;
+        state.failed_stage = None;
+        state.failure = None;
+    }
+    let by_controller = state.by_controller;
     match (&entry.component, entry.stage) {
         (Component::Kubectl, Stage::Apply) => {
             let method = str_field(&data, "method").unwrap_or("").to_string();
@@ -337,12 +369,15 @@ fn annotate_entry(
                 Stage::MutatingAdmission => FlowNode::Admission,
                 _ => FlowNode::Validation,
             };
-            // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3.
-            step = Some(if state.method.as_deref() == Some("GET") {
-                2
+            // kubectl apply's first GET is part of its REST call (Step 2); the write is Step 3. A
+            // controller's ReplicaSet is not the seed's Pod: it has no step.
+            step = if by_controller && !is_pod {
+                None
+            } else if state.method.as_deref() == Some("GET") {
+                Some(2)
             } else {
-                3
-            });
+                Some(3)
+            };
             node = Some(box_);
             if failed {
                 state.failed_stage = Some(box_);
@@ -381,12 +416,20 @@ fn annotate_entry(
                     step = Some(4);
                     node = Some(FlowNode::Etcd);
                 }
+                if by_controller {
+                    // No kubectl Result follows a controller's request: its response ends it.
+                    if !is_pod {
+                        step = None;
+                    }
+                    state.method = None;
+                    state.by_controller = false;
+                }
             }
         }
         (Component::Etcd, Stage::Write) => {
             let created = str_field(&data, "type") == Some("ADDED");
             if created && state.method.is_some() {
-                step = Some(4);
+                step = (is_pod || !by_controller).then_some(4);
                 node = Some(FlowNode::EtcdStore);
             } else if is_pod {
                 match state.node {
@@ -568,12 +611,26 @@ fn annotate_entry(
         && entry.component == Component::Etcd
         && entry.stage == Stage::Write
         && str_field(&data, "type") == Some("ADDED");
+    let owned_by_controllers = !is_pod
+        && (entry.object.starts_with("deployments/") || entry.object.starts_with("replicasets/"))
+        && (by_controller || state.method.is_none());
+    let controller = entry.component == Component::ControllerManager
+        || (entry.stage == Stage::WatchEvent
+            && str_field(&data, "to") == Some("kube-controller-manager"))
+        || owned_by_controllers;
+    if controller && !is_pod {
+        step = None;
+        if node.is_none() {
+            node = Some(FlowNode::Controllers);
+        }
+    }
     Annotation {
         step,
         node,
         failure: if is_pod { state.failure.clone() } else { None },
         pod,
         creates_pod,
+        controller,
     }
 }
 
@@ -717,6 +774,14 @@ pub fn step_at(annotations: &[Annotation], story_start: usize, position: usize) 
         .iter()
         .rev()
         .find_map(|a| a.step)
+}
+
+/// Whether the entry at `position` is kube-controller-manager's part of the story.
+pub fn controller_at(annotations: &[Annotation], story_start: usize, position: usize) -> bool {
+    position
+        .checked_sub(story_start)
+        .and_then(|offset| annotations.get(offset))
+        .is_some_and(|a| a.controller)
 }
 
 /// The box lit up at `position`: the entry's own box, or the last one before it.
@@ -899,7 +964,7 @@ pub fn caption(entry: &TraceEntry) -> String {
             let from = match component {
                 Component::Kubelet(_) => "kubelet".to_string(),
                 Component::Scheduler => "default-scheduler".to_string(),
-                other => other.name(),
+                other => str_field(&data, "source").map_or_else(|| other.name(), String::from),
             };
             format!("{from} records a {kind} event {reason} for {who}: {message}")
         }
@@ -933,6 +998,9 @@ pub fn caption(entry: &TraceEntry) -> String {
             )
         }
         (Component::Kubelet(node), _) => format!("The kubelet on {node}: {}.", entry.summary),
+        (Component::ControllerManager, Stage::Sync) => {
+            format!("kube-controller-manager's {}.", entry.summary)
+        }
         (component, _) => format!("{}: {}.", component.name(), entry.summary),
     }
 }
@@ -1306,6 +1374,58 @@ mod tests {
         assert_eq!(tokens[0].node, FlowNode::Running);
         assert_eq!(tokens[0].status, "Running");
         assert_eq!(tokens[0].failure, None);
+    }
+
+    #[test]
+    fn should_follow_a_deployments_pods_from_the_controllers_to_running() {
+        let (mut playback, annotations) = annotated("deployment");
+        let start = playback.story_start();
+        let entries = playback.head().trace.entries.clone();
+        // The deployment controller's sync lights the Controllers box, outside the seed's steps.
+        let sync = entries
+            .iter()
+            .position(|e| e.stage == Stage::Sync && e.object.starts_with("deployments/"))
+            .expect("the deployment controller syncs");
+        let annotation = &annotations[sync - start];
+        assert!(annotation.controller);
+        assert_eq!(annotation.node, Some(FlowNode::Controllers));
+        assert_eq!(annotation.step, None);
+        assert!(caption(&entries[sync]).starts_with(
+            "kube-controller-manager's deployment-controller: no ReplicaSet has the pod template"
+        ));
+        // The ReplicaSet's pods go through the API server's pipeline as any created pod does.
+        let pod_auth = entries
+            .iter()
+            .position(|e| e.stage == Stage::Authentication && e.object.starts_with("pods/"))
+            .expect("a pod create");
+        assert_eq!(annotations[pod_auth - start].node, Some(FlowNode::Authn));
+        assert_eq!(annotations[pod_auth - start].step, Some(3));
+        assert!(!annotations[pod_auth - start].controller);
+        let created = entries
+            .iter()
+            .filter(|e| e.stage == Stage::Event && e.summary.contains("SuccessfulCreate"))
+            .map(caption)
+            .next()
+            .expect("a SuccessfulCreate event");
+        assert!(
+            created.starts_with("replicaset-controller records a Normal event SuccessfulCreate"),
+            "{created}"
+        );
+        let last = playback.last_position();
+        playback.seek(last);
+        let tokens = pod_tokens(&playback.view().store(), &annotations, start, last);
+        assert_eq!(tokens.len(), 3);
+        for token in &tokens {
+            assert!(
+                token.name.starts_with("nginx-deployment-"),
+                "{}",
+                token.name
+            );
+            assert_eq!(
+                (token.node, token.status.as_str()),
+                (FlowNode::Running, "Running")
+            );
+        }
     }
 
     #[test]

@@ -63,13 +63,24 @@ impl Layout {
         let w = 112.0;
         let gap = 14.0;
         let row = |i: f64| 40.0 + i * 112.0;
-        let mut boxes = vec![BoxGeom {
-            node: FlowNode::Kubectl,
-            x: 8.0,
-            y: row(0.0),
-            w: 96.0,
-            h: BOX_H,
-        }];
+        let mut boxes = vec![
+            BoxGeom {
+                node: FlowNode::Kubectl,
+                x: 8.0,
+                y: row(0.0),
+                w: 96.0,
+                h: BOX_H,
+            },
+            // The controllers are kubectl's fellow clients: under it, between the frames, with an
+            // elbow up into the API server.
+            BoxGeom {
+                node: FlowNode::Controllers,
+                x: 8.0,
+                y: row(0.0) + BOX_H + 16.0,
+                w: 96.0,
+                h: 34.0,
+            },
+        ];
         let api = [
             FlowNode::Authn,
             FlowNode::Authz,
@@ -155,9 +166,24 @@ impl Layout {
         let h = 40.0;
         let gap = 12.0;
         let mut y = 8.0;
-        let mut boxes = Vec::new();
+        let mut boxes: Vec<BoxGeom> = Vec::new();
         let mut previous_group = FlowGroup::None;
         for node in FlowNode::ALL {
+            // kubectl and the controllers share the first row: two clients of the API server.
+            if node == FlowNode::Controllers {
+                if let Some(kubectl) = boxes.last_mut() {
+                    kubectl.w = 134.0;
+                    let y = kubectl.y;
+                    boxes.push(BoxGeom {
+                        node,
+                        x: 40.0 + 146.0,
+                        y,
+                        w: 134.0,
+                        h,
+                    });
+                }
+                continue;
+            }
             let group = node.group();
             if group != previous_group {
                 if previous_group != FlowGroup::None {
@@ -203,11 +229,26 @@ impl Layout {
             } else {
                 format!("M{},{} H{}", a.x, a.cy(), b.x + b.w)
             }
+        } else if b.y + b.h < a.y {
+            // Up into a box above: along from the side, then up to its bottom.
+            format!("M{},{} H{} V{}", a.x + a.w, a.cy(), b.cx(), b.y + b.h)
         } else {
             let mid = (a.y + a.h + b.y) / 2.0;
             format!("M{},{} V{} H{} V{}", a.cx(), a.y + a.h, mid, b.cx(), b.y)
         })
     }
+}
+
+/// The diagram's arrows: the pod's path from kubectl to Running, and the controllers' way into the
+/// API server.
+pub fn flow_edges() -> Vec<(FlowNode, FlowNode)> {
+    let path: Vec<FlowNode> = FlowNode::ALL
+        .into_iter()
+        .filter(|n| *n != FlowNode::Controllers)
+        .collect();
+    let mut edges: Vec<(FlowNode, FlowNode)> = path.windows(2).map(|w| (w[0], w[1])).collect();
+    edges.push((FlowNode::Controllers, FlowNode::Authn));
+    edges
 }
 
 /// The frames around the API server, scheduler and kubelet boxes.
@@ -288,12 +329,9 @@ fn render_layout(layout: &Layout, variant: &'static str, props: &FlowDiagramProp
     let marker = format!("pf-arrow-{variant}");
     let marker_url = format!("url(#{marker})");
     let view_box = format!("0 0 {} {}", layout.width, layout.height);
-    let edges = FlowNode::ALL
-        .windows(2)
-        .filter_map(|pair| match pair {
-            [a, b] => layout.edge(*a, *b),
-            _ => None,
-        })
+    let edges = flow_edges()
+        .into_iter()
+        .filter_map(|(a, b)| layout.edge(a, b))
         .map(|d| html! { <path class="pf-edge" d={d} marker-end={marker_url.clone()} /> });
     let groups = layout.groups.iter().map(|g| {
         html! {
@@ -512,6 +550,29 @@ mod tests {
             }
             assert_eq!(layout.groups.len(), 3);
         }
+    }
+
+    #[test]
+    fn should_bring_the_controllers_into_the_api_server_beside_kubectl() {
+        let edges = flow_edges();
+        assert!(edges.contains(&(FlowNode::Kubectl, FlowNode::Authn)));
+        assert!(edges.contains(&(FlowNode::Controllers, FlowNode::Authn)));
+        assert_eq!(edges.len(), FlowNode::ALL.len() - 1);
+        let wide = Layout::wide();
+        // Out of the controllers' right side, along under the API server frame, up into AuthN.
+        assert_eq!(
+            wide.edge(FlowNode::Controllers, FlowNode::Authn).as_deref(),
+            Some("M104,119 H196 V86")
+        );
+        let tall = Layout::tall();
+        let (kubectl, controllers) = (
+            tall.geom(FlowNode::Kubectl).unwrap(),
+            tall.geom(FlowNode::Controllers).unwrap(),
+        );
+        assert_eq!(
+            kubectl.y, controllers.y,
+            "side by side in the narrow layout"
+        );
     }
 
     #[test]
