@@ -582,3 +582,38 @@ async fn should_bring_the_cluster_panel_up_to_date_with_the_diagram_when_paused(
     assert!(!support::elements(&root, "[data-testid=pf-pod-chip]").is_empty());
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn should_follow_a_deployments_three_pods_from_the_controllers_to_running() {
+    let (root, handle) = mount("flow-deployment").await;
+    pick(&root, "deployment").await;
+    let captions = step_to_end(&root).await;
+    let headings_seen = captions.iter().any(|c| {
+        c.starts_with(
+            "kube-controller-manager's deployment-controller: no ReplicaSet has the pod template",
+        )
+    });
+    assert!(headings_seen, "{captions:#?}");
+    assert!(
+        captions
+            .iter()
+            .any(|c| c.starts_with("replicaset-controller records a Normal event SuccessfulCreate")),
+        "{captions:#?}"
+    );
+    assert!(root
+        .query_selector("svg[data-layout=wide] [data-node=controllers]")
+        .ok()
+        .flatten()
+        .is_some());
+    let tokens = support::elements(&root, "svg[data-layout=wide] .pf-token");
+    assert_eq!(tokens.len(), 3);
+    for token in tokens {
+        let pod = token.get_attribute("data-pod").unwrap_or_default();
+        assert!(pod.starts_with("default/nginx-deployment-"), "{pod}");
+        assert_eq!(
+            token.get_attribute("data-status").as_deref(),
+            Some("Running")
+        );
+    }
+    handle.destroy();
+}

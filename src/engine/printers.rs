@@ -709,6 +709,60 @@ pub fn node_row(node: &Node, now_ms: u64) -> NodeRow {
     }
 }
 
+/// The `kubectl get deployments` header.
+pub const DEPLOYMENT_COLUMNS: [&str; 5] = ["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"];
+
+/// The row `kubectl get deployments` prints (`printDeployment`): READY is ready/desired, UP-TO-DATE
+/// and AVAILABLE the status counts (0 when unset).
+pub fn deployment_row(
+    deployment: &k8s_openapi::api::apps::v1::Deployment,
+    now_ms: u64,
+) -> Vec<String> {
+    let status = deployment.status.clone().unwrap_or_default();
+    let desired = deployment
+        .spec
+        .as_ref()
+        .and_then(|s| s.replicas)
+        .unwrap_or(0);
+    vec![
+        deployment.metadata.name.clone().unwrap_or_default(),
+        format!("{}/{desired}", status.ready_replicas.unwrap_or(0)),
+        status.updated_replicas.unwrap_or(0).to_string(),
+        status.available_replicas.unwrap_or(0).to_string(),
+        since(
+            now_ms,
+            deployment
+                .metadata
+                .creation_timestamp
+                .as_ref()
+                .map(|t| &t.0),
+        ),
+    ]
+}
+
+/// The `kubectl get replicasets` header.
+pub const REPLICA_SET_COLUMNS: [&str; 5] = ["NAME", "DESIRED", "CURRENT", "READY", "AGE"];
+
+/// The row `kubectl get replicasets` prints (`printReplicaSet`): DESIRED is `spec.replicas`, CURRENT
+/// and READY the status counts.
+pub fn replica_set_row(rs: &k8s_openapi::api::apps::v1::ReplicaSet, now_ms: u64) -> Vec<String> {
+    let status = rs.status.clone().unwrap_or_default();
+    vec![
+        rs.metadata.name.clone().unwrap_or_default(),
+        rs.spec
+            .as_ref()
+            .and_then(|s| s.replicas)
+            .unwrap_or(0)
+            .to_string(),
+        status.replicas.to_string(),
+        status.ready_replicas.unwrap_or(0).to_string(),
+        since(
+            now_ms,
+            rs.metadata.creation_timestamp.as_ref().map(|t| &t.0),
+        ),
+    ]
+}
+
 /// Formats rows as kubectl does: columns padded to their widest cell, separated by three spaces.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();

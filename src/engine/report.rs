@@ -9,8 +9,8 @@ use serde_json::{json, Value};
 
 use crate::engine::objects::Object;
 use crate::engine::printers::{
-    describe_event_age, describe_sort_time, event_row, node_row, pod_row, table, NODE_COLUMNS,
-    POD_COLUMNS,
+    deployment_row, describe_event_age, describe_sort_time, event_row, node_row, pod_row,
+    replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, REPLICA_SET_COLUMNS,
 };
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
@@ -334,6 +334,30 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         out.push_str("No resources found\n");
     } else {
         out.push_str(&table(&NODE_COLUMNS[..5], &node_rows));
+    }
+    // Workload controllers' objects, when the scenario has any.
+    let store = &sim.api.store;
+    let deployments: Vec<Vec<String>> = store
+        .list(&crate::engine::store::list_prefix("deployments", None))
+        .filter_map(|(_, s)| match &s.object {
+            crate::engine::objects::Object::Deployment(d) => Some(deployment_row(d, sim.now_ms)),
+            _ => None,
+        })
+        .collect();
+    if !deployments.is_empty() {
+        out.push_str("\n== kubectl get deployments\n");
+        out.push_str(&table(&DEPLOYMENT_COLUMNS, &deployments));
+    }
+    let replica_sets: Vec<Vec<String>> = store
+        .list(&crate::engine::store::list_prefix("replicasets", None))
+        .filter_map(|(_, s)| match &s.object {
+            crate::engine::objects::Object::ReplicaSet(rs) => Some(replica_set_row(rs, sim.now_ms)),
+            _ => None,
+        })
+        .collect();
+    if !replica_sets.is_empty() {
+        out.push_str("\n== kubectl get replicasets\n");
+        out.push_str(&table(&REPLICA_SET_COLUMNS, &replica_sets));
     }
     out.push_str("\n== Scheduling\n");
     if sim.scheduler.attempts().is_empty() {

@@ -446,3 +446,30 @@ fn should_create_replica_set_pods_through_admission_as_the_controllers_service_a
         "ServiceAccount admission ran"
     );
 }
+
+#[test]
+fn should_spread_a_replica_sets_pods_with_the_default_topology_constraints() {
+    // helper.DefaultSelector adds the controlling ReplicaSet's selector, so PodTopologySpread's
+    // system defaults (hostname maxSkew 3, zone maxSkew 5, ScheduleAnyway) score the replicas apart.
+    let sim = run_builtin("deployment");
+    let mut nodes: Vec<String> = pods(&sim)
+        .into_iter()
+        .filter_map(|p| p.spec.and_then(|s| s.node_name))
+        .collect();
+    nodes.sort();
+    assert_eq!(nodes, vec!["node-a", "node-b", "node-c"]);
+}
+
+#[test]
+fn should_print_deployments_and_replica_sets_as_kubectl_get_does() {
+    let sim = run_builtin("deployment");
+    let rs = replica_sets(&sim)[0].metadata.name.clone().unwrap();
+    let report = crate::engine::report::text_report(&sim, "deployment", 1);
+    assert!(report.contains(
+        "== kubectl get deployments\nNAME               READY   UP-TO-DATE   AVAILABLE   AGE\nnginx-deployment   3/3     3            3           2s\n"
+    ), "{report}");
+    let pad = " ".repeat(rs.len() - 4);
+    assert!(report.contains(&format!(
+        "== kubectl get replicasets\nNAME{pad}   DESIRED   CURRENT   READY   AGE\n{rs}   3         3         3       2s\n"
+    )), "{report}");
+}

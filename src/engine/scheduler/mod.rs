@@ -92,14 +92,14 @@ fn namespace_labels(store: &Store, pod: &Pod) -> BTreeMap<String, BTreeMap<Strin
         .collect()
 }
 
-/// `helper.DefaultSelector` over the Services of the pod's namespace: the merged selectors of those
-/// whose selector matches the pod's labels (a Service without a selector matches nothing). `None`
-/// when no Service selects the pod.
+/// `helper.DefaultSelector`: the merged selectors of the Services in the pod's namespace whose
+/// selector matches the pod's labels (a Service without a selector matches nothing), plus the
+/// requirements of the ReplicaSet that controls the pod. `None` when nothing selects the pod.
 fn default_spread_selector(store: &Store, pod: &Pod) -> Option<Selector> {
     let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
     let labels = pod.metadata.labels.clone().unwrap_or_default();
     let prefix = list_prefix("services", Some(namespace));
-    let mut merged: Option<BTreeMap<String, String>> = None;
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
     for (_, stored) in store.list(&prefix) {
         let Object::Service(service) = &stored.object else {
             continue;
@@ -108,12 +108,37 @@ fn default_spread_selector(store: &Store, pod: &Pod) -> Option<Selector> {
             continue;
         };
         if Selector::from_set(selector.clone()).matches(&labels) {
-            merged
-                .get_or_insert_with(BTreeMap::new)
-                .extend(selector.iter().map(|(k, v)| (k.clone(), v.clone())));
+            merged.extend(selector.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
     }
-    merged.map(Selector::from_set)
+    let mut selector = Selector::from_set(merged);
+    let owner = pod
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+        .filter(|r| r.kind == "ReplicaSet" && r.api_version == "apps/v1");
+    if let Some(owner) = owner {
+        let key = crate::engine::store::key("replicasets", Some(namespace), &owner.name);
+        if let Some(Object::ReplicaSet(rs)) = store.get(&key).map(|s| &s.object) {
+            if let Some(spec) = rs.spec.as_ref() {
+                let rs_selector = Selector::new(Some(&spec.selector));
+                // Requirements are added: a key both set (e.g. `app`) is simply required twice.
+                for (k, v) in rs_selector.match_labels {
+                    selector.expressions.push(
+                        k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement {
+                            key: k,
+                            operator: "In".into(),
+                            values: Some(vec![v]),
+                        },
+                    );
+                }
+                selector.expressions.extend(rs_selector.expressions);
+            }
+        }
+    }
+    (!selector.is_empty()).then_some(selector)
 }
 
 /// What `run_cycle` prepares for the component to record and act on.

@@ -9,8 +9,8 @@
 //! `topologyNormalizingWeight`, `scoreForCount`), `common.go` (`filterTopologySpreadConstraints`,
 //! `buildDefaultConstraints`, `countPodsMatchSelector`, `matchNodeInclusionPolicies`) and
 //! `plugin.go` (`systemDefaultConstraints`). The default selector comes from the Services selecting
-//! the pod (`helper.DefaultSelector`); podflow has no ReplicationControllers, ReplicaSets or
-//! StatefulSets, so their part of that selector never applies.
+//! the pod and the ReplicaSet controlling it (`helper.DefaultSelector`); podflow has no
+//! ReplicationControllers or StatefulSets, so their part of that selector never applies.
 //! The plugin's arguments (`PodTopologySpreadArgs`: `defaultingType`, `defaultConstraints`) come
 //! from the scheduler configuration as [`SpreadDefaults`].
 
