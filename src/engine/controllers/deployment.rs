@@ -91,9 +91,9 @@ fn scaled_value(value: Option<&IntOrString>, total: i32, round_up: bool) -> i32 
             let Some(percent) = s.strip_suffix('%').and_then(|p| p.parse::<i64>().ok()) else {
                 return 0;
             };
-            let product = percent * i64::from(total);
+            let product = percent.saturating_mul(i64::from(total));
             let value = if round_up {
-                (product + 99).div_euclid(100)
+                product.saturating_add(99).div_euclid(100)
             } else {
                 product.div_euclid(100)
             };
@@ -164,7 +164,8 @@ fn rs_status(
 }
 
 fn sum(rss: &[Arc<ReplicaSet>], f: impl Fn(&ReplicaSet) -> i32) -> i32 {
-    rss.iter().map(|rs| f(rs)).sum()
+    rss.iter()
+        .fold(0i32, |total, rs| total.saturating_add(f(rs)))
 }
 
 fn annotation_i32(rs: &ReplicaSet, name: &str) -> Option<i32> {
@@ -303,7 +304,7 @@ fn new_and_old(
 ) {
     let (existing, old) = split_new_and_old(d, rss);
     let max_old_revision = old.iter().map(|rs| revision_of(rs)).max().unwrap_or(0);
-    let new_revision = (max_old_revision + 1).to_string();
+    let new_revision = max_old_revision.saturating_add(1).to_string();
     let mut d = d.clone();
     if let Some(rs) = existing {
         let mut updated = (*rs).clone();
@@ -481,7 +482,10 @@ fn set_new_rs_annotations(
     if !exists {
         let desired = replicas(d);
         annotations.insert(DESIRED_REPLICAS.into(), desired.to_string());
-        annotations.insert(MAX_REPLICAS.into(), (desired + max_surge(d)).to_string());
+        annotations.insert(
+            MAX_REPLICAS.into(),
+            desired.saturating_add(max_surge(d)).to_string(),
+        );
     }
     rs.metadata.annotations != before
 }
@@ -493,12 +497,14 @@ fn new_rs_new_replicas(d: &Deployment, all: &[Arc<ReplicaSet>], new_rs: &Replica
     }
     let surge = max_surge(d);
     let current = sum(all, rs_replicas);
-    let max_total = replicas(d) + surge;
+    let max_total = replicas(d).saturating_add(surge);
     if current >= max_total {
         return rs_replicas(new_rs);
     }
-    let scale_up = (max_total - current).min(replicas(d) - rs_replicas(new_rs));
-    rs_replicas(new_rs) + scale_up
+    let scale_up = max_total
+        .saturating_sub(current)
+        .min(replicas(d).saturating_sub(rs_replicas(new_rs)));
+    rs_replicas(new_rs).saturating_add(scale_up)
 }
 
 fn record_event(ctx: &mut Ctx, d: &Arc<Deployment>, message: &str) {
@@ -528,7 +534,7 @@ fn scale_replica_set(
         .annotations
         .get_or_insert_with(BTreeMap::new);
     let desired = replicas(d).to_string();
-    let max = (replicas(d) + max_surge(d)).to_string();
+    let max = replicas(d).saturating_add(max_surge(d)).to_string();
     let annotations_changed = annotations.get(DESIRED_REPLICAS) != Some(&desired)
         || annotations.get(MAX_REPLICAS) != Some(&max);
     annotations.insert(DESIRED_REPLICAS.into(), desired);
@@ -652,7 +658,9 @@ fn reconcile_old_replica_sets(
     let all_pods = sum(all, rs_replicas);
     let min_available = replicas(d) - max_unavailable(d);
     let new_unavailable = rs_replicas(new) - rs_status(new, |s| s.available_replicas.unwrap_or(0));
-    let max_scaled_down = all_pods - min_available - new_unavailable;
+    let max_scaled_down = all_pods
+        .saturating_sub(min_available)
+        .saturating_sub(new_unavailable);
     if max_scaled_down <= 0 {
         return false;
     }
@@ -721,7 +729,7 @@ fn scale_down_old_for_rolling_update(
     }
     let mut old = old.to_vec();
     by_creation(&mut old);
-    let to_scale_down = available - min_available;
+    let to_scale_down = available.saturating_sub(min_available);
     let mut total = 0;
     for rs in &old {
         if total >= to_scale_down {
@@ -848,8 +856,8 @@ fn scale(
     if !is_rolling_update(d) {
         return;
     }
-    let allowed = replicas(d) + max_surge(d);
-    let to_add = allowed - sum(&live, rs_replicas);
+    let allowed = replicas(d).saturating_add(max_surge(d));
+    let to_add = allowed.saturating_sub(sum(&live, rs_replicas));
     let mut ordered = live.clone();
     // Scaling up favours the larger, then newer ReplicaSets; scaling down the larger, then older.
     ordered.sort_by(|a, b| {
@@ -875,7 +883,7 @@ fn scale(
     }
     if to_add != added {
         if let Some(first) = sizes.first_mut() {
-            *first = (*first + to_add - added).max(0);
+            *first = first.saturating_add(to_add.saturating_sub(added)).max(0);
         }
     }
     for (rs, size) in ordered.iter().zip(sizes) {
@@ -891,7 +899,7 @@ fn proportion(rs: &ReplicaSet, d: &Deployment, to_add: i32, added: i32) -> i32 {
     let fraction = if replicas(d) == 0 {
         -rs_replicas(rs)
     } else {
-        let deployment_replicas = replicas(d) + max_surge(d);
+        let deployment_replicas = replicas(d).saturating_add(max_surge(d));
         let annotated = annotation_i32(rs, MAX_REPLICAS)
             .unwrap_or_else(|| d.status.as_ref().and_then(|s| s.replicas).unwrap_or(0));
         if annotated == 0 {
@@ -902,7 +910,7 @@ fn proportion(rs: &ReplicaSet, d: &Deployment, to_add: i32, added: i32) -> i32 {
             size.round() as i32 - rs_replicas(rs)
         }
     };
-    let allowed = to_add - added;
+    let allowed = to_add.saturating_sub(added);
     if to_add > 0 {
         fraction.min(allowed)
     } else {

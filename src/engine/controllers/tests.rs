@@ -473,3 +473,79 @@ fn should_print_deployments_and_replica_sets_as_kubectl_get_does() {
         "== kubectl get replicasets\nNAME{pad}   DESIRED   CURRENT   READY   AGE\n{rs}   3         3         3       2s\n"
     )), "{report}");
 }
+
+#[test]
+fn should_give_every_kubernetes_io_deployment_its_replica_set_and_pods() {
+    let seed_cluster = include_str!("../../../scenarios/_seed-cluster.yaml");
+    let mut checked = 0;
+    for path in crate::engine::website_examples::yaml_files() {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        // (One Pod example uses a `\'` escape podflow's YAML reader refuses; it holds no Deployment.)
+        let Ok(documents) = scenario::parse_documents(&text) else {
+            continue;
+        };
+        let wanted: Vec<(String, i64)> = documents
+            .iter()
+            .filter(|d| d.get("kind").and_then(Value::as_str) == Some("Deployment"))
+            .map(|d| {
+                (
+                    d.pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string(),
+                    d.pointer("/spec/replicas")
+                        .and_then(Value::as_i64)
+                        .unwrap_or(1),
+                )
+            })
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let label = path.display().to_string();
+        let parsed =
+            scenario::parse(&label, &format!("{seed_cluster}\n---\n{text}")).expect("a scenario");
+        let mut sim = scenario::start(&parsed, 1).expect("starts");
+        sim.run_to_quiescence(100_000);
+        for (name, replicas) in wanted {
+            let rs: Vec<ReplicaSet> = replica_sets(&sim)
+                .into_iter()
+                .filter(|rs| {
+                    rs.metadata
+                        .owner_references
+                        .iter()
+                        .flatten()
+                        .any(|o| o.kind == "Deployment" && o.name == name)
+                })
+                .collect();
+            assert_eq!(rs.len(), 1, "{label}: {name} has one ReplicaSet");
+            let rs_name = rs[0].metadata.name.clone().unwrap_or_default();
+            let owned = pods(&sim)
+                .into_iter()
+                .filter(|p| {
+                    p.metadata
+                        .name
+                        .as_deref()
+                        .unwrap_or("")
+                        .starts_with(&format!("{rs_name}-"))
+                })
+                .count();
+            assert_eq!(owned as i64, replicas, "{label}: {name}'s pods");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 6, "the corpus holds six Deployments");
+}
+
+#[test]
+fn should_not_overflow_on_extreme_replica_counts_and_percentages() {
+    for (replicas, surge) in [(i32::MAX, json!("25%")), (7, json!("99999999999999999%"))] {
+        let mut manifest = nginx_deployment(replicas, "nginx:1.14.2");
+        manifest["spec"]["strategy"] = json!({"type": "RollingUpdate",
+            "rollingUpdate": {"maxSurge": surge, "maxUnavailable": "25%"}});
+        let d: Deployment = serde_json::from_value(manifest).unwrap();
+        let (surge, unavailable) = resolve_fenceposts(&d);
+        assert!(surge >= 0 && unavailable >= 0);
+        assert_eq!(super::deployment::max_surge(&d), surge);
+    }
+}
