@@ -491,7 +491,11 @@ fn set_new_rs_annotations(
 }
 
 /// `NewRSNewReplicas`: how far the new ReplicaSet may grow now.
-fn new_rs_new_replicas(d: &Deployment, all: &[Arc<ReplicaSet>], new_rs: &ReplicaSet) -> i32 {
+pub(crate) fn new_rs_new_replicas(
+    d: &Deployment,
+    all: &[Arc<ReplicaSet>],
+    new_rs: &ReplicaSet,
+) -> i32 {
     if !is_rolling_update(d) {
         return replicas(d);
     }
@@ -1090,7 +1094,7 @@ fn calculate_status(
 }
 
 /// `DeploymentComplete`.
-fn deployment_complete(d: &Deployment, status: Option<&DeploymentStatus>) -> bool {
+pub(crate) fn deployment_complete(d: &Deployment, status: Option<&DeploymentStatus>) -> bool {
     let Some(status) = status else {
         return false;
     };
@@ -1102,7 +1106,7 @@ fn deployment_complete(d: &Deployment, status: Option<&DeploymentStatus>) -> boo
 }
 
 /// `DeploymentProgressing`: more updated, ready or available replicas, or fewer old ones.
-fn deployment_progressing(d: &Deployment, new: &DeploymentStatus) -> bool {
+pub(crate) fn deployment_progressing(d: &Deployment, new: &DeploymentStatus) -> bool {
     let old = d.status.clone().unwrap_or_default();
     let n = |v: Option<i32>| v.unwrap_or(0);
     let old_old = n(old.replicas) - n(old.updated_replicas);

@@ -134,6 +134,8 @@ fn should_resolve_max_surge_and_max_unavailable_like_resolve_fenceposts() {
         (10, json!(0), json!(0), 0, 1),
         (5, json!("0%"), json!(2), 0, 2),
         (3, json!("100%"), json!("50%"), 3, 1),
+        (10, json!("39%"), json!("39%"), 4, 3),
+        (0, json!("0%"), json!("0%"), 0, 1),
     ];
     for (replicas, surge, unavailable, want_surge, want_unavailable) in cases {
         let mut manifest = nginx_deployment(replicas, "nginx:1.14.2");
@@ -547,5 +549,106 @@ fn should_not_overflow_on_extreme_replica_counts_and_percentages() {
         let (surge, unavailable) = resolve_fenceposts(&d);
         assert!(surge >= 0 && unavailable >= 0);
         assert_eq!(super::deployment::max_surge(&d), surge);
+    }
+}
+
+fn with_status(
+    replicas: i32,
+    current: i32,
+    updated: i32,
+    ready: i32,
+    available: i32,
+) -> Deployment {
+    let mut d: Deployment =
+        serde_json::from_value(nginx_deployment(replicas, "nginx:1.14.2")).unwrap();
+    let n = |v: i32| (v != 0).then_some(v);
+    d.status = Some(k8s_openapi::api::apps::v1::DeploymentStatus {
+        replicas: n(current),
+        updated_replicas: n(updated),
+        ready_replicas: n(ready),
+        available_replicas: n(available),
+        ..Default::default()
+    });
+    d
+}
+
+#[test]
+fn should_call_a_rollout_complete_only_when_every_replica_is_updated_and_available() {
+    use super::deployment::deployment_complete;
+    let cases = [
+        // (desired, current, updated, available, complete)
+        ("min but not all available", 5, 5, 5, 4, false),
+        ("complete", 5, 5, 5, 5, true),
+        ("all available but not updated", 5, 5, 4, 5, false),
+        ("old pods still running", 1, 2, 1, 1, false),
+        ("never comes up", 1, 1, 1, 0, false),
+    ];
+    for (name, desired, current, updated, available, want) in cases {
+        let d = with_status(desired, current, updated, 0, available);
+        assert_eq!(deployment_complete(&d, d.status.as_ref()), want, "{name}");
+    }
+}
+
+#[test]
+fn should_call_a_rollout_progressing_when_it_moved_since_the_last_status() {
+    use super::deployment::deployment_progressing;
+    let cases = [
+        // (old current, updated, ready, available) → (new ...), progressing
+        ("more updated pods", (10, 4, 4, 4), (10, 6, 4, 4), true),
+        ("nothing moved", (10, 4, 4, 4), (10, 4, 4, 4), false),
+        ("old pods removed", (10, 4, 6, 6), (8, 4, 6, 6), true),
+        ("fewer new pods", (10, 7, 3, 3), (10, 6, 3, 3), false),
+        ("fewer overall, more new", (10, 4, 7, 7), (8, 8, 5, 5), true),
+        ("more ready pods", (10, 10, 9, 8), (10, 10, 10, 8), true),
+        (
+            "more available pods",
+            (10, 10, 10, 9),
+            (10, 10, 10, 10),
+            true,
+        ),
+    ];
+    for (name, old, new, want) in cases {
+        let d = with_status(10, old.0, old.1, old.2, old.3);
+        let status = with_status(10, new.0, new.1, new.2, new.3).status.unwrap();
+        assert_eq!(deployment_progressing(&d, &status), want, "{name}");
+    }
+}
+
+#[test]
+fn should_size_a_new_replica_set_within_the_surge() {
+    use super::deployment::new_rs_new_replicas;
+    let cases = [
+        // (strategy, deployment replicas, new RS replicas, maxSurge, want); an old RS holds 5.
+        (
+            "cannot scale up past the surge",
+            "RollingUpdate",
+            1,
+            5,
+            1,
+            5,
+        ),
+        (
+            "scales up to the deployment's replicas",
+            "RollingUpdate",
+            6,
+            2,
+            10,
+            6,
+        ),
+        ("recreate takes every replica", "Recreate", 3, 1, 1, 3),
+    ];
+    for (name, strategy, replicas, new_replicas, surge, want) in cases {
+        let mut manifest = nginx_deployment(replicas, "nginx:1.14.2");
+        manifest["spec"]["strategy"] = json!({"type": strategy,
+            "rollingUpdate": {"maxSurge": surge, "maxUnavailable": 1}});
+        let d: Deployment = serde_json::from_value(manifest).unwrap();
+        let rs = |n: i32| -> ReplicaSet {
+            serde_json::from_value(json!({"metadata": {"name": format!("rs-{n}")},
+                "spec": {"replicas": n, "selector": {"matchLabels": {"app": "nginx"}}}}))
+            .unwrap()
+        };
+        let new_rs = rs(new_replicas);
+        let all = vec![std::sync::Arc::new(rs(5))];
+        assert_eq!(new_rs_new_replicas(&d, &all, &new_rs), want, "{name}");
     }
 }
