@@ -143,32 +143,26 @@ pub fn record(
         .unwrap_or_else(|| "default".into());
     let object_name = regarding.name.clone().unwrap_or_default();
     let reference = reference_key(&regarding);
+    // The legacy recorder's cache key: source (component and host), object, type, reason, message.
+    let legacy_key = |component: &str, host: &str| {
+        [
+            component,
+            "/",
+            host,
+            "|",
+            &reference,
+            "|",
+            event_type.as_str(),
+            "|",
+            reason,
+            "|",
+            message,
+        ]
+        .concat()
+    };
     let key = match reporter {
-        Reporter::Kubelet(node) => [
-            "kubelet/",
-            node,
-            "|",
-            &reference,
-            "|",
-            event_type.as_str(),
-            "|",
-            reason,
-            "|",
-            message,
-        ]
-        .concat(),
-        Reporter::Controller(controller) => [
-            controller,
-            "/|",
-            &reference,
-            "|",
-            event_type.as_str(),
-            "|",
-            reason,
-            "|",
-            message,
-        ]
-        .concat(),
+        Reporter::Kubelet(node) => legacy_key("kubelet", node),
+        Reporter::Controller(controller) => legacy_key(controller, ""),
         Reporter::Scheduler => {
             ["default-scheduler|", &reference, "|", action, "|", reason].concat()
         }

@@ -11,8 +11,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::api::{ApiRequest, ApiResponse, ApiServer};
-use super::controllers::replica_set::ControllerWake;
-use super::controllers::ControllerManager;
+use super::controllers::{ControllerManager, ControllerWake};
 use super::events::EventRecorders;
 use super::kubelet::{Kubelet, KubeletWake};
 use super::objects::Object;
@@ -246,9 +245,7 @@ impl Simulation {
                 }
             }
             Event::Client(action) => action.run(ctx),
-            Event::Controller(ControllerWake::SyncReplicaSet { namespace, name }) => {
-                super::controllers::replica_set::sync(ctx, &namespace, &name)
-            }
+            Event::Controller(wake) => controllers.on_wake(ctx, wake),
         });
         self.controllers = controllers;
         true

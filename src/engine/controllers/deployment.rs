@@ -27,14 +27,19 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::json;
 
-use super::{controlled_by, credentials, new_controller_ref, DEPLOYMENT_CONTROLLER};
+use super::{
+    controlled_by, credentials, new_controller_ref, record_sync, stored, ControllerWake,
+    DEPLOYMENT_CONTROLLER,
+};
 use crate::engine::api::{ApiRequest, RequestBody, Verb};
 use crate::engine::events::{self, object_reference, EventType, Reporter};
 use crate::engine::objects::Object;
-use crate::engine::sim::Ctx;
+use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{key, list_prefix};
 use crate::engine::time::{meta_time, ms_of};
-use crate::engine::trace::{Component, Outcome, Stage};
+
+/// The work queue's first retry delay (`DefaultTypedControllerRateLimiter`: 5 ms, doubling).
+const RETRY_DELAY_MS: u64 = 5;
 
 /// `apps.DefaultDeploymentUniqueLabelKey`.
 pub const POD_TEMPLATE_HASH: &str = "pod-template-hash";
@@ -255,14 +260,7 @@ fn active(rss: &[Arc<ReplicaSet>]) -> Vec<Arc<ReplicaSet>> {
 
 /// `syncDeployment` for one Deployment.
 pub fn sync(ctx: &mut Ctx, namespace: &str, name: &str) {
-    let Some(stored) = ctx
-        .api
-        .store
-        .get(&key("deployments", Some(namespace), name))
-    else {
-        return;
-    };
-    let Object::Deployment(d) = stored.object.clone() else {
+    let Some(Object::Deployment(d)) = stored(ctx, "deployments", namespace, name) else {
         return;
     };
     let rss = owned_replica_sets(ctx, &d);
@@ -340,7 +338,10 @@ fn new_and_old(
             needs_update = true;
         }
         if needs_update {
-            d = update_deployment_status(ctx, wanted).unwrap_or(d);
+            // Upstream changes its own copy and keeps it (with the resourceVersion it read), so a
+            // later status write in the same sync conflicts and the sync is retried.
+            let _ = update_deployment_status(ctx, wanted.clone());
+            d = Arc::new(wanted);
         }
         return (Some(rs), old, d);
     }
@@ -389,11 +390,9 @@ fn new_and_old(
     }
     set_new_rs_annotations(&d, &mut new_rs, &new_revision, false);
     let rs_name = new_rs.metadata.name.clone().unwrap_or_default();
-    ctx.record(
-        Component::ControllerManager,
-        Stage::Sync,
+    record_sync(
+        ctx,
         Object::Deployment(d.clone()).reference(),
-        Outcome::Info,
         format!(
             "deployment-controller: no ReplicaSet has the pod template (pod-template-hash {hash}): creating {rs_name} with {new_replicas} replica(s), revision {new_revision}"
         ),
@@ -429,21 +428,25 @@ fn new_and_old(
         record_event(ctx, &d, &message);
     }
     let mut wanted = (*d).clone();
-    set_deployment_revision(&mut wanted, &new_revision);
-    let status = wanted.status.get_or_insert_with(Default::default);
-    let message = format!("Created new replica set \"{rs_name}\"");
-    set_condition(
-        status,
-        new_condition(
-            "Progressing",
-            "True",
-            "NewReplicaSetCreated",
-            &message,
-            ctx.now_ms,
-        ),
-    );
-    let d = update_deployment_status(ctx, wanted).unwrap_or(d);
-    (Some(created), old, d)
+    let mut needs_update = set_deployment_revision(&mut wanted, &new_revision);
+    if has_progress_deadline(&wanted) {
+        let message = format!("Created new replica set \"{rs_name}\"");
+        set_condition(
+            wanted.status.get_or_insert_with(Default::default),
+            new_condition(
+                "Progressing",
+                "True",
+                "NewReplicaSetCreated",
+                &message,
+                ctx.now_ms,
+            ),
+        );
+        needs_update = true;
+    }
+    if needs_update {
+        let _ = update_deployment_status(ctx, wanted.clone());
+    }
+    (Some(created), old, Arc::new(wanted))
 }
 
 /// `SetDeploymentRevision`.
@@ -611,16 +614,14 @@ fn rollout_rolling(ctx: &mut Ctx, d: &Arc<Deployment>, rss: &[Arc<ReplicaSet>]) 
     };
     let mut all = old.clone();
     all.push(new.clone());
+    // As upstream, the status is computed from the ReplicaSets as they were read at the start of
+    // the sync: a scale just written shows in the next sync.
     if reconcile_new_replica_set(ctx, &d, &all, &new) {
-        let rss = owned_replica_sets(ctx, &d);
-        let (new, old) = split_new_and_old(&d, &rss);
-        sync_rollout_status(ctx, &d, new.as_ref(), &old);
+        sync_rollout_status(ctx, &d, Some(&new), &old);
         return;
     }
     if reconcile_old_replica_sets(ctx, &d, &all, &active(&old), &new) {
-        let rss = owned_replica_sets(ctx, &d);
-        let (new, old) = split_new_and_old(&d, &rss);
-        sync_rollout_status(ctx, &d, new.as_ref(), &old);
+        sync_rollout_status(ctx, &d, Some(&new), &old);
         return;
     }
     if deployment_complete(&d, d.status.as_ref()) {
@@ -758,8 +759,6 @@ fn rollout_recreate(ctx: &mut Ctx, d: &Arc<Deployment>, rss: &[Arc<ReplicaSet>])
         scaled_down |= scale_replica_set(ctx, &d, &rs, 0);
     }
     if scaled_down {
-        let rss = owned_replica_sets(ctx, &d);
-        let (new, old) = split_new_and_old(&d, &rss);
         sync_rollout_status(ctx, &d, new.as_ref(), &old);
         return;
     }
@@ -777,8 +776,6 @@ fn rollout_recreate(ctx: &mut Ctx, d: &Arc<Deployment>, rss: &[Arc<ReplicaSet>])
     if deployment_complete(&d, d.status.as_ref()) {
         cleanup_deployment(ctx, &d, &old);
     }
-    let rss = owned_replica_sets(ctx, &d);
-    let (new, old) = split_new_and_old(&d, &rss);
     sync_rollout_status(ctx, &d, new.as_ref(), &old);
 }
 
@@ -812,8 +809,6 @@ fn old_pods_running(ctx: &Ctx, old: &[Arc<ReplicaSet>]) -> bool {
 fn scale_sync(ctx: &mut Ctx, d: &Arc<Deployment>, rss: &[Arc<ReplicaSet>], paused: bool) {
     let (new, old, d) = new_and_old(ctx, d, rss, false);
     scale(ctx, &d, new.as_ref(), &old);
-    let rss = owned_replica_sets(ctx, &d);
-    let (new, old) = split_new_and_old(&d, &rss);
     if paused {
         cleanup_deployment(ctx, &d, &old);
     }
@@ -1117,6 +1112,22 @@ pub(crate) fn deployment_progressing(d: &Deployment, new: &DeploymentStatus) -> 
         || n(new.available_replicas) > n(old.available_replicas)
 }
 
+/// `handleErr`: a failed sync (here, a status write refused with a Conflict) is retried through the
+/// work queue's rate limiter, whose first delay is 5 ms.
+fn requeue(ctx: &mut Ctx, d: &Deployment) {
+    ctx.after(
+        RETRY_DELAY_MS,
+        Event::Controller(ControllerWake::SyncDeployment {
+            namespace: d
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            name: d.metadata.name.clone().unwrap_or_default(),
+        }),
+    );
+}
+
 /// `syncDeploymentStatus`: the counts and Available condition only.
 fn sync_status_only(
     ctx: &mut Ctx,
@@ -1130,7 +1141,9 @@ fn sync_status_only(
     }
     let mut updated = (**d).clone();
     updated.status = Some(status);
-    let _ = update_deployment_status(ctx, updated);
+    if update_deployment_status(ctx, updated).is_none() {
+        requeue(ctx, d);
+    }
 }
 
 /// `syncRolloutStatus`: the counts, Available, and the Progressing condition.
@@ -1229,5 +1242,7 @@ fn sync_rollout_status(
     }
     let mut updated = (**d).clone();
     updated.status = Some(status);
-    let _ = update_deployment_status(ctx, updated);
+    if update_deployment_status(ctx, updated).is_none() {
+        requeue(ctx, d);
+    }
 }

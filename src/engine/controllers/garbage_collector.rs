@@ -12,12 +12,11 @@
 
 use serde_json::json;
 
-use super::{credentials, GARBAGE_COLLECTOR};
+use super::{credentials, record_sync, GARBAGE_COLLECTOR};
 use crate::engine::api::{ApiRequest, RequestBody, Verb};
 use crate::engine::objects::Object;
 use crate::engine::sim::Ctx;
 use crate::engine::store::list_prefix;
-use crate::engine::trace::{Component, Outcome, Stage};
 
 /// The resources whose objects can be a ReplicaSet's or a Deployment's dependents.
 const DEPENDENT_RESOURCES: [&str; 2] = ["replicasets", "pods"];
@@ -49,11 +48,9 @@ pub fn delete_dependents(ctx: &mut Ctx, owner: &Object) {
         return;
     }
     let names: Vec<String> = dependents.iter().map(Object::reference).collect();
-    ctx.record(
-        Component::ControllerManager,
-        Stage::Sync,
+    record_sync(
+        ctx,
         owner.reference(),
-        Outcome::Info,
         format!(
             "generic-garbage-collector: {} is gone; its dependents go too (background propagation): {}",
             owner.reference(),

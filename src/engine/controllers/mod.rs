@@ -32,6 +32,16 @@ pub const REPLICASET_CONTROLLER: &str = "replicaset-controller";
 /// The garbage collector's name.
 pub const GARBAGE_COLLECTOR: &str = "generic-garbage-collector";
 
+/// What kube-controller-manager asks to be woken for (a key its work queue adds after a delay).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ControllerWake {
+    /// A ReplicaSet with `minReadySeconds` whose ready pods will become available
+    /// (`enqueueRSAfter`).
+    SyncReplicaSet { namespace: String, name: String },
+    /// A Deployment whose sync failed, retried (`handleErr`).
+    SyncDeployment { namespace: String, name: String },
+}
+
 /// kube-controller-manager. It keeps no state of its own: each sync reads the cluster as it is.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ControllerManager;
@@ -44,6 +54,18 @@ impl ControllerManager {
             Object::Deployment(_) | Object::ReplicaSet(_) => true,
             Object::Pod(pod) => controller_of(&pod.metadata, "ReplicaSet").is_some(),
             _ => false,
+        }
+    }
+
+    /// Handles one of its own timers.
+    pub fn on_wake(&mut self, ctx: &mut Ctx, wake: ControllerWake) {
+        match wake {
+            ControllerWake::SyncReplicaSet { namespace, name } => {
+                replica_set::sync(ctx, &namespace, &name)
+            }
+            ControllerWake::SyncDeployment { namespace, name } => {
+                deployment::sync(ctx, &namespace, &name)
+            }
         }
     }
 
@@ -107,6 +129,26 @@ pub fn new_controller_ref(owner: &Object) -> OwnerReference {
         controller: Some(true),
         block_owner_deletion: Some(true),
     }
+}
+
+/// The stored object at `resource`/`namespace`/`name`, if any (the controller's informer cache).
+fn stored(ctx: &Ctx, resource: &str, namespace: &str, name: &str) -> Option<Object> {
+    ctx.api
+        .store
+        .get(&crate::engine::store::key(resource, Some(namespace), name))
+        .map(|s| s.object.clone())
+}
+
+/// Traces what a controller's sync found and does about it.
+fn record_sync(ctx: &mut Ctx, object: String, summary: String, details: serde_json::Value) {
+    ctx.record(
+        crate::engine::trace::Component::ControllerManager,
+        crate::engine::trace::Stage::Sync,
+        object,
+        crate::engine::trace::Outcome::Info,
+        summary,
+        details,
+    );
 }
 
 /// The credentials a controller's requests carry.

@@ -18,15 +18,17 @@ use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::json;
 
-use super::{controlled_by, credentials, new_controller_ref, REPLICASET_CONTROLLER};
+use super::{
+    controlled_by, credentials, new_controller_ref, record_sync, stored, ControllerWake,
+    REPLICASET_CONTROLLER,
+};
 use crate::engine::api::{ApiRequest, RequestBody, Verb};
 use crate::engine::events::{self, object_reference, EventType, Reporter};
 use crate::engine::objects::Object;
 use crate::engine::scheduler::plugins::pod_topology_spread::Selector;
 use crate::engine::sim::{Ctx, Event};
-use crate::engine::store::{key, list_prefix};
+use crate::engine::store::list_prefix;
 use crate::engine::time::{meta_time, ms_of};
-use crate::engine::trace::{Component, Outcome, Stage};
 
 /// `controller.SlowStartInitialBatchSize`.
 const SLOW_START_INITIAL_BATCH_SIZE: usize = 1;
@@ -34,14 +36,6 @@ const SLOW_START_INITIAL_BATCH_SIZE: usize = 1;
 const BURST_REPLICAS: usize = 500;
 /// `podutil.PodDeletionCost`.
 const POD_DELETION_COST: &str = "controller.kubernetes.io/pod-deletion-cost";
-
-/// What kube-controller-manager asks to be woken for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ControllerWake {
-    /// A ReplicaSet with `minReadySeconds` whose ready pods will become available
-    /// (`enqueueRSAfter`).
-    SyncReplicaSet { namespace: String, name: String },
-}
 
 /// `podutil.IsPodReady`: the pod's Ready condition is True.
 pub fn is_pod_ready(pod: &Pod) -> bool {
@@ -98,14 +92,7 @@ fn owned_pods(ctx: &Ctx, rs: &ReplicaSet) -> Vec<Arc<Pod>> {
 
 /// `syncReplicaSet` for one ReplicaSet.
 pub fn sync(ctx: &mut Ctx, namespace: &str, name: &str) {
-    let Some(stored) = ctx
-        .api
-        .store
-        .get(&key("replicasets", Some(namespace), name))
-    else {
-        return;
-    };
-    let Object::ReplicaSet(rs) = stored.object.clone() else {
+    let Some(Object::ReplicaSet(rs)) = stored(ctx, "replicasets", namespace, name) else {
         return;
     };
     let pods = owned_pods(ctx, &rs);
@@ -164,11 +151,9 @@ fn manage_replicas(
         Ordering::Equal => None,
         Ordering::Less => {
             let diff = (wanted - active.len()).min(BURST_REPLICAS);
-            ctx.record(
-                Component::ControllerManager,
-                Stage::Sync,
+            record_sync(
+                ctx,
                 reference,
-                Outcome::Info,
                 format!(
                     "replicaset-controller: {} active pod(s), {wanted} wanted: creating {diff} in slow-start batches",
                     active.len()
@@ -182,11 +167,9 @@ fn manage_replicas(
             let diff = (active.len() - wanted).min(BURST_REPLICAS);
             let related = related_pods(ctx, rs, all);
             let victims = pods_to_delete(active, &related, diff, ctx.now_ms);
-            ctx.record(
-                Component::ControllerManager,
-                Stage::Sync,
+            record_sync(
+                ctx,
                 reference,
-                Outcome::Info,
                 format!(
                     "replicaset-controller: {} active pod(s), {wanted} wanted: deleting {diff}",
                     active.len()
