@@ -152,6 +152,10 @@ pub struct Simulation {
     pub last_change_ms: u64,
     /// The first trace entry of the story proper (after nodes registered and existing workload settled).
     pub story_start_seq: u64,
+    /// kube-controller-manager's pending timers. Unlike the periodic retries the quiescence window
+    /// is for, one may change state (a stuck rollout's progress deadline, ten minutes on), so a run
+    /// is not quiescent while one is pending and a rollout is still in progress.
+    controller_timers: u64,
 }
 
 impl Simulation {
@@ -170,11 +174,15 @@ impl Simulation {
             steps: 0,
             story_start_seq: 0,
             last_change_ms: 0,
+            controller_timers: 0,
         }
     }
 
     /// Queues `event` at absolute virtual time `at_ms`.
     pub fn schedule(&mut self, at_ms: u64, event: Event) {
+        if matches!(event, Event::Controller(_)) {
+            self.controller_timers += 1;
+        }
         self.queue.insert((at_ms, self.next_seq), Arc::new(event));
         self.next_seq += 1;
     }
@@ -225,6 +233,9 @@ impl Simulation {
         };
         self.now_ms = self.now_ms.max(at);
         self.steps += 1;
+        if matches!(*event, Event::Controller(_)) {
+            self.controller_timers = self.controller_timers.saturating_sub(1);
+        }
         self.api.store.begin_step();
         let event = Arc::unwrap_or_clone(event);
         let mut controllers = std::mem::take(&mut self.controllers);
@@ -256,6 +267,12 @@ impl Simulation {
     pub fn is_quiescent(&self) -> bool {
         match self.next_event_time() {
             None => true,
+            Some(_)
+                if self.controller_timers > 0
+                    && super::controllers::rollout_in_progress(&self.api.store) =>
+            {
+                false
+            }
             Some(t) => t > self.last_change_ms.saturating_add(QUIESCENCE_WINDOW_MS),
         }
     }

@@ -13,8 +13,14 @@
 //! Difference: upstream hashes the template's Go value as printed by `spew` (FNV-32a, then
 //! `rand.SafeEncodeString` of the decimal sum); podflow hashes the template's JSON the same way, so
 //! its hashes look like upstream's and are stable per template but are not the same strings.
-//! Simplifications: no rollbacks (`spec.rollbackTo` is gone from apps/v1 anyway), no
-//! ProgressDeadlineExceeded (a run settles long before `progressDeadlineSeconds`), no adoption.
+//! `progress.go`'s deadline check: a rollout that makes no progress for `progressDeadlineSeconds`
+//! (600 by default) turns Progressing False with `ProgressDeadlineExceeded`; the simulation keeps
+//! running until that check while a rollout is in progress (see `Simulation::is_quiescent`).
+//! As upstream, a sync works on its own copy of the Deployment: after `getNewReplicaSet` has written
+//! the status once, the sync's second status write conflicts (409) and the sync is retried.
+//!
+//! Simplifications: no rollbacks (`spec.rollbackTo` is gone from apps/v1 anyway), no adoption of
+//! orphaned ReplicaSets, no `revision-history` annotation.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -1205,6 +1211,18 @@ fn sync_rollout_status(
                 remove_condition(&mut status, "Progressing");
             }
             set_condition(&mut status, condition);
+        } else if deployment_timed_out(d, &status, ctx.now_ms) {
+            let message = subject("has timed out progressing.");
+            set_condition(
+                &mut status,
+                new_condition(
+                    "Progressing",
+                    "False",
+                    "ProgressDeadlineExceeded",
+                    &message,
+                    ctx.now_ms,
+                ),
+            );
         }
     }
     // `getReplicaFailures`: the new (else any) ReplicaSet's ReplicaFailure condition, copied.
@@ -1238,6 +1256,7 @@ fn sync_rollout_status(
         None => remove_condition(&mut status, "ReplicaFailure"),
     }
     if d.status.as_ref() == Some(&status) {
+        requeue_stuck(ctx, d, &status);
         return;
     }
     let mut updated = (**d).clone();
@@ -1245,4 +1264,70 @@ fn sync_rollout_status(
     if update_deployment_status(ctx, updated).is_none() {
         requeue(ctx, d);
     }
+}
+
+/// `DeploymentTimedOut`: no progress reported within `progressDeadlineSeconds` of the Progressing
+/// condition's last update.
+pub(crate) fn deployment_timed_out(d: &Deployment, status: &DeploymentStatus, now_ms: u64) -> bool {
+    if !has_progress_deadline(d) {
+        return false;
+    }
+    let Some(progressing) = condition(status, "Progressing") else {
+        return false;
+    };
+    match progressing.reason.as_deref() {
+        Some("NewReplicaSetAvailable") => false,
+        Some("ProgressDeadlineExceeded") => true,
+        _ => {
+            let from = progressing
+                .last_update_time
+                .as_ref()
+                .map(ms_of)
+                .unwrap_or(0);
+            from.saturating_add(deadline_ms(d)) < now_ms
+        }
+    }
+}
+
+fn deadline_ms(d: &Deployment) -> u64 {
+    let seconds = d
+        .spec
+        .as_ref()
+        .and_then(|s| s.progress_deadline_seconds)
+        .unwrap_or(0);
+    u64::try_from(seconds).unwrap_or(0).saturating_mul(1000)
+}
+
+/// `requeueStuckDeployment`: a rollout that has not moved is synced again when its deadline passes
+/// (one second after it, or at once through the rate limiter when less than a second is left).
+fn requeue_stuck(ctx: &mut Ctx, d: &Arc<Deployment>, status: &DeploymentStatus) {
+    let Some(current) = d.status.as_ref().and_then(|s| condition(s, "Progressing")) else {
+        return;
+    };
+    if !has_progress_deadline(d)
+        || deployment_complete(d, Some(status))
+        || current.reason.as_deref() == Some("ProgressDeadlineExceeded")
+    {
+        return;
+    }
+    let from = current.last_update_time.as_ref().map(ms_of).unwrap_or(0);
+    let after = from
+        .saturating_add(deadline_ms(d))
+        .saturating_sub(ctx.now_ms);
+    let delay = if after < 1000 {
+        RETRY_DELAY_MS
+    } else {
+        after + 1000
+    };
+    ctx.after(
+        delay,
+        Event::Controller(ControllerWake::SyncDeployment {
+            namespace: d
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            name: d.metadata.name.clone().unwrap_or_default(),
+        }),
+    );
 }

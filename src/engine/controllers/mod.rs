@@ -101,6 +101,27 @@ impl ControllerManager {
     }
 }
 
+/// Whether some Deployment's rollout is still in progress: its Progressing condition says neither
+/// that it completed (`NewReplicaSetAvailable`) nor that it timed out (`ProgressDeadlineExceeded`).
+pub fn rollout_in_progress(store: &crate::engine::store::Store) -> bool {
+    store
+        .list(&crate::engine::store::list_prefix("deployments", None))
+        .any(|(_, stored)| match &stored.object {
+            Object::Deployment(d) => d
+                .status
+                .as_ref()
+                .and_then(|s| s.conditions.as_ref())
+                .and_then(|c| c.iter().find(|c| c.type_ == "Progressing"))
+                .is_some_and(|c| {
+                    !matches!(
+                        c.reason.as_deref(),
+                        Some("NewReplicaSetAvailable" | "ProgressDeadlineExceeded")
+                    )
+                }),
+            _ => false,
+        })
+}
+
 /// The owner reference marked `controller: true`, if it is of `kind` (`metav1.GetControllerOf`).
 pub fn controller_of<'a>(meta: &'a ObjectMeta, kind: &str) -> Option<&'a OwnerReference> {
     meta.owner_references

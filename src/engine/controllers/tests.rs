@@ -652,3 +652,44 @@ fn should_size_a_new_replica_set_within_the_surge() {
         assert_eq!(new_rs_new_replicas(&d, &all, &new_rs), want, "{name}");
     }
 }
+
+#[test]
+fn should_report_progress_deadline_exceeded_ten_minutes_after_the_last_progress() {
+    let seed_cluster = include_str!("../../../scenarios/_seed-cluster.yaml");
+    let text =
+        include_str!("../../../scenarios/deployment.yaml").replace("nginx:1.14.2", "nginx:1.277");
+    let parsed = scenario::parse("stuck", &format!("{seed_cluster}\n---\n{text}")).unwrap();
+    let mut sim = scenario::start(&parsed, 1).unwrap();
+    sim.run_to_quiescence(100_000);
+    let rs = replica_sets(&sim)[0].metadata.name.clone().unwrap();
+    let status = deployment(&sim).status.unwrap();
+    let conditions: Vec<(String, String, String, String)> = status
+        .conditions
+        .clone()
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.type_, c.status, c.reason.unwrap(), c.message.unwrap()))
+        .collect();
+    assert_eq!(
+        conditions,
+        vec![
+            (
+                "Available".into(),
+                "False".into(),
+                "MinimumReplicasUnavailable".into(),
+                "Deployment does not have minimum availability.".into()
+            ),
+            (
+                "Progressing".into(),
+                "False".into(),
+                "ProgressDeadlineExceeded".into(),
+                format!("ReplicaSet \"{rs}\" has timed out progressing.")
+            ),
+        ]
+    );
+    // progressDeadlineSeconds 600 after the last progress (the pods' creation, at t=0.1 s), checked
+    // one second after the deadline.
+    let progressing = status.conditions.unwrap().into_iter().last().unwrap();
+    let at = crate::engine::time::ms_of(progressing.last_transition_time.as_ref().unwrap());
+    assert_eq!(at / 1000, 601);
+}
