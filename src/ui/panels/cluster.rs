@@ -10,6 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::engine::printers::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS};
 use crate::ui::view_state::{UserCommand, ViewState};
 
 use super::cluster_model::{
@@ -60,6 +61,13 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
                     </ul>
                 }
             </section>
+            if !model.deployments.is_empty() || !model.replica_sets.is_empty() {
+                <section class="pf-workloads" aria-labelledby="pf-workloads-title" data-testid="pf-workloads">
+                    <h3 class="pf-subtitle" id="pf-workloads-title">{ "Workloads" }</h3>
+                    { workload_table("kubectl get deployments", &DEPLOYMENT_COLUMNS, &model.deployments) }
+                    { workload_table("kubectl get replicasets", &REPLICA_SET_COLUMNS, &model.replica_sets) }
+                </section>
+            }
             <AddNodeForm node_count={node_count} on_command={props.on_command.clone()} />
             if let Some(result) = &model.last_kubectl {
                 <div class={classes!("pf-kubectl-last", (!result.success).then_some("pf-is-error"))}
@@ -69,6 +77,28 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// One `kubectl get` table of the Workloads section (nothing when it has no rows).
+fn workload_table(caption: &'static str, header: &[&str], rows: &[Vec<String>]) -> Html {
+    if rows.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <div class="pf-scroll">
+            <table class="pf-table pf-kubectl-table">
+                <caption><code class="pf-mono">{ caption }</code></caption>
+                <thead><tr>{ for header.iter().map(|h| html! { <th scope="col">{ *h }</th> }) }</tr></thead>
+                <tbody>
+                    { for rows.iter().map(|row| html! {
+                        <tr key={row.first().cloned().unwrap_or_default()}>
+                            { for row.iter().map(|cell| html! { <td class="pf-mono">{ cell.clone() }</td> }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </div>
     }
 }
 

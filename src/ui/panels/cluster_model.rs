@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 
 use crate::engine::api::Credentials;
 use crate::engine::kubectl::{taint_string, ClientAction};
-use crate::engine::printers::pod_status;
+use crate::engine::objects::Object;
+use crate::engine::printers::{deployment_row, pod_status, replica_set_row};
 use crate::engine::scheduler::cache::{pod_key, pod_requests, NodeInfo, Resource};
 use crate::engine::store::StoreAt;
 use crate::ui::view_state::{UserCommand, ViewState};
@@ -139,6 +140,10 @@ pub struct ClusterModel {
     pub pending: Vec<PodChip>,
     /// What kubectl printed last (the cluster actions' feedback).
     pub last_kubectl: Option<KubectlResult>,
+    /// `kubectl get deployments` rows (engine's printer), empty when there are none.
+    pub deployments: Vec<Vec<String>>,
+    /// `kubectl get replicasets` rows (engine's printer), empty when there are none.
+    pub replica_sets: Vec<Vec<String>>,
 }
 
 /// Milli-cpu as Kubernetes writes it: `2`, `500m`, `1.5` is written `1500m`.
@@ -256,7 +261,24 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
     }
     // Pods bound to a node the store no longer (or not yet) holds stay visible with the unbound ones.
     unbound.extend(by_node.into_values().flatten());
+    let now = view.now_ms();
+    let deployments = store
+        .list("/registry/deployments/")
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::Deployment(d) => Some(deployment_row(d, now)),
+            _ => None,
+        })
+        .collect();
+    let replica_sets = store
+        .list("/registry/replicasets/")
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::ReplicaSet(rs) => Some(replica_set_row(rs, now)),
+            _ => None,
+        })
+        .collect();
     ClusterModel {
+        deployments,
+        replica_sets,
         nodes,
         pending: unbound
             .iter()
@@ -531,6 +553,21 @@ mod tests {
         };
         assert_eq!(constrained_pod_at(binding_written), bound);
         assert_eq!(constrained_pod_at(stage_of(Stage::Bind)), bound);
+    }
+
+    #[test]
+    fn should_list_a_deployment_and_its_replica_set_as_kubectl_get_prints_them() {
+        let model = cluster_model(&view_of_builtin("deployment"));
+        assert_eq!(model.deployments.len(), 1);
+        assert_eq!(
+            model.deployments[0][..4],
+            ["nginx-deployment", "3/3", "3", "3"]
+        );
+        assert_eq!(model.replica_sets.len(), 1);
+        assert!(model.replica_sets[0][0].starts_with("nginx-deployment-"));
+        assert_eq!(model.replica_sets[0][1..4], ["3", "3", "3"]);
+        let plain = cluster_model(&view_of_builtin("demo-pod"));
+        assert!(plain.deployments.is_empty() && plain.replica_sets.is_empty());
     }
 
     #[test]
