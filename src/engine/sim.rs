@@ -137,7 +137,6 @@ pub struct Simulation {
     pub api: ApiServer,
     pub scheduler: Scheduler,
     pub kubelets: BTreeMap<String, Kubelet>,
-    pub controllers: ControllerManager,
     pub recorders: EventRecorders,
     pub trace: Trace,
     /// Shared, not boxed: an event can hold whole objects (a scenario's pending applies hold their
@@ -166,7 +165,6 @@ impl Simulation {
             api: ApiServer::new(seed),
             scheduler,
             kubelets: BTreeMap::new(),
-            controllers: ControllerManager,
             recorders: EventRecorders::default(),
             trace: Trace::default(),
             queue: BTreeMap::new(),
@@ -238,11 +236,10 @@ impl Simulation {
         }
         self.api.store.begin_step();
         let event = Arc::unwrap_or_clone(event);
-        let mut controllers = std::mem::take(&mut self.controllers);
         self.with_ctx(|ctx, scheduler, kubelets| match event {
             Event::Deliver { watcher, event } => match watcher {
                 Watcher::Scheduler => scheduler.on_watch(ctx, &event),
-                Watcher::ControllerManager => controllers.on_watch(ctx, &event),
+                Watcher::ControllerManager => ControllerManager::on_watch(ctx, &event),
                 Watcher::Kubelet(node) => {
                     if let Some(k) = kubelets.get_mut(&node) {
                         k.on_watch(ctx, &event);
@@ -256,9 +253,8 @@ impl Simulation {
                 }
             }
             Event::Client(action) => action.run(ctx),
-            Event::Controller(wake) => controllers.on_wake(ctx, wake),
+            Event::Controller(wake) => ControllerManager::on_wake(ctx, wake),
         });
-        self.controllers = controllers;
         true
     }
 

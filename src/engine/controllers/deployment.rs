@@ -34,10 +34,10 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::json;
 
 use super::{
-    controlled_by, credentials, new_controller_ref, record_sync, stored, ControllerWake,
+    controlled_by, delete, new_controller_ref, record_sync, send, stored, ControllerWake,
     DEPLOYMENT_CONTROLLER,
 };
-use crate::engine::api::{ApiRequest, RequestBody, Verb};
+use crate::engine::api::Verb;
 use crate::engine::events::{self, object_reference, EventType, Reporter};
 use crate::engine::objects::Object;
 use crate::engine::sim::{Ctx, Event};
@@ -405,19 +405,8 @@ fn new_and_old(
         json!({"controller": DEPLOYMENT_CONTROLLER, "replicaSet": rs_name, "hash": hash,
                "replicas": new_replicas, "revision": new_revision}),
     );
-    let namespace = d
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let request = ApiRequest::new(
-        credentials(DEPLOYMENT_CONTROLLER),
-        Verb::Create,
-        "replicasets",
-    )
-    .namespace(namespace)
-    .body(RequestBody::Object(Object::ReplicaSet(Arc::new(new_rs))));
-    let response = ctx.call(request);
+    let new_rs = Object::ReplicaSet(Arc::new(new_rs));
+    let response = send(ctx, DEPLOYMENT_CONTROLLER, Verb::Create, new_rs, None);
     let Some(Object::ReplicaSet(created)) = response.object().cloned() else {
         // Upstream counts a hash collision (AlreadyExists with another template) and retries with
         // the next `collisionCount`; any other failure is retried with back-off.
@@ -570,43 +559,16 @@ fn scale_replica_set(
 }
 
 fn update_replica_set(ctx: &mut Ctx, rs: ReplicaSet) -> Option<Arc<ReplicaSet>> {
-    let namespace = rs
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let name = rs.metadata.name.clone().unwrap_or_default();
-    let request = ApiRequest::new(
-        credentials(DEPLOYMENT_CONTROLLER),
-        Verb::Update,
-        "replicasets",
-    )
-    .namespace(namespace)
-    .name(name)
-    .body(RequestBody::Object(Object::ReplicaSet(Arc::new(rs))));
-    match ctx.call(request).object() {
+    let rs = Object::ReplicaSet(Arc::new(rs));
+    match send(ctx, DEPLOYMENT_CONTROLLER, Verb::Update, rs, None).object() {
         Some(Object::ReplicaSet(rs)) => Some(rs.clone()),
         _ => None,
     }
 }
 
 fn update_deployment_status(ctx: &mut Ctx, d: Deployment) -> Option<Arc<Deployment>> {
-    let namespace = d
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let name = d.metadata.name.clone().unwrap_or_default();
-    let request = ApiRequest::new(
-        credentials(DEPLOYMENT_CONTROLLER),
-        Verb::Update,
-        "deployments",
-    )
-    .namespace(namespace)
-    .name(name)
-    .subresource("status")
-    .body(RequestBody::Object(Object::Deployment(Arc::new(d))));
-    match ctx.call(request).object() {
+    let d = Object::Deployment(Arc::new(d));
+    match send(ctx, DEPLOYMENT_CONTROLLER, Verb::Update, d, Some("status")).object() {
         Some(Object::Deployment(d)) => Some(d.clone()),
         _ => None,
     }
@@ -954,19 +916,7 @@ fn cleanup_deployment(ctx: &mut Ctx, d: &Arc<Deployment>, old: &[Arc<ReplicaSet>
         {
             continue;
         }
-        let request = ApiRequest::new(
-            credentials(DEPLOYMENT_CONTROLLER),
-            Verb::Delete,
-            "replicasets",
-        )
-        .namespace(
-            rs.metadata
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".into()),
-        )
-        .name(rs.metadata.name.clone().unwrap_or_default());
-        let _ = ctx.call(request);
+        let _ = delete(ctx, DEPLOYMENT_CONTROLLER, &Object::ReplicaSet(rs.clone()));
         deleted += 1;
     }
 }

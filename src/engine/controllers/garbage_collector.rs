@@ -12,8 +12,8 @@
 
 use serde_json::json;
 
-use super::{credentials, record_sync, GARBAGE_COLLECTOR};
-use crate::engine::api::{ApiRequest, RequestBody, Verb};
+use super::{delete, record_sync, send, GARBAGE_COLLECTOR};
+use crate::engine::api::Verb;
 use crate::engine::objects::Object;
 use crate::engine::sim::Ctx;
 use crate::engine::store::list_prefix;
@@ -59,9 +59,6 @@ pub fn delete_dependents(ctx: &mut Ctx, owner: &Object) {
         json!({"controller": GARBAGE_COLLECTOR, "dependents": names}),
     );
     for dependent in dependents {
-        let resource = dependent.info().resource;
-        let ns = dependent.namespace().unwrap_or("default").to_string();
-        let name = dependent.name().to_string();
         let other_owners: Vec<_> = dependent
             .metadata()
             .owner_references
@@ -70,18 +67,12 @@ pub fn delete_dependents(ctx: &mut Ctx, owner: &Object) {
             .filter(|r| r.uid != uid)
             .cloned()
             .collect();
-        let request = if other_owners.is_empty() {
-            ApiRequest::new(credentials(GARBAGE_COLLECTOR), Verb::Delete, resource)
-                .namespace(ns)
-                .name(name)
+        if other_owners.is_empty() {
+            let _ = delete(ctx, GARBAGE_COLLECTOR, &dependent);
         } else {
-            let mut released = dependent.clone();
+            let mut released = dependent;
             released.metadata_mut().owner_references = Some(other_owners);
-            ApiRequest::new(credentials(GARBAGE_COLLECTOR), Verb::Update, resource)
-                .namespace(ns)
-                .name(name)
-                .body(RequestBody::Object(released))
-        };
-        let _ = ctx.call(request);
+            let _ = send(ctx, GARBAGE_COLLECTOR, Verb::Update, released, None);
+        }
     }
 }

@@ -20,7 +20,7 @@ pub mod replica_set;
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{ObjectMeta, OwnerReference};
 
-use crate::engine::api::Credentials;
+use crate::engine::api::{ApiRequest, ApiResponse, Credentials, RequestBody, Verb};
 use crate::engine::objects::Object;
 use crate::engine::sim::Ctx;
 use crate::engine::store::{WatchEvent, WatchEventType};
@@ -43,7 +43,6 @@ pub enum ControllerWake {
 }
 
 /// kube-controller-manager. It keeps no state of its own: each sync reads the cluster as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ControllerManager;
 
 impl ControllerManager {
@@ -58,7 +57,7 @@ impl ControllerManager {
     }
 
     /// Handles one of its own timers.
-    pub fn on_wake(&mut self, ctx: &mut Ctx, wake: ControllerWake) {
+    pub fn on_wake(ctx: &mut Ctx, wake: ControllerWake) {
         match wake {
             ControllerWake::SyncReplicaSet { namespace, name } => {
                 replica_set::sync(ctx, &namespace, &name)
@@ -70,7 +69,7 @@ impl ControllerManager {
     }
 
     /// Handles one watch event: the controllers whose objects it touches sync them.
-    pub fn on_watch(&mut self, ctx: &mut Ctx, event: &WatchEvent) {
+    pub fn on_watch(ctx: &mut Ctx, event: &WatchEvent) {
         let deleted = event.event_type == WatchEventType::Deleted;
         let namespace = event.object.namespace().unwrap_or("default").to_string();
         match &event.object {
@@ -172,9 +171,41 @@ fn record_sync(ctx: &mut Ctx, object: String, summary: String, details: serde_js
     );
 }
 
-/// The credentials a controller's requests carry.
-fn credentials(controller: &str) -> Credentials {
-    Credentials::Controller(controller.to_string())
+/// Sends `object` as `controller`: a create (the server names it when it has only `generateName`),
+/// an update, or an update of its `subresource`.
+fn send(
+    ctx: &mut Ctx,
+    controller: &str,
+    verb: Verb,
+    object: Object,
+    subresource: Option<&str>,
+) -> ApiResponse {
+    let namespace = object.namespace().unwrap_or("default").to_string();
+    let mut request = ApiRequest::new(
+        Credentials::Controller(controller.to_string()),
+        verb,
+        object.info().resource,
+    )
+    .namespace(namespace);
+    if verb != Verb::Create {
+        request = request.name(object.name().to_string());
+    }
+    if let Some(subresource) = subresource {
+        request = request.subresource(subresource);
+    }
+    ctx.call(request.body(RequestBody::Object(object)))
+}
+
+/// Deletes `object` as `controller` (default options: a pod goes gracefully).
+fn delete(ctx: &mut Ctx, controller: &str, object: &Object) -> ApiResponse {
+    let request = ApiRequest::new(
+        Credentials::Controller(controller.to_string()),
+        Verb::Delete,
+        object.info().resource,
+    )
+    .namespace(object.namespace().unwrap_or("default").to_string())
+    .name(object.name().to_string());
+    ctx.call(request)
 }
 
 #[cfg(test)]

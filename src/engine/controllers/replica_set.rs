@@ -19,10 +19,10 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::json;
 
 use super::{
-    controlled_by, credentials, new_controller_ref, record_sync, stored, ControllerWake,
+    controlled_by, delete, new_controller_ref, record_sync, send, stored, ControllerWake,
     REPLICASET_CONTROLLER,
 };
-use crate::engine::api::{ApiRequest, RequestBody, Verb};
+use crate::engine::api::Verb;
 use crate::engine::events::{self, object_reference, EventType, Reporter};
 use crate::engine::objects::Object;
 use crate::engine::scheduler::plugins::pod_topology_spread::Selector;
@@ -257,11 +257,6 @@ fn pod_from_template(rs: &Arc<ReplicaSet>) -> Pod {
 
 /// `slowStartBatch` over `CreatePods`: batches of 1, 2, 4, …; a batch with a failure ends the sync.
 fn create_pods(ctx: &mut Ctx, rs: &Arc<ReplicaSet>, count: usize) -> Option<Failure> {
-    let namespace = rs
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
     let regarding = object_reference(&Object::ReplicaSet(rs.clone()));
     let reporter = Reporter::Controller(REPLICASET_CONTROLLER.into());
     let mut remaining = count;
@@ -270,10 +265,8 @@ fn create_pods(ctx: &mut Ctx, rs: &Arc<ReplicaSet>, count: usize) -> Option<Fail
         let mut failure = None;
         for _ in 0..batch {
             let pod = pod_from_template(rs);
-            let request = ApiRequest::new(credentials(REPLICASET_CONTROLLER), Verb::Create, "pods")
-                .namespace(namespace.clone())
-                .body(RequestBody::Object(Object::Pod(Arc::new(pod))));
-            let response = ctx.call(request);
+            let pod = Object::Pod(Arc::new(pod));
+            let response = send(ctx, REPLICASET_CONTROLLER, Verb::Create, pod, None);
             match (response.object(), response.status()) {
                 (Some(created), _) => {
                     let message = format!("Created pod: {}", created.name());
@@ -318,15 +311,11 @@ fn create_pods(ctx: &mut Ctx, rs: &Arc<ReplicaSet>, count: usize) -> Option<Fail
 /// `DeletePod`, with its `SuccessfulDelete` or `FailedDelete` event.
 fn delete_pod(ctx: &mut Ctx, rs: &Arc<ReplicaSet>, pod: &Pod) -> Result<(), Failure> {
     let name = pod.metadata.name.clone().unwrap_or_default();
-    let namespace = pod
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let request = ApiRequest::new(credentials(REPLICASET_CONTROLLER), Verb::Delete, "pods")
-        .namespace(namespace)
-        .name(name.clone());
-    let response = ctx.call(request);
+    let response = delete(
+        ctx,
+        REPLICASET_CONTROLLER,
+        &Object::Pod(Arc::new(pod.clone())),
+    );
     let regarding = object_reference(&Object::ReplicaSet(rs.clone()));
     let reporter = Reporter::Controller(REPLICASET_CONTROLLER.into());
     if response.is_success() || response.code == 404 {
@@ -548,20 +537,12 @@ fn update_status(ctx: &mut Ctx, rs: &Arc<ReplicaSet>, mut status: ReplicaSetStat
     }
     let mut updated = (**rs).clone();
     updated.status = Some(status);
-    let namespace = rs
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    let name = rs.metadata.name.clone().unwrap_or_default();
-    let request = ApiRequest::new(
-        credentials(REPLICASET_CONTROLLER),
+    let updated = Object::ReplicaSet(Arc::new(updated));
+    let _ = send(
+        ctx,
+        REPLICASET_CONTROLLER,
         Verb::Update,
-        "replicasets",
-    )
-    .namespace(namespace.clone())
-    .name(name.clone())
-    .subresource("status")
-    .body(RequestBody::Object(Object::ReplicaSet(Arc::new(updated))));
-    let _ = ctx.call(request);
+        updated,
+        Some("status"),
+    );
 }
