@@ -58,7 +58,8 @@ pub enum Event {
     Kubelet { node: String, wake: KubeletWake },
     /// Something a scenario or a user does through kubectl (see `scenario`).
     Client(super::kubectl::ClientAction),
-    /// kube-controller-manager's own timers (a ReplicaSet's pods becoming available).
+    /// kube-controller-manager's own timers (a ReplicaSet's pods becoming available, a Deployment's
+    /// retry after a conflict or its progress-deadline check).
     Controller(ControllerWake),
 }
 
