@@ -11,7 +11,6 @@
 //! - the annotation `podflow.dev/user: <name>` on an object means that user runs the `kubectl apply`
 //!   (otherwise the cluster admin does).
 
-use serde::de::DeserializeSeed;
 use serde_json::Value;
 
 use crate::engine::api::{Credentials, FieldValidation};
@@ -19,7 +18,7 @@ use crate::engine::kubectl::ClientAction;
 use crate::engine::node_registration;
 use crate::engine::scheduler::Scheduler;
 use crate::engine::sim::{Event, Simulation};
-use crate::engine::yaml::{conversion_error, KubectlJson};
+use crate::engine::yaml::{read_documents, ReadError};
 
 /// The apiVersion of podflow's own scenario documents.
 pub const PODFLOW_API_VERSION: &str = "podflow.dev/v1alpha1";
@@ -232,17 +231,12 @@ pub fn parse_documents(text: &str) -> Result<Vec<Value>, ScenarioError> {
             other => raw.push(other),
         }
     } else {
-        for (index, document) in serde_yaml::Deserializer::from_str(text).enumerate() {
-            if index >= MAX_DOCUMENTS {
-                return Err(ScenarioError::new(format!(
-                    "more than {MAX_DOCUMENTS} documents"
-                )));
+        raw = read_documents(text, MAX_DOCUMENTS).map_err(|error| match error {
+            ReadError::TooManyDocuments => {
+                ScenarioError::new(format!("more than {MAX_DOCUMENTS} documents"))
             }
-            let value = KubectlJson { input: text }
-                .deserialize(document)
-                .map_err(|e| ScenarioError::new(conversion_error(&e, text)))?;
-            raw.push(value);
-        }
+            ReadError::Conversion(message) => ScenarioError::new(message),
+        })?;
     }
     let mut documents = Vec::new();
     for value in raw {

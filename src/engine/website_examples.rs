@@ -39,19 +39,14 @@ fn collect_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// Every YAML document of the corpus as the JSON kubectl would send (`engine::yaml`), labelled with
-/// its file, in path order. A YAML syntax error ends its file (serde_yaml's document iterator would
-/// repeat it).
+/// its file, in path order. A file kubectl could not read contributes no document.
 pub fn documents() -> Vec<(String, serde_json::Value)> {
-    use serde::de::DeserializeSeed;
     let mut out = Vec::new();
     for file in yaml_files() {
         let text = std::fs::read_to_string(&file)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", file.display()));
-        for document in serde_yaml::Deserializer::from_str(&text) {
-            let converted = crate::engine::yaml::KubectlJson { input: &text }.deserialize(document);
-            let Ok(value) = converted else {
-                break;
-            };
+        let documents = crate::engine::yaml::read_documents(&text, usize::MAX).unwrap_or_default();
+        for value in documents {
             out.push((file.display().to_string(), value));
         }
     }

@@ -68,6 +68,9 @@ struct LibyamlProblem {
     /// 0-based lines in the whole stream (0 when libyaml gave no mark).
     problem_line: usize,
     context_line: usize,
+    /// 0-based columns, in characters, of the same marks.
+    problem_column: usize,
+    context_column: usize,
 }
 
 impl LibyamlProblem {
@@ -88,20 +91,30 @@ impl LibyamlProblem {
             .split('"')
             .next()?
             .to_string();
-        let line_of = |field: &str| {
+        // `Mark { line: L, column: C }`, both 1-based; a mark at the stream's start prints its index.
+        let mark_of = |field: &str| {
             debug
                 .split(field)
                 .nth(1)
                 .and_then(|rest| rest.strip_prefix(": Mark { line: "))
-                .and_then(|rest| rest.split(',').next())
-                .and_then(|line| line.parse::<usize>().ok())
-                .map_or(0, |line| line.saturating_sub(1))
+                .and_then(|rest| {
+                    let (line, rest) = rest.split_once(", column: ")?;
+                    let column = rest.split(' ').next()?;
+                    Some((line.parse::<usize>().ok()?, column.parse::<usize>().ok()?))
+                })
+                .map_or((0, 0), |(line, column)| {
+                    (line.saturating_sub(1), column.saturating_sub(1))
+                })
         };
+        let (problem_line, problem_column) = mark_of("problem_mark");
+        let (context_line, context_column) = mark_of("context_mark");
         Some(LibyamlProblem {
             scanner,
             problem,
-            problem_line: line_of("problem_mark"),
-            context_line: line_of("context_mark"),
+            problem_line,
+            context_line,
+            problem_column,
+            context_column,
         })
     }
 
@@ -128,6 +141,122 @@ impl LibyamlProblem {
             format!("line {line}: {}", self.problem)
         }
     }
+}
+
+/// Why a YAML stream could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// The stream holds more documents than the caller allows.
+    TooManyDocuments,
+    /// A document could not be converted: kubectl's message (`conversion_error`).
+    Conversion(String),
+}
+
+/// At most this many double-quoted scalars with `\'` escapes are rewritten in one stream; each costs
+/// one more read of it.
+const MAX_QUOTED_SCALAR_REWRITES: usize = 1_000;
+
+/// Every document of a YAML stream as the JSON kubectl sends (`KubectlJson`), in order; documents that
+/// are null stay in. More than `max_documents` documents is an error.
+///
+/// go-yaml v2 knows one escape libyaml does not: `\'` in a double-quoted scalar is an apostrophe
+/// (`scannerc.go`, `yaml_parser_scan_flow_scalar`), and the kubernetes.io docs use it. libyaml stops there
+/// with "found unknown escape character", placing the problem at the backslash and the context at the
+/// scalar's opening quote. The stream is then read again with that scalar's `\'` escapes written as
+/// plain apostrophes, which is the same string; no line changes, so later messages keep their lines.
+pub fn read_documents(input: &str, max_documents: usize) -> Result<Vec<Value>, ReadError> {
+    let mut text = std::borrow::Cow::Borrowed(input);
+    let mut rewrites = 0;
+    loop {
+        let failure = 'read: {
+            let mut documents = Vec::new();
+            for (index, document) in serde_yaml::Deserializer::from_str(&text).enumerate() {
+                if index >= max_documents {
+                    return Err(ReadError::TooManyDocuments);
+                }
+                match (KubectlJson { input: &text }).deserialize(document) {
+                    Ok(value) => documents.push(value),
+                    Err(error) => break 'read error,
+                }
+            }
+            return Ok(documents);
+        };
+        let rewritten = (rewrites < MAX_QUOTED_SCALAR_REWRITES)
+            .then(|| escaped_apostrophes_written_plain(&failure, &text))
+            .flatten();
+        match rewritten {
+            Some(rewritten) => {
+                rewrites += 1;
+                text = std::borrow::Cow::Owned(rewritten);
+            }
+            None => return Err(ReadError::Conversion(conversion_error(&failure, &text))),
+        }
+    }
+}
+
+/// When `error` is libyaml stopping at a `\'` escape, `input` with the `\'` escapes of that
+/// double-quoted scalar written as `'`; otherwise `None`.
+fn escaped_apostrophes_written_plain(error: &serde_yaml::Error, input: &str) -> Option<String> {
+    let problem = LibyamlProblem::read(error)?;
+    if !problem.scanner || problem.problem != "found unknown escape character" {
+        return None;
+    }
+    let at = libyaml_offset(input, problem.problem_line, problem.problem_column)?;
+    if !input[at..].starts_with("\\'") {
+        return None;
+    }
+    let open = libyaml_offset(input, problem.context_line, problem.context_column)?;
+    if open >= at || !input[open..].starts_with('"') {
+        return None;
+    }
+    let mut out = String::with_capacity(input.len());
+    out.push_str(&input[..=open]);
+    let mut chars = input[open + 1..].char_indices();
+    let mut end = input.len();
+    while let Some((offset, c)) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some((_, '\'')) => out.push('\''),
+                Some((_, escaped)) => {
+                    out.push('\\');
+                    out.push(escaped);
+                }
+                None => out.push('\\'),
+            },
+            '"' => {
+                end = open + 1 + offset;
+                break;
+            }
+            other => out.push(other),
+        }
+    }
+    out.push_str(&input[end..]);
+    Some(out)
+}
+
+/// The byte offset of libyaml's mark (0-based line and column, in characters) in `input`. libyaml ends a
+/// line at `\n`, `\r\n`, `\r`, NEL, LS and PS.
+fn libyaml_offset(input: &str, line: usize, column: usize) -> Option<usize> {
+    let (mut at_line, mut at_column) = (0, 0);
+    let mut chars = input.char_indices().peekable();
+    while let Some((offset, c)) = chars.next() {
+        if at_line == line && at_column == column {
+            return Some(offset);
+        }
+        match c {
+            '\r' => {
+                chars.next_if(|&(_, next)| next == '\n');
+                at_line += 1;
+                at_column = 0;
+            }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                at_line += 1;
+                at_column = 0;
+            }
+            _ => at_column += 1,
+        }
+    }
+    None
 }
 
 /// Deserializes one YAML document (from `serde_yaml::Deserializer::from_str(input)`) into the JSON
@@ -520,6 +649,86 @@ mod tests {
             }
         }
         Err("no document".into())
+    }
+
+    #[test]
+    fn should_read_escaped_apostrophes_in_double_quoted_scalars_as_go_yaml_v2_does() {
+        let read = |text: &str| read_documents(text, 10);
+        // The kubernetes.io envars-file-container example: two `\'` in one scalar.
+        let command =
+            "command: ['sh', '-c', \"echo \\\"A=\\'a\\'\\nB=\\'b\\'\\\" > /data/config.env\"]\n";
+        assert_eq!(
+            read(command),
+            Ok(vec![
+                json!({"command": ["sh", "-c", "echo \"A='a'\nB='b'\" > /data/config.env"]})
+            ])
+        );
+        let cases: &[(&str, Value)] = &[
+            // Several scalars, documents and lines; a `\\` before `'` is an escaped backslash.
+            (
+                "a: \"it\\'s\"\nb: \"x\\\\'y\"\n---\nc: \"\\'\\'\"\n",
+                json!([{"a": "it's", "b": "x\\'y"}, {"c": "''"}]),
+            ),
+            // Single-quoted and plain scalars keep their backslashes; after CRLF and multi-byte text.
+            (
+                "a: 'x\\'\r\nb: \"é\\'\"\r\nc: d\\'e\n",
+                json!([{"a": "x\\", "b": "é'", "c": "d\\'e"}]),
+            ),
+            // An escaped line break next to the escape; a quoted key.
+            ("\"k\\'\": \"a\\\n  \\'b\"\n", json!([{"k'": "a'b"}])),
+        ];
+        for (yaml, want) in cases {
+            assert_eq!(
+                read(yaml),
+                Ok(want.as_array().cloned().unwrap_or_default()),
+                "{yaml:?}"
+            );
+        }
+        // Escapes go-yaml refuses too stay errors, on the line go-yaml names.
+        assert_eq!(
+            read("a: b\nc: \"it\\'s \\q\"\n"),
+            Err(ReadError::Conversion(
+                "error converting YAML to JSON: yaml: line 2: found unknown escape character"
+                    .into()
+            ))
+        );
+        // A later error keeps its line after a rewrite.
+        assert_eq!(
+            read("a: \"it\\'s\"\nb: [\n"),
+            Err(ReadError::Conversion(conversion_error_of(
+                "a: \"it's\"\nb: [\n"
+            )))
+        );
+        assert_eq!(
+            read("a: 1\n---\nb: 2\n---\nc: 3"),
+            Ok(vec![json!({"a": 1}), json!({"b": 2}), json!({"c": 3})])
+        );
+        assert_eq!(
+            read_documents("a: 1\n---\nb: 2\n", 1),
+            Err(ReadError::TooManyDocuments)
+        );
+    }
+
+    /// kubectl's message for the first error in `text`.
+    fn conversion_error_of(text: &str) -> String {
+        for document in serde_yaml::Deserializer::from_str(text) {
+            if let Err(error) = (KubectlJson { input: text }).deserialize(document) {
+                return conversion_error(&error, text);
+            }
+        }
+        String::new()
+    }
+
+    #[test]
+    fn should_read_many_rewritten_scalars_and_stop_at_the_limit() {
+        let line = "- \"a\\'b\"\n";
+        let many = line.repeat(MAX_QUOTED_SCALAR_REWRITES);
+        let read = read_documents(&many, 1).map(|docs| docs[0].as_array().map(Vec::len));
+        assert_eq!(read, Ok(Some(MAX_QUOTED_SCALAR_REWRITES)));
+        let too_many = line.repeat(MAX_QUOTED_SCALAR_REWRITES + 1);
+        assert!(
+            matches!(read_documents(&too_many, 1), Err(ReadError::Conversion(m)) if m.contains("found unknown escape character"))
+        );
     }
 
     #[test]

@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, EphemeralContainer, LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm,
-    ObjectFieldSelector, Pod, PodAffinityTerm, PodSpec, Probe, ResourceRequirements, Toleration,
-    Volume,
+    Container, EphemeralContainer, FileKeySelector, LifecycleHandler, NodeSelectorRequirement,
+    NodeSelectorTerm, ObjectFieldSelector, Pod, PodAffinityTerm, PodSpec, Probe,
+    ResourceRequirements, Toleration, Volume,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -344,6 +344,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
             ));
         }
     }
+    errs.extend(validate_file_key_ref_volumes(spec, path));
     errs
 }
 
@@ -608,12 +609,9 @@ fn validate_key_to_path(key: &str, target: &str, mode: Option<i32>, path: &str) 
     errs
 }
 
+/// `validatePathNoBacksteps` as a Linux API server runs it (`filepath.ToSlash` leaves `\\` alone there).
 fn validate_path_no_backsteps(target: &str, path: &str) -> Vec<FieldError> {
-    if target
-        .replace('\\', "/")
-        .split('/')
-        .any(|part| part == "..")
-    {
+    if target.split('/').any(|part| part == "..") {
         vec![FieldError::invalid(path, target, "must not contain '..'")]
     } else {
         Vec::new()
@@ -1117,11 +1115,16 @@ fn validate_env(container: &Container, path: &str) -> Vec<FieldError> {
                 }
             }
         }
-        if from.file_key_ref.is_some() {
+        if let Some(file_key) = &from.file_key_ref {
             count += 1;
+            errs.extend(validate_file_key_selector(
+                file_key,
+                &format!("{from_path}.fileKeyRef"),
+            ));
         }
         if count == 0 {
-            errs.push(FieldError::invalid(&from_path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"));
+            // The wording with `fileKeyRef` is used while EnvFiles (beta, on by default since v1.35) is on.
+            errs.push(FieldError::invalid(&from_path, "", "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef`, `secretKeyRef` or `fileKeyRef`"));
         } else if !s(&var.value).is_empty() {
             errs.push(FieldError::invalid(
                 &from_path,
@@ -1134,6 +1137,88 @@ fn validate_env(container: &Container, path: &str) -> Vec<FieldError> {
                 "",
                 "may not have more than one field specified at a time",
             ));
+        }
+    }
+    errs
+}
+
+/// `validateFileKeySelector` (EnvFiles): the key is a relaxed environment variable name, the volume a
+/// DNS-1123 label, the path free of `..` elements (absolute paths pass, as upstream).
+fn validate_file_key_selector(selector: &FileKeySelector, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let key_path = format!("{path}.key");
+    if selector.key.is_empty() {
+        errs.push(FieldError::required(&key_path, ""));
+    } else {
+        for msg in is_relaxed_env_var_name(&selector.key) {
+            errs.push(FieldError::invalid(&key_path, &selector.key, &msg));
+        }
+    }
+    let volume_path = format!("{path}.volumeName");
+    if selector.volume_name.is_empty() {
+        errs.push(FieldError::required(&volume_path, ""));
+    } else {
+        for msg in is_dns1123_label(&selector.volume_name) {
+            errs.push(FieldError::invalid(
+                &volume_path,
+                &selector.volume_name,
+                &msg,
+            ));
+        }
+    }
+    let file_path = format!("{path}.path");
+    if selector.path.is_empty() {
+        errs.push(FieldError::required(&file_path, ""));
+    } else {
+        errs.extend(validate_path_no_backsteps(&selector.path, &file_path));
+    }
+    errs
+}
+
+/// `validateFileKeyRefVolumes`: every `fileKeyRef` of an init, regular or ephemeral container names one
+/// of the pod's volumes, and that volume is an emptyDir. Nothing checks that a container mounts it.
+fn validate_file_key_ref_volumes(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let volumes = spec.volumes.as_deref().unwrap_or(&[]);
+    let containers = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, c)| (format!("{path}.initContainers[{i}]"), c.env.as_deref()))
+        .chain(
+            spec.containers
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("{path}.containers[{i}]"), c.env.as_deref())),
+        )
+        .chain(
+            spec.ephemeral_containers
+                .iter()
+                .flatten()
+                .enumerate()
+                .map(|(i, c)| (format!("{path}.ephemeralContainers[{i}]"), c.env.as_deref())),
+        );
+    for (container_path, env) in containers {
+        for (j, var) in env.unwrap_or(&[]).iter().enumerate() {
+            let Some(file_key) = var
+                .value_from
+                .as_ref()
+                .and_then(|f| f.file_key_ref.as_ref())
+            else {
+                continue;
+            };
+            let name = file_key.volume_name.as_str();
+            let field = format!("{container_path}.env[{j}].valueFrom.fileKeyRef.volumeName");
+            match volumes.iter().find(|v| v.name == name) {
+                None => errs.push(FieldError::not_found(&field, name)),
+                Some(volume) if volume.empty_dir.is_none() => errs.push(FieldError::invalid(
+                    &field,
+                    name,
+                    "referenced volume must be of type emptyDir",
+                )),
+                Some(_) => {}
+            }
         }
     }
     errs
