@@ -9,6 +9,7 @@
 
 pub mod api;
 pub mod controllers;
+pub mod describe;
 pub mod events;
 pub mod json_text;
 pub mod kubectl;

@@ -152,7 +152,7 @@ fn elapsed_ms(now_ms: u64, t: &Timestamp) -> i64 {
 
 /// `translateTimestampSince` / `translateMicroTimestampSince`: `<unknown>` for a zero (absent)
 /// timestamp, else [`human_duration`] of the time since it.
-fn since(now_ms: u64, t: Option<&Timestamp>) -> String {
+pub fn since(now_ms: u64, t: Option<&Timestamp>) -> String {
     match t.filter(|t| !is_zero(t)) {
         Some(t) => human_duration(elapsed_ms(now_ms, t)),
         None => "<unknown>".into(),

@@ -7,10 +7,11 @@
 use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
+use crate::engine::describe::describe_pod;
 use crate::engine::objects::Object;
 use crate::engine::printers::{
-    deployment_row, describe_event_age, describe_sort_time, event_row, node_row, pod_row,
-    replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS, POD_COLUMNS, REPLICA_SET_COLUMNS,
+    deployment_row, node_row, pod_row, replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS,
+    POD_COLUMNS, REPLICA_SET_COLUMNS,
 };
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
@@ -236,62 +237,6 @@ pub fn attempt_text(attempt: &SchedulingAttempt) -> String {
     out
 }
 
-fn describe_pod(pod: &Pod) -> String {
-    let mut out = String::new();
-    let status = pod.status.clone().unwrap_or_default();
-    let spec = pod.spec.clone().unwrap_or_default();
-    out.push_str(&format!(
-        "Name:         {}\nNamespace:    {}\nNode:         {}\nStatus:       {}\nIP:           {}\nQoS Class:    {}\n",
-        pod.metadata.name.clone().unwrap_or_default(),
-        pod.metadata.namespace.clone().unwrap_or_default(),
-        spec.node_name.clone().unwrap_or_else(|| "<none>".into()),
-        status.phase.clone().unwrap_or_default(),
-        status.pod_ip.clone().unwrap_or_else(|| "<none>".into()),
-        status.qos_class.clone().unwrap_or_default(),
-    ));
-    let statuses = status.container_statuses.clone().unwrap_or_default();
-    out.push_str("Containers:\n");
-    for c in &spec.containers {
-        out.push_str(&format!(
-            "  {}:\n    Image:  {}\n",
-            c.name,
-            c.image.clone().unwrap_or_default()
-        ));
-        if let Some(cs) = statuses.iter().find(|s| s.name == c.name) {
-            let state = cs.state.clone().unwrap_or_default();
-            if let Some(w) = state.waiting {
-                out.push_str(&format!(
-                    "    State:  Waiting\n      Reason:  {}\n",
-                    w.reason.unwrap_or_default()
-                ));
-            } else if state.running.is_some() {
-                out.push_str("    State:  Running\n");
-            } else if let Some(t) = state.terminated {
-                out.push_str(&format!(
-                    "    State:  Terminated\n      Reason:  {}\n",
-                    t.reason.unwrap_or_default()
-                ));
-            }
-            out.push_str(&format!(
-                "    Ready:  {}\n",
-                if cs.ready { "True" } else { "False" }
-            ));
-        }
-    }
-    let conditions = status.conditions.clone().unwrap_or_default();
-    if !conditions.is_empty() {
-        out.push_str("Conditions:\n");
-        let rows: Vec<Vec<String>> = conditions
-            .iter()
-            .map(|c| vec![c.type_.clone(), c.status.clone()])
-            .collect();
-        for line in table(&["Type", "Status"], &rows).lines() {
-            out.push_str(&format!("  {}\n", line.trim_end()));
-        }
-    }
-    out
-}
-
 /// The report for a person (`podflow run -o text`).
 pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     let mut out = String::new();
@@ -366,38 +311,21 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     for attempt in &sim.scheduler.attempts() {
         out.push_str(&attempt_text(attempt));
     }
+    let events = stored_events(sim);
     for pod in &pods {
         out.push_str("\n== kubectl describe pod\n");
-        out.push_str(&describe_pod(pod));
-        let name = pod.metadata.name.clone().unwrap_or_default();
-        let mut pod_events: Vec<&Event> = stored_events(sim)
-            .into_iter()
-            .filter(|e| e.involved_object.name.as_deref() == Some(name.as_str()))
-            .collect();
-        // `kubectl describe` sorts them by their latest occurrence.
-        pod_events.sort_by_key(|e| describe_sort_time(e));
-        let rows: Vec<Vec<String>> = pod_events
+        // kubectl's field selector: the involved object's name, namespace and uid.
+        let about: Vec<&Event> = events
             .iter()
-            .map(|e| {
-                let r = event_row(e, sim.now_ms);
-                let from = e.reporting_component.clone().unwrap_or_default();
-                vec![
-                    r.event_type,
-                    r.reason,
-                    describe_event_age(e, sim.now_ms),
-                    from,
-                    r.message,
-                ]
+            .copied()
+            .filter(|e| {
+                let object = &e.involved_object;
+                object.name == pod.metadata.name
+                    && object.namespace == pod.metadata.namespace
+                    && object.uid == pod.metadata.uid
             })
             .collect();
-        out.push_str("Events:\n");
-        if rows.is_empty() {
-            out.push_str("  <none>\n");
-        } else {
-            for line in table(&["Type", "Reason", "Age", "From", "Message"], &rows).lines() {
-                out.push_str(&format!("  {}\n", line.trim_end()));
-            }
-        }
+        out.push_str(&describe_pod(pod, &about, sim.now_ms));
     }
     out.push_str("\n== Trace\n");
     out.push_str(&sim.trace.to_lines());

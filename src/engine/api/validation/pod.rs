@@ -2960,6 +2960,13 @@ pub fn validate_tolerations(tolerations: &[Toleration], path: &str) -> Vec<Field
                     ));
                 }
             }
+            // The numeric operators need TaintTolerationComparisonOperators (alpha, off in v1.36); their
+            // refusal lists them, an unknown operator's does not.
+            "Lt" | "Gt" => errs.push(FieldError::not_supported(
+                &format!("{p}.operator"),
+                operator,
+                &["Equal", "Exists", "Lt", "Gt"],
+            )),
             other => errs.push(FieldError::not_supported(
                 &format!("{p}.operator"),
                 other,

@@ -538,7 +538,7 @@ const FEATURE_GATED: &[(&str, Option<&str>)] = &[
     ("pods/inject/envars-file-container.yaml", None),
     (
         "pods/pod-with-numeric-toleration.yaml",
-        Some("spec.tolerations[0].operator: Unsupported value: \"Gt\": supported values: \"Equal\", \"Exists\""),
+        Some("spec.tolerations[0].operator: Unsupported value: \"Gt\": supported values: \"Equal\", \"Exists\", \"Lt\", \"Gt\""),
     ),
     (
         "pods/resource/pod-level-pid-limit.yaml",
