@@ -252,6 +252,26 @@ async fn should_show_default_spreading_scores_and_skipped_filters_for_a_pod_behi
 }
 
 #[wasm_bindgen_test]
+async fn should_describe_a_pod_as_kubectl_describe_prints_it() {
+    let (root, _) = mount_inspector(
+        "describe-under-test",
+        view("pod-too-large", None),
+        InspectorTab::Describe,
+    );
+    let output = text(&wait_for(&root, "[data-testid=pf-describe-text]").await);
+    let command = text(&wait_for(&root, "[data-testid=pf-describe] code").await);
+    assert!(command.starts_with("kubectl describe pod "), "{command}");
+    assert!(output.contains("Node:             <none>\n"), "{output}");
+    assert!(output.contains("Status:           Pending\n"), "{output}");
+    assert!(output.contains("  PodScheduled   False \n"), "{output}");
+    assert!(
+        output.contains("  Warning  FailedScheduling  ")
+            && output.contains("default-scheduler  0/3 nodes are available: "),
+        "{output}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn should_list_the_four_kubelet_events_of_demo_pod() {
     let (root, _) = mount_inspector(
         "events-under-test",

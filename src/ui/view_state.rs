@@ -94,16 +94,19 @@ pub enum InspectorTab {
     Events,
     /// `kubectl get pods -o wide`.
     Pods,
+    /// `kubectl describe pod` of the followed pod.
+    Describe,
 }
 
 impl InspectorTab {
-    pub const ALL: [InspectorTab; 6] = [
+    pub const ALL: [InspectorTab; 7] = [
         InspectorTab::Manifest,
         InspectorTab::Request,
         InspectorTab::Stored,
         InspectorTab::Scheduler,
         InspectorTab::Events,
         InspectorTab::Pods,
+        InspectorTab::Describe,
     ];
 
     /// The tab's name in links and `data-tab` (`tab=scheduler`): its label in lower case.
@@ -115,6 +118,7 @@ impl InspectorTab {
             InspectorTab::Scheduler => "scheduler",
             InspectorTab::Events => "events",
             InspectorTab::Pods => "pods",
+            InspectorTab::Describe => "describe",
         }
     }
 
@@ -134,6 +138,7 @@ impl InspectorTab {
             InspectorTab::Scheduler => "Scheduler",
             InspectorTab::Events => "Events",
             InspectorTab::Pods => "Pods",
+            InspectorTab::Describe => "Describe",
         }
     }
 }

@@ -33,6 +33,7 @@ pub mod authz;
 pub mod bootstrap;
 pub mod decode;
 pub mod defaults;
+pub mod drop_disabled;
 pub mod go_time;
 pub mod rbac;
 pub mod status;

@@ -5,8 +5,8 @@
 //! `updatePodGeneration`), `pkg/apis/core/helper/qos/qos.go ComputePodQOS`, and the equivalent strategies of
 //! namespaces, nodes, services and deployments.
 //!
-//! Simplification: `DropDisabledPodFields` is not modelled (every field k8s-openapi v1.36 knows is treated as
-//! enabled).
+//! `DropDisabledPodFields` / `DropDisabledTemplateFields` run as upstream runs them, before validation
+//! (`drop_disabled`).
 
 use std::collections::BTreeMap;
 
@@ -15,6 +15,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, LabelSelecto
 
 use crate::engine::objects::Object;
 use crate::engine::quantity::Quantity;
+
+use super::drop_disabled::{drop_disabled_pod_fields, drop_disabled_template_fields};
 
 /// `Scheduling is blocked due to non-empty scheduling gates` (the SchedulingGated condition message).
 pub const SCHEDULING_GATED_MESSAGE: &str =
@@ -34,6 +36,9 @@ pub fn prepare_for_create(object: &mut Object) {
                 qos_class: Some(compute_pod_qos(pod).into()),
                 ..Default::default()
             });
+            if let Some(spec) = pod.spec.as_mut() {
+                drop_disabled_pod_fields(spec, None);
+            }
             apply_scheduling_gated_condition(pod);
             mutate_pod_affinity(pod);
             mutate_topology_spread_constraints(pod);
@@ -59,11 +64,17 @@ pub fn prepare_for_create(object: &mut Object) {
             let deployment = std::sync::Arc::make_mut(deployment);
             deployment.status = Some(Default::default());
             deployment.metadata.generation = Some(1);
+            if let Some(spec) = deployment.spec.as_mut() {
+                drop_disabled_template_fields(&mut spec.template, None);
+            }
         }
         Object::ReplicaSet(replica_set) => {
             let replica_set = std::sync::Arc::make_mut(replica_set);
             replica_set.status = Some(Default::default());
             replica_set.metadata.generation = Some(1);
+            if let Some(template) = replica_set.spec.as_mut().and_then(|s| s.template.as_mut()) {
+                drop_disabled_template_fields(template, None);
+            }
         }
         Object::PersistentVolumeClaim(pvc) => {
             let pvc = std::sync::Arc::make_mut(pvc);
@@ -84,6 +95,9 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
         (Object::Pod(new), Object::Pod(old)) => {
             let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
+            if let Some(spec) = new.spec.as_mut() {
+                drop_disabled_pod_fields(spec, old.spec.as_ref());
+            }
             // updatePodGeneration: any spec change bumps the generation.
             if new.spec != old.spec {
                 new.metadata.generation =
@@ -113,6 +127,10 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
         (Object::Deployment(new), Object::Deployment(old)) => {
             let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
+            if let Some(spec) = new.spec.as_mut() {
+                let old_template = old.spec.as_ref().map(|s| &s.template);
+                drop_disabled_template_fields(&mut spec.template, old_template);
+            }
             // `deploymentStrategy.PrepareForUpdate`: annotations count too (they used to carry rollbacks).
             if new.spec != old.spec || new.metadata.annotations != old.metadata.annotations {
                 new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
@@ -121,6 +139,10 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
         (Object::ReplicaSet(new), Object::ReplicaSet(old)) => {
             let new = std::sync::Arc::make_mut(new);
             new.status = old.status.clone();
+            if let Some(template) = new.spec.as_mut().and_then(|s| s.template.as_mut()) {
+                let old_template = old.spec.as_ref().and_then(|s| s.template.as_ref());
+                drop_disabled_template_fields(template, old_template);
+            }
             if new.spec != old.spec {
                 new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
             }

@@ -1,8 +1,9 @@
-//! The kubectl views: `kubectl get events`, `kubectl get pods -o wide`, and the lines the latest kubectl
-//! command printed.
+//! The kubectl views: `kubectl get events`, `kubectl get pods -o wide`, `kubectl describe pod`, and the
+//! lines the latest kubectl command printed.
 //!
-//! Rows come from `engine::printers` (`event_row`, `pod_row`: upstream's `printEvent` / `printPod`) at
-//! the view's virtual time; the printed lines are the kubectl `Result` trace entry's `data.lines`.
+//! Rows come from `engine::printers` (`event_row`, `pod_row`: upstream's `printEvent` / `printPod`) and
+//! the description from `engine::describe` (kubectl's `describePod`), at the view's virtual time and
+//! store revision; the printed lines are the kubectl `Result` trace entry's `data.lines`.
 
 use serde_json::Value;
 
@@ -11,7 +12,7 @@ use crate::engine::report;
 use crate::engine::trace::{Component, Outcome, Stage};
 use crate::ui::view_state::ViewState;
 
-use super::focus::visible_entries;
+use super::focus::{focus_pod, visible_entries};
 
 pub use crate::engine::printers::{EVENT_COLUMNS, POD_COLUMNS};
 
@@ -54,6 +55,55 @@ pub fn pod_rows(view: &ViewState) -> Vec<PodRow> {
 /// A pod row's cells in column order.
 pub fn pod_cells(row: &PodRow) -> [&str; 9] {
     row.cells()
+}
+
+/// `kubectl describe pod` of the followed pod at the view's position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Described {
+    /// The command, `kubectl describe pod demo-pod` (`-n <namespace>` outside `default`).
+    pub command: String,
+    /// What kubectl prints: the description, or its NotFound error.
+    pub text: String,
+    /// False when the pod is not stored (not created yet, refused, or deleted).
+    pub found: bool,
+}
+
+/// [`Described`] for the pod the inspectors follow; `None` before any pod appears in the trace.
+pub fn describe_focused(view: &ViewState) -> Option<Described> {
+    let key = focus_pod(view)?;
+    let (namespace, name) = key.split_once('/').unwrap_or(("default", key.as_str()));
+    let command = if namespace == "default" {
+        format!("kubectl describe pod {name}")
+    } else {
+        format!("kubectl describe pod {name} -n {namespace}")
+    };
+    let store = view.store();
+    let pod = report::pods_in(&store).into_iter().find(|pod| {
+        pod.metadata.namespace.as_deref() == Some(namespace)
+            && pod.metadata.name.as_deref() == Some(name)
+    });
+    let Some(pod) = pod else {
+        return Some(Described {
+            command,
+            text: format!("Error from server (NotFound): pods \"{name}\" not found"),
+            found: false,
+        });
+    };
+    // kubectl's field selector: the involved object's name, namespace and uid.
+    let events: Vec<&k8s_openapi::api::core::v1::Event> = report::events_in(&store)
+        .into_iter()
+        .filter(|event| {
+            let object = &event.involved_object;
+            object.name == pod.metadata.name
+                && object.namespace == pod.metadata.namespace
+                && object.uid == pod.metadata.uid
+        })
+        .collect();
+    Some(Described {
+        command,
+        text: crate::engine::describe::describe_pod(pod, &events, view.now_ms()),
+        found: true,
+    })
 }
 
 /// What one kubectl command printed.
@@ -101,6 +151,44 @@ pub fn latest_kubectl_result(view: &ViewState) -> Option<KubectlResult> {
 mod tests {
     use super::*;
     use crate::ui::panels::testing::{view_of_builtin, view_until};
+
+    #[test]
+    fn should_describe_the_followed_pod_at_the_views_position() {
+        // Before the pod is stored: kubectl's NotFound.
+        let early = view_until("demo-pod", |e| e.stage == Stage::Decode);
+        let described = describe_focused(&early).expect("a pod is followed");
+        assert_eq!(described.command, "kubectl describe pod demo-pod");
+        assert_eq!(
+            described.text,
+            "Error from server (NotFound): pods \"demo-pod\" not found"
+        );
+        assert!(!described.found);
+        // Stored but not scheduled: Pending, no node, no events yet.
+        let stored = view_until("demo-pod", |e| {
+            e.component == Component::Etcd && e.object == "pods/default/demo-pod"
+        });
+        let text = describe_focused(&stored).expect("described").text;
+        assert!(text.contains("Node:             <none>\n"), "{text}");
+        assert!(text.contains("Status:           Pending\n"), "{text}");
+        assert!(
+            text.ends_with("Events:                      <none>\n"),
+            "{text}"
+        );
+        // At the end: Running on node-c with the scheduler's and the kubelet's events.
+        let end = view_of_builtin("demo-pod");
+        let text = describe_focused(&end).expect("described").text;
+        assert!(
+            text.contains("Node:             node-c/192.168.49.4\n"),
+            "{text}"
+        );
+        assert!(text.contains("    State:          Running\n"), "{text}");
+        for reason in ["Scheduled", "Pulling", "Pulled", "Created", "Started"] {
+            assert!(
+                text.contains(&format!("  Normal  {reason} ")),
+                "{reason}: {text}"
+            );
+        }
+    }
 
     #[test]
     fn should_list_demo_pod_events_scheduled_then_the_four_kubelet_events() {

@@ -10,6 +10,7 @@
 
 pub mod cluster;
 pub mod cluster_model;
+pub mod describe;
 pub mod events;
 pub mod fixtures;
 pub mod focus;
@@ -93,6 +94,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
                     InspectorTab::Events => html! { <events::EventsPanel {view} /> },
                     InspectorTab::Pods => html! { <pods::PodsPanel {view} {on_command} /> },
+                    InspectorTab::Describe => html! { <describe::DescribePanel {view} /> },
                 };
                 html! {
                     <div key={tab.label()}

@@ -344,7 +344,31 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
             ));
         }
     }
+    errs.extend(validate_host_users(spec, path));
     errs.extend(validate_file_key_ref_volumes(spec, path));
+    errs
+}
+
+/// `validateHostUsers`: a pod in its own user namespace (`hostUsers: false`) may not share the host's
+/// network (UserNamespacesHostNetworkSupport is alpha, off in v1.36), PID or IPC namespace. The field
+/// names are upstream's (`HostPID`, `HostIPC`).
+fn validate_host_users(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if spec.host_users != Some(false) {
+        return errs;
+    }
+    for (on, field) in [
+        (spec.host_network, "hostNetwork"),
+        (spec.host_pid, "HostPID"),
+        (spec.host_ipc, "HostIPC"),
+    ] {
+        if on == Some(true) {
+            errs.push(FieldError::forbidden(
+                &format!("{path}.{field}"),
+                "when `hostUsers` is false",
+            ));
+        }
+    }
     errs
 }
 
@@ -2467,12 +2491,13 @@ fn validate_pod_security_context(spec: &PodSpec, path: &str) -> Vec<FieldError> 
             ));
         }
     }
+    // `MountOption` needs SELinuxMount (beta, off in v1.36): only `Recursive` is accepted.
     if let Some(policy) = &sc.se_linux_change_policy {
-        if !matches!(policy.as_str(), "MountOption" | "Recursive") {
+        if policy != "Recursive" {
             errs.push(FieldError::not_supported(
                 &format!("{path}.seLinuxChangePolicy"),
                 policy,
-                &["MountOption", "Recursive"],
+                &["Recursive"],
             ));
         }
     }

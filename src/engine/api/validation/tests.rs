@@ -350,6 +350,54 @@ fn should_validate_env_file_key_refs_as_a_v1_36_server_with_env_files_on() {
 }
 
 #[test]
+fn should_refuse_values_whose_gates_are_off_in_v1_36() {
+    let cases: Vec<(&str, Value, Vec<String>)> = vec![
+        (
+            "the MountOption SELinux policy (SELinuxMount off)",
+            json!({"containers": [nginx()], "securityContext": {"seLinuxChangePolicy": "MountOption"}}),
+            vec!["spec.securityContext.seLinuxChangePolicy: Unsupported value: \"MountOption\": supported values: \"Recursive\"".into()],
+        ),
+        ("the Recursive SELinux policy", json!({"containers": [nginx()], "securityContext": {"seLinuxChangePolicy": "Recursive"}}), vec![]),
+        (
+            "host namespaces in a user namespace",
+            json!({"containers": [nginx()], "hostNetwork": true, "hostPID": true, "hostIPC": true, "hostUsers": false}),
+            vec![
+                "spec.hostNetwork: Forbidden: when `hostUsers` is false".into(),
+                "spec.HostPID: Forbidden: when `hostUsers` is false".into(),
+                "spec.HostIPC: Forbidden: when `hostUsers` is false".into(),
+            ],
+        ),
+        ("host namespaces with host users", json!({"containers": [nginx()], "hostPID": true, "hostUsers": true}), vec![]),
+        (
+            "numeric toleration operators (TaintTolerationComparisonOperators off)",
+            json!({"containers": [nginx()], "tolerations": [{"key": "k", "operator": "Lt", "value": "5", "effect": "NoSchedule"}]}),
+            vec!["spec.tolerations[0].operator: Unsupported value: \"Lt\": supported values: \"Equal\", \"Exists\", \"Lt\", \"Gt\"".into()],
+        ),
+        (
+            "an unknown toleration operator",
+            json!({"containers": [nginx()], "tolerations": [{"key": "k", "operator": "Ge", "effect": "NoSchedule"}]}),
+            vec!["spec.tolerations[0].operator: Unsupported value: \"Ge\": supported values: \"Equal\", \"Exists\"".into()],
+        ),
+        // Dropped before validation: a stop signal on a plain init container, and a projected source
+        // that also names a cluster trust bundle, pass.
+        (
+            "a dropped stop signal",
+            json!({"containers": [nginx()], "initContainers": [{"name": "init", "image": "busybox", "lifecycle": {"stopSignal": "SIGUSR1"}}]}),
+            vec![],
+        ),
+        (
+            "a dropped cluster trust bundle beside a config map",
+            json!({"containers": [nginx()], "volumes": [{"name": "v", "projected": {"sources": [
+                {"configMap": {"name": "c"}, "clusterTrustBundle": {"name": "b", "path": "ca.pem"}}]}}]}),
+            vec![],
+        ),
+    ];
+    for (name, spec, want) in cases {
+        assert_eq!(errors_of(pod(spec)), want, "case: {name}");
+    }
+}
+
+#[test]
 fn should_validate_object_meta_like_apimachinery() {
     let mut body = pod(json!({"containers": [nginx()]}));
     body["metadata"] = json!({"name": "p", "labels": {"bad key!": "ok"}, "annotations": {"a": "x".repeat(262_144)}});
@@ -544,13 +592,15 @@ const FEATURE_GATED: &[(&str, Option<&str>)] = &[
         "pods/resource/pod-level-pid-limit.yaml",
         Some("spec.resources.limits[pids]: Invalid value: \"pids\": must be a standard resource type or fully qualified"),
     ),
-    // restartPolicyRules exist in the v1.36 API; podflow does not validate the rules' actions.
+    // ContainerRestartRules and RestartAllContainersOnContainerExits are on in v1.36: the sidecar's rule is
+    // valid (podflow does not validate restart rules).
     ("pods/restart-policy/restart-all-containers.yaml", None),
     (
         "pods/security/security-context-7.yaml",
         Some("Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].securityContext.cgroupOptions\""),
     ),
-    // Projected clusterTrustBundle and podCertificate sources are in the v1.36 API; podflow accepts them.
+    // Projected clusterTrustBundle and podCertificate sources are in the v1.36 API, but their gates are
+    // off: the server drops them (the sources become `{}`) and accepts the pod.
     ("pods/storage/projected-clustertrustbundle.yaml", None),
     ("pods/storage/projected-podcertificate.yaml", None),
 ];
