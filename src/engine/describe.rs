@@ -15,8 +15,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use k8s_openapi::api::core::v1::{
-    Container, ContainerState, ContainerStatus, EnvVar, Event, Pod, Probe, ResourceRequirements,
-    Toleration, Volume,
+    Container, ContainerState, ContainerStatus, EnvVar, Event, Pod, PodSpec, PodStatus, Probe,
+    ResourceRequirements, Toleration, Volume,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -146,8 +146,9 @@ impl TabWriter {
 pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
     let mut w = TabWriter::default();
     let meta = &pod.metadata;
-    let spec = pod.spec.clone().unwrap_or_default();
-    let status = pod.status.clone().unwrap_or_default();
+    let (no_spec, no_status) = (PodSpec::default(), PodStatus::default());
+    let spec = pod.spec.as_ref().unwrap_or(&no_spec);
+    let status = pod.status.as_ref().unwrap_or(&no_status);
     w.write(0, &format!("Name:\t{}\n", s(&meta.name)));
     w.write(0, &format!("Namespace:\t{}\n", s(&meta.namespace)));
     if let Some(priority) = spec.priority {
@@ -250,12 +251,12 @@ pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
         w.write(0, "Resources:\n");
         describe_resources(&mut w, resources, 1);
     }
-    let init_containers = spec.init_containers.clone().unwrap_or_default();
+    let init_containers = spec.init_containers.as_deref().unwrap_or_default();
     if !init_containers.is_empty() {
         describe_containers(
             &mut w,
             "Init Containers",
-            &init_containers,
+            init_containers,
             status
                 .init_container_statuses
                 .as_deref()
@@ -274,10 +275,7 @@ pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
         .ephemeral_containers
         .iter()
         .flatten()
-        .filter_map(|c| {
-            let value = serde_json::to_value(c).ok()?;
-            serde_json::from_value(value).ok()
-        })
+        .map(ephemeral_as_container)
         .collect();
     if !ephemeral.is_empty() {
         describe_containers(
@@ -317,7 +315,7 @@ pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
     w.write(0, &format!("QoS Class:\t{qos}\n"));
     labels_multiline(&mut w, "Node-Selectors", spec.node_selector.as_ref());
     tolerations_multiline(&mut w, spec.tolerations.as_deref().unwrap_or_default());
-    let mut constraints = spec.topology_spread_constraints.clone().unwrap_or_default();
+    let mut constraints: Vec<_> = spec.topology_spread_constraints.iter().flatten().collect();
     if !constraints.is_empty() {
         constraints.sort_by(|a, b| a.topology_key.cmp(&b.topology_key));
         w.write(0, "Topology Spread Constraints:\t");
@@ -492,11 +490,11 @@ fn describe_containers(
             }
         }
         describe_env(w, container, pod);
-        let mut mounts = container.volume_mounts.clone().unwrap_or_default();
+        let mut mounts: Vec<_> = container.volume_mounts.iter().flatten().collect();
         let none = if mounts.is_empty() { "\t<none>" } else { "" };
         w.write(2, &format!("Mounts:{none}\n"));
         mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
-        for mount in &mounts {
+        for mount in mounts {
             let mut flags = vec![if mount.read_only == Some(true) {
                 "ro".to_string()
             } else {
@@ -515,11 +513,11 @@ fn describe_containers(
                 ),
             );
         }
-        let mut devices = container.volume_devices.clone().unwrap_or_default();
+        let mut devices: Vec<_> = container.volume_devices.iter().flatten().collect();
         if !devices.is_empty() {
             w.write(2, "Devices:\n");
             devices.sort_by(|a, b| a.device_path.cmp(&b.device_path));
-            for device in &devices {
+            for device in devices {
                 w.write(3, &format!("{} from {}\n", device.device_path, device.name));
             }
         }
@@ -664,7 +662,8 @@ fn container_resource_value(container: &Container, var: &EnvVar) -> Option<Strin
 
 /// `describeStatus`.
 fn describe_state(w: &mut TabWriter, title: &str, state: Option<&ContainerState>) {
-    let state = state.cloned().unwrap_or_default();
+    let none = ContainerState::default();
+    let state = state.unwrap_or(&none);
     if let Some(running) = &state.running {
         w.write(2, &format!("{title}:\tRunning\n"));
         w.write(
@@ -869,7 +868,8 @@ fn describe_volumes(w: &mut TabWriter, volumes: &[Volume]) {
             if let Some(template) = &ephemeral.volume_claim_template {
                 // `printPersistentVolumeClaim` of the template (not a full claim) two levels in.
                 let spec = &template.spec;
-                let meta = template.metadata.clone().unwrap_or_default();
+                let no_meta = Default::default();
+                let meta = template.metadata.as_ref().unwrap_or(&no_meta);
                 let class = meta
                     .annotations
                     .as_ref()
@@ -1112,7 +1112,57 @@ pub fn format_label_selector(selector: &LabelSelector) -> String {
 
 /// Go's `time.RFC1123Z` layout in UTC: `Mon, 02 Jan 2006 15:04:05 +0000`.
 fn rfc1123z(t: &Timestamp) -> String {
-    t.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let seconds = t.as_second();
+    let days = seconds.div_euclid(86_400);
+    let of_day = seconds.rem_euclid(86_400);
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097);
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} +0000",
+        DAYS[days.rem_euclid(7) as usize],
+        MONTHS[(month - 1) as usize],
+        of_day / 3600,
+        of_day / 60 % 60,
+        of_day % 60
+    )
+}
+
+/// An ephemeral container as the `Container` kubectl converts it to (`EphemeralContainerCommon`).
+fn ephemeral_as_container(c: &k8s_openapi::api::core::v1::EphemeralContainer) -> Container {
+    Container {
+        name: c.name.clone(),
+        image: c.image.clone(),
+        command: c.command.clone(),
+        args: c.args.clone(),
+        ports: c.ports.clone(),
+        env: c.env.clone(),
+        env_from: c.env_from.clone(),
+        resources: c.resources.clone(),
+        volume_mounts: c.volume_mounts.clone(),
+        volume_devices: c.volume_devices.clone(),
+        liveness_probe: c.liveness_probe.clone(),
+        readiness_probe: c.readiness_probe.clone(),
+        startup_probe: c.startup_probe.clone(),
+        security_context: c.security_context.clone(),
+        ..Default::default()
+    }
 }
 
 /// [`rfc1123z`], or Go's zero time when the timestamp is absent.

@@ -405,3 +405,29 @@ fn should_name_the_controller_and_list_a_pending_pods_failed_scheduling() {
         "{events}"
     );
 }
+
+#[test]
+fn should_print_times_in_go_rfc1123z_layout() {
+    let at = |s: &str| rfc1123z(&s.parse::<Timestamp>().expect("timestamp"));
+    assert_eq!(
+        at("2026-01-01T00:00:00Z"),
+        "Thu, 01 Jan 2026 00:00:00 +0000"
+    );
+    assert_eq!(
+        at("2024-02-29T23:59:59Z"),
+        "Thu, 29 Feb 2024 23:59:59 +0000"
+    );
+    assert_eq!(
+        at("1969-12-31T12:30:05Z"),
+        "Wed, 31 Dec 1969 12:30:05 +0000"
+    );
+    assert_eq!(
+        at("2000-03-01T08:09:10Z"),
+        "Wed, 01 Mar 2000 08:09:10 +0000"
+    );
+    assert_eq!(rfc1123z_or_zero(None), "Mon, 01 Jan 0001 00:00:00 +0000");
+    assert_eq!(
+        at("0001-01-01T00:00:00Z"),
+        "Mon, 01 Jan 0001 00:00:00 +0000"
+    );
+}
