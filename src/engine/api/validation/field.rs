@@ -68,6 +68,7 @@ impl ErrorType {
                 | ErrorType::Duplicate
                 | ErrorType::NotSupported
                 | ErrorType::NotFound
+                | ErrorType::TooMany
         )
     }
 }
@@ -132,6 +133,16 @@ impl FieldError {
             field,
             None,
             &format!("may not be more than {max} bytes"),
+        )
+    }
+
+    /// `Too many: <actual>: must have at most <max> items` (`field.TooMany`).
+    pub fn too_many(field: &str, actual: usize, max: usize) -> Self {
+        Self::new(
+            ErrorType::TooMany,
+            field,
+            Some(actual.to_string()),
+            &format!("must have at most {max} items"),
         )
     }
 

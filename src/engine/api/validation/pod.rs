@@ -162,12 +162,16 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
     );
     errs.extend(volume_errs);
     let restart_policy = s(&spec.restart_policy);
+    let pod = PodContext {
+        restart_policy,
+        host_users: spec.host_users != Some(false),
+    };
     errs.extend(validate_containers(
         &spec.containers,
         &volumes,
         grace_period,
         &format!("{path}.containers"),
-        restart_policy,
+        &pod,
     ));
     errs.extend(validate_init_containers(
         spec.init_containers.as_deref().unwrap_or(&[]),
@@ -175,7 +179,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
         &volumes,
         grace_period,
         &format!("{path}.initContainers"),
-        restart_policy,
+        &pod,
     ));
     errs.extend(validate_ephemeral_containers(
         spec,
@@ -242,6 +246,8 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
         spec,
         &format!("{path}.topologySpreadConstraints"),
     ));
+    errs.extend(validate_host_users(spec, path));
+    errs.extend(validate_hostname_override(spec, path));
     let service_account = s(&spec.service_account_name);
     if !service_account.is_empty() {
         for msg in name_is_dns_subdomain(service_account, false) {
@@ -344,8 +350,36 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
             ));
         }
     }
-    errs.extend(validate_host_users(spec, path));
     errs.extend(validate_file_key_ref_volumes(spec, path));
+    errs
+}
+
+/// `validatePodHostName`: `hostnameOverride` (HostnameOverride is beta, on since v1.35) is refused with
+/// `setHostnameAsFQDN` or `hostNetwork`, above 64 bytes, and when it is no DNS-1123 subdomain.
+fn validate_hostname_override(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let Some(hostname) = &spec.hostname_override else {
+        return errs;
+    };
+    let field = format!("{path}.hostnameOverride");
+    if spec.set_hostname_as_fqdn == Some(true) {
+        errs.push(FieldError::forbidden(
+            &field,
+            "may not be specified when setHostnameAsFQDN is true",
+        ));
+    }
+    if spec.host_network == Some(true) {
+        errs.push(FieldError::forbidden(
+            &field,
+            "may not be specified when hostNetwork is true",
+        ));
+    }
+    if hostname.len() > 64 {
+        errs.push(FieldError::too_long(&field, 64));
+    }
+    for msg in is_dns1123_subdomain(hostname) {
+        errs.push(FieldError::invalid(&field, hostname, &msg));
+    }
     errs
 }
 
@@ -968,8 +1002,9 @@ fn validate_container_common(
     container: &Container,
     volumes: &BTreeMap<&str, &Volume>,
     path: &str,
-    pod_restart_policy: &str,
+    pod: &PodContext,
 ) -> Vec<FieldError> {
+    let pod_restart_policy = pod.restart_policy;
     let mut errs = Vec::new();
     let name_path = format!("{path}.name");
     if container.name.is_empty() {
@@ -1017,6 +1052,7 @@ fn validate_container_common(
     errs.extend(validate_security_context(
         container,
         &format!("{path}.securityContext"),
+        pod.host_users,
     ));
     errs
 }
@@ -1467,7 +1503,11 @@ fn validate_resize_policy(
 }
 
 /// `ValidateSecurityContext` (ids, privilege-escalation conflicts, seccomp/AppArmor types).
-fn validate_security_context(container: &Container, path: &str) -> Vec<FieldError> {
+fn validate_security_context(
+    container: &Container,
+    path: &str,
+    host_users: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let Some(sc) = &container.security_context else {
         return errs;
@@ -1492,6 +1532,13 @@ fn validate_security_context(container: &Container, path: &str) -> Vec<FieldErro
                 &format!("{path}.procMount"),
                 proc_mount,
                 &["Default", "Unmasked"],
+            ));
+        }
+        if host_users && proc_mount == "Unmasked" {
+            errs.push(FieldError::invalid(
+                &format!("{path}.procMount"),
+                proc_mount,
+                "`hostUsers` must be false to use `Unmasked`",
             ));
         }
     }
@@ -1570,7 +1617,7 @@ fn validate_containers(
     volumes: &BTreeMap<&str, &Volume>,
     grace: Option<i64>,
     path: &str,
-    restart_policy: &str,
+    pod: &PodContext,
 ) -> Vec<FieldError> {
     if containers.is_empty() {
         return vec![FieldError::required(path, "")];
@@ -1579,12 +1626,7 @@ fn validate_containers(
     let mut names: Vec<&str> = Vec::new();
     for (i, container) in containers.iter().enumerate() {
         let item = format!("{path}[{i}]");
-        errs.extend(validate_container_common(
-            container,
-            volumes,
-            &item,
-            restart_policy,
-        ));
+        errs.extend(validate_container_common(container, volumes, &item, pod));
         if names.contains(&container.name.as_str()) {
             errs.push(FieldError::duplicate(
                 &format!("{item}.name"),
@@ -1615,12 +1657,8 @@ fn validate_containers(
             &format!("{item}.startupProbe"),
             ProbeKind::Startup,
         ));
-        if container.restart_policy.is_some() {
-            errs.push(FieldError::forbidden(
-                &format!("{item}.restartPolicy"),
-                "may not be set for non-init containers",
-            ));
-        }
+        // ContainerRestartRules is on in v1.36: any container may set its own policy and rules.
+        errs.extend(validate_container_restart_policy(container, &item));
     }
     errs.extend(check_host_port_conflicts(containers, path));
     errs
@@ -1633,29 +1671,32 @@ fn validate_init_containers(
     volumes: &BTreeMap<&str, &Volume>,
     grace: Option<i64>,
     path: &str,
-    restart_policy: &str,
+    pod: &PodContext,
 ) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let mut names: Vec<&str> = regular.iter().map(|c| c.name.as_str()).collect();
     for (i, container) in containers.iter().enumerate() {
         let item = format!("{path}[{i}]");
-        errs.extend(validate_container_common(
-            container,
-            volumes,
-            &item,
-            restart_policy,
-        ));
-        let mut restart_always = false;
-        if let Some(policy) = &container.restart_policy {
-            if policy != "Always" {
-                errs.push(FieldError::not_supported(
-                    &format!("{item}.restartPolicy"),
-                    policy,
-                    &["Always"],
-                ));
+        errs.extend(validate_container_common(container, volumes, &item, pod));
+        // `validateInitContainerRestartPolicy` with ContainerRestartRules and RestartAllContainersOnContainerExits
+        // on (v1.36): no policy allows no rules; any policy gets the full check, and only `Always` makes a
+        // sidecar.
+        match &container.restart_policy {
+            None => {
+                if container
+                    .restart_policy_rules
+                    .as_ref()
+                    .is_some_and(|r| !r.is_empty())
+                {
+                    errs.push(FieldError::required(
+                        &format!("{item}.restartPolicy"),
+                        RULES_NEED_A_POLICY,
+                    ));
+                }
             }
-            restart_always = policy == "Always";
+            Some(_) => errs.extend(validate_container_restart_policy(container, &item)),
         }
+        let restart_always = container.restart_policy.as_deref() == Some("Always");
         if names.contains(&container.name.as_str()) {
             errs.push(FieldError::duplicate(
                 &format!("{item}.name"),
@@ -1722,6 +1763,73 @@ fn validate_init_containers(
     errs
 }
 
+const RULES_NEED_A_POLICY: &str = "must specify restartPolicy when restart rules are used";
+
+/// `validateContainerRestartPolicy`: the container's own `restartPolicy` (`Always`, `Never`, `OnFailure`,
+/// whatever the pod's is) and at most 20 `restartPolicyRules`, each with a known action, an `exitCodes`
+/// with `In` or `NotIn`, and at most 255 values (duplicates and negative codes pass).
+fn validate_container_restart_policy(container: &Container, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let rules = container
+        .restart_policy_rules
+        .as_deref()
+        .unwrap_or_default();
+    let policy_path = format!("{path}.restartPolicy");
+    match container.restart_policy.as_deref() {
+        None if rules.is_empty() => return errs,
+        None => errs.push(FieldError::required(&policy_path, RULES_NEED_A_POLICY)),
+        Some("Always" | "Never" | "OnFailure") => {}
+        Some(other) => errs.push(FieldError::not_supported(
+            &policy_path,
+            other,
+            &["Always", "Never", "OnFailure"],
+        )),
+    }
+    let rules_path = format!("{path}.restartPolicyRules");
+    if rules.len() > 20 {
+        errs.push(FieldError::too_many(&rules_path, rules.len(), 20));
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        let rule_path = format!("{rules_path}[{i}]");
+        if !matches!(rule.action.as_str(), "Restart" | "RestartAllContainers") {
+            errs.push(FieldError::not_supported(
+                &format!("{rule_path}.action"),
+                &rule.action,
+                &["Restart", "RestartAllContainers"],
+            ));
+        }
+        let codes_path = format!("{rule_path}.exitCodes");
+        match &rule.exit_codes {
+            Some(codes) => {
+                if !matches!(codes.operator.as_str(), "In" | "NotIn") {
+                    errs.push(FieldError::not_supported(
+                        &format!("{codes_path}.operator"),
+                        &codes.operator,
+                        &["In", "NotIn"],
+                    ));
+                }
+                let values = codes.values.as_deref().unwrap_or_default();
+                if values.len() > 255 {
+                    errs.push(FieldError::too_many(
+                        &format!("{codes_path}.values"),
+                        values.len(),
+                        255,
+                    ));
+                }
+            }
+            None => errs.push(FieldError::required(&codes_path, "must be specified")),
+        }
+    }
+    errs
+}
+
+/// What container validation needs to know about the pod.
+struct PodContext<'a> {
+    restart_policy: &'a str,
+    /// `hostUsers` unset or true: the pod shares the host's user namespace.
+    host_users: bool,
+}
+
 /// An ephemeral container seen as a Container (upstream converts `EphemeralContainerCommon`).
 fn as_container(ec: &EphemeralContainer) -> Container {
     crate::engine::objects::to_json_value(ec)
@@ -1755,12 +1863,11 @@ fn validate_ephemeral_containers(
     for (i, ec) in ephemeral.iter().enumerate() {
         let item = format!("{path}[{i}]");
         let container = as_container(ec);
-        errs.extend(validate_container_common(
-            &container,
-            volumes,
-            &item,
-            s(&spec.restart_policy),
-        ));
+        let pod = PodContext {
+            restart_policy: s(&spec.restart_policy),
+            host_users: spec.host_users != Some(false),
+        };
+        errs.extend(validate_container_common(&container, volumes, &item, &pod));
         let image = s(&container.image);
         if image.len() != image.trim().len() {
             errs.push(FieldError::invalid(
@@ -1793,11 +1900,12 @@ fn validate_ephemeral_containers(
                 "resizePolicy",
                 ec.resize_policy.as_ref().is_some_and(|p| !p.is_empty()),
             ),
+            ("restartPolicy", ec.restart_policy.is_some()),
+            ("restartPolicyRules", ec.restart_policy_rules.is_some()),
             ("livenessProbe", ec.liveness_probe.is_some()),
             ("readinessProbe", ec.readiness_probe.is_some()),
             ("startupProbe", ec.startup_probe.is_some()),
             ("lifecycle", ec.lifecycle.is_some()),
-            ("restartPolicy", ec.restart_policy.is_some()),
         ];
         for (field, set) in disallowed {
             if set {

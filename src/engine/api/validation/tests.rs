@@ -350,6 +350,101 @@ fn should_validate_env_file_key_refs_as_a_v1_36_server_with_env_files_on() {
 }
 
 #[test]
+fn should_validate_container_restart_rules_with_container_restart_rules_on() {
+    let rule = |action: &str, operator: &str| json!({"action": action, "exitCodes": {"operator": operator, "values": [42]}});
+    let container = |extra: Value| {
+        let mut c = json!({"name": "app", "image": "nginx"});
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            c[k] = v.clone();
+        }
+        c
+    };
+    let at = "spec.containers[0]";
+    let many_rules: Vec<Value> = (0..21).map(|_| rule("Restart", "In")).collect();
+    let many_values: Vec<i32> = (0..256).collect();
+    let cases: Vec<(&str, Value, Vec<String>)> = vec![
+        ("a container's own Never under a pod's Always", json!({"containers": [container(json!({"restartPolicy": "Never"}))]}), vec![]),
+        ("a container's own Always under a pod's Never", json!({"restartPolicy": "Never", "containers": [container(json!({"restartPolicy": "Always"}))]}), vec![]),
+        (
+            "an unknown policy",
+            json!({"containers": [container(json!({"restartPolicy": "Sometimes"}))]}),
+            vec![format!("{at}.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"Never\", \"OnFailure\"")],
+        ),
+        (
+            "rules, duplicates and negative codes allowed",
+            json!({"containers": [container(json!({"restartPolicy": "Never", "restartPolicyRules": [
+                rule("Restart", "In"), rule("RestartAllContainers", "NotIn"),
+                {"action": "Restart", "exitCodes": {"operator": "In", "values": [1, 1, -3]}},
+                {"action": "Restart", "exitCodes": {"operator": "In", "values": []}}]}))]}),
+            vec![],
+        ),
+        (
+            "rules without a policy, a bad action and no exit codes: all three, in order",
+            json!({"containers": [container(json!({"restartPolicyRules": [{"action": "Kill"}]}))]}),
+            vec![
+                format!("{at}.restartPolicy: Required value: must specify restartPolicy when restart rules are used"),
+                format!("{at}.restartPolicyRules[0].action: Unsupported value: \"Kill\": supported values: \"Restart\", \"RestartAllContainers\""),
+                format!("{at}.restartPolicyRules[0].exitCodes: Required value: must be specified"),
+            ],
+        ),
+        (
+            "a bad operator",
+            json!({"containers": [container(json!({"restartPolicy": "Never", "restartPolicyRules": [rule("Restart", "Equals")]}))]}),
+            vec![format!("{at}.restartPolicyRules[0].exitCodes.operator: Unsupported value: \"Equals\": supported values: \"In\", \"NotIn\"")],
+        ),
+        (
+            "21 rules",
+            json!({"containers": [container(json!({"restartPolicy": "Never", "restartPolicyRules": many_rules}))]}),
+            vec![format!("{at}.restartPolicyRules: Too many: 21: must have at most 20 items")],
+        ),
+        (
+            "256 exit codes",
+            json!({"containers": [container(json!({"restartPolicy": "Never", "restartPolicyRules": [{"action": "Restart", "exitCodes": {"operator": "In", "values": many_values}}]}))]}),
+            vec![format!("{at}.restartPolicyRules[0].exitCodes.values: Too many: 256: must have at most 255 items")],
+        ),
+        (
+            "a plain init container with its own Never, and a sidecar with a rule",
+            json!({"containers": [nginx()], "initContainers": [
+                {"name": "setup", "image": "busybox", "restartPolicy": "Never"},
+                {"name": "watcher", "image": "busybox", "restartPolicy": "Always", "restartPolicyRules": [rule("RestartAllContainers", "In")]}]}),
+            vec![],
+        ),
+        (
+            "init rules without a policy: only the missing policy",
+            json!({"containers": [nginx()], "initContainers": [{"name": "setup", "image": "busybox", "restartPolicyRules": [{"action": "Kill"}]}]}),
+            vec!["spec.initContainers[0].restartPolicy: Required value: must specify restartPolicy when restart rules are used".into()],
+        ),
+        (
+            "an init container's OnFailure is not a sidecar: no probes",
+            json!({"containers": [nginx()], "initContainers": [{"name": "setup", "image": "busybox", "restartPolicy": "OnFailure",
+                "livenessProbe": {"exec": {"command": ["true"]}}}]}),
+            vec!["spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always".into()],
+        ),
+        (
+            "procMount Unmasked needs its own user namespace",
+            json!({"containers": [container(json!({"securityContext": {"procMount": "Unmasked"}}))]}),
+            vec![format!("{at}.securityContext.procMount: Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`")],
+        ),
+        ("procMount Unmasked with hostUsers false", json!({"hostUsers": false, "containers": [container(json!({"securityContext": {"procMount": "Unmasked"}}))]}), vec![]),
+        ("a hostname override", json!({"hostnameOverride": "my-host.example", "containers": [nginx()]}), vec![]),
+        (
+            "a hostname override with FQDN, host network, too long and not a subdomain",
+            json!({"hostnameOverride": format!("My_{}", "a".repeat(62)), "setHostnameAsFQDN": true, "hostNetwork": true,
+                "containers": [{"name": "nginx", "image": "nginx:1.27", "ports": [{"containerPort": 80}]}]}),
+            vec![
+                "spec.hostnameOverride: Forbidden: may not be specified when setHostnameAsFQDN is true".into(),
+                "spec.hostnameOverride: Forbidden: may not be specified when hostNetwork is true".into(),
+                "spec.hostnameOverride: Too long: may not be more than 64 bytes".into(),
+                format!("spec.hostnameOverride: Invalid value: \"My_{}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", "a".repeat(62)),
+            ],
+        ),
+    ];
+    for (name, spec, want) in cases {
+        assert_eq!(errors_of(pod(spec)), want, "case: {name}");
+    }
+}
+
+#[test]
 fn should_refuse_values_whose_gates_are_off_in_v1_36() {
     let cases: Vec<(&str, Value, Vec<String>)> = vec![
         (
@@ -593,7 +688,7 @@ const FEATURE_GATED: &[(&str, Option<&str>)] = &[
         Some("spec.resources.limits[pids]: Invalid value: \"pids\": must be a standard resource type or fully qualified"),
     ),
     // ContainerRestartRules and RestartAllContainersOnContainerExits are on in v1.36: the sidecar's rule is
-    // valid (podflow does not validate restart rules).
+    // valid.
     ("pods/restart-policy/restart-all-containers.yaml", None),
     (
         "pods/security/security-context-7.yaml",
