@@ -1759,6 +1759,18 @@ fn validate_init_containers(
                 ));
             }
         }
+        // A plain init container runs once: resizing it may not restart it.
+        if !restart_always {
+            for (j, policy) in container.resize_policy.iter().flatten().enumerate() {
+                if policy.restart_policy == "RestartContainer" {
+                    errs.push(FieldError::invalid(
+                        &format!("{item}.resizePolicy[{j}].restartPolicy"),
+                        &policy.restart_policy,
+                        "must not be set to 'RestartContainer' for non-sidecar initContainers",
+                    ));
+                }
+            }
+        }
     }
     errs
 }

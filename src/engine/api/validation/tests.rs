@@ -421,6 +421,13 @@ fn should_validate_container_restart_rules_with_container_restart_rules_on() {
             vec!["spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without restartPolicy=Always".into()],
         ),
         (
+            "a plain init container may not be restarted to resize; a sidecar may",
+            json!({"containers": [nginx()], "initContainers": [
+                {"name": "setup", "image": "busybox", "resizePolicy": [{"resourceName": "cpu", "restartPolicy": "RestartContainer"}]},
+                {"name": "proxy", "image": "busybox", "restartPolicy": "Always", "resizePolicy": [{"resourceName": "cpu", "restartPolicy": "RestartContainer"}]}]}),
+            vec!["spec.initContainers[0].resizePolicy[0].restartPolicy: Invalid value: \"RestartContainer\": must not be set to 'RestartContainer' for non-sidecar initContainers".into()],
+        ),
+        (
             "procMount Unmasked needs its own user namespace",
             json!({"containers": [container(json!({"securityContext": {"procMount": "Unmasked"}}))]}),
             vec![format!("{at}.securityContext.procMount: Invalid value: \"Unmasked\": `hostUsers` must be false to use `Unmasked`")],
