@@ -431,3 +431,23 @@ fn should_print_times_in_go_rfc1123z_layout() {
         "Mon, 01 Jan 0001 00:00:00 +0000"
     );
 }
+
+#[test]
+fn should_describe_every_kubernetes_io_example_pod_without_panicking() {
+    let mut described = 0;
+    for (file, document) in crate::engine::website_examples::documents() {
+        if document["kind"] != "Pod" {
+            continue;
+        }
+        let Ok(pod) = serde_json::from_value::<Pod>(document) else {
+            continue;
+        };
+        let text = describe_pod(&pod, &[], 0);
+        let name = pod.metadata.name.as_deref().unwrap_or_default();
+        assert!(text.starts_with("Name:"), "{file}: {text}");
+        assert!(text.contains(name), "{file}: {text}");
+        assert!(text.ends_with("<none>\n"), "{file}: {text}");
+        described += 1;
+    }
+    assert!(described >= 100, "described {described} example pods");
+}
