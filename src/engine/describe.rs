@@ -22,6 +22,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use k8s_openapi::jiff::Timestamp;
 
+use crate::engine::api::go_time::civil_from_days;
 use crate::engine::api::strategy::compute_pod_qos;
 use crate::engine::printers::{describe_event_age, describe_sort_time, since};
 use crate::engine::quantity::Quantity;
@@ -340,6 +341,21 @@ pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
     }
     describe_events(&mut w, events, now_ms);
     w.finish()
+}
+
+/// The events `kubectl describe pod` lists: its field selector names the involved object's name,
+/// namespace and uid.
+pub fn events_about<'e>(pod: &Pod, events: &[&'e Event]) -> Vec<&'e Event> {
+    events
+        .iter()
+        .copied()
+        .filter(|event| {
+            let object = &event.involved_object;
+            object.name == pod.metadata.name
+                && object.namespace == pod.metadata.namespace
+                && object.uid == pod.metadata.uid
+        })
+        .collect()
 }
 
 /// `DescribeEvents`: `Events:  <none>`, or the events ordered by their latest time, aligned apart from
@@ -1119,21 +1135,7 @@ fn rfc1123z(t: &Timestamp) -> String {
     let seconds = t.as_second();
     let days = seconds.div_euclid(86_400);
     let of_day = seconds.rem_euclid(86_400);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's `civil_from_days`).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     format!(
         "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} +0000",
         DAYS[days.rem_euclid(7) as usize],

@@ -7,7 +7,7 @@
 use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
-use crate::engine::describe::describe_pod;
+use crate::engine::describe::{describe_pod, events_about};
 use crate::engine::objects::Object;
 use crate::engine::printers::{
     deployment_row, node_row, pod_row, replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS,
@@ -314,18 +314,7 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     let events = stored_events(sim);
     for pod in &pods {
         out.push_str("\n== kubectl describe pod\n");
-        // kubectl's field selector: the involved object's name, namespace and uid.
-        let about: Vec<&Event> = events
-            .iter()
-            .copied()
-            .filter(|e| {
-                let object = &e.involved_object;
-                object.name == pod.metadata.name
-                    && object.namespace == pod.metadata.namespace
-                    && object.uid == pod.metadata.uid
-            })
-            .collect();
-        out.push_str(&describe_pod(pod, &about, sim.now_ms));
+        out.push_str(&describe_pod(pod, &events_about(pod, &events), sim.now_ms));
     }
     out.push_str("\n== Trace\n");
     out.push_str(&sim.trace.to_lines());

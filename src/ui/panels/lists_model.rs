@@ -7,6 +7,7 @@
 
 use serde_json::Value;
 
+use crate::engine::describe;
 use crate::engine::printers::{event_row, pod_row, EventRow, PodRow};
 use crate::engine::report;
 use crate::engine::trace::{Component, Outcome, Stage};
@@ -89,19 +90,10 @@ pub fn describe_focused(view: &ViewState) -> Option<Described> {
             found: false,
         });
     };
-    // kubectl's field selector: the involved object's name, namespace and uid.
-    let events: Vec<&k8s_openapi::api::core::v1::Event> = report::events_in(&store)
-        .into_iter()
-        .filter(|event| {
-            let object = &event.involved_object;
-            object.name == pod.metadata.name
-                && object.namespace == pod.metadata.namespace
-                && object.uid == pod.metadata.uid
-        })
-        .collect();
+    let events = describe::events_about(pod, &report::events_in(&store));
     Some(Described {
         command,
-        text: crate::engine::describe::describe_pod(pod, &events, view.now_ms()),
+        text: describe::describe_pod(pod, &events, view.now_ms()),
         found: true,
     })
 }
