@@ -605,8 +605,14 @@ fn validate_selector_and_template(
     }
     let empty = k8s_openapi::api::core::v1::PodSpec::default();
     let pod_spec = template.spec.as_ref().unwrap_or(&empty);
+    let template_name = template
+        .metadata
+        .as_ref()
+        .and_then(|m| m.name.as_deref())
+        .unwrap_or_default();
     errs.extend(pod::validate_pod_spec(
         pod_spec,
+        template_name,
         "spec.template.spec",
         false,
     ));

@@ -409,6 +409,25 @@ pub fn is_valid_id(id: i64) -> Vec<String> {
     }
 }
 
+/// The message of `IsValidIPForLegacyField` for a value that is no IP address.
+pub const INVALID_IP: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+
+/// `netutils.ParseIPSloppy` accepts `value` (what `IsValidIPForLegacyField` checks while
+/// StrictIPCIDRValidation is off, as in v1.36): four decimal IPv4 octets up to 255, leading zeros
+/// allowed, or an IPv6 address (IPv4-mapped ones included).
+pub fn is_sloppy_ip(value: &str) -> bool {
+    if value.contains(':') {
+        return value.parse::<std::net::Ipv6Addr>().is_ok();
+    }
+    let octets: Vec<&str> = value.split('.').collect();
+    octets.len() == 4
+        && octets.iter().all(|octet| {
+            !octet.is_empty()
+                && octet.bytes().all(|b| b.is_ascii_digit())
+                && octet.parse::<u32>().is_ok_and(|n| n <= 255)
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -78,7 +78,7 @@ fn validate_pod_metadata_and_spec(pod: &Pod) -> Vec<FieldError> {
     let empty = PodSpec::default();
     let spec = pod.spec.as_ref().unwrap_or(&empty);
     errs.extend(validate_pod_specific_annotations(pod));
-    errs.extend(validate_pod_spec(spec, "spec", true));
+    errs.extend(validate_pod_spec(spec, s(&pod.metadata.name), "spec", true));
     if s(&spec.service_account_name).is_empty() {
         for (vi, volume) in spec.volumes.iter().flatten().enumerate() {
             for (si, source) in volume
@@ -134,7 +134,11 @@ fn validate_pod_specific_annotations(pod: &Pod) -> Vec<FieldError> {
         }
     }
     if let Some(value) = annotations.get("controller.kubernetes.io/pod-deletion-cost") {
-        if value.parse::<i32>().is_err() || value.starts_with('+') {
+        // `GetDeletionCostFromPodAnnotations`: a sign other than `-`, or a leading zero, is refused.
+        let valid_first_digit = value == "0"
+            || value.starts_with('-')
+            || value.starts_with(|c: char| ('1'..='9').contains(&c));
+        if !valid_first_digit || value.parse::<i32>().is_err() {
             errs.push(FieldError::invalid(
                 "metadata.annotations[controller.kubernetes.io/pod-deletion-cost]",
                 value,
@@ -147,7 +151,13 @@ fn validate_pod_specific_annotations(pod: &Pod) -> Vec<FieldError> {
 
 /// `ValidatePodSpec`.
 /// `resource_is_pod` is `PodValidationOptions.ResourceIsPod` (false for pod templates).
-pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> Vec<FieldError> {
+/// `pod_name` is the name in the pod's (or template's) metadata: ephemeral volumes' claims are named after it.
+pub fn validate_pod_spec(
+    spec: &PodSpec,
+    pod_name: &str,
+    path: &str,
+    resource_is_pod: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     if spec.termination_grace_period_seconds.is_none() {
         errs.push(FieldError::required(
@@ -158,6 +168,7 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
     let grace_period = spec.termination_grace_period_seconds;
     let (volumes, volume_errs) = validate_volumes(
         spec.volumes.as_deref().unwrap_or(&[]),
+        pod_name,
         &format!("{path}.volumes"),
     );
     errs.extend(volume_errs);
@@ -294,6 +305,14 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str, resource_is_pod: bool) -> V
         ));
     }
     for (i, alias) in spec.host_aliases.iter().flatten().enumerate() {
+        let ip = alias.ip.as_str();
+        if !is_sloppy_ip(ip) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.hostAliases[{i}].ip"),
+                ip,
+                INVALID_IP,
+            ));
+        }
         for (j, hostname) in alias.hostnames.iter().flatten().enumerate() {
             for msg in is_dns1123_subdomain(hostname) {
                 errs.push(FieldError::invalid(
@@ -420,14 +439,25 @@ fn required_or_supported(value: &str, path: &str, supported: &[&str]) -> Vec<Fie
 /// `ValidateVolumes`: returns the valid volumes by name and the errors.
 fn validate_volumes<'a>(
     volumes: &'a [Volume],
+    pod_name: &str,
     path: &str,
 ) -> (BTreeMap<&'a str, &'a Volume>, Vec<FieldError>) {
     let mut errs = Vec::new();
     let mut valid: BTreeMap<&str, &Volume> = BTreeMap::new();
+    // The claims the ephemeral volumes will create: `<pod>-<volume>`.
+    let created_claims: Vec<String> = if pod_name.is_empty() {
+        Vec::new()
+    } else {
+        volumes
+            .iter()
+            .filter(|v| v.ephemeral.is_some())
+            .map(|v| format!("{pod_name}-{}", v.name))
+            .collect()
+    };
     for (i, volume) in volumes.iter().enumerate() {
         let item = format!("{path}[{i}]");
         let name_path = format!("{item}.name");
-        let mut el = validate_volume_source(volume, &item);
+        let mut el = validate_volume_source(volume, pod_name, &item);
         if volume.name.is_empty() {
             el.push(FieldError::required(&name_path, ""));
         } else {
@@ -443,12 +473,21 @@ fn validate_volumes<'a>(
         } else {
             errs.extend(el);
         }
+        if let Some(claim) = &volume.persistent_volume_claim {
+            if created_claims.contains(&claim.claim_name) {
+                errs.push(FieldError::invalid(
+                    &format!("{item}.persistentVolumeClaim.claimName"),
+                    &claim.claim_name,
+                    "must not reference a PVC that gets created for an ephemeral volume",
+                ));
+            }
+        }
     }
     (valid, errs)
 }
 
 /// `validateVolumeSource`: exactly one source, plus the per-source checks podflow models.
-fn validate_volume_source(volume: &Volume, path: &str) -> Vec<FieldError> {
+fn validate_volume_source(volume: &Volume, pod_name: &str, path: &str) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let mut count = 0;
     let mut source = |present: bool, name: &str, errs: &mut Vec<FieldError>| -> bool {
@@ -618,7 +657,20 @@ fn validate_volume_source(volume: &Volume, path: &str) -> Vec<FieldError> {
     }
     source(volume.scale_io.is_some(), "scaleIO", &mut errs);
     source(volume.csi.is_some(), "csi", &mut errs);
-    source(volume.ephemeral.is_some(), "ephemeral", &mut errs);
+    if source(volume.ephemeral.is_some(), "ephemeral", &mut errs)
+        && !pod_name.is_empty()
+        && !volume.name.is_empty()
+    {
+        // The claim the volume creates must be a valid PersistentVolumeClaim name.
+        let claim = format!("{pod_name}-{}", volume.name);
+        for msg in name_is_dns_subdomain(&claim, false) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.name"),
+                &volume.name,
+                &format!("PVC name {}: {msg}", super::field::quote(&claim)),
+            ));
+        }
+    }
     if source(volume.image.is_some(), "image", &mut errs) {
         if let Some(image) = &volume.image {
             if s(&image.reference).is_empty() {
@@ -2251,48 +2303,48 @@ const STANDARD_RESOURCE_NAMES: &[&str] = &[
     "services.loadbalancers",
 ];
 
-/// `validateContainerResourceName` (and `validatePodResourceName` when `pod_level`).
+/// `validateContainerResourceName` (and `validatePodResourceName` when `pod_level`). Both start with
+/// `validateResourceName`; the pod-level check stops at its errors, the container one adds its own (an
+/// unknown name gets both "must be a standard resource type or fully qualified" and "must be a
+/// standard resource for containers").
 fn validate_resource_name(name: &str, path: &str, pod_level: bool) -> Vec<FieldError> {
-    let errs = validate_qualified_name(name, path);
-    if !errs.is_empty() {
-        return errs;
-    }
-    if !name.contains('/') {
+    let mut errs = validate_qualified_name(name, path);
+    if errs.is_empty() && !name.contains('/') {
         let standard = STANDARD_RESOURCE_NAMES.contains(&name)
             || is_hugepages(name)
             || name.starts_with("requests.hugepages-");
         if !standard {
-            return vec![FieldError::invalid(
+            errs.push(FieldError::invalid(
                 path,
                 name,
                 "must be a standard resource type or fully qualified",
-            )];
+            ));
         }
-        if pod_level {
-            if !(matches!(name, "cpu" | "memory") || is_hugepages(name)) {
-                return vec![FieldError::not_supported(path, name, &["cpu", "memory"])];
-            }
-            return Vec::new();
+    }
+    if pod_level {
+        if errs.is_empty() && !(matches!(name, "cpu" | "memory") || is_hugepages(name)) {
+            errs.push(FieldError::not_supported(path, name, &["cpu", "memory"]));
         }
+        return errs;
+    }
+    if !name.contains('/') {
         let container_standard =
             matches!(name, "cpu" | "memory" | "ephemeral-storage") || is_hugepages(name);
         if !container_standard {
-            return vec![FieldError::invalid(
+            errs.push(FieldError::invalid(
                 path,
                 name,
                 "must be a standard resource for containers",
-            )];
+            ));
         }
-    } else if pod_level {
-        return vec![FieldError::not_supported(path, name, &["cpu", "memory"])];
     } else if !is_native_resource(name) && !is_extended_resource_name(name) {
-        return vec![FieldError::invalid(
+        errs.push(FieldError::invalid(
             path,
             name,
             "doesn't follow extended resource name standard",
-        )];
+        ));
     }
-    Vec::new()
+    errs
 }
 
 /// How upstream prints an internal `core.SecurityContext` as a bad value: `json.Marshal` of a type
@@ -2796,6 +2848,7 @@ fn validate_pod_affinity_term(term: &PodAffinityTerm, path: &str) -> Vec<FieldEr
             ));
         }
     }
+    errs.extend(validate_match_and_mismatch_label_keys(term, path));
     if term.topology_key.is_empty() {
         errs.push(FieldError::required(
             &format!("{path}.topologyKey"),
@@ -2806,6 +2859,65 @@ fn validate_pod_affinity_term(term: &PodAffinityTerm, path: &str) -> Vec<FieldEr
         &term.topology_key,
         &format!("{path}.topologyKey"),
     ));
+    errs
+}
+
+/// `validateMatchLabelKeysAndMismatchLabelKeys`: both lists hold label names and need a labelSelector; a
+/// `matchLabelKeys` key the selector names twice (the create merged `key in (value)` into a selector that
+/// already had the key) is refused, at upstream's path `<term>[i]`; and no key may be in both lists.
+fn validate_match_and_mismatch_label_keys(term: &PodAffinityTerm, path: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let match_keys = term.match_label_keys.as_deref().unwrap_or_default();
+    let mismatch_keys = term.mismatch_label_keys.as_deref().unwrap_or_default();
+    for (field, keys) in [
+        ("matchLabelKeys", match_keys),
+        ("mismatchLabelKeys", mismatch_keys),
+    ] {
+        if keys.is_empty() {
+            continue;
+        }
+        let keys_path = format!("{path}.{field}");
+        if term.label_selector.is_none() {
+            errs.push(FieldError::forbidden(
+                &keys_path,
+                "must not be specified when labelSelector is not set",
+            ));
+            continue;
+        }
+        for (i, key) in keys.iter().enumerate() {
+            errs.extend(validate_label_name(key, &format!("{keys_path}[{i}]")));
+        }
+    }
+    if let Some(selector) = &term.label_selector {
+        let mut seen: Vec<&str> = selector
+            .match_labels
+            .iter()
+            .flatten()
+            .map(|(key, _)| key.as_str())
+            .collect();
+        for expression in selector.match_expressions.iter().flatten() {
+            let key = expression.key.as_str();
+            // The last position of the key in matchLabelKeys, as upstream's map keeps it.
+            let position = match_keys.iter().rposition(|k| k == key);
+            if let (Some(i), true) = (position, seen.contains(&key)) {
+                errs.push(FieldError::invalid(
+                    &format!("{path}[{i}]"),
+                    key,
+                    "exists in both matchLabelKeys and labelSelector",
+                ));
+            }
+            seen.push(key);
+        }
+    }
+    for (i, key) in match_keys.iter().enumerate() {
+        if mismatch_keys.contains(key) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.matchLabelKeys[{i}]"),
+                key,
+                "exists in both matchLabelKeys and mismatchLabelKeys",
+            ));
+        }
+    }
     errs
 }
 
@@ -2934,6 +3046,15 @@ fn validate_dns_config(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             serde_json::to_string(nameservers).unwrap_or_default(),
             "must not have more than 3 nameservers",
         ));
+    }
+    for (i, nameserver) in nameservers.iter().enumerate() {
+        if !is_sloppy_ip(nameserver) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.nameservers[{i}]"),
+                nameserver,
+                INVALID_IP,
+            ));
+        }
     }
     let searches = config.searches.as_deref().unwrap_or(&[]);
     if searches.len() > 32 {

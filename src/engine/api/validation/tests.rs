@@ -118,7 +118,9 @@ fn should_reject_invalid_pods_with_upstream_messages_in_upstream_order() {
             json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"limits": {"gpu": "1"}}}]}),
             vec![
                 "spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified".into(),
+                "spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard resource for containers".into(),
                 "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified".into(),
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource for containers".into(),
             ],
         ),
         (
@@ -448,6 +450,99 @@ fn should_validate_container_restart_rules_with_container_restart_rules_on() {
     ];
     for (name, spec, want) in cases {
         assert_eq!(errors_of(pod(spec)), want, "case: {name}");
+    }
+}
+
+#[test]
+fn should_check_affinity_label_keys_resource_names_claims_and_addresses_as_upstream() {
+    let label_name_msg = "prefix part must be non-empty";
+    let term = |extra: Value| {
+        let mut t = json!({"labelSelector": {"matchExpressions": [{"key": "key", "operator": "NotIn", "values": ["value2"]}]}, "topologyKey": "k8s.io/zone"});
+        for (k, v) in extra.as_object().into_iter().flatten() {
+            t[k] = v.clone();
+        }
+        t
+    };
+    let affinity = |t: Value| json!({"containers": [nginx()], "affinity": {"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [t]}}});
+    let at = "spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0]";
+    let mut labelled = pod(affinity(term(json!({"matchLabelKeys": ["key"]}))));
+    labelled["metadata"]["labels"] = json!({"key": "value1"});
+    let cases: Vec<(&str, Value, Vec<String>)> = vec![
+        (
+            "a label key that is not a label name",
+            pod(affinity(term(json!({"matchLabelKeys": ["/simple"], "mismatchLabelKeys": ["/other"]})))),
+            vec![
+                format!("{at}.matchLabelKeys[0]: Invalid value: \"/simple\": {label_name_msg}"),
+                format!("{at}.mismatchLabelKeys[0]: Invalid value: \"/other\": {label_name_msg}"),
+            ],
+        ),
+        (
+            "a key in both lists",
+            pod(affinity(term(json!({"matchLabelKeys": ["app"], "mismatchLabelKeys": ["app"]})))),
+            vec![format!("{at}.matchLabelKeys[0]: Invalid value: \"app\": exists in both matchLabelKeys and mismatchLabelKeys")],
+        ),
+        (
+            // The create merges `key in (value1)` into a selector that already names `key`.
+            "a matchLabelKeys key the selector already names",
+            labelled,
+            vec![format!("{at}[0]: Invalid value: \"key\": exists in both matchLabelKeys and labelSelector")],
+        ),
+        (
+            "label keys without a selector",
+            pod(affinity(json!({"topologyKey": "k8s.io/zone", "matchLabelKeys": ["app"]}))),
+            vec![format!("{at}.matchLabelKeys: Forbidden: must not be specified when labelSelector is not set")],
+        ),
+        (
+            "an unknown unqualified container resource",
+            pod(json!({"containers": [{"name": "nginx", "image": "nginx", "resources": {"requests": {"invalid-name": "2"}, "limits": {"invalid-name": "2"}}}]})),
+            vec![
+                "spec.containers[0].resources.limits[invalid-name]: Invalid value: \"invalid-name\": must be a standard resource type or fully qualified".into(),
+                "spec.containers[0].resources.limits[invalid-name]: Invalid value: \"invalid-name\": must be a standard resource for containers".into(),
+                "spec.containers[0].resources.requests[invalid-name]: Invalid value: \"invalid-name\": must be a standard resource type or fully qualified".into(),
+                "spec.containers[0].resources.requests[invalid-name]: Invalid value: \"invalid-name\": must be a standard resource for containers".into(),
+            ],
+        ),
+        (
+            "a claim an ephemeral volume creates, and a generated claim name too long",
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a".repeat(200), "namespace": "default"}, "spec": {"containers": [nginx()], "volumes": [
+                {"name": "data", "persistentVolumeClaim": {"claimName": format!("{}-scratch", "a".repeat(200))}},
+                {"name": "scratch", "ephemeral": {"volumeClaimTemplate": {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}},
+                {"name": "b".repeat(60), "ephemeral": {"volumeClaimTemplate": {"spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}}}}]}}),
+            vec![
+                format!("spec.volumes[0].persistentVolumeClaim.claimName: Invalid value: \"{}-scratch\": must not reference a PVC that gets created for an ephemeral volume", "a".repeat(200)),
+                format!("spec.volumes[2].name: Invalid value: \"{b}\": PVC name \"{a}-{b}\": must be no more than 253 characters", a = "a".repeat(200), b = "b".repeat(60)),
+            ],
+        ),
+        (
+            "host alias and nameserver addresses (leading zeros still pass)",
+            pod(json!({"containers": [nginx()], "dnsPolicy": "None",
+                "dnsConfig": {"nameservers": ["1.2.3.4", "010.002.003.004", "fe80::1", "bad"]},
+                "hostAliases": [{"ip": "999.999.999.999", "hostnames": ["one"]}, {"ip": "::ffff:1.2.3.4", "hostnames": ["two"]}]})),
+            vec![
+                "spec.dnsConfig.nameservers: Invalid value: [\"1.2.3.4\",\"010.002.003.004\",\"fe80::1\",\"bad\"]: must not have more than 3 nameservers".into(),
+                "spec.dnsConfig.nameservers[3]: Invalid value: \"bad\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)".into(),
+                "spec.hostAliases[0].ip: Invalid value: \"999.999.999.999\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)".into(),
+            ],
+        ),
+    ];
+    for (name, body, want) in cases {
+        assert_eq!(errors_of(body), want, "case: {name}");
+    }
+    let cost = |value: &str| {
+        let mut body = pod(json!({"containers": [nginx()]}));
+        body["metadata"]["annotations"] =
+            json!({"controller.kubernetes.io/pod-deletion-cost": value});
+        errors_of(body)
+    };
+    for accepted in ["0", "-0", "8", "-8", "-08", "2147483647"] {
+        assert_eq!(cost(accepted), Vec::<String>::new(), "{accepted}");
+    }
+    for refused in ["008", "+8", "", "2147483648", "1.5"] {
+        assert_eq!(
+            cost(refused),
+            vec![format!("metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: \"{refused}\": must be a 32bit integer")],
+            "{refused}"
+        );
     }
 }
 
