@@ -870,6 +870,13 @@ impl ApiServer {
         user: &UserInfo,
         t: &mut Tracer,
     ) -> Result<Served, Status> {
+        // A typed object cannot tell a missing `spec.selector` from an empty one; the body can.
+        let selector_given = match t.body.as_ref().or(req.body.as_ref()) {
+            Some(RequestBody::Json(body)) => body
+                .pointer("/spec/selector")
+                .is_some_and(|selector| !selector.is_null()),
+            _ => true,
+        };
         let (mut object, warnings) = self.decode_body(req, info, t)?;
         // The handler wipes system fields and reconciles the namespace with the URL's.
         let request_namespace = if info.namespaced {
@@ -939,7 +946,7 @@ impl ApiServer {
         }
         t.object = object.reference();
         strategy::prepare_for_create(&mut object);
-        let mut errors = validation::validate_create(&object);
+        let mut errors = validation::validate_create_request(&object, selector_given);
         if errors.is_empty() && object.name().is_empty() {
             errors.push(FieldError::required(
                 "metadata.name",

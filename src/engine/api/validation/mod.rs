@@ -21,6 +21,7 @@ use k8s_openapi::api::core::v1::{Node, Service, Taint};
 use k8s_openapi::api::rbac::v1::{PolicyRule, RoleRef, Subject};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use crate::engine::objects::Object;
 use crate::engine::quantity::Quantity;
@@ -37,6 +38,14 @@ pub const HIGHEST_USER_DEFINABLE_PRIORITY: i32 = 1_000_000_000;
 
 /// Errors for a new object (empty when valid).
 pub fn validate_create(object: &Object) -> Vec<FieldError> {
+    validate_create_request(object, true)
+}
+
+/// [`validate_create`] of a request body: `selector_given` says whether the body's `spec.selector` was
+/// there at all, which the decoded object cannot tell. For a Deployment or a ReplicaSet a missing
+/// selector is `Required` (and matches no template labels); a given but empty one is "empty selector is
+/// invalid for deployment".
+pub fn validate_create_request(object: &Object, selector_given: bool) -> Vec<FieldError> {
     match object {
         Object::Pod(pod) => pod::validate_pod_create(pod),
         Object::Node(node) => validate_node(node),
@@ -173,7 +182,7 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
                 "metadata",
             );
             if let Some(spec) = &deployment.spec {
-                errs.extend(validate_deployment_spec(spec));
+                errs.extend(validate_deployment_spec(spec, selector_given));
             }
             errs
         }
@@ -185,7 +194,7 @@ pub fn validate_create(object: &Object) -> Vec<FieldError> {
                 "metadata",
             );
             if let Some(spec) = &replica_set.spec {
-                errs.extend(validate_replica_set_spec(spec));
+                errs.extend(validate_replica_set_spec(spec, selector_given));
             }
             errs
         }
@@ -547,33 +556,42 @@ fn validate_selector_and_template(
     template: Option<&k8s_openapi::api::core::v1::PodTemplateSpec>,
     errs: &mut Vec<FieldError>,
 ) {
-    let Some(selector) = selector else {
-        errs.push(FieldError::required("spec.selector", ""));
-        return;
-    };
-    errs.extend(pod::validate_label_selector(
-        Some(selector),
-        "spec.selector",
-    ));
-    let expressions = selector.match_expressions.as_deref().unwrap_or(&[]);
-    let match_labels = selector.match_labels.clone().unwrap_or_default();
-    if match_labels.is_empty() && expressions.is_empty() {
-        errs.push(FieldError::invalid_raw(
-            "spec.selector",
-            serde_json::to_string(selector).unwrap_or_default(),
-            "empty selector is invalid for deployment",
-        ));
+    let empty_selector = Default::default();
+    match selector {
+        None => errs.push(FieldError::required("spec.selector", "")),
+        Some(selector) => {
+            errs.extend(pod::validate_label_selector(
+                Some(selector),
+                "spec.selector",
+            ));
+            let labels = selector.match_labels.as_ref().map_or(0, |l| l.len());
+            let expressions = selector.match_expressions.as_ref().map_or(0, |e| e.len());
+            if labels + expressions == 0 {
+                errs.push(FieldError::invalid_raw(
+                    "spec.selector",
+                    serde_json::to_string(selector).unwrap_or_default(),
+                    "empty selector is invalid for deployment",
+                ));
+            }
+        }
     }
+    // `ValidatePodTemplateSpecForReplicaSet`: a missing selector selects nothing, so no template matches
+    // it. A ReplicaSet without a template is validated as an empty one (the internal field is no pointer).
     let empty_template = k8s_openapi::api::core::v1::PodTemplateSpec::default();
     let template = template.unwrap_or(&empty_template);
+    let selects_nothing = selector.is_none();
+    let selector = selector.unwrap_or(&empty_selector);
+    let expressions = selector.match_expressions.as_deref().unwrap_or(&[]);
+    let match_labels = selector.match_labels.clone().unwrap_or_default();
     let template_labels = template
         .metadata
         .as_ref()
         .and_then(|m| m.labels.clone())
         .unwrap_or_default();
-    let matches = match_labels
-        .iter()
-        .all(|(k, v)| template_labels.get(k) == Some(v))
+    let matches = !selects_nothing
+        && match_labels
+            .iter()
+            .all(|(k, v)| template_labels.get(k) == Some(v))
         && expressions.iter().all(|e| {
             let values = e.values.as_deref().unwrap_or(&[]);
             let label = template_labels.get(&e.key);
@@ -585,7 +603,7 @@ fn validate_selector_and_template(
                 _ => false,
             }
         });
-    let selector_empty = match_labels.is_empty() && expressions.is_empty();
+    let selector_empty = !selects_nothing && match_labels.is_empty() && expressions.is_empty();
     if !selector_empty && !matches {
         errs.push(FieldError::invalid_raw(
             "spec.template.metadata.labels",
@@ -594,25 +612,22 @@ fn validate_selector_and_template(
         ));
     }
     if let Some(meta) = &template.metadata {
+        // `ValidatePodTemplateSpec` names these `spec.template.labels` and `spec.template.annotations`.
         errs.extend(validate_labels(
             meta.labels.as_ref(),
-            "spec.template.metadata.labels",
+            "spec.template.labels",
         ));
         errs.extend(meta::validate_annotations(
             meta.annotations.as_ref(),
-            "spec.template.metadata.annotations",
+            "spec.template.annotations",
         ));
     }
     let empty = k8s_openapi::api::core::v1::PodSpec::default();
     let pod_spec = template.spec.as_ref().unwrap_or(&empty);
-    let template_name = template
-        .metadata
-        .as_ref()
-        .and_then(|m| m.name.as_deref())
-        .unwrap_or_default();
+    // A template's spec is validated without pod metadata: no ephemeral claim names are checked.
     errs.extend(pod::validate_pod_spec(
         pod_spec,
-        template_name,
+        "",
         "spec.template.spec",
         false,
     ));
@@ -643,7 +658,10 @@ fn validate_selector_and_template(
 }
 
 /// `pkg/apis/apps/validation ValidateReplicaSetSpec` (replicas, minReadySeconds, selector, template).
-fn validate_replica_set_spec(spec: &k8s_openapi::api::apps::v1::ReplicaSetSpec) -> Vec<FieldError> {
+fn validate_replica_set_spec(
+    spec: &k8s_openapi::api::apps::v1::ReplicaSetSpec,
+    selector_given: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     nonnegative(
         i64::from(spec.replicas.unwrap_or(1)),
@@ -655,39 +673,34 @@ fn validate_replica_set_spec(spec: &k8s_openapi::api::apps::v1::ReplicaSetSpec) 
         "spec.minReadySeconds",
         &mut errs,
     );
-    validate_selector_and_template(Some(&spec.selector), spec.template.as_ref(), &mut errs);
+    validate_selector_and_template(
+        selector_given.then_some(&spec.selector),
+        spec.template.as_ref(),
+        &mut errs,
+    );
     errs
 }
 
 /// `pkg/apis/apps/validation ValidateDeploymentSpec` (replicas, selector, template, strategy, limits).
-fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -> Vec<FieldError> {
+fn validate_deployment_spec(
+    spec: &k8s_openapi::api::apps::v1::DeploymentSpec,
+    selector_given: bool,
+) -> Vec<FieldError> {
     let mut errs = Vec::new();
     nonnegative(
         i64::from(spec.replicas.unwrap_or(1)),
         "spec.replicas",
         &mut errs,
     );
-    validate_selector_and_template(Some(&spec.selector), Some(&spec.template), &mut errs);
-    if let Some(strategy) = &spec.strategy {
-        let kind = strategy.type_.as_deref().unwrap_or("");
-        match kind {
-            "Recreate" => {
-                if strategy.rolling_update.is_some() {
-                    errs.push(FieldError::forbidden(
-                        "spec.strategy.rollingUpdate",
-                        "may not be specified when strategy `type` is 'Recreate'",
-                    ));
-                }
-            }
-            "RollingUpdate" => {}
-            "" => errs.push(FieldError::required("spec.strategy.type", "")),
-            other => errs.push(FieldError::not_supported(
-                "spec.strategy.type",
-                other,
-                &["Recreate", "RollingUpdate"],
-            )),
-        }
-    }
+    validate_selector_and_template(
+        selector_given.then_some(&spec.selector),
+        Some(&spec.template),
+        &mut errs,
+    );
+    let no_strategy = Default::default();
+    errs.extend(validate_deployment_strategy(
+        spec.strategy.as_ref().unwrap_or(&no_strategy),
+    ));
     let min_ready = spec.min_ready_seconds.unwrap_or(0);
     nonnegative(i64::from(min_ready), "spec.minReadySeconds", &mut errs);
     if let Some(limit) = spec.revision_history_limit {
@@ -708,6 +721,125 @@ fn validate_deployment_spec(spec: &k8s_openapi::api::apps::v1::DeploymentSpec) -
         }
     }
     errs
+}
+
+/// `ValidateDeploymentStrategy`: `Recreate` without `rollingUpdate`, or `RollingUpdate` with valid
+/// `maxUnavailable`/`maxSurge`; any other type is refused on `spec.strategy` itself, the value printed as
+/// the internal struct's JSON.
+fn validate_deployment_strategy(
+    strategy: &k8s_openapi::api::apps::v1::DeploymentStrategy,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let path = "spec.strategy";
+    match strategy.type_.as_deref().unwrap_or("") {
+        "Recreate" => {
+            if strategy.rolling_update.is_some() {
+                errs.push(FieldError::forbidden(
+                    &format!("{path}.rollingUpdate"),
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+        }
+        "RollingUpdate" => match &strategy.rolling_update {
+            None => errs.push(FieldError::required(
+                &format!("{path}.rollingUpdate"),
+                "this should be defaulted and never be nil",
+            )),
+            Some(rolling) => {
+                let zero = IntOrString::Int(0);
+                let unavailable = rolling.max_unavailable.as_ref().unwrap_or(&zero);
+                let surge = rolling.max_surge.as_ref().unwrap_or(&zero);
+                let unavailable_path = format!("{path}.rollingUpdate.maxUnavailable");
+                errs.extend(positive_int_or_percent(unavailable, &unavailable_path));
+                errs.extend(positive_int_or_percent(
+                    surge,
+                    &format!("{path}.rollingUpdate.maxSurge"),
+                ));
+                if int_or_percent_value(unavailable) == 0 && int_or_percent_value(surge) == 0 {
+                    errs.push(FieldError::invalid_raw(
+                        &unavailable_path,
+                        int_or_string_json(unavailable),
+                        "may not be 0 when `maxSurge` is 0",
+                    ));
+                }
+                if percent_value(unavailable).is_some_and(|p| p > 100) {
+                    errs.push(FieldError::invalid_raw(
+                        &unavailable_path,
+                        int_or_string_json(unavailable),
+                        "must not be greater than 100%",
+                    ));
+                }
+            }
+        },
+        other => {
+            // `json.Marshal` of the internal struct: Go field names in declaration order.
+            let value = |v: &Option<IntOrString>| v.as_ref().map_or("0".into(), int_or_string_json);
+            let rolling = strategy.rolling_update.as_ref().map_or("null".into(), |r| {
+                format!(
+                    "{{\"MaxUnavailable\":{},\"MaxSurge\":{}}}",
+                    value(&r.max_unavailable),
+                    value(&r.max_surge)
+                )
+            });
+            let internal = format!(
+                "{{\"Type\":{},\"RollingUpdate\":{rolling}}}",
+                field::quote(other)
+            );
+            let mut err = FieldError::not_supported(path, other, &["Recreate", "RollingUpdate"]);
+            err.bad_value = Some(internal);
+            errs.push(err);
+        }
+    }
+    errs
+}
+
+/// `ValidatePositiveIntOrPercent`: a string must be a percent (`[0-9]+%`), a number not negative.
+fn positive_int_or_percent(value: &IntOrString, path: &str) -> Vec<FieldError> {
+    match value {
+        IntOrString::String(text) if !is_percent(text) => vec![FieldError::invalid(
+            path,
+            text,
+            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+        )],
+        IntOrString::String(_) => Vec::new(),
+        IntOrString::Int(n) => {
+            let mut errs = Vec::new();
+            nonnegative(i64::from(*n), path, &mut errs);
+            errs
+        }
+    }
+}
+
+fn is_percent(text: &str) -> bool {
+    text.strip_suffix('%')
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `getPercentValue`: the number of a valid percent string.
+fn percent_value(value: &IntOrString) -> Option<i64> {
+    match value {
+        IntOrString::String(text) if is_percent(text) => {
+            Some(text[..text.len() - 1].parse::<i64>().unwrap_or(i64::MAX))
+        }
+        _ => None,
+    }
+}
+
+/// `getIntOrPercentValue`: a percent's number, an int, or Go's `Atoi` of another string (0 when it fails).
+fn int_or_percent_value(value: &IntOrString) -> i64 {
+    match (percent_value(value), value) {
+        (Some(percent), _) => percent,
+        (None, IntOrString::Int(n)) => i64::from(*n),
+        (None, IntOrString::String(text)) => text.parse::<i64>().unwrap_or(0),
+    }
+}
+
+/// An IntOrString as `json.Marshal` writes it in a field error.
+fn int_or_string_json(value: &IntOrString) -> String {
+    match value {
+        IntOrString::Int(n) => n.to_string(),
+        IntOrString::String(s) => field::quote(s),
+    }
 }
 
 /// `ValidateEventCreate` for core/v1 Events: only `legacyValidateEvent` applies (no ObjectMeta rules).

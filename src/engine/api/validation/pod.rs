@@ -3172,6 +3172,20 @@ fn validate_topology_spread_constraints(spec: &PodSpec, path: &str) -> Vec<Field
                 }
             }
         }
+        // matchLabelKeys: label names, and only with a labelSelector.
+        let keys = c.match_label_keys.as_deref().unwrap_or_default();
+        if !keys.is_empty() {
+            let keys_path = format!("{p}.matchLabelKeys");
+            if c.label_selector.is_none() {
+                errs.push(FieldError::forbidden(
+                    &keys_path,
+                    "must not be specified when labelSelector is not set",
+                ));
+            }
+            for (i, key) in keys.iter().enumerate() {
+                errs.extend(validate_label_name(key, &format!("{keys_path}[{i}]")));
+            }
+        }
         errs.extend(validate_label_selector(
             c.label_selector.as_ref(),
             &format!("{p}.labelSelector"),

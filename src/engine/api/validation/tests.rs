@@ -27,11 +27,14 @@ fn create_errors(body: Value) -> Result<Vec<String>, String> {
         .to_string();
     let info =
         resource_for_kind(&api_version, &kind).ok_or_else(|| format!("unknown kind {kind}"))?;
+    let selector_given = body
+        .pointer("/spec/selector")
+        .is_some_and(|selector| !selector.is_null());
     let (mut object, _) =
         decode(info, body, FieldValidation::Strict).map_err(|s| s.message.unwrap_or_default())?;
     apply_defaults(&mut object);
     prepare_for_create(&mut object);
-    Ok(validate_create(&object)
+    Ok(validate_create_request(&object, selector_given)
         .iter()
         .map(ToString::to_string)
         .collect())
@@ -491,6 +494,16 @@ fn should_check_affinity_label_keys_resource_names_claims_and_addresses_as_upstr
             "label keys without a selector",
             pod(affinity(json!({"topologyKey": "k8s.io/zone", "matchLabelKeys": ["app"]}))),
             vec![format!("{at}.matchLabelKeys: Forbidden: must not be specified when labelSelector is not set")],
+        ),
+        (
+            "spread matchLabelKeys: label names, and only with a selector",
+            pod(json!({"containers": [nginx()], "topologySpreadConstraints": [
+                {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "DoNotSchedule", "labelSelector": {"matchLabels": {"app": "web"}}, "matchLabelKeys": ["/simple"]},
+                {"maxSkew": 1, "topologyKey": "zone", "whenUnsatisfiable": "ScheduleAnyway", "matchLabelKeys": ["app"]}]})),
+            vec![
+                format!("spec.topologySpreadConstraints[0].matchLabelKeys[0]: Invalid value: \"/simple\": {label_name_msg}"),
+                "spec.topologySpreadConstraints[1].matchLabelKeys: Forbidden: must not be specified when labelSelector is not set".into(),
+            ],
         ),
         (
             "an unknown unqualified container resource",
@@ -1059,6 +1072,63 @@ fn should_validate_deployment_selectors_and_templates() {
         errors_of(deployment(json!({}), json!({"app": "web"}), "Always")),
         vec!["spec.selector: Invalid value: {}: empty selector is invalid for deployment"]
     );
+    // The classic mistake: no selector at all. It selects nothing, so no template matches.
+    let mut missing = deployment(
+        json!(null),
+        json!({"app": "nginx", "Bad Key": "x"}),
+        "Always",
+    );
+    if let Some(spec) = missing["spec"].as_object_mut() {
+        spec.remove("selector");
+    }
+    assert_eq!(
+        errors_of(missing),
+        vec![
+            "spec.selector: Required value".to_string(),
+            "spec.template.metadata.labels: Invalid value: {\"Bad Key\":\"x\",\"app\":\"nginx\"}: `selector` does not match template `labels`".into(),
+            "spec.template.labels: Invalid value: \"Bad Key\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')".into(),
+        ]
+    );
+    let with_strategy = |strategy: Value| {
+        let mut body = deployment(
+            json!({"matchLabels": {"app": "web"}}),
+            json!({"app": "web"}),
+            "Always",
+        );
+        body["spec"]["strategy"] = strategy;
+        errors_of(body)
+    };
+    let percent_msg = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+    let cases: Vec<(Value, Vec<String>)> = vec![
+        (json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": 0, "maxUnavailable": 1}}), vec![]),
+        (json!({"type": "Recreate"}), vec![]),
+        (
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "20Percent", "maxUnavailable": "25%"}}),
+            vec![format!("spec.strategy.rollingUpdate.maxSurge: Invalid value: \"20Percent\": {percent_msg}")],
+        ),
+        (
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": "0%", "maxUnavailable": 0}}),
+            vec!["spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0".into()],
+        ),
+        (
+            json!({"type": "RollingUpdate", "rollingUpdate": {"maxSurge": -1, "maxUnavailable": "110%"}}),
+            vec![
+                "spec.strategy.rollingUpdate.maxSurge: Invalid value: -1: must be greater than or equal to 0".into(),
+                "spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"110%\": must not be greater than 100%".into(),
+            ],
+        ),
+        (
+            json!({"type": "Recreate", "rollingUpdate": {}}),
+            vec!["spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'".into()],
+        ),
+        (
+            json!({"type": "randomType", "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 1}}),
+            vec!["spec.strategy: Unsupported value: {\"Type\":\"randomType\",\"RollingUpdate\":{\"MaxUnavailable\":1,\"MaxSurge\":1}}: supported values: \"Recreate\", \"RollingUpdate\"".into()],
+        ),
+    ];
+    for (strategy, want) in cases {
+        assert_eq!(with_strategy(strategy.clone()), want, "{strategy}");
+    }
 }
 
 #[test]
