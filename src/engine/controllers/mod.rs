@@ -209,4 +209,4 @@ fn delete(ctx: &mut Ctx, controller: &str, object: &Object) -> ApiResponse {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

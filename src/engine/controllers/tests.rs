@@ -13,7 +13,8 @@ use crate::engine::scenario;
 use crate::engine::sim::{Event, Simulation};
 use crate::engine::store::list_prefix;
 
-fn run_builtin(name: &str) -> Simulation {
+/// A built-in scenario run until it goes quiet, with seed 1.
+pub(crate) fn run_builtin(name: &str) -> Simulation {
     let text = scenario::builtin(name).expect("built-in scenario");
     let parsed = scenario::parse(name, &text).expect("parses");
     let mut sim = scenario::start(&parsed, 1).expect("starts");

@@ -2,8 +2,8 @@ use k8s_openapi::api::core::v1::Event;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::engine::controllers::tests::run_builtin;
 use crate::engine::report::stored_events;
-use crate::engine::scenario;
 use crate::engine::sim::Simulation;
 use crate::engine::store::list_prefix;
 
@@ -267,14 +267,6 @@ Tolerations:     <none>
 Events:          <none>
 ";
     assert_eq!(text, want);
-}
-
-fn run_builtin(name: &str) -> Simulation {
-    let text = scenario::builtin(name).expect("built-in scenario");
-    let parsed = scenario::parse(name, &text).expect("parses");
-    let mut sim = scenario::start(&parsed, 1).expect("starts");
-    sim.run_to_quiescence(100_000);
-    sim
 }
 
 fn stored_pods(sim: &Simulation) -> Vec<Pod> {
