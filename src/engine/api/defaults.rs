@@ -620,6 +620,21 @@ fn default_service(service: &mut Service) {
     if spec.session_affinity.as_deref() == Some("None") {
         spec.session_affinity_config = None;
     }
+    if spec.session_affinity.as_deref() == Some("ClientIP")
+        && spec
+            .session_affinity_config
+            .as_ref()
+            .and_then(|c| c.client_ip.as_ref())
+            .and_then(|c| c.timeout_seconds)
+            .is_none()
+    {
+        // `DefaultClientIPServiceAffinitySeconds`: three hours.
+        spec.session_affinity_config = Some(k8s_openapi::api::core::v1::SessionAffinityConfig {
+            client_ip: Some(k8s_openapi::api::core::v1::ClientIPConfig {
+                timeout_seconds: Some(10_800),
+            }),
+        });
+    }
     set_if_empty(&mut spec.type_, "ClusterIP");
     for port in spec.ports.iter_mut().flatten() {
         set_if_empty(&mut port.protocol, "TCP");

@@ -112,6 +112,11 @@ impl FieldError {
         Self::new(ErrorType::Invalid, field, Some(formatted), detail)
     }
 
+    /// `Duplicate value` with a value already formatted as upstream prints it (a number, a struct's JSON).
+    pub fn duplicate_raw(field: &str, formatted: String) -> Self {
+        Self::new(ErrorType::Duplicate, field, Some(formatted), "")
+    }
+
     pub fn duplicate(field: &str, value: &str) -> Self {
         Self::new(ErrorType::Duplicate, field, Some(quote(value)), "")
     }

@@ -922,37 +922,92 @@ fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> 
 }
 
 /// Service basics: DNS-1035 name, type, ports, selector labels.
+/// `ValidateService` (create), in upstream's order: name, the topology-mode annotation, ports (required
+/// unless headless or ExternalName), the type-specific checks, each port (`validateServicePort`), the
+/// selector, session affinity, external IPs (`ValidateNonSpecialIP`), type, nodePorts on ClusterIP,
+/// duplicate node ports and ports, load-balancer source ranges (field or annotation),
+/// `allocateLoadBalancerNodePorts`, `loadBalancerClass`, the traffic policies and `trafficDistribution`.
+/// Paths keep upstream's quirks (`spec.LoadBalancerSourceRanges`, a bare `allocateLoadBalancerNodePorts`).
+/// Not modelled: the cluster IP allocator and the IP-family fields, and the health-check node port the
+/// allocator assigns.
 fn validate_service(service: &Service) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&service.metadata, true, name_is_dns1035_label, "metadata");
-    let spec = service.spec.clone().unwrap_or_default();
-    let service_type = spec.type_.clone().unwrap_or_default();
-    let supported = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
-    if service_type.is_empty() {
-        errs.push(FieldError::required("spec.type", ""));
-    } else if !supported.contains(&service_type.as_str()) {
-        errs.push(FieldError::not_supported(
-            "spec.type",
-            &service_type,
-            &supported,
-        ));
+    let no_annotations = std::collections::BTreeMap::new();
+    let annotations = service
+        .metadata
+        .annotations
+        .as_ref()
+        .unwrap_or(&no_annotations);
+    let hints = annotations.get("service.kubernetes.io/topology-aware-hints");
+    let mode = annotations.get("service.kubernetes.io/topology-mode");
+    if let (Some(mode), Some(hints)) = (mode, hints) {
+        if mode != hints {
+            errs.push(FieldError::invalid(
+                "metadata.annotations[service.kubernetes.io/topology-mode]",
+                mode,
+                "must match annotations[service.kubernetes.io/topology-aware-hints] when both are specified",
+            ));
+        }
     }
-    let ports = spec.ports.clone().unwrap_or_default();
-    let headless = spec.cluster_ip.as_deref() == Some("None");
-    if ports.is_empty() && service_type != "ExternalName" && !headless {
+    let no_spec = Default::default();
+    let spec: &k8s_openapi::api::core::v1::ServiceSpec = service.spec.as_ref().unwrap_or(&no_spec);
+    let service_type = spec.type_.as_deref().unwrap_or_default();
+    let cluster_ips = spec.cluster_ips.as_deref().unwrap_or_default();
+    let headless = cluster_ips.len() == 1 && cluster_ips[0] == "None"
+        || (cluster_ips.is_empty() && spec.cluster_ip.as_deref() == Some("None"));
+    let ports = spec.ports.as_deref().unwrap_or_default();
+    if ports.is_empty() && !headless && service_type != "ExternalName" {
         errs.push(FieldError::required("spec.ports", ""));
     }
-    let mut names: Vec<String> = Vec::new();
+    match service_type {
+        "LoadBalancer" | "NodePort" if headless => errs.push(FieldError::invalid(
+            "spec.clusterIPs[0]",
+            "None",
+            &format!("may not be set to 'None' for {service_type} services"),
+        )),
+        "ExternalName" => {
+            if !cluster_ips.is_empty() {
+                errs.push(FieldError::forbidden(
+                    "spec.clusterIPs",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_families.as_ref().is_some_and(|f| !f.is_empty()) {
+                errs.push(FieldError::forbidden(
+                    "spec.ipFamilies",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            if spec.ip_family_policy.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.ipFamilyPolicy",
+                    "may not be set for ExternalName services",
+                ));
+            }
+            let external = spec.external_name.as_deref().unwrap_or_default();
+            let cname = external.strip_suffix('.').unwrap_or(external);
+            if cname.is_empty() {
+                errs.push(FieldError::required("spec.externalName", ""));
+            } else {
+                for msg in is_dns1123_subdomain(cname) {
+                    errs.push(FieldError::invalid("spec.externalName", cname, &msg));
+                }
+            }
+        }
+        _ => {}
+    }
+    let mut names: Vec<&str> = Vec::new();
     for (i, port) in ports.iter().enumerate() {
         let p = format!("spec.ports[{i}]");
-        let name = port.name.clone().unwrap_or_default();
+        let name = port.name.as_deref().unwrap_or_default();
         if ports.len() > 1 && name.is_empty() {
             errs.push(FieldError::required(&format!("{p}.name"), ""));
         } else if !name.is_empty() {
-            for msg in is_dns1123_label(&name) {
-                errs.push(FieldError::invalid(&format!("{p}.name"), &name, &msg));
+            for msg in is_dns1123_label(name) {
+                errs.push(FieldError::invalid(&format!("{p}.name"), name, &msg));
             }
             if names.contains(&name) {
-                errs.push(FieldError::duplicate(&format!("{p}.name"), &name));
+                errs.push(FieldError::duplicate(&format!("{p}.name"), name));
             } else {
                 names.push(name);
             }
@@ -964,19 +1019,322 @@ fn validate_service(service: &Service) -> Vec<FieldError> {
                 &msg,
             ));
         }
-        let protocol = port.protocol.clone().unwrap_or_default();
+        let protocol = port.protocol.as_deref().unwrap_or_default();
         if protocol.is_empty() {
             errs.push(FieldError::required(&format!("{p}.protocol"), ""));
-        } else if !matches!(protocol.as_str(), "SCTP" | "TCP" | "UDP") {
+        } else if !matches!(protocol, "SCTP" | "TCP" | "UDP") {
             errs.push(FieldError::not_supported(
                 &format!("{p}.protocol"),
-                &protocol,
+                protocol,
                 &["SCTP", "TCP", "UDP"],
             ));
         }
+        // `ValidatePortNumOrName` of the (defaulted) targetPort.
+        let target_path = format!("{p}.targetPort");
+        match &port.target_port {
+            Some(IntOrString::Int(n)) => {
+                for msg in is_valid_port_num(i64::from(*n)) {
+                    errs.push(FieldError::invalid_raw(&target_path, n.to_string(), &msg));
+                }
+            }
+            Some(IntOrString::String(name)) => {
+                for msg in is_valid_port_name(name) {
+                    errs.push(FieldError::invalid(&target_path, name, &msg));
+                }
+            }
+            None => {}
+        }
+        if let Some(app_protocol) = &port.app_protocol {
+            for msg in is_qualified_name(app_protocol) {
+                errs.push(FieldError::invalid(
+                    &format!("{p}.appProtocol"),
+                    app_protocol,
+                    &msg,
+                ));
+            }
+        }
     }
-    if service_type != "ExternalName" {
+    if service_type != "ExternalName" || spec.selector.is_some() {
         errs.extend(validate_labels(spec.selector.as_ref(), "spec.selector"));
+    }
+    match spec.session_affinity.as_deref().unwrap_or_default() {
+        "" => errs.push(FieldError::required("spec.sessionAffinity", "")),
+        "ClientIP" => {
+            let timeout = spec
+                .session_affinity_config
+                .as_ref()
+                .and_then(|c| c.client_ip.as_ref())
+                .and_then(|c| c.timeout_seconds);
+            let config_path = "spec.sessionAffinityConfig";
+            let required = "when session affinity type is ClientIP";
+            match &spec.session_affinity_config {
+                None => errs.push(FieldError::required(config_path, required)),
+                Some(config) if config.client_ip.is_none() => errs.push(FieldError::required(
+                    &format!("{config_path}.clientIP"),
+                    required,
+                )),
+                Some(_) => match timeout {
+                    None => errs.push(FieldError::required(
+                        &format!("{config_path}.clientIP.timeoutSeconds"),
+                        required,
+                    )),
+                    Some(seconds) if seconds <= 0 || seconds > 86_400 => {
+                        errs.push(FieldError::invalid_raw(
+                            &format!("{config_path}.clientIP.timeoutSeconds"),
+                            seconds.to_string(),
+                            "must be greater than 0 and less than 86400",
+                        ))
+                    }
+                    Some(_) => {}
+                },
+            }
+        }
+        "None" => {
+            if spec.session_affinity_config.is_some() {
+                errs.push(FieldError::forbidden(
+                    "spec.sessionAffinityConfig",
+                    "must not be set when session affinity is None",
+                ));
+            }
+        }
+        other => errs.push(FieldError::not_supported(
+            "spec.sessionAffinity",
+            other,
+            &["ClientIP", "None"],
+        )),
+    }
+    for (i, ip) in spec.external_ips.iter().flatten().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        let Some(address) = parse_sloppy_ip(ip) else {
+            errs.push(FieldError::invalid(&path, ip, INVALID_IP));
+            continue;
+        };
+        let (unspecified, loopback, link_local, link_local_multicast) = match address {
+            std::net::IpAddr::V4(v4) => {
+                let o = v4.octets();
+                (
+                    v4.is_unspecified(),
+                    v4.is_loopback(),
+                    o[0] == 169 && o[1] == 254,
+                    o[0] == 224 && o[1] == 0 && o[2] == 0,
+                )
+            }
+            std::net::IpAddr::V6(v6) => {
+                let s = v6.segments();
+                let mapped = v6.to_ipv4_mapped();
+                (
+                    v6.is_unspecified() || mapped.is_some_and(|m| m.is_unspecified()),
+                    v6.is_loopback() || mapped.is_some_and(|m| m.is_loopback()),
+                    s[0] & 0xffc0 == 0xfe80
+                        || mapped.is_some_and(|m| m.octets()[..2] == [169, 254]),
+                    s[0] & 0xff0f == 0xff02
+                        || mapped.is_some_and(|m| m.octets()[..3] == [224, 0, 0]),
+                )
+            }
+        };
+        if unspecified {
+            errs.push(FieldError::invalid(
+                &path,
+                ip,
+                &format!("may not be unspecified ({ip})"),
+            ));
+        }
+        if loopback {
+            errs.push(FieldError::invalid(
+                &path,
+                ip,
+                "may not be in the loopback range (127.0.0.0/8, ::1/128)",
+            ));
+        }
+        if link_local {
+            errs.push(FieldError::invalid(
+                &path,
+                ip,
+                "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+            ));
+        }
+        if link_local_multicast {
+            errs.push(FieldError::invalid(
+                &path,
+                ip,
+                "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)",
+            ));
+        }
+    }
+    let supported = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    if service_type.is_empty() {
+        errs.push(FieldError::required("spec.type", ""));
+    } else if !supported.contains(&service_type) {
+        errs.push(FieldError::not_supported(
+            "spec.type",
+            service_type,
+            &supported,
+        ));
+    }
+    if service_type == "ClusterIP" {
+        for (i, port) in ports.iter().enumerate() {
+            if port.node_port.unwrap_or(0) != 0 {
+                errs.push(FieldError::forbidden(
+                    &format!("spec.ports[{i}].nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
+            }
+        }
+    }
+    let mut node_ports: Vec<(&str, i32)> = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let node_port = port.node_port.unwrap_or(0);
+        if node_port == 0 {
+            continue;
+        }
+        let key = (port.protocol.as_deref().unwrap_or_default(), node_port);
+        if node_ports.contains(&key) {
+            errs.push(FieldError::duplicate_raw(
+                &format!("spec.ports[{i}].nodePort"),
+                node_port.to_string(),
+            ));
+        }
+        node_ports.push(key);
+    }
+    let mut seen_ports: Vec<(&str, i32)> = Vec::new();
+    for (i, port) in ports.iter().enumerate() {
+        let protocol = port.protocol.as_deref().unwrap_or_default();
+        let key = (protocol, port.port);
+        if seen_ports.contains(&key) {
+            // The bad value is the internal ServicePort with only protocol and port set.
+            errs.push(FieldError::duplicate_raw(
+                &format!("spec.ports[{i}]"),
+                format!(
+                    "{{\"Name\":\"\",\"Protocol\":{},\"AppProtocol\":null,\"Port\":{},\"TargetPort\":0,\"NodePort\":0}}",
+                    field::quote(protocol),
+                    port.port
+                ),
+            ));
+        }
+        seen_ports.push(key);
+    }
+    let ranges = spec
+        .load_balancer_source_ranges
+        .as_deref()
+        .unwrap_or_default();
+    let only_load_balancer = "may only be used when `type` is 'LoadBalancer'";
+    let invalid_cidr = "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)";
+    if !ranges.is_empty() {
+        if service_type != "LoadBalancer" {
+            errs.push(FieldError::forbidden(
+                "spec.LoadBalancerSourceRanges",
+                only_load_balancer,
+            ));
+        }
+        for (i, range) in ranges.iter().enumerate() {
+            let range = range.trim();
+            if !is_sloppy_cidr(range) {
+                errs.push(FieldError::invalid(
+                    &format!("spec.LoadBalancerSourceRanges[{i}]"),
+                    range,
+                    invalid_cidr,
+                ));
+            }
+        }
+    } else if let Some(value) =
+        annotations.get("service.beta.kubernetes.io/load-balancer-source-ranges")
+    {
+        let path = "metadata.annotations[service.beta.kubernetes.io/load-balancer-source-ranges]";
+        if service_type != "LoadBalancer" {
+            errs.push(FieldError::forbidden(path, only_load_balancer));
+        }
+        let value = value.trim();
+        if !value.is_empty() {
+            for range in value.split(',').map(str::trim) {
+                if !is_sloppy_cidr(range) {
+                    errs.push(FieldError::invalid(path, range, invalid_cidr));
+                }
+            }
+        }
+    }
+    if spec.allocate_load_balancer_node_ports.is_some() && service_type != "LoadBalancer" {
+        errs.push(FieldError::forbidden(
+            "spec.allocateLoadBalancerNodePorts",
+            only_load_balancer,
+        ));
+    }
+    if service_type == "LoadBalancer" && spec.allocate_load_balancer_node_ports.is_none() {
+        errs.push(FieldError::required("allocateLoadBalancerNodePorts", ""));
+    }
+    if let Some(class) = &spec.load_balancer_class {
+        if service_type == "LoadBalancer" {
+            for msg in is_qualified_name(class) {
+                errs.push(FieldError::invalid("spec.loadBalancerClass", class, &msg));
+            }
+        } else {
+            errs.push(FieldError::forbidden(
+                "spec.loadBalancerClass",
+                only_load_balancer,
+            ));
+        }
+    }
+    // `validateServiceExternalTrafficPolicy`.
+    let externally_accessible = matches!(service_type, "LoadBalancer" | "NodePort")
+        || (service_type == "ClusterIP"
+            && spec
+                .external_ips
+                .as_ref()
+                .is_some_and(|ips| !ips.is_empty()));
+    let external_policy = spec.external_traffic_policy.as_deref().unwrap_or_default();
+    if !externally_accessible {
+        if !external_policy.is_empty() {
+            errs.push(FieldError::invalid(
+                "spec.externalTrafficPolicy",
+                external_policy,
+                "may only be set for externally-accessible services",
+            ));
+        }
+    } else if external_policy.is_empty() {
+        errs.push(FieldError::required("spec.externalTrafficPolicy", ""));
+    } else if !matches!(external_policy, "Cluster" | "Local") {
+        errs.push(FieldError::not_supported(
+            "spec.externalTrafficPolicy",
+            external_policy,
+            &["Cluster", "Local"],
+        ));
+    }
+    let needs_health_check = service_type == "LoadBalancer" && external_policy == "Local";
+    let health_port = spec.health_check_node_port.unwrap_or(0);
+    if !needs_health_check && health_port != 0 {
+        errs.push(FieldError::invalid_raw(
+            "spec.healthCheckNodePort",
+            health_port.to_string(),
+            "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+        ));
+    } else if needs_health_check && health_port != 0 {
+        for msg in is_valid_port_num(i64::from(health_port)) {
+            errs.push(FieldError::invalid_raw(
+                "spec.healthCheckNodePort",
+                health_port.to_string(),
+                &msg,
+            ));
+        }
+    }
+    // `validateServiceInternalTrafficFieldsValue`.
+    match spec.internal_traffic_policy.as_deref() {
+        None if matches!(service_type, "NodePort" | "LoadBalancer" | "ClusterIP") => {
+            errs.push(FieldError::required("spec.internalTrafficPolicy", ""))
+        }
+        Some(policy) if !matches!(policy, "Cluster" | "Local") => errs.push(
+            FieldError::not_supported("spec.internalTrafficPolicy", policy, &["Cluster", "Local"]),
+        ),
+        _ => {}
+    }
+    // `validateServiceTrafficDistribution`: PreferSameZone and PreferSameNode are GA since v1.35.
+    if let Some(distribution) = &spec.traffic_distribution {
+        let supported = ["PreferClose", "PreferSameZone", "PreferSameNode"];
+        if !supported.contains(&distribution.as_str()) {
+            errs.push(FieldError::not_supported(
+                "spec.trafficDistribution",
+                distribution,
+                &supported,
+            ));
+        }
     }
     errs
 }

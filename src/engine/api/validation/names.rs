@@ -409,6 +409,45 @@ pub fn is_valid_id(id: i64) -> Vec<String> {
     }
 }
 
+/// `netutils.ParseIPSloppy`: the address, IPv4 octets with leading zeros allowed.
+pub fn parse_sloppy_ip(value: &str) -> Option<std::net::IpAddr> {
+    if value.contains(':') {
+        return value
+            .parse::<std::net::Ipv6Addr>()
+            .ok()
+            .map(std::net::IpAddr::V6);
+    }
+    let mut octets = [0u8; 4];
+    let mut parts = value.split('.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        *octet = u8::try_from(part.parse::<u32>().ok()?).ok()?;
+    }
+    if parts.next().is_some() {
+        return None;
+    }
+    Some(std::net::IpAddr::V4(std::net::Ipv4Addr::from(octets)))
+}
+
+/// `netutils.ParseCIDRSloppy` accepts `value`: a sloppy IP, `/`, and a prefix length (leading zeros
+/// allowed) that fits the address.
+pub fn is_sloppy_cidr(value: &str) -> bool {
+    let Some((ip, prefix)) = value.split_once('/') else {
+        return false;
+    };
+    let bits = match parse_sloppy_ip(ip) {
+        Some(std::net::IpAddr::V4(_)) => 32,
+        Some(std::net::IpAddr::V6(_)) => 128,
+        None => return false,
+    };
+    !prefix.is_empty()
+        && prefix.bytes().all(|b| b.is_ascii_digit())
+        && prefix.parse::<u32>().is_ok_and(|n| n <= bits)
+}
+
 /// The message of `IsValidIPForLegacyField` for a value that is no IP address.
 pub const INVALID_IP: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
 
@@ -416,16 +455,7 @@ pub const INVALID_IP: &str = "must be a valid IP address, (e.g. 10.9.8.7 or 2001
 /// StrictIPCIDRValidation is off, as in v1.36): four decimal IPv4 octets up to 255, leading zeros
 /// allowed, or an IPv6 address (IPv4-mapped ones included).
 pub fn is_sloppy_ip(value: &str) -> bool {
-    if value.contains(':') {
-        return value.parse::<std::net::Ipv6Addr>().is_ok();
-    }
-    let octets: Vec<&str> = value.split('.').collect();
-    octets.len() == 4
-        && octets.iter().all(|octet| {
-            !octet.is_empty()
-                && octet.bytes().all(|b| b.is_ascii_digit())
-                && octet.parse::<u32>().is_ok_and(|n| n <= 255)
-        })
+    parse_sloppy_ip(value).is_some()
 }
 
 #[cfg(test)]

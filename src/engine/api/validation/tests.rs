@@ -560,6 +560,74 @@ fn should_check_affinity_label_keys_resource_names_claims_and_addresses_as_upstr
 }
 
 #[test]
+fn should_validate_services_as_upstream_validate_service_does() {
+    let service = |spec: Value| {
+        let mut body = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": {"app": "web"}, "ports": [{"name": "http", "port": 80}]}});
+        for (k, v) in spec.as_object().into_iter().flatten() {
+            body["spec"][k] = v.clone();
+        }
+        errors_of(body)
+    };
+    let only_lb = "may only be used when `type` is 'LoadBalancer'";
+    let cases: Vec<(&str, Value, Vec<String>)> = vec![
+        ("a plain service", json!({}), vec![]),
+        ("client IP affinity gets its default timeout", json!({"sessionAffinity": "ClientIP"}), vec![]),
+        (
+            "an affinity timeout above a day",
+            json!({"sessionAffinity": "ClientIP", "sessionAffinityConfig": {"clientIP": {"timeoutSeconds": 86401}}}),
+            vec!["spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 86401: must be greater than 0 and less than 86400".into()],
+        ),
+        (
+            "the same port twice, a bad target port and app protocol",
+            json!({"ports": [{"name": "a", "port": 80, "targetPort": 70000, "appProtocol": "my/proto/x"}, {"name": "b", "port": 80}]}),
+            vec![
+                "spec.ports[0].targetPort: Invalid value: 70000: must be between 1 and 65535, inclusive".into(),
+                "spec.ports[0].appProtocol: Invalid value: \"my/proto/x\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')".into(),
+                "spec.ports[1]: Duplicate value: {\"Name\":\"\",\"Protocol\":\"TCP\",\"AppProtocol\":null,\"Port\":80,\"TargetPort\":0,\"NodePort\":0}".into(),
+            ],
+        ),
+        (
+            "external IPs that are special",
+            json!({"externalIPs": ["127.0.0.1", "0.0.0.0", "host", "169.254.1.1", "1.2.3.4"]}),
+            vec![
+                "spec.externalIPs[0]: Invalid value: \"127.0.0.1\": may not be in the loopback range (127.0.0.0/8, ::1/128)".into(),
+                "spec.externalIPs[1]: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)".into(),
+                "spec.externalIPs[2]: Invalid value: \"host\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)".into(),
+                "spec.externalIPs[3]: Invalid value: \"169.254.1.1\": may not be in the link-local range (169.254.0.0/16, fe80::/10)".into(),
+            ],
+        ),
+        (
+            "load-balancer fields on a ClusterIP service",
+            json!({"loadBalancerSourceRanges": ["1.2.3.0/24", "not-a-cidr"], "allocateLoadBalancerNodePorts": true, "loadBalancerClass": "example.com/lb", "externalTrafficPolicy": "Local"}),
+            vec![
+                format!("spec.LoadBalancerSourceRanges: Forbidden: {only_lb}"),
+                "spec.LoadBalancerSourceRanges[1]: Invalid value: \"not-a-cidr\": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)".into(),
+                format!("spec.allocateLoadBalancerNodePorts: Forbidden: {only_lb}"),
+                format!("spec.loadBalancerClass: Forbidden: {only_lb}"),
+                "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services".into(),
+            ],
+        ),
+        (
+            "traffic policies and distribution",
+            json!({"internalTrafficPolicy": "Nearby", "trafficDistribution": "Random"}),
+            vec![
+                "spec.internalTrafficPolicy: Unsupported value: \"Nearby\": supported values: \"Cluster\", \"Local\"".into(),
+                "spec.trafficDistribution: Unsupported value: \"Random\": supported values: \"PreferClose\", \"PreferSameZone\", \"PreferSameNode\"".into(),
+            ],
+        ),
+        (
+            "an ExternalName that is no DNS name",
+            json!({"type": "ExternalName", "externalName": "not a name", "ports": []}),
+            vec!["spec.externalName: Invalid value: \"not a name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')".into()],
+        ),
+    ];
+    for (name, spec, want) in cases {
+        assert_eq!(service(spec), want, "case: {name}");
+    }
+}
+
+#[test]
 fn should_refuse_values_whose_gates_are_off_in_v1_36() {
     let cases: Vec<(&str, Value, Vec<String>)> = vec![
         (
