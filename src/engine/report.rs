@@ -74,6 +74,28 @@ pub fn pods_in<'a>(store: &StoreAt<'a>) -> Vec<&'a Pod> {
         .collect()
 }
 
+/// `kubectl get deployments` rows of every Deployment `store` holds, in key order, at `now_ms`.
+pub fn deployment_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
+    store
+        .list(&format!("{ETCD_PREFIX}/deployments/"))
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::Deployment(d) => Some(deployment_row(d, now_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `kubectl get replicasets` rows of every ReplicaSet `store` holds, in key order, at `now_ms`.
+pub fn replica_set_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
+    store
+        .list(&format!("{ETCD_PREFIX}/replicasets/"))
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::ReplicaSet(rs) => Some(replica_set_row(rs, now_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Events in the order they were recorded (their creation revision), as `kubectl describe` lists them.
 pub fn events(sim: &Simulation) -> Vec<Event> {
     stored_events(sim).into_iter().cloned().collect()
@@ -281,25 +303,13 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         out.push_str(&table(&NODE_COLUMNS[..5], &node_rows));
     }
     // Workload controllers' objects, when the scenario has any.
-    let store = &sim.api.store;
-    let deployments: Vec<Vec<String>> = store
-        .list(&crate::engine::store::list_prefix("deployments", None))
-        .filter_map(|(_, s)| match &s.object {
-            crate::engine::objects::Object::Deployment(d) => Some(deployment_row(d, sim.now_ms)),
-            _ => None,
-        })
-        .collect();
+    let store = sim.api.store.current();
+    let deployments = deployment_rows(&store, sim.now_ms);
     if !deployments.is_empty() {
         out.push_str("\n== kubectl get deployments\n");
         out.push_str(&table(&DEPLOYMENT_COLUMNS, &deployments));
     }
-    let replica_sets: Vec<Vec<String>> = store
-        .list(&crate::engine::store::list_prefix("replicasets", None))
-        .filter_map(|(_, s)| match &s.object {
-            crate::engine::objects::Object::ReplicaSet(rs) => Some(replica_set_row(rs, sim.now_ms)),
-            _ => None,
-        })
-        .collect();
+    let replica_sets = replica_set_rows(&store, sim.now_ms);
     if !replica_sets.is_empty() {
         out.push_str("\n== kubectl get replicasets\n");
         out.push_str(&table(&REPLICA_SET_COLUMNS, &replica_sets));

@@ -13,8 +13,8 @@ use serde_json::{json, Value};
 
 use crate::engine::api::Credentials;
 use crate::engine::kubectl::{taint_string, ClientAction};
-use crate::engine::objects::Object;
-use crate::engine::printers::{deployment_row, pod_status, replica_set_row};
+use crate::engine::printers::pod_status;
+use crate::engine::report;
 use crate::engine::scheduler::cache::{pod_key, pod_requests, NodeInfo, Resource};
 use crate::engine::store::StoreAt;
 use crate::ui::view_state::{UserCommand, ViewState};
@@ -262,20 +262,8 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
     // Pods bound to a node the store no longer (or not yet) holds stay visible with the unbound ones.
     unbound.extend(by_node.into_values().flatten());
     let now = view.now_ms();
-    let deployments = store
-        .list("/registry/deployments/")
-        .filter_map(|(_, stored)| match &stored.object {
-            Object::Deployment(d) => Some(deployment_row(d, now)),
-            _ => None,
-        })
-        .collect();
-    let replica_sets = store
-        .list("/registry/replicasets/")
-        .filter_map(|(_, stored)| match &stored.object {
-            Object::ReplicaSet(rs) => Some(replica_set_row(rs, now)),
-            _ => None,
-        })
-        .collect();
+    let deployments = report::deployment_rows(&store, now);
+    let replica_sets = report::replica_set_rows(&store, now);
     ClusterModel {
         deployments,
         replica_sets,
