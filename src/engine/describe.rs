@@ -276,7 +276,7 @@ pub fn describe_pod(pod: &Pod, events: &[&Event], now_ms: u64) -> String {
         .ephemeral_containers
         .iter()
         .flatten()
-        .map(ephemeral_as_container)
+        .map(crate::engine::objects::ephemeral_as_container)
         .collect();
     if !ephemeral.is_empty() {
         describe_containers(
@@ -1144,27 +1144,6 @@ fn rfc1123z(t: &Timestamp) -> String {
         of_day / 60 % 60,
         of_day % 60
     )
-}
-
-/// An ephemeral container as the `Container` kubectl converts it to (`EphemeralContainerCommon`).
-fn ephemeral_as_container(c: &k8s_openapi::api::core::v1::EphemeralContainer) -> Container {
-    Container {
-        name: c.name.clone(),
-        image: c.image.clone(),
-        command: c.command.clone(),
-        args: c.args.clone(),
-        ports: c.ports.clone(),
-        env: c.env.clone(),
-        env_from: c.env_from.clone(),
-        resources: c.resources.clone(),
-        volume_mounts: c.volume_mounts.clone(),
-        volume_devices: c.volume_devices.clone(),
-        liveness_probe: c.liveness_probe.clone(),
-        readiness_probe: c.readiness_probe.clone(),
-        startup_probe: c.startup_probe.clone(),
-        security_context: c.security_context.clone(),
-        ..Default::default()
-    }
 }
 
 /// [`rfc1123z`], or Go's zero time when the timestamp is absent.

@@ -236,6 +236,40 @@ pub fn to_json_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, s
     result
 }
 
+/// An ephemeral container as the `Container` upstream converts it to (`EphemeralContainerCommon`): every
+/// field but `targetContainerName`.
+pub fn ephemeral_as_container(
+    c: &k8s_openapi::api::core::v1::EphemeralContainer,
+) -> k8s_openapi::api::core::v1::Container {
+    k8s_openapi::api::core::v1::Container {
+        args: c.args.clone(),
+        command: c.command.clone(),
+        env: c.env.clone(),
+        env_from: c.env_from.clone(),
+        image: c.image.clone(),
+        image_pull_policy: c.image_pull_policy.clone(),
+        lifecycle: c.lifecycle.clone(),
+        liveness_probe: c.liveness_probe.clone(),
+        name: c.name.clone(),
+        ports: c.ports.clone(),
+        readiness_probe: c.readiness_probe.clone(),
+        resize_policy: c.resize_policy.clone(),
+        resources: c.resources.clone(),
+        restart_policy: c.restart_policy.clone(),
+        restart_policy_rules: c.restart_policy_rules.clone(),
+        security_context: c.security_context.clone(),
+        startup_probe: c.startup_probe.clone(),
+        stdin: c.stdin,
+        stdin_once: c.stdin_once,
+        termination_message_path: c.termination_message_path.clone(),
+        termination_message_policy: c.termination_message_policy.clone(),
+        tty: c.tty,
+        volume_devices: c.volume_devices.clone(),
+        volume_mounts: c.volume_mounts.clone(),
+        working_dir: c.working_dir.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,9 +12,9 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Container, EphemeralContainer, FileKeySelector, LifecycleHandler, NodeSelectorRequirement,
-    NodeSelectorTerm, ObjectFieldSelector, Pod, PodAffinityTerm, PodSpec, Probe,
-    ResourceRequirements, Toleration, Volume,
+    Container, FileKeySelector, LifecycleHandler, NodeSelectorRequirement, NodeSelectorTerm,
+    ObjectFieldSelector, Pod, PodAffinityTerm, PodSpec, Probe, ResourceRequirements, Toleration,
+    Volume,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as ApiQuantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
@@ -26,7 +26,6 @@ use super::meta::{
     validate_qualified_name,
 };
 use super::names::*;
-use crate::engine::objects::from_json_value;
 use crate::engine::quantity::Quantity;
 use serde_json::Value;
 
@@ -1894,19 +1893,6 @@ struct PodContext<'a> {
     host_users: bool,
 }
 
-/// An ephemeral container seen as a Container (upstream converts `EphemeralContainerCommon`).
-fn as_container(ec: &EphemeralContainer) -> Container {
-    crate::engine::objects::to_json_value(ec)
-        .ok()
-        .and_then(|mut v| {
-            if let Some(map) = v.as_object_mut() {
-                map.remove("targetContainerName");
-            }
-            from_json_value(&v).ok()
-        })
-        .unwrap_or_default()
-}
-
 /// `validateEphemeralContainers` (names, target, disallowed fields, subPath).
 fn validate_ephemeral_containers(
     spec: &PodSpec,
@@ -1926,7 +1912,7 @@ fn validate_ephemeral_containers(
     let mut all = others.clone();
     for (i, ec) in ephemeral.iter().enumerate() {
         let item = format!("{path}[{i}]");
-        let container = as_container(ec);
+        let container = crate::engine::objects::ephemeral_as_container(ec);
         let pod = PodContext {
             restart_policy: s(&spec.restart_policy),
             host_users: spec.host_users != Some(false),
