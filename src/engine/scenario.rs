@@ -3,7 +3,8 @@
 //! A scenario is a multi-document YAML (or JSON, or a `kind: List`) of Nodes, Pods, Namespaces,
 //! PriorityClasses, ServiceAccounts, RBAC objects and at most one KubeSchedulerConfiguration. Nodes
 //! register first, as their kubelets would; pods that already name a node are existing workload, created
-//! before the story starts; the rest is applied in document order, one `kubectl apply` per document.
+//! before the story starts, after the Namespaces, PriorityClasses and ServiceAccounts they need; the rest
+//! is applied in document order, one `kubectl apply` per document.
 //!
 //! Two podflow-only conventions, both removed before anything reaches the API server:
 //! - a document `apiVersion: podflow.dev/v1alpha1, kind: User` (`metadata.name`, `groups`) declares a
@@ -81,6 +82,9 @@ pub struct Scenario {
     pub scheduler_config: Option<Value>,
     /// Nodes, registered by their kubelets before the story.
     pub nodes: Vec<Value>,
+    /// What the existing workload needs before it can be created (its Namespaces, PriorityClasses and
+    /// ServiceAccounts declared in the scenario), applied during setup in document order.
+    pub prerequisites: Vec<Application>,
     /// Pods that name their node: running workload before the story.
     pub existing_pods: Vec<Value>,
     /// Everything else, applied in document order.
@@ -287,6 +291,7 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         users: Vec::new(),
         scheduler_config: None,
         nodes: Vec::new(),
+        prerequisites: Vec::new(),
         existing_pods: Vec::new(),
         applications: Vec::new(),
     };
@@ -354,7 +359,47 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
             });
         }
     }
+    let (prerequisites, story): (Vec<_>, Vec<_>) = std::mem::take(&mut scenario.applications)
+        .into_iter()
+        .partition(|app| is_prerequisite(&app.manifest, &scenario.existing_pods));
+    scenario.prerequisites = prerequisites;
+    scenario.applications = story;
     Ok(scenario)
+}
+
+/// Whether an existing pod needs `doc` to exist before the API server accepts it: its Namespace
+/// (NamespaceLifecycle admission), its PriorityClass (Priority admission) or its ServiceAccount
+/// (ServiceAccount admission).
+fn is_prerequisite(doc: &Value, existing_pods: &[Value]) -> bool {
+    let api_version = str_at(doc, "/apiVersion").unwrap_or("");
+    let kind = str_at(doc, "/kind").unwrap_or("");
+    let Some(name) = str_at(doc, "/metadata/name") else {
+        return false;
+    };
+    let pod_namespace = |pod: &Value| {
+        str_at(pod, "/metadata/namespace")
+            .filter(|ns| !ns.is_empty())
+            .unwrap_or("default")
+            .to_string()
+    };
+    match (api_version, kind) {
+        ("v1", "Namespace") => existing_pods.iter().any(|pod| pod_namespace(pod) == name),
+        ("scheduling.k8s.io/v1", "PriorityClass") => existing_pods
+            .iter()
+            .any(|pod| str_at(pod, "/spec/priorityClassName") == Some(name)),
+        ("v1", "ServiceAccount") => {
+            let namespace = str_at(doc, "/metadata/namespace")
+                .filter(|ns| !ns.is_empty())
+                .unwrap_or("default");
+            existing_pods.iter().any(|pod| {
+                pod_namespace(pod) == namespace
+                    && str_at(pod, "/spec/serviceAccountName")
+                        .or_else(|| str_at(pod, "/spec/serviceAccount"))
+                        == Some(name)
+            })
+        }
+        _ => false,
+    }
 }
 
 /// Removes the `podflow.dev/user` annotation (and an emptied annotations map), returning the user.
@@ -381,6 +426,18 @@ pub fn start(scenario: &Scenario, seed: u64) -> Result<Simulation, ScenarioError
     for node in &scenario.nodes {
         node_registration::register(&mut sim, node)?;
     }
+    for app in &scenario.prerequisites {
+        sim.schedule(
+            sim.now_ms,
+            Event::Client(ClientAction::Apply {
+                credentials: app.credentials.clone(),
+                manifest: app.manifest.clone(),
+                source: format!("{}.yaml", scenario.name),
+                validate: FieldValidation::Strict,
+            }),
+        );
+    }
+    sim.run_to_quiescence(SETUP_MAX_STEPS);
     for pod in &scenario.existing_pods {
         sim.schedule(
             sim.now_ms,

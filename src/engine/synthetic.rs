@@ -70,6 +70,7 @@ pub fn cluster(nodes: usize, pods: usize, seed: u64) -> Scenario {
         users: Vec::new(),
         scheduler_config: None,
         nodes: node_docs,
+        prerequisites: Vec::new(),
         existing_pods: Vec::new(),
         applications,
     }

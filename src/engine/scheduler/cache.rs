@@ -192,13 +192,20 @@ pub struct HostPort {
     pub port: i32,
 }
 
-/// The host ports a pod asks for (`schedutil.GetHostPorts`): containers' ports with `hostPort > 0`.
+/// The host ports a pod asks for (`schedutil.GetHostPorts`): ports with `hostPort > 0` of its sidecars
+/// (init containers with `restartPolicy: Always`, which run as long as the pod) and then of its
+/// containers. Used for the pod being scheduled and for the pods already on a node.
 pub fn pod_host_ports(pod: &Pod) -> Vec<HostPort> {
     let mut out = Vec::new();
     let Some(spec) = pod.spec.as_ref() else {
         return out;
     };
-    for c in &spec.containers {
+    let sidecars = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .filter(|c| c.restart_policy.as_deref() == Some("Always"));
+    for c in sidecars.chain(&spec.containers) {
         for p in c.ports.iter().flatten() {
             if p.host_port.unwrap_or(0) <= 0 {
                 continue;

@@ -98,6 +98,29 @@ impl Default for ScoringStrategy {
     }
 }
 
+/// `NodeResourcesFitArgs.ignoredResources` and `ignoredResourceGroups`: extended resources the Filter
+/// does not check (a device plugin or an extender accounts for them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IgnoredResources {
+    pub names: BTreeSet<String>,
+    /// Domains (`example.com` ignores every `example.com/...` extended resource).
+    pub groups: BTreeSet<String>,
+}
+
+impl IgnoredResources {
+    /// Whether `fitsRequest` skips this requested resource: only extended resources are ignored.
+    pub fn ignores(&self, resource: &str) -> bool {
+        if self.names.is_empty() && self.groups.is_empty() {
+            return false;
+        }
+        if !crate::engine::api::validation::pod::is_extended_resource_name(resource) {
+            return false;
+        }
+        let group = resource.split('/').next().unwrap_or("");
+        self.names.contains(resource) || self.groups.contains(group)
+    }
+}
+
 /// One effective profile: the expanded plugin lists and the plugins' arguments.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Profile {
@@ -111,6 +134,7 @@ pub struct Profile {
     /// Score plugins in order, with their weights.
     pub score: Vec<(Plugin, i64)>,
     pub fit: ScoringStrategy,
+    pub fit_ignored: IgnoredResources,
     pub balanced_resources: Vec<ResourceSpec>,
     pub added_affinity: Option<NodeAffinity>,
     /// `PodTopologySpreadArgs`.
@@ -142,6 +166,7 @@ impl Default for SchedulerConfig {
                 pre_score: Vec::new(),
                 score: Vec::new(),
                 fit: ScoringStrategy::default(),
+                fit_ignored: IgnoredResources::default(),
                 balanced_resources: default_resources(),
                 added_affinity: None,
                 spread_defaults: SpreadDefaults::default(),
@@ -392,6 +417,7 @@ struct RawProfile {
     multi_point: PluginSet,
     points: Vec<(ExtensionPoint, PluginSet)>,
     fit: ScoringStrategy,
+    fit_ignored: IgnoredResources,
     balanced: Vec<ResourceSpec>,
     added_affinity: Option<NodeAffinity>,
     spread_defaults: SpreadDefaults,
@@ -491,6 +517,7 @@ fn parse_profile(value: &Value, path: &str, single: bool, errs: &mut Errors) -> 
         multi_point,
         points,
         fit: ScoringStrategy::default(),
+        fit_ignored: IgnoredResources::default(),
         balanced: default_resources(),
         added_affinity: None,
         spread_defaults: SpreadDefaults::default(),
@@ -519,7 +546,7 @@ fn parse_profile(value: &Value, path: &str, single: bool, errs: &mut Errors) -> 
         let args = cm.get("args").cloned().unwrap_or(Value::Null);
         let apath = format!("{cpath}.args");
         match name.as_str() {
-            "NodeResourcesFit" => raw.fit = parse_fit_args(&args, &apath, errs),
+            "NodeResourcesFit" => (raw.fit, raw.fit_ignored) = parse_fit_args(&args, &apath, errs),
             "NodeResourcesBalancedAllocation" => {
                 raw.balanced = parse_balanced_args(&args, &apath, errs)
             }
@@ -552,7 +579,68 @@ fn parse_resources(list: &[Value], path: &str, errs: &mut Errors) -> Vec<Resourc
 
 /// `NodeResourcesFitArgs`: defaults (`SetDefaults_NodeResourcesFitArgs`) then validation
 /// (`ValidateNodeResourcesFitArgs`).
-fn parse_fit_args(args: &Value, path: &str, errs: &mut Errors) -> ScoringStrategy {
+fn parse_fit_args(
+    args: &Value,
+    path: &str,
+    errs: &mut Errors,
+) -> (ScoringStrategy, IgnoredResources) {
+    let strategy = parse_scoring_strategy(args, path, errs);
+    let mut ignored = IgnoredResources::default();
+    let Some(map) = args.as_object() else {
+        return (strategy, ignored);
+    };
+    let names = errs
+        .array(map, "ignoredResources", "NodeResourcesFitArgs")
+        .to_vec();
+    for (i, value) in names.iter().enumerate() {
+        let Some(name) = string_item(value, "NodeResourcesFitArgs.ignoredResources", errs) else {
+            continue;
+        };
+        let item = format!("{path}.ignoredResources[{i}]");
+        for e in crate::engine::api::validation::meta::validate_label_name(&name, &item) {
+            errs.invalid.push(e.to_string());
+        }
+        ignored.names.insert(name);
+    }
+    let groups = errs
+        .array(map, "ignoredResourceGroups", "NodeResourcesFitArgs")
+        .to_vec();
+    for (i, value) in groups.iter().enumerate() {
+        let Some(group) = string_item(value, "NodeResourcesFitArgs.ignoredResourceGroups", errs)
+        else {
+            continue;
+        };
+        let item = format!("{path}.ignoredResourceGroups[{i}]");
+        if group.contains('/') {
+            errs.invalid.push(format!(
+                "{item}: Invalid value: {}: resource group name can't contain '/'",
+                crate::engine::api::validation::field::quote(&group)
+            ));
+        }
+        for e in crate::engine::api::validation::meta::validate_label_name(&group, &item) {
+            errs.invalid.push(e.to_string());
+        }
+        ignored.groups.insert(group);
+    }
+    (strategy, ignored)
+}
+
+/// One string of a string list (`json: cannot unmarshal ... of type string` otherwise).
+fn string_item(value: &Value, go_field: &str, errs: &mut Errors) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        other => {
+            errs.decode.push(format!(
+                "json: cannot unmarshal {} into Go struct field {go_field} of type string",
+                go_type(other)
+            ));
+            None
+        }
+    }
+}
+
+/// `NodeResourcesFitArgs.scoringStrategy`, defaulted and validated.
+fn parse_scoring_strategy(args: &Value, path: &str, errs: &mut Errors) -> ScoringStrategy {
     let mut strategy = ScoringStrategy::default();
     let allowed = [
         "apiVersion",
@@ -1084,6 +1172,7 @@ fn build_profile(raw: RawProfile) -> Result<Profile, String> {
         pre_score: get(ExtensionPoint::PreScore),
         score,
         fit: raw.fit,
+        fit_ignored: raw.fit_ignored,
         balanced_resources: raw.balanced,
         added_affinity: raw.added_affinity,
         spread_defaults: raw.spread_defaults,
@@ -1246,6 +1335,16 @@ mod tests {
                 "unsupported strategy",
                 cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {"scoringStrategy": {"type": "Foo"}}}]}]})),
                 "profiles[0].pluginConfig[0].args.scoringStrategy.type: Unsupported value: \"Foo\": supported values: \"LeastAllocated\", \"MostAllocated\", \"RequestedToCapacityRatio\"",
+            ),
+            (
+                "ignored resource with two slashes",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {"ignoredResources": ["example.com/a/b"]}}]}]})),
+                "profiles[0].pluginConfig[0].args.ignoredResources[0]: Invalid value: \"example.com/a/b\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+            ),
+            (
+                "ignored resource group with a slash",
+                cfg(json!({"profiles": [{"pluginConfig": [{"name": "NodeResourcesFit", "args": {"ignoredResourceGroups": ["example.com/aa"]}}]}]})),
+                "profiles[0].pluginConfig[0].args.ignoredResourceGroups[0]: Invalid value: \"example.com/aa\": resource group name can't contain '/'",
             ),
             (
                 "bad weight",

@@ -456,7 +456,12 @@ fn plugin_hint(profile: &Profile, plugin: Plugin, target: &CycleState, change: &
                 )
             }),
             Plugin::NodeResourcesFit => new.is_some_and(|new| {
-                node_resources_fit::is_schedulable_after_node_change(target, old, new)
+                node_resources_fit::is_schedulable_after_node_change(
+                    target,
+                    &profile.fit_ignored,
+                    old,
+                    new,
+                )
             }),
             Plugin::InterPodAffinity => new.is_some_and(|new| {
                 inter_pod_affinity::is_schedulable_after_node_change(target.pod, old, new)

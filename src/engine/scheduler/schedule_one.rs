@@ -12,7 +12,7 @@ use super::cache::NodeInfo;
 use super::config::{Profile, ScoringStrategyType};
 use super::fit_error::FitError;
 use super::framework::{
-    default_normalize_score, CycleState, Plugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
+    default_normalize_score, Code, CycleState, Plugin, Status, MAX_NODE_SCORE, MIN_NODE_SCORE,
 };
 use super::plugins::resource_allocation::{resolve, ScoredResource};
 use super::plugins::{
@@ -143,17 +143,43 @@ impl Algorithm {
         }
     }
 
-    /// The PreFilter rejections podflow models, in profile order: VolumeRestrictions and VolumeBinding
-    /// refusing claims that do not exist or are being deleted (`plugins/volume_claims.rs`).
-    fn pre_filter_rejection(&self, state: &CycleState) -> Option<Status> {
-        if state.claims.is_empty() {
-            return None;
-        }
+    /// The PreFilter rejections podflow models, in profile order: NodeAffinity's conflicting
+    /// `metadata.name` terms, and VolumeRestrictions and VolumeBinding refusing claims that do not
+    /// exist or are being deleted (`plugins/volume_claims.rs`).
+    fn pre_filter_rejection(
+        &self,
+        state: &CycleState,
+        narrowed: &node_affinity::PreFilterNodes,
+    ) -> Option<Status> {
         self.profile.filter.iter().find_map(|plugin| match plugin {
-            Plugin::VolumeRestrictions => volume_claims::volume_restrictions(&state.claims),
-            Plugin::VolumeBinding => volume_claims::volume_binding(&state.claims),
+            Plugin::NodeAffinity if *narrowed == node_affinity::PreFilterNodes::Conflict => {
+                Some(Status::reject(
+                    Code::UnschedulableAndUnresolvable,
+                    node_affinity::NAME,
+                    node_affinity::ERR_REASON_CONFLICT,
+                ))
+            }
+            Plugin::VolumeRestrictions if !state.claims.is_empty() => {
+                volume_claims::volume_restrictions(&state.claims)
+            }
+            Plugin::VolumeBinding if !state.claims.is_empty() => {
+                volume_claims::volume_binding(&state.claims)
+            }
             _ => None,
         })
+    }
+
+    /// The nodes the PreFilter results leave to Filter (`PreFilterResult.NodeNames`, merged): only
+    /// NodeAffinity narrows them in podflow.
+    fn pre_filter_nodes(
+        &self,
+        state: &CycleState,
+        pre: &PreFilterState,
+    ) -> node_affinity::PreFilterNodes {
+        if pre.node_affinity_skips || !self.profile.pre_filter.contains(&Plugin::NodeAffinity) {
+            return node_affinity::PreFilterNodes::All;
+        }
+        node_affinity::pre_filter_nodes(state)
     }
 
     /// `findNodesThatFitPod` after a PreFilter rejection: every node gets the status
@@ -264,7 +290,9 @@ impl Algorithm {
                     node_affinity::filter(state, added, node)
                 }
                 Plugin::NodePorts if !pre.node_ports_skips => node_ports::filter(state, node),
-                Plugin::NodeResourcesFit => node_resources_fit::filter(state, node),
+                Plugin::NodeResourcesFit => {
+                    node_resources_fit::filter(state, node, &self.profile.fit_ignored)
+                }
                 Plugin::PodTopologySpread => pre
                     .spread
                     .as_ref()
@@ -386,20 +414,30 @@ impl Algorithm {
             .profile
             .percentage_of_nodes_to_score
             .unwrap_or(self.percentage_of_nodes_to_score);
-        let to_find = num_feasible_nodes_to_find(percentage, total);
         let pre = self.pre_filter(state, nodes);
-        if let Some(status) = self.pre_filter_rejection(state) {
+        let narrowed = self.pre_filter_nodes(state, &pre);
+        if let Some(status) = self.pre_filter_rejection(state, &narrowed) {
             return self.refused_at_pre_filter(state, nodes, status, &pre);
         }
         result.pre_filter_skipped = self.pre_filter_skipped(state, &pre);
         let filters = self.active_filters(&result.pre_filter_skipped);
+        // findNodesThatFitPod: with a PreFilterResult only the named nodes are filtered (in node-tree
+        // order here; upstream walks a Go map), from the rotating start, and the budget of feasible
+        // nodes to find comes from their number; the others get the absent-nodes status.
+        let candidates: Vec<usize> = match &narrowed {
+            node_affinity::PreFilterNodes::Only(names) => (0..total)
+                .filter(|&p| names.contains(&nodes[p].name))
+                .collect(),
+            _ => (0..total).collect(),
+        };
+        let to_find = num_feasible_nodes_to_find(percentage, candidates.len());
         result.feasible.reserve(to_find.min(total));
         result.evaluated.reserve(to_find.min(total));
-        for i in 0..total {
+        for i in 0..candidates.len() {
             if result.feasible.len() >= to_find {
                 break;
             }
-            let pos = (next_start + i) % total;
+            let pos = candidates[(next_start + i) % candidates.len()];
             let status = self.run_filter_list(&filters, state, nodes[pos], &pre);
             if status.is_none() {
                 result.feasible.push(pos as u32);
@@ -407,6 +445,21 @@ impl Algorithm {
             result.evaluated.push((pos as u32, status));
         }
         result.processed = result.evaluated.len();
+        if candidates.len() < total {
+            let absent = Status::reject(
+                Code::UnschedulableAndUnresolvable,
+                node_affinity::NAME,
+                &format!("node(s) didn't satisfy plugin(s) [{}]", node_affinity::NAME),
+            );
+            let mut named = candidates.iter().peekable();
+            for p in 0..total {
+                if named.peek() == Some(&&p) {
+                    named.next();
+                } else {
+                    result.evaluated.push((p as u32, Some(absent.clone())));
+                }
+            }
+        }
 
         if result.feasible.is_empty() {
             let statuses: Vec<(usize, Status)> = result
@@ -961,6 +1014,105 @@ mod tests {
         assert_eq!(r.chosen, Some(2));
         assert!(r.totals.is_empty() && r.score_plugins.is_empty());
         assert_eq!(rng, before, "no random draw without scoring");
+    }
+
+    #[test]
+    fn should_filter_only_the_nodes_named_by_metadata_name_terms() {
+        // A DaemonSet-style pod: NodeAffinity's PreFilterResult names node-b, so only node-b is
+        // filtered and the others get the absent-nodes status (findNodesThatFitPod).
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let field = |names: &[&str]| requirement("metadata.name", "In", names);
+        let daemon = |cpu: &str| {
+            PodBuilder::new("daemon")
+                .container("nginx", &[("cpu", cpu)])
+                .required_field_term(vec![field(&["node-b"])])
+                .build()
+        };
+        let r = default_algorithm().schedule(
+            &CycleState::new(&daemon("100m")),
+            &refs,
+            2,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(r.chosen, Some(1));
+        assert!(r.scoring_skipped);
+        assert_eq!(
+            r.processed, 1,
+            "nextStartNodeIndex moves by the filtered node only"
+        );
+        let absent: Vec<(u32, &str)> = r
+            .evaluated
+            .iter()
+            .filter_map(|(p, s)| s.as_ref().map(|s| (*p, s.message())))
+            .map(|(p, m)| {
+                (
+                    p,
+                    if m == "node(s) didn't satisfy plugin(s) [NodeAffinity]" {
+                        "absent"
+                    } else {
+                        "other"
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(absent, vec![(0, "absent"), (2, "absent")]);
+
+        let r = default_algorithm().schedule(
+            &CycleState::new(&daemon("3")),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.error.as_deref(),
+            Some("0/3 nodes are available: 1 Insufficient cpu, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        );
+
+        // Names of nodes that do not exist narrow the search to nothing.
+        let ghost = PodBuilder::new("ghost")
+            .container("nginx", &[])
+            .required_field_term(vec![field(&["node-x"])])
+            .build();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&ghost),
+            &refs,
+            1,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(
+            r.error.as_deref(),
+            Some("0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        );
+        assert_eq!(r.processed, 0);
+    }
+
+    #[test]
+    fn should_refuse_conflicting_metadata_name_terms_at_pre_filter() {
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("conflict")
+            .container("nginx", &[])
+            .required_field_term(vec![
+                requirement("metadata.name", "In", &["node-a"]),
+                requirement("metadata.name", "In", &["node-b"]),
+            ])
+            .build();
+        let r = default_algorithm().schedule(
+            &CycleState::new(&pod),
+            &refs,
+            0,
+            &mut SimRng::new(1),
+            &|_| 0,
+        );
+        assert_eq!(r.pre_filter_rejection, Some("NodeAffinity"));
+        assert_eq!(
+            r.error.as_deref(),
+            Some("0/3 nodes are available: pod affinity terms conflict. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
+        );
     }
 
     #[test]

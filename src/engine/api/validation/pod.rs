@@ -2237,7 +2237,7 @@ fn is_native_resource(name: &str) -> bool {
 }
 
 /// `IsExtendedResourceName`.
-fn is_extended_resource_name(name: &str) -> bool {
+pub fn is_extended_resource_name(name: &str) -> bool {
     if is_native_resource(name) || name.starts_with("requests.") {
         return false;
     }

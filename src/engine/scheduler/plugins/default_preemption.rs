@@ -121,7 +121,7 @@ mod tests {
             ),
         ];
         let msg = post_filter(&state, &nodes, &statuses, |n| {
-            node_resources_fit::filter(&state, n)
+            node_resources_fit::filter(&state, n, &Default::default())
         });
         assert_eq!(
             msg,
@@ -152,7 +152,7 @@ mod tests {
             Status::reject(Code::Unschedulable, "NodeResourcesFit", "Insufficient cpu"),
         )];
         let msg = post_filter(&state, &nodes, &statuses, |n| {
-            node_resources_fit::filter(&state, n)
+            node_resources_fit::filter(&state, n, &Default::default())
         });
         assert_eq!(
             msg,

@@ -1,14 +1,13 @@
 //! NodeAffinity: Filter enforces `nodeSelector`, required node affinity and the scheduler-enforced
 //! `addedAffinity`; Score sums the weights of matching preferred terms.
 //!
+//! PreFilter narrows the nodes to those `matchFields metadata.name In` terms name (a DaemonSet pod's
+//! affinity), or refuses terms whose names cannot all hold.
+//!
 //! Mirrors `pkg/scheduler/framework/plugins/nodeaffinity/node_affinity.go` and the matching rules of
 //! `k8s.io/component-helpers/scheduling/corev1/nodeaffinity`.
-//!
-//! Simplification: a PreFilter result narrowing the nodes by `matchFields metadata.name` is not
-//! computed; such terms are evaluated per node by Filter instead (same verdicts, but the other nodes
-//! report this plugin's reason rather than `node(s) didn't satisfy plugin(s) [NodeAffinity]`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::{
     NodeAffinity, NodeSelector, NodeSelectorRequirement, NodeSelectorTerm,
@@ -22,6 +21,8 @@ pub const NAME: &str = "NodeAffinity";
 pub const ERR_REASON_POD: &str = "node(s) didn't match Pod's node affinity/selector";
 /// `errReasonEnforced`.
 pub const ERR_REASON_ENFORCED: &str = "node(s) didn't match scheduler-enforced node affinity";
+/// `errReasonConflict`: every required term names nodes by `metadata.name`, and none can match.
+pub const ERR_REASON_CONFLICT: &str = "pod affinity terms conflict";
 
 fn values(req: &NodeSelectorRequirement) -> &[String] {
     req.values.as_deref().unwrap_or(&[])
@@ -104,6 +105,52 @@ pub fn pre_filter_skips(state: &CycleState, added: Option<&NodeAffinity>) -> boo
         && added_required(added).is_none()
 }
 
+/// The nodes NodeAffinity's PreFilter lets Filter see (its `PreFilterResult`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PreFilterNodes {
+    /// No narrowing (`nil` result): a term without a `metadata.name In` field, or no required terms.
+    All,
+    /// Only these node names (`PreFilterResult.NodeNames`); names of nodes that do not exist are kept,
+    /// as upstream keeps them, and simply match no node.
+    Only(BTreeSet<String>),
+    /// Each term's names intersect to nothing: `UnschedulableAndUnresolvable`, `ERR_REASON_CONFLICT`.
+    Conflict,
+}
+
+/// `PreFilter`'s node names: within a term the `metadata.name In` fields are ANDed (intersection),
+/// terms are ORed (union); one term without such a field leaves every node eligible.
+pub fn pre_filter_nodes(state: &CycleState) -> PreFilterNodes {
+    let Some(required) = state.required_affinity else {
+        return PreFilterNodes::All;
+    };
+    if required.node_selector_terms.is_empty() {
+        return PreFilterNodes::All;
+    }
+    let mut names = BTreeSet::new();
+    for term in &required.node_selector_terms {
+        let mut term_names: Option<BTreeSet<String>> = None;
+        for field in term.match_fields.as_deref().unwrap_or(&[]) {
+            if field.key != "metadata.name" || field.operator != "In" {
+                continue;
+            }
+            let named: BTreeSet<String> = values(field).iter().cloned().collect();
+            term_names = Some(match term_names {
+                None => named,
+                Some(so_far) => so_far.intersection(&named).cloned().collect(),
+            });
+        }
+        match term_names {
+            None => return PreFilterNodes::All,
+            Some(term_names) => names.extend(term_names),
+        }
+    }
+    if names.is_empty() {
+        PreFilterNodes::Conflict
+    } else {
+        PreFilterNodes::Only(names)
+    }
+}
+
 /// Whether the pod's own `nodeSelector` and required affinity match (`GetRequiredNodeAffinity.Match`).
 pub fn pod_matches_node(state: &CycleState, node: &NodeInfo) -> bool {
     if let Some(selector) = state.node_selector {
@@ -183,6 +230,70 @@ mod tests {
     use crate::engine::scheduler::framework::{default_normalize_score, MAX_NODE_SCORE};
     use crate::engine::scheduler::plugins::testing::*;
     use k8s_openapi::api::core::v1::PreferredSchedulingTerm;
+
+    #[test]
+    fn should_narrow_nodes_by_metadata_name_terms_like_upstream_pre_filter() {
+        use PreFilterNodes::*;
+        let names = |list: &[&str]| Only(list.iter().map(|n| n.to_string()).collect());
+        let field = |op: &str, values: &[&str]| requirement("metadata.name", op, values);
+        let cases: Vec<(&str, PodBuilder, PreFilterNodes)> = vec![
+            ("no affinity", PodBuilder::new("p"), All),
+            (
+                "only label expressions",
+                PodBuilder::new("p").required_term(vec![requirement("zone", "In", &["a"])]),
+                All,
+            ),
+            (
+                "one name",
+                PodBuilder::new("p").required_field_term(vec![field("In", &["node1"])]),
+                names(&["node1"]),
+            ),
+            (
+                "names of one term intersect",
+                PodBuilder::new("p").required_field_term(vec![
+                    field("In", &["node1", "node2"]),
+                    field("In", &["node2", "node3"]),
+                ]),
+                names(&["node2"]),
+            ),
+            (
+                "terms are unioned",
+                PodBuilder::new("p")
+                    .required_field_term(vec![field("In", &["node1"])])
+                    .required_field_term(vec![field("In", &["node2"])]),
+                names(&["node1", "node2"]),
+            ),
+            (
+                "a term without names leaves every node",
+                PodBuilder::new("p")
+                    .required_field_term(vec![field("In", &["node1"])])
+                    .required_term(vec![requirement("zone", "In", &["a"])]),
+                All,
+            ),
+            (
+                "NotIn does not narrow",
+                PodBuilder::new("p").required_field_term(vec![field("NotIn", &["node1"])]),
+                All,
+            ),
+            (
+                "conflicting names",
+                PodBuilder::new("p")
+                    .required_field_term(vec![field("In", &["node1"]), field("In", &["node2"])]),
+                Conflict,
+            ),
+            (
+                "one conflicting term among named ones",
+                PodBuilder::new("p")
+                    .required_field_term(vec![field("In", &["node1"]), field("In", &["node2"])])
+                    .required_field_term(vec![field("In", &["node3"])]),
+                names(&["node3"]),
+            ),
+        ];
+        for (name, pod, want) in cases {
+            let pod = pod.build();
+            assert_eq!(pre_filter_nodes(&CycleState::new(&pod)), want, "{name}");
+        }
+    }
 
     #[test]
     fn should_filter_like_upstream_cases() {

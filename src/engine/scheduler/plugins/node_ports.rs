@@ -102,6 +102,24 @@ mod tests {
                 false,
             ),
             (
+                "a sidecar's host port clashes with the pod's",
+                PodBuilder::new("p").host_port(8001, "TCP", "").build(),
+                vec![PodBuilder::new("e").init_host_port(8001, true)],
+                false,
+            ),
+            (
+                "the pod's sidecar asks for a port in use",
+                PodBuilder::new("p").init_host_port(8001, true).build(),
+                vec![PodBuilder::new("e").host_port(8001, "TCP", "")],
+                false,
+            ),
+            (
+                "an init container that ends frees its port",
+                PodBuilder::new("p").host_port(8001, "TCP", "").build(),
+                vec![PodBuilder::new("e").init_host_port(8001, false)],
+                true,
+            ),
+            (
                 "defaults are TCP on 0.0.0.0",
                 PodBuilder::new("p").host_port(8001, "", "").build(),
                 vec![PodBuilder::new("e").host_port(8001, "TCP", "10.0.0.1")],

@@ -1,14 +1,14 @@
 //! NodeResourcesFit: Filter checks the pod's requests against the node's free allocatable; Score applies
 //! the configured strategy (LeastAllocated by default).
 //!
-//! Mirrors `pkg/scheduler/framework/plugins/noderesources/fit.go` (`fitsRequest`, `Filter`, `Score`).
-//! Simplification: `ignoredResources`/`ignoredResourceGroups` and DRA-backed extended resources are not
-//! modelled.
+//! Mirrors `pkg/scheduler/framework/plugins/noderesources/fit.go` (`fitsRequest`, `Filter`, `Score`),
+//! with the `ignoredResources`/`ignoredResourceGroups` arguments. Simplification: DRA-backed extended
+//! resources (a DeviceClass naming an extended resource) are not modelled.
 
 use k8s_openapi::api::core::v1::Pod;
 
 use crate::engine::scheduler::cache::{pod_requests, NodeInfo, Resource};
-use crate::engine::scheduler::config::{ScoringStrategy, ScoringStrategyType};
+use crate::engine::scheduler::config::{IgnoredResources, ScoringStrategy, ScoringStrategyType};
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
 use crate::engine::scheduler::queueing_hints::{bound_node, bound_or_nominated, same_pod};
 
@@ -29,8 +29,13 @@ pub struct InsufficientResource {
     pub unresolvable: bool,
 }
 
-/// `fitsRequest`: pods count, then cpu, memory, ephemeral-storage, then scalars by name.
-pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientResource> {
+/// `fitsRequest`: pods count, then cpu, memory, ephemeral-storage, then scalars by name (skipping the
+/// extended resources the plugin's arguments ignore).
+pub fn fits_request(
+    request: &Resource,
+    node: &NodeInfo,
+    ignored: &IgnoredResources,
+) -> Vec<InsufficientResource> {
     let mut out = Vec::new();
     let pods = node.pods.len() as i64;
     if pods + 1 > node.allocatable.allowed_pod_number {
@@ -86,7 +91,7 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
         }
     }
     for (name, want) in &request.scalars {
-        if *want == 0 {
+        if *want == 0 || ignored.ignores(name) {
             continue;
         }
         let used = node.requested.scalar(name);
@@ -105,8 +110,8 @@ pub fn fits_request(request: &Resource, node: &NodeInfo) -> Vec<InsufficientReso
     out
 }
 
-pub fn filter(state: &CycleState, node: &NodeInfo) -> Option<Status> {
-    let insufficient = fits_request(&state.requests, node);
+pub fn filter(state: &CycleState, node: &NodeInfo, ignored: &IgnoredResources) -> Option<Status> {
+    let insufficient = fits_request(&state.requests, node, ignored);
     if insufficient.is_empty() {
         return None;
     }
@@ -156,11 +161,12 @@ pub fn scaled_down(old: &Resource, new: &Resource) -> bool {
 /// only if its pod count or the allocatable of a resource the pod requests grew.
 pub fn is_schedulable_after_node_change(
     target: &CycleState,
+    ignored: &IgnoredResources,
     old: Option<&NodeInfo>,
     new: &NodeInfo,
 ) -> bool {
     // `new` carries no pods (see `queueing_hints::Change`): an empty node.
-    if !fits_request(&target.requests, new).is_empty() {
+    if !fits_request(&target.requests, new, ignored).is_empty() {
         return false;
     }
     let Some(old) = old else {
@@ -331,12 +337,48 @@ mod tests {
             for e in case.existing {
                 n.add_pod(e.build_info_on("n"));
             }
-            let got = filter(&CycleState::new(&case.pod), &n).map(|s| (s.code, s.reasons));
+            let got = filter(
+                &CycleState::new(&case.pod),
+                &n,
+                &IgnoredResources::default(),
+            )
+            .map(|s| (s.code, s.reasons));
             let want = case
                 .want
                 .map(|(c, r)| (c, r.into_iter().map(String::from).collect::<Vec<_>>()));
             assert_eq!(got, want, "{}", case.name);
         }
+    }
+
+    #[test]
+    fn should_skip_ignored_extended_resources_like_upstream() {
+        // TestEnoughRequests' ignoredResources / ignoredResourceGroups rows: only extended resources
+        // are ignored; a `kubernetes.io/` resource is native and always checked.
+        let n = node("10", "20", "32");
+        let pod = PodBuilder::new("p")
+            .container(
+                "x",
+                &[("example.com/bbb", "1"), ("kubernetes.io/something", "1")],
+            )
+            .build();
+        let state = CycleState::new(&pod);
+        let ignored = |names: &[&str], groups: &[&str]| IgnoredResources {
+            names: names.iter().map(|s| s.to_string()).collect(),
+            groups: groups.iter().map(|s| s.to_string()).collect(),
+        };
+        let reasons = |i: &IgnoredResources| filter(&state, &n, i).map(|s| s.reasons);
+        let both = vec![
+            "Insufficient example.com/bbb".to_string(),
+            "Insufficient kubernetes.io/something".to_string(),
+        ];
+        assert_eq!(reasons(&ignored(&[], &[])), Some(both));
+        let native_only = Some(vec!["Insufficient kubernetes.io/something".to_string()]);
+        assert_eq!(reasons(&ignored(&["example.com/bbb"], &[])), native_only);
+        assert_eq!(reasons(&ignored(&[], &["example.com"])), native_only);
+        assert_eq!(
+            reasons(&ignored(&["kubernetes.io/something"], &["kubernetes.io"])).map(|r| r.len()),
+            Some(2)
+        );
     }
 
     #[test]
@@ -348,11 +390,12 @@ mod tests {
                 .build_info_on("n"),
         );
         let pod = PodBuilder::new("p").container("x", &[("cpu", "1")]).build();
-        let got = filter(&CycleState::new(&pod), &n).unwrap();
+        let none = IgnoredResources::default();
+        let got = filter(&CycleState::new(&pod), &n, &none).unwrap();
         assert_eq!(got.reasons, vec!["Too many pods", "Insufficient cpu"]);
         let empty = PodBuilder::new("q").container("x", &[]).build();
         assert_eq!(
-            filter(&CycleState::new(&empty), &n).unwrap().reasons,
+            filter(&CycleState::new(&empty), &n, &none).unwrap().reasons,
             vec!["Too many pods"]
         );
     }

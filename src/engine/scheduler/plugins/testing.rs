@@ -118,6 +118,24 @@ impl PodBuilder {
         self
     }
 
+    /// An init container asking for a host port (a sidecar when `sidecar`).
+    pub fn init_host_port(mut self, port: i32, sidecar: bool) -> Self {
+        let list = self.spec().init_containers.get_or_insert_with(Vec::new);
+        let n = list.len();
+        list.push(Container {
+            name: format!("i{n}"),
+            image: Some("pause".into()),
+            restart_policy: sidecar.then(|| "Always".to_string()),
+            ports: Some(vec![ContainerPort {
+                container_port: port,
+                host_port: Some(port),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        self
+    }
+
     pub fn toleration(mut self, t: Toleration) -> Self {
         self.spec().tolerations.get_or_insert_with(Vec::new).push(t);
         self
