@@ -506,7 +506,8 @@ fn default_pod_level_resources(spec: &mut PodSpec) {
     }
 }
 
-fn is_pod_level_resource(name: &str) -> bool {
+/// `IsSupportedPodLevelResource`: cpu, memory and hugepages.
+pub fn is_pod_level_resource(name: &str) -> bool {
     matches!(name, "cpu" | "memory") || name.starts_with("hugepages-")
 }
 

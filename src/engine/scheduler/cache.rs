@@ -153,9 +153,10 @@ fn container_requests(container: &Container, non_zero: bool) -> Resource {
 
 /// A pod's effective request (`resource.PodRequests` in component-helpers): the regular containers
 /// summed, each sidecar (restartable init container) added to the running total, the max with each init
-/// container (plus the sidecars started before it), then the pod overhead.
-///
-/// Simplification: pod-level resources (`spec.resources`) are not modelled.
+/// container (plus the sidecars started before it); then the pod-level requests (`spec.resources`, for
+/// cpu, memory and hugepages) replace the containers' figures; then the pod overhead. With `non_zero`,
+/// a container without a cpu or memory request counts as 100m / 200Mi (`NonMissingContainerRequests`),
+/// as scoring does (`calculatePodResourceRequest`).
 pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resource {
     let mut total = Resource::default();
     let Some(spec) = pod.spec.as_ref() else {
@@ -178,10 +179,75 @@ pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resource {
         init_max.set_max(&reqs);
     }
     total.set_max(&init_max);
+    if let Some(pod_level) = pod_level_requests(spec) {
+        for (name, q) in pod_level {
+            let mut one = Resource::default();
+            one.add_list(&BTreeMap::from([(name.clone(), q.clone())]));
+            match name.as_str() {
+                "cpu" => total.milli_cpu = one.milli_cpu,
+                "memory" => total.memory = one.memory,
+                other => *total.scalar_mut(other) = one.scalar(other),
+            }
+        }
+    }
     if let Some(overhead) = spec.overhead.as_ref() {
         total.add_list(overhead);
     }
     total
+}
+
+/// The pod-level requests the scheduler honours (`IsPodLevelRequestsSet`): `spec.resources.requests`
+/// for cpu, memory and hugepages, when at least one of them is set.
+fn pod_level_requests(
+    spec: &k8s_openapi::api::core::v1::PodSpec,
+) -> Option<
+    impl Iterator<
+        Item = (
+            &String,
+            &k8s_openapi::apimachinery::pkg::api::resource::Quantity,
+        ),
+    >,
+> {
+    let requests = spec.resources.as_ref()?.requests.as_ref()?;
+    let supported = |name: &String| crate::engine::api::defaults::is_pod_level_resource(name);
+    requests
+        .keys()
+        .any(supported)
+        .then(|| requests.iter().filter(move |(name, _)| supported(name)))
+}
+
+/// The requests a node's `NonZeroRequested` counts for a pod (`calculateResource` with
+/// `getNonMissingContainerRequests`): without pod-level requests, the non-zero figures; with them, the
+/// 100m / 200Mi defaults apply only to cpu or memory that neither the pod level nor any container
+/// (nor the overhead) names.
+pub fn pod_node_non_zero_requests(pod: &Pod) -> Resource {
+    let non_zero = pod_requests(pod, true);
+    let Some(spec) = pod.spec.as_ref() else {
+        return non_zero;
+    };
+    if pod_level_requests(spec).is_none() {
+        return non_zero;
+    }
+    let named = |resource: &str| {
+        let in_list = |list: Option<
+            &BTreeMap<String, k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+        >| { list.is_some_and(|l| l.contains_key(resource)) };
+        spec.containers
+            .iter()
+            .chain(spec.init_containers.iter().flatten())
+            .any(|c| in_list(c.resources.as_ref().and_then(|r| r.requests.as_ref())))
+            || in_list(spec.resources.as_ref().and_then(|r| r.requests.as_ref()))
+            || in_list(spec.overhead.as_ref())
+    };
+    let real = pod_requests(pod, false);
+    let mut out = non_zero;
+    if named("cpu") {
+        out.milli_cpu = real.milli_cpu;
+    }
+    if named("memory") {
+        out.memory = real.memory;
+    }
+    out
 }
 
 /// A host port in use: `(ip, protocol, port)` with upstream's defaults (`0.0.0.0`, `TCP`).
@@ -279,7 +345,7 @@ impl PodInfo {
             ),
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
             requests: pod_requests(pod, false),
-            non_zero_requests: pod_requests(pod, true),
+            non_zero_requests: pod_node_non_zero_requests(pod),
             host_ports: pod_host_ports(pod),
             assumed: false,
         }

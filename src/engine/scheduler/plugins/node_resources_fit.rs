@@ -310,6 +310,34 @@ mod tests {
                 want: Some((Code::Unschedulable, vec!["Insufficient cpu"])),
             },
             Case {
+                name: "pod-level cpu replaces the containers' sum",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "1")])
+                    .pod_level(&[("cpu", "2")])
+                    .build(),
+                existing: vec![PodBuilder::new("e").container("x", &[("cpu", "9")])],
+                want: Some((Code::Unschedulable, vec!["Insufficient cpu"])),
+            },
+            Case {
+                name: "pod-level memory, containers without requests",
+                pod: PodBuilder::new("p")
+                    .container("x", &[])
+                    .pod_level(&[("memory", "2")])
+                    .build(),
+                existing: vec![PodBuilder::new("e").container("x", &[("memory", "19")])],
+                want: Some((Code::Unschedulable, vec!["Insufficient memory"])),
+            },
+            Case {
+                name: "pod-level cpu fits though the containers' sum would not",
+                pod: PodBuilder::new("p")
+                    .container("x", &[("cpu", "5")])
+                    .container("y", &[("cpu", "5")])
+                    .pod_level(&[("cpu", "1")])
+                    .build(),
+                existing: vec![PodBuilder::new("e").container("x", &[("cpu", "5")])],
+                want: None,
+            },
+            Case {
                 name: "extended resource",
                 pod: PodBuilder::new("p")
                     .container("x", &[("example.com/aaa", "6")])
@@ -378,6 +406,49 @@ mod tests {
         assert_eq!(
             reasons(&ignored(&["kubernetes.io/something"], &["kubernetes.io"])).map(|r| r.len()),
             Some(2)
+        );
+    }
+
+    #[test]
+    fn should_count_pod_level_requests_like_upstream() {
+        use crate::engine::scheduler::cache::pod_node_non_zero_requests;
+        let cpu_mem = |r: Resource| (r.milli_cpu, r.memory);
+        // Pod-level cpu; no memory anywhere: scoring and the node's NonZeroRequested both default
+        // memory to 200Mi per container.
+        let pod = PodBuilder::new("p")
+            .container("x", &[])
+            .container("y", &[])
+            .pod_level(&[("cpu", "1")])
+            .build();
+        assert_eq!(cpu_mem(pod_requests(&pod, false)), (1000, 0));
+        assert_eq!(
+            cpu_mem(pod_requests(&pod, true)),
+            (1000, 2 * 200 * 1024 * 1024)
+        );
+        assert_eq!(
+            cpu_mem(pod_node_non_zero_requests(&pod)),
+            (1000, 2 * 200 * 1024 * 1024)
+        );
+        // A container names memory but the other does not: scoring still defaults the other
+        // (calculatePodResourceRequest), the node counts only what is named
+        // (getNonMissingContainerRequests).
+        let pod = PodBuilder::new("p")
+            .container("x", &[("memory", "1Mi")])
+            .container("y", &[])
+            .pod_level(&[("cpu", "1")])
+            .build();
+        assert_eq!(cpu_mem(pod_requests(&pod, true)), (1000, 201 * 1024 * 1024));
+        assert_eq!(
+            cpu_mem(pod_node_non_zero_requests(&pod)),
+            (1000, 1024 * 1024)
+        );
+        // Without pod-level requests, both are the classic non-zero figures.
+        let pod = PodBuilder::new("p")
+            .container("x", &[("memory", "1Mi")])
+            .build();
+        assert_eq!(
+            cpu_mem(pod_node_non_zero_requests(&pod)),
+            (100, 1024 * 1024)
         );
     }
 

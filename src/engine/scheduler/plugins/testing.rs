@@ -118,6 +118,19 @@ impl PodBuilder {
         self
     }
 
+    /// Pod-level requests (`spec.resources.requests`).
+    pub fn pod_level(mut self, requests: &[(&str, &str)]) -> Self {
+        let reqs: BTreeMap<String, Quantity> = requests
+            .iter()
+            .map(|(k, v)| (k.to_string(), Quantity(v.to_string())))
+            .collect();
+        self.spec().resources = Some(ResourceRequirements {
+            requests: Some(reqs),
+            ..Default::default()
+        });
+        self
+    }
+
     /// An init container asking for a host port (a sidecar when `sidecar`).
     pub fn init_host_port(mut self, port: i32, sidecar: bool) -> Self {
         let list = self.spec().init_containers.get_or_insert_with(Vec::new);
