@@ -875,3 +875,80 @@ fn a_toleration_added_to_a_waiting_pod_sends_it_back_through_taint_tolerations_h
         last.time_ms
     );
 }
+
+#[test]
+fn a_high_priority_pod_preempts_the_cheapest_victim_and_lands_on_its_nominated_node() {
+    let sim = run("preemption", 1);
+    let attempts: Vec<SchedulingAttempt> = sim
+        .scheduler
+        .attempts()
+        .into_iter()
+        .filter(|a| a.pod == "default/urgent")
+        .collect();
+    // First attempt: nothing fits; PostFilter succeeded, so the message has no preemption part.
+    assert_eq!(attempts[0].result, AttemptResult::Unschedulable);
+    assert_eq!(
+        attempts[0].message,
+        "0/3 nodes are available: 3 Insufficient cpu."
+    );
+    // node-a needs one victim, node-c two: pickOneNodeForPreemption takes node-a.
+    let urgent = pod(&sim, "urgent");
+    let uid = urgent.metadata.uid.clone().unwrap();
+    assert_eq!(
+        event_lines(&sim, "batch-a"),
+        vec![
+            "Normal Pulling: Pulling image \"nginx:1.27\"".to_string(),
+            "Normal Pulled: Successfully pulled image \"nginx:1.27\" in 2.273s (2.273s including waiting). Image size: 72950530 bytes.".to_string(),
+            "Normal Created: Container created".to_string(),
+            "Normal Started: Container started".to_string(),
+            format!("Normal Preempted: Preempted by pod {uid} on node node-a"),
+            "Normal Killing: Stopping container worker".to_string(),
+        ]
+    );
+    assert!(report::pods(&sim)
+        .iter()
+        .all(|p| p.metadata.name.as_deref() != Some("batch-a")));
+    assert!(event_lines(&sim, "batch-c1")
+        .iter()
+        .all(|e| !e.contains("Preempted")));
+    // The next attempt tries the nominated node first and binds there.
+    let last = attempts.last().unwrap();
+    assert_eq!(last.result, AttemptResult::Scheduled);
+    assert_eq!(last.node.as_deref(), Some("node-a"));
+    assert!(last.scoring_skipped);
+    assert_eq!(urgent.spec.unwrap().node_name.as_deref(), Some("node-a"));
+    // The scheduler writes the preemptor's nomination with its failure, then the victim's
+    // DisruptionTarget condition, then deletes it; the kubelet finishes the deletion.
+    let calls: Vec<(String, String, String)> = sim
+        .api
+        .requests
+        .iter()
+        .filter(|r| r.path.contains("/pods/urgent/status") || r.path.contains("/pods/batch-a"))
+        .map(|r| (r.user.clone(), r.verb.clone(), r.path.clone()))
+        .collect();
+    let scheduler = "system:kube-scheduler".to_string();
+    let position = |user: &str, verb: &str, path: &str| {
+        calls
+            .iter()
+            .position(|(u, v, p)| u == user && v == verb && p.ends_with(path))
+            .unwrap_or_else(|| panic!("{verb} {path} in {calls:?}"))
+    };
+    let nominated = position(&scheduler, "update", "/pods/urgent/status");
+    let disruption = position(&scheduler, "update", "/pods/batch-a/status");
+    let delete = position(&scheduler, "delete", "/pods/batch-a");
+    let removed = position("system:node:node-a", "delete", "/pods/batch-a");
+    assert!(
+        nominated < disruption && disruption < delete && delete < removed,
+        "{calls:?}"
+    );
+    let preempt = sim
+        .trace
+        .entries
+        .iter()
+        .find(|e| e.stage == podflow::engine::trace::Stage::Preempt)
+        .expect("a Preempt step");
+    assert_eq!(
+        preempt.summary,
+        "DefaultPreemption nominates node-a: evicting default/batch-a makes room"
+    );
+}

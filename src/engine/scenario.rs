@@ -145,6 +145,13 @@ const BUILTINS: &[Builtin] = &[
         text: include_str!("../../scenarios/deployment.yaml"),
     },
     Builtin {
+        name: "preemption",
+        title:
+            "A high-priority pod on a full cluster: DefaultPreemption evicts a lower-priority pod",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/preemption.yaml"),
+    },
+    Builtin {
         name: "cordoned-node",
         title: "node-c cordoned: the scheduler skips it",
         on_seed_cluster: true,

@@ -92,6 +92,9 @@ pub enum Stage {
     Score,
     /// The binding subresource call and its outcome.
     Bind,
+    /// No node fits, but DefaultPreemption (PostFilter) chose a node where evicting lower-priority
+    /// pods makes room: the victims and the nominated node.
+    Preempt,
     /// No node fits: FailedScheduling.
     Unschedulable,
     // kubelet

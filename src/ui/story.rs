@@ -486,6 +486,10 @@ fn annotate_entry(
                 });
             }
         }
+        (Component::Scheduler, Stage::Preempt) => {
+            step = Some(6);
+            node = Some(FlowNode::Filter);
+        }
         (Component::Scheduler, Stage::Unschedulable) => {
             step = Some(6);
             node = Some(FlowNode::Filter);
@@ -946,6 +950,29 @@ pub fn caption(entry: &TraceEntry) -> String {
         }
         (Component::Scheduler, Stage::Filter) => filter_caption(&data, &entry.summary),
         (Component::Scheduler, Stage::Score) => score_caption(&data, &entry.summary),
+        (Component::Scheduler, Stage::Preempt) => {
+            let node = str_field(&data, "node").unwrap_or("");
+            let victims: Vec<String> = data
+                .get("victims")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .map(|v| {
+                            format!(
+                                "{} (priority {})",
+                                str_field(v, "pod").unwrap_or(""),
+                                v.get("priority").and_then(Value::as_i64).unwrap_or(0)
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let priority = data.get("priority").and_then(Value::as_i64).unwrap_or(0);
+            format!(
+                "No node fits {who} (priority {priority}), so DefaultPreemption looks for lower-priority pods to evict: on {node}, evicting {} makes room. The pod is nominated to {node} and waits for its victims to terminate.",
+                victims.join(" and ")
+            )
+        }
         (Component::Scheduler, Stage::Unschedulable) => {
             let message = str_field(&data, "message").unwrap_or(&entry.summary);
             format!("Unschedulable: {message}")

@@ -318,6 +318,11 @@ pub struct PodInfo {
     pub scoring_terms:
         Option<Box<crate::engine::scheduler::plugins::inter_pod_affinity::ScoringTerms>>,
     pub priority: i32,
+    /// `status.startTime` in Unix milliseconds (`None` before the kubelet started the pod).
+    pub start_time_ms: Option<i64>,
+    /// Being deleted after a preemption (`podTerminatingByPreemption`: a deletion timestamp and the
+    /// `DisruptionTarget` condition with reason `PreemptionByScheduler`).
+    pub terminating_by_preemption: bool,
     /// Real requests (`Requested`).
     pub requests: Resource,
     /// Requests with the non-zero cpu/memory defaults (`NonZeroRequested`).
@@ -344,6 +349,22 @@ impl PodInfo {
                 pod,
             ),
             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
+            start_time_ms: pod
+                .status
+                .as_ref()
+                .and_then(|s| s.start_time.as_ref())
+                .map(|t| t.0.as_millisecond()),
+            terminating_by_preemption: pod.metadata.deletion_timestamp.is_some()
+                && pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.conditions.as_ref())
+                    .is_some_and(|conditions| {
+                        conditions.iter().any(|c| {
+                            c.type_ == "DisruptionTarget"
+                                && c.reason.as_deref() == Some("PreemptionByScheduler")
+                        })
+                    }),
             requests: pod_requests(pod, false),
             non_zero_requests: pod_node_non_zero_requests(pod),
             host_ports: pod_host_ports(pod),

@@ -286,6 +286,10 @@ pub struct CycleState<'a> {
     pub key: String,
     pub priority: i32,
     pub preemption_never: bool,
+    /// `status.nominatedNodeName`: the node a previous cycle's preemption made room on.
+    pub nominated_node: Option<&'a str>,
+    /// The cycle's time, for pods without a start time (`GetPodStartTime` uses now).
+    pub now_ms: i64,
     pub node_name: Option<&'a str>,
     pub tolerations: &'a [Toleration],
     /// Real requests (NodeResourcesFit Filter, BalancedAllocation).
@@ -337,6 +341,12 @@ impl<'a> CycleState<'a> {
             key: pod_key(pod),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
             preemption_never: spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never"),
+            nominated_node: pod
+                .status
+                .as_ref()
+                .and_then(|s| s.nominated_node_name.as_deref())
+                .filter(|n| !n.is_empty()),
+            now_ms: 0,
             node_name: spec
                 .and_then(|s| s.node_name.as_deref())
                 .filter(|n| !n.is_empty()),

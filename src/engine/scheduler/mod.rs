@@ -37,9 +37,9 @@ use crate::engine::trace::{Component, Outcome, Stage, TraceData};
 
 use cache::{pod_key, Cache, NodeInfo};
 use framework::CycleState;
-use plugins::inter_pod_affinity;
 use plugins::pod_topology_spread::Selector;
 use plugins::volume_claims;
+use plugins::{default_preemption, inter_pod_affinity};
 use queue::{unschedulable_flush_tick_ms, Location, SchedulingQueue, Upsert};
 use queueing_hints::{action, Change, ClusterEvent, Resource, Verdict};
 use schedule_one::{Algorithm, CycleResult};
@@ -152,7 +152,25 @@ struct CycleOutput {
     rejected_by: Vec<&'static str>,
     /// The cycle ended in an error, not a FitError (`PodReasonSchedulerError`).
     scheduler_error: bool,
+    /// DefaultPreemption's choice: the node to nominate and the pods to evict there.
+    preemption: Option<(String, Vec<default_preemption::Victim>)>,
+    /// Preemption found no candidate and the pod's nomination is cleared.
+    clear_nomination: bool,
     cost: u64,
+}
+
+/// The details of a Preempt trace entry.
+#[derive(serde::Serialize)]
+struct PreemptDetails<'a> {
+    node: &'a str,
+    priority: i32,
+    victims: Vec<VictimDetails<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct VictimDetails<'a> {
+    pod: &'a str,
+    priority: i32,
 }
 
 /// The details of a successful Bind trace entry.
@@ -852,7 +870,48 @@ impl Scheduler {
                 } else {
                     "Unschedulable"
                 };
-                self.fail(ctx, &pod, &key, &message, out.rejected_by, reason);
+                let nomination = match &out.preemption {
+                    Some((node, victims)) => {
+                        let details = PreemptDetails {
+                            node,
+                            priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
+                            victims: victims
+                                .iter()
+                                .map(|v| VictimDetails {
+                                    pod: &v.key,
+                                    priority: v.priority,
+                                })
+                                .collect(),
+                        };
+                        let names: Vec<&str> = victims.iter().map(|v| v.key.as_str()).collect();
+                        ctx.record_data(
+                            Component::Scheduler,
+                            Stage::Preempt,
+                            pod_ref(&pod),
+                            Outcome::Info,
+                            format!(
+                                "DefaultPreemption nominates {node}: evicting {} makes room",
+                                names.join(", ")
+                            ),
+                            TraceData::from_serialize(&details),
+                        );
+                        Some(node.as_str())
+                    }
+                    None if out.clear_nomination => Some(""),
+                    None => None,
+                };
+                self.fail(
+                    ctx,
+                    &pod,
+                    &key,
+                    &message,
+                    out.rejected_by,
+                    reason,
+                    nomination,
+                );
+                if let Some((node, victims)) = &out.preemption {
+                    self.preempt(ctx, &pod, node, victims);
+                }
             }
         }
         out.cost
@@ -868,6 +927,7 @@ impl Scheduler {
         rng: &mut crate::engine::rng::SimRng,
     ) -> CycleOutput {
         let mut state = CycleState::new(&queued.pod);
+        state.now_ms = now_ms as i64;
         state.claims = listed.claims;
         state.namespace_labels = listed.namespace_labels;
         state.default_spread_selector = listed.default_spread_selector;
@@ -904,12 +964,19 @@ impl Scheduler {
             // Only a FitError carries UnschedulablePlugins.
             rejected_by.clear();
         }
+        let preemption = result.preemption.as_ref().and_then(|c| {
+            nodes
+                .get(c.node)
+                .map(|n| (n.name.clone(), c.victims.clone()))
+        });
         CycleOutput {
             filter_trace,
             score_trace,
             chosen,
             compact,
             rejected_by,
+            preemption,
+            clear_nomination: result.clear_nomination,
             scheduler_error: result.scheduler_error,
             error: result.error.unwrap_or_default(),
             cost: CYCLE_BASE_MS + result.evaluated.len() as u64 / NODES_PER_MS,
@@ -991,6 +1058,79 @@ impl Scheduler {
         }
     }
 
+    /// `prepareCandidate` (run asynchronously upstream, after the preemptor's failure is handled): for
+    /// each victim, the `DisruptionTarget` condition, the deletion (graceful: the kubelet stops its
+    /// containers), and a `Preempted` event naming the preemptor's UID.
+    fn preempt(
+        &mut self,
+        ctx: &mut Ctx,
+        preemptor: &Pod,
+        node: &str,
+        victims: &[default_preemption::Victim],
+    ) {
+        let uid = preemptor.metadata.uid.clone().unwrap_or_default();
+        for victim in victims {
+            let (namespace, name) = victim
+                .key
+                .split_once('/')
+                .unwrap_or(("default", &victim.key));
+            let store_key = crate::engine::store::key("pods", Some(namespace), name);
+            let Some(Object::Pod(stored)) = ctx.api.store.get(&store_key).map(|s| s.object.clone())
+            else {
+                continue;
+            };
+            let mut updated = Pod::clone(&stored);
+            let status = updated.status.get_or_insert_with(Default::default);
+            let conditions = status.conditions.get_or_insert_with(Vec::new);
+            let condition = PodCondition {
+                type_: "DisruptionTarget".into(),
+                status: "True".into(),
+                reason: Some("PreemptionByScheduler".into()),
+                message: Some(format!(
+                    "{}: preempting to accommodate a higher priority pod",
+                    self.scheduler_name()
+                )),
+                last_transition_time: Some(meta_time(ctx.now_ms)),
+                observed_generation: stored.metadata.generation,
+                ..Default::default()
+            };
+            match conditions
+                .iter()
+                .position(|c| c.type_ == "DisruptionTarget")
+            {
+                Some(i) if conditions[i].status == "True" => {}
+                Some(i) => conditions[i] = condition,
+                None => conditions.push(condition),
+            }
+            if updated.status != stored.status {
+                let request = ApiRequest::new(Credentials::Scheduler, Verb::Update, "pods")
+                    .namespace(namespace.to_string())
+                    .name(name.to_string())
+                    .subresource("status")
+                    .body(RequestBody::Object(Object::Pod(std::sync::Arc::new(
+                        updated,
+                    ))));
+                let _ = ctx.call(request);
+            }
+            let request = ApiRequest::new(Credentials::Scheduler, Verb::Delete, "pods")
+                .namespace(namespace.to_string())
+                .name(name.to_string());
+            if !ctx.call(request).is_success() {
+                continue;
+            }
+            record_event(
+                ctx,
+                &Reporter::Scheduler,
+                pod_reference(&stored, None),
+                EventType::Normal,
+                "Preempted",
+                "Preempting",
+                &format!("Preempted by pod {uid} on node {node}"),
+            );
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn fail(
         &mut self,
         ctx: &mut Ctx,
@@ -999,6 +1139,7 @@ impl Scheduler {
         message: &str,
         rejected_by: Vec<&'static str>,
         reason: &str,
+        nomination: Option<&str>,
     ) {
         let object = pod_ref(pod);
         ctx.record(
@@ -1034,7 +1175,7 @@ impl Scheduler {
             "Scheduling",
             &truncated,
         );
-        self.update_pod_scheduled_condition(ctx, key, message, reason);
+        self.update_pod_scheduled_condition(ctx, key, message, reason, nomination);
     }
 
     /// `updatePod` with `PodScheduled=False` and `reason` (`Unschedulable`, or `SchedulerError` when the
@@ -1046,12 +1187,22 @@ impl Scheduler {
         key: &str,
         message: &str,
         reason: &str,
+        nomination: Option<&str>,
     ) {
         let Some(current) = self.queue.get(key).map(|q| q.pod.clone()) else {
             return;
         };
         let mut updated = Pod::clone(&current);
         let status = updated.status.get_or_insert_with(Default::default);
+        // updatePod: the nominated node (set by preemption, cleared when it found no candidate) goes
+        // in the same status write as the condition.
+        let nomination_changes = match nomination {
+            Some(node) if status.nominated_node_name.as_deref().unwrap_or("") != node => {
+                status.nominated_node_name = (!node.is_empty()).then(|| node.to_string());
+                true
+            }
+            _ => false,
+        };
         let conditions = status.conditions.get_or_insert_with(Vec::new);
         let existing = conditions.iter().position(|c| c.type_ == "PodScheduled");
         let mut condition = PodCondition {
@@ -1073,6 +1224,7 @@ impl Scheduler {
                     && old.reason == condition.reason
                     && old.message == condition.message
                     && old.observed_generation == condition.observed_generation
+                    && !nomination_changes
                 {
                     return;
                 }
@@ -1201,7 +1353,16 @@ impl Scheduler {
         }
         let feasible = result.feasible.len();
         let evaluated = result.evaluated.len();
-        let summary = if evaluated == total {
+        let nominated = result
+            .nominated_node_fits
+            .then(|| result.chosen.and_then(|p| nodes.get(p as usize)))
+            .flatten();
+        let summary = if let Some(node) = nominated {
+            format!(
+                "nominated node {} passed the filters (tried first, as preemption made room on it)",
+                node.name
+            )
+        } else if evaluated == total {
             format!("{feasible} of {total} nodes passed the filters")
         } else {
             format!("{feasible} of {total} nodes passed the filters ({evaluated} evaluated)")

@@ -106,6 +106,12 @@ pub struct CycleResult {
     /// The profile's Filter plugins whose PreFilter returned Skip for this pod, so their Filter
     /// did not run on any node (`SkipFilterPlugins`).
     pub pre_filter_skipped: Vec<Plugin>,
+    /// No node fit, and DefaultPreemption chose a node and the victims to evict there.
+    pub preemption: Option<default_preemption::Candidate>,
+    /// No node fit and preemption found no candidate: a nomination the pod carries is cleared.
+    pub clear_nomination: bool,
+    /// The pod's nominated node passed the filters when tried first (`evaluateNominatedNode`).
+    pub nominated_node_fits: bool,
 }
 
 impl Algorithm {
@@ -191,6 +197,7 @@ impl Algorithm {
         nodes: &[&NodeInfo],
         status: Status,
         pre: &PreFilterState,
+        rng: &mut SimRng,
     ) -> CycleResult {
         let total = nodes.len();
         let statuses: Vec<(usize, Status)> = (0..total).map(|p| (p, status.clone())).collect();
@@ -199,23 +206,51 @@ impl Algorithm {
             pre_filter_msg: status.reasons.join(", "),
             ..Default::default()
         };
-        if self
+        let mut result = CycleResult {
+            pre_filter_rejection: Some(status.plugin),
+            ..CycleResult::default()
+        };
+        self.run_post_filter(state, nodes, &statuses, pre, rng, &mut fit, &mut result);
+        result.error = Some(fit.message());
+        result.evaluated = statuses
+            .into_iter()
+            .map(|(p, s)| (p as u32, Some(s)))
+            .collect();
+        result
+    }
+
+    /// `RunPostFilterPlugins` (DefaultPreemption when the profile has it): either the message the
+    /// FitError ends with, or the node to nominate and its victims (the FitError then ends without a
+    /// preemption part, as PostFilter succeeded).
+    #[allow(clippy::too_many_arguments)]
+    fn run_post_filter(
+        &self,
+        state: &CycleState,
+        nodes: &[&NodeInfo],
+        statuses: &[(usize, Status)],
+        pre: &PreFilterState,
+        rng: &mut SimRng,
+        fit: &mut FitError,
+        result: &mut CycleResult,
+    ) {
+        if !self
             .profile
             .post_filter
             .contains(&Plugin::DefaultPreemption)
         {
-            fit.post_filter_msg = default_preemption::post_filter(state, nodes, &statuses, |n| {
-                self.run_filters(state, n, pre)
-            });
+            return;
         }
-        CycleResult {
-            evaluated: statuses
-                .into_iter()
-                .map(|(p, s)| (p as u32, Some(s)))
-                .collect(),
-            pre_filter_rejection: Some(status.plugin),
-            error: Some(fit.message()),
-            ..CycleResult::default()
+        let outcome = default_preemption::post_filter(state, nodes, statuses, rng, |n| {
+            self.run_filters(state, n, pre)
+        });
+        fit.post_filter_msg = outcome.message().to_string();
+        match outcome {
+            default_preemption::PostFilterOutcome::Nominated(candidate) => {
+                result.preemption = Some(candidate);
+            }
+            default_preemption::PostFilterOutcome::Failed {
+                clear_nomination, ..
+            } => result.clear_nomination = clear_nomination && state.nominated_node.is_some(),
         }
     }
 
@@ -417,10 +452,27 @@ impl Algorithm {
         let pre = self.pre_filter(state, nodes);
         let narrowed = self.pre_filter_nodes(state, &pre);
         if let Some(status) = self.pre_filter_rejection(state, &narrowed) {
-            return self.refused_at_pre_filter(state, nodes, status, &pre);
+            return self.refused_at_pre_filter(state, nodes, status, &pre, rng);
         }
         result.pre_filter_skipped = self.pre_filter_skipped(state, &pre);
         let filters = self.active_filters(&result.pre_filter_skipped);
+        // evaluateNominatedNode: a node a previous preemption made room on is tried first, alone; if
+        // it passes, it is the only feasible node (no scoring, `nextStartNodeIndex` unchanged).
+        if let Some(nominated) = state.nominated_node {
+            if let Some(pos) = nodes.iter().position(|n| n.name == nominated) {
+                if self
+                    .run_filter_list(&filters, state, nodes[pos], &pre)
+                    .is_none()
+                {
+                    result.evaluated.push((pos as u32, None));
+                    result.feasible.push(pos as u32);
+                    result.scoring_skipped = true;
+                    result.nominated_node_fits = true;
+                    result.chosen = Some(pos as u32);
+                    return result;
+                }
+            }
+        }
         // findNodesThatFitPod: with a PreFilterResult only the named nodes are filtered (in node-tree
         // order here; upstream walks a Go map), from the rotating start, and the budget of feasible
         // nodes to find comes from their number; the others get the absent-nodes status.
@@ -475,16 +527,7 @@ impl Algorithm {
                     .collect(),
                 ..Default::default()
             };
-            if self
-                .profile
-                .post_filter
-                .contains(&Plugin::DefaultPreemption)
-            {
-                fit.post_filter_msg =
-                    default_preemption::post_filter(state, nodes, &statuses, |n| {
-                        self.run_filters(state, n, &pre)
-                    });
-            }
+            self.run_post_filter(state, nodes, &statuses, &pre, rng, &mut fit, &mut result);
             result.error = Some(fit.message());
             return result;
         }

@@ -1,15 +1,21 @@
-//! DefaultPreemption (PostFilter): explains why preempting lower-priority pods would not help.
+//! DefaultPreemption (PostFilter): when no node fits, look for a node where evicting lower-priority
+//! pods makes room, pick the best one, and nominate it; or explain why preemption cannot help.
 //!
 //! Mirrors `pkg/scheduler/framework/plugins/defaultpreemption/default_preemption.go` and
 //! `pkg/scheduler/framework/preemption/preemption.go` (`Preempt`, `PodEligibleToPreemptOthers`,
-//! `nodesWherePreemptionMightHelp`, `SelectVictimsOnNode`): the message is `"preemption: "` followed by
-//! a FitError over all nodes whose per-node statuses say why no victim set works.
+//! `nodesWherePreemptionMightHelp`, `DryRunPreemption`, `SelectVictimsOnNode`,
+//! `pickOneNodeForPreemption`). The API calls that follow (the victims' `DisruptionTarget`
+//! condition, their deletion, the `Preempted` events, the preemptor's `nominatedNodeName`) are the
+//! scheduler's (`scheduler/mod.rs`).
 //!
-//! Simplification: actual victim selection (picking and evicting victims, nominating the node) is not
-//! modelled yet. When a node has lower-priority pods whose removal would let the incoming pod fit, a
-//! real cluster would preempt; podflow reports that node as "No preemption victims found for incoming
-//! pod", the message upstream gives when the node has no lower-priority pods.
+//! Simplifications: no PodDisruptionBudgets (no victim ever violates one); pods nominated to a node
+//! are not added when filtering other pods (`RunFilterPluginsWithNominatedPods`), and lower-priority
+//! pods nominated to the chosen node keep their nomination. Upstream evaluates candidate nodes in
+//! parallel from a random offset and breaks final ties by whichever node its map yields first; podflow
+//! draws the offset from the run's seeded generator (only when two candidates or more remain, the only
+//! case where the offset can change the choice) and takes candidates in node order from it.
 
+use crate::engine::rng::SimRng;
 use crate::engine::scheduler::cache::NodeInfo;
 use crate::engine::scheduler::fit_error::FitError;
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
@@ -18,20 +24,81 @@ pub const NAME: &str = "DefaultPreemption";
 pub const MSG_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
 pub const MSG_NO_VICTIMS: &str = "No preemption victims found for incoming pod";
 pub const MSG_POLICY_NEVER: &str = "not eligible due to preemptionPolicy=Never.";
+pub const MSG_TERMINATING_ON_NOMINATED: &str =
+    "not eligible due to a terminating pod on the nominated node.";
+/// `minCandidateNodesPercentage` and `minCandidateNodesAbsolute` (DefaultPreemptionArgs defaults).
+pub const MIN_CANDIDATE_NODES_PERCENTAGE: usize = 10;
+pub const MIN_CANDIDATE_NODES_ABSOLUTE: usize = 100;
 
-/// The PostFilter message (the part of FailedScheduling after the filter histogram).
+/// A pod chosen for eviction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Victim {
+    /// `namespace/name`.
+    pub key: String,
+    pub priority: i32,
+}
+
+/// The node preemption chose and the pods to evict there, most important first.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// Snapshot position of the node.
+    pub node: usize,
+    pub victims: Vec<Victim>,
+}
+
+/// What PostFilter concluded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostFilterOutcome {
+    /// Preemption cannot help: the message to append to the FitError (`preemption: ...`), and
+    /// whether a nomination the pod carries is cleared (`NewPostFilterResultWithNominatedNode("")`).
+    Failed {
+        message: String,
+        clear_nomination: bool,
+    },
+    /// Evict these victims and nominate the node.
+    Nominated(Candidate),
+}
+
+impl PostFilterOutcome {
+    /// The text appended to the FitError: nothing when preemption succeeded.
+    pub fn message(&self) -> &str {
+        match self {
+            PostFilterOutcome::Failed { message, .. } => message,
+            PostFilterOutcome::Nominated(_) => "",
+        }
+    }
+}
+
+/// `calculateNumCandidates`: 10% of the nodes, at least 100, at most all.
+pub fn num_candidates(num_nodes: usize) -> usize {
+    (num_nodes * MIN_CANDIDATE_NODES_PERCENTAGE / 100)
+        .max(MIN_CANDIDATE_NODES_ABSOLUTE)
+        .min(num_nodes)
+}
+
+/// `PostFilter` → `Preempt`.
 ///
-/// `statuses` are the filter statuses of the nodes that failed, by snapshot position; `refilter` runs the
-/// Filter plugins against a node with its lower-priority pods removed.
+/// `statuses` are the filter statuses of the nodes that failed, by snapshot position (nodes absent
+/// from it count as UnschedulableAndUnresolvable); `refilter` runs the Filter plugins against a node.
 pub fn post_filter(
     state: &CycleState,
     nodes: &[&NodeInfo],
     statuses: &[(usize, Status)],
+    rng: &mut SimRng,
     refilter: impl Fn(&NodeInfo) -> Option<Status>,
-) -> String {
-    if state.preemption_never {
-        return format!("preemption: {MSG_POLICY_NEVER}");
+) -> PostFilterOutcome {
+    if let Some(reason) = not_eligible(state, nodes, statuses) {
+        return PostFilterOutcome::Failed {
+            message: format!("preemption: {reason}"),
+            clear_nomination: false,
+        };
     }
+    let potential: Vec<usize> = statuses
+        .iter()
+        .filter(|(_, status)| status.code != Code::UnschedulableAndUnresolvable)
+        .map(|(index, _)| *index)
+        .filter(|index| *index < nodes.len())
+        .collect();
     let mut result = FitError {
         num_all_nodes: nodes.len(),
         absent_status: Some(Status::reject(
@@ -41,44 +108,185 @@ pub fn post_filter(
         )),
         ..Default::default()
     };
-    for (index, status) in statuses {
-        let Some(node) = nodes.get(*index) else {
-            continue;
-        };
-        let verdict = if status.code == Code::UnschedulableAndUnresolvable {
-            Status::reject(Code::UnschedulableAndUnresolvable, NAME, MSG_NOT_HELPFUL)
-        } else {
-            select_victims_on_node(state, node, &refilter)
-        };
-        result.node_statuses.push((node.name.clone(), verdict));
+    let wanted = num_candidates(potential.len());
+    let mut candidates: Vec<Candidate> = Vec::new();
+    let mut failures: Vec<(usize, Status)> = Vec::new();
+    for &index in &potential {
+        if candidates.len() >= wanted && !candidates.is_empty() {
+            break;
+        }
+        match select_victims_on_node(state, nodes[index], &refilter) {
+            Ok(victims) => candidates.push(Candidate {
+                node: index,
+                victims,
+            }),
+            Err(status) => failures.push((index, status)),
+        }
     }
-    format!("preemption: {}", result.message())
+    if candidates.is_empty() {
+        for (index, status) in failures {
+            result
+                .node_statuses
+                .push((nodes[index].name.clone(), status));
+        }
+        return PostFilterOutcome::Failed {
+            message: format!("preemption: {}", result.message()),
+            clear_nomination: true,
+        };
+    }
+    if candidates.len() > 1 {
+        // getOffsetAndNumCandidates: the dry run starts at a random node.
+        let offset = rng.below(candidates.len() as u64) as usize;
+        candidates.rotate_left(offset);
+    }
+    let chosen = pick_one_node_for_preemption(state, nodes, &candidates);
+    PostFilterOutcome::Nominated(candidates.swap_remove(chosen))
 }
 
-/// `SelectVictimsOnNode`, reduced to its failure statuses.
+/// `PodEligibleToPreemptOthers`.
+fn not_eligible(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    statuses: &[(usize, Status)],
+) -> Option<&'static str> {
+    if state.preemption_never {
+        return Some(MSG_POLICY_NEVER);
+    }
+    let nominated = state.nominated_node?;
+    let position = nodes.iter().position(|n| n.name == nominated);
+    // A nominated node the filters call UnschedulableAndUnresolvable may be preempted on again.
+    let unresolvable = position.is_some_and(|p| {
+        statuses
+            .iter()
+            .any(|(i, s)| *i == p && s.code == Code::UnschedulableAndUnresolvable)
+    });
+    if unresolvable {
+        return None;
+    }
+    let node = nodes[position?];
+    node.pods
+        .iter()
+        .any(|p| p.priority < state.priority && p.terminating_by_preemption)
+        .then_some(MSG_TERMINATING_ON_NOMINATED)
+}
+
+/// `MoreImportantPod`: higher priority first, then the earlier start (a pod not started yet counts as
+/// starting now).
+fn more_important_first(
+    state: &CycleState,
+    a: &crate::engine::scheduler::cache::PodInfo,
+    b: &crate::engine::scheduler::cache::PodInfo,
+) -> std::cmp::Ordering {
+    let start =
+        |p: &crate::engine::scheduler::cache::PodInfo| p.start_time_ms.unwrap_or(state.now_ms);
+    b.priority
+        .cmp(&a.priority)
+        .then_with(|| start(a).cmp(&start(b)))
+}
+
+/// `SelectVictimsOnNode`: remove every lower-priority pod; if the pod still does not fit, the node's
+/// status says why; otherwise add the potential victims back, most important first, keeping each one
+/// whose return still lets the pod fit (a reprieve). What stays removed are the victims.
 fn select_victims_on_node(
     state: &CycleState,
     node: &NodeInfo,
     refilter: &impl Fn(&NodeInfo) -> Option<Status>,
-) -> Status {
-    let lower: Vec<&str> = node
+) -> Result<Vec<Victim>, Status> {
+    let mut potential: Vec<&crate::engine::scheduler::cache::PodInfo> = node
         .pods
         .iter()
         .filter(|p| p.priority < state.priority)
-        .map(|p| p.key.as_str())
         .collect();
-    if lower.is_empty() {
-        return Status::reject(Code::UnschedulableAndUnresolvable, NAME, MSG_NO_VICTIMS);
+    if potential.is_empty() {
+        return Err(Status::reject(
+            Code::UnschedulableAndUnresolvable,
+            NAME,
+            MSG_NO_VICTIMS,
+        ));
     }
     let mut without = node.clone();
-    for key in lower {
-        without.remove_pod(key);
+    for pod in &potential {
+        without.remove_pod(&pod.key);
     }
-    match refilter(&without) {
-        Some(status) => status,
-        // Victim selection not modelled yet (see the module comment).
-        None => Status::reject(Code::UnschedulableAndUnresolvable, NAME, MSG_NO_VICTIMS),
+    if let Some(status) = refilter(&without) {
+        return Err(status);
     }
+    potential.sort_by(|a, b| more_important_first(state, a, b));
+    let mut victims = Vec::new();
+    for pod in potential {
+        without.add_pod((*pod).clone());
+        if refilter(&without).is_some() {
+            without.remove_pod(&pod.key);
+            victims.push(Victim {
+                key: pod.key.clone(),
+                priority: pod.priority,
+            });
+        }
+    }
+    if victims.is_empty() {
+        // DryRunPreemption: a node that fits without evicting anything is an error, not a candidate.
+        return Err(Status::reject(
+            Code::Error,
+            NAME,
+            &format!("expected at least one victim pod on node {:?}", node.name),
+        ));
+    }
+    Ok(victims)
+}
+
+/// `pickOneNodeForPreemption` with the default criteria, in order: the lowest highest-priority victim,
+/// the lowest sum of priorities (each shifted by 2^31 so negative priorities count), the fewest
+/// victims, the latest start among the highest-priority victims; then the first candidate. (The first
+/// criterion upstream, the fewest PodDisruptionBudget violations, is always a tie here.)
+fn pick_one_node_for_preemption(
+    state: &CycleState,
+    nodes: &[&NodeInfo],
+    candidates: &[Candidate],
+) -> usize {
+    if candidates.len() == 1 {
+        return 0;
+    }
+    let start_of = |node: usize, key: &str| {
+        nodes[node]
+            .pods
+            .iter()
+            .find(|p| p.key == key)
+            .and_then(|p| p.start_time_ms)
+            .unwrap_or(state.now_ms)
+    };
+    let criteria: [&dyn Fn(&Candidate) -> i64; 4] = [
+        &|c| -i64::from(c.victims.first().map_or(0, |v| v.priority)),
+        &|c| {
+            -c.victims
+                .iter()
+                .map(|v| i64::from(v.priority) + i64::from(i32::MAX) + 1)
+                .sum::<i64>()
+        },
+        &|c| -(c.victims.len() as i64),
+        &|c| {
+            // GetEarliestPodStartTime: the earliest start among the highest-priority victims.
+            let highest = c.victims.first().map_or(0, |v| v.priority);
+            c.victims
+                .iter()
+                .filter(|v| v.priority == highest)
+                .map(|v| start_of(c.node, &v.key))
+                .min()
+                .unwrap_or(i64::MIN)
+        },
+    ];
+    let mut remaining: Vec<usize> = (0..candidates.len()).collect();
+    for score in criteria {
+        let best = remaining
+            .iter()
+            .map(|&i| score(&candidates[i]))
+            .max()
+            .unwrap_or(0);
+        remaining.retain(|&i| score(&candidates[i]) == best);
+        if remaining.len() == 1 {
+            break;
+        }
+    }
+    remaining.first().copied().unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -87,45 +295,76 @@ mod tests {
     use crate::engine::scheduler::plugins::node_resources_fit;
     use crate::engine::scheduler::plugins::testing::*;
 
+    fn run(
+        state: &CycleState,
+        nodes: &[&NodeInfo],
+        statuses: &[(usize, Status)],
+    ) -> PostFilterOutcome {
+        post_filter(state, nodes, statuses, &mut SimRng::new(1), |n| {
+            node_resources_fit::filter(state, n, &Default::default())
+        })
+    }
+
+    fn failed(message: &str) -> PostFilterOutcome {
+        PostFilterOutcome::Failed {
+            message: message.into(),
+            clear_nomination: true,
+        }
+    }
+
+    fn insufficient(index: usize) -> (usize, Status) {
+        (
+            index,
+            Status::reject(Code::Unschedulable, "NodeResourcesFit", "Insufficient cpu"),
+        )
+    }
+
+    /// A node of `cpu` cores running `(name, priority, cpu, start seconds)` pods.
+    fn node(name: &str, cpu: &str, pods: &[(&str, i32, &str, i64)]) -> NodeInfo {
+        let mut info = NodeBuilder::new(name)
+            .allocatable(&[("cpu", cpu), ("memory", "8Gi")])
+            .build_info();
+        for (pod, priority, cpu, start) in pods {
+            let mut p = PodBuilder::new(pod)
+                .priority(*priority)
+                .container("x", &[("cpu", cpu)])
+                .build_info_on(name);
+            p.start_time_ms = Some(start * 1000);
+            info.add_pod(p);
+        }
+        info
+    }
+
+    fn nominated(node: usize, victims: &[(&str, i32)]) -> PostFilterOutcome {
+        PostFilterOutcome::Nominated(Candidate {
+            node,
+            victims: victims
+                .iter()
+                .map(|(key, priority)| Victim {
+                    key: format!("default/{key}"),
+                    priority: *priority,
+                })
+                .collect(),
+        })
+    }
+
     #[test]
     fn should_explain_equal_priority_and_unresolvable_nodes() {
         let pod = PodBuilder::new("p").container("x", &[("cpu", "2")]).build();
         let state = CycleState::new(&pod);
-        let mut a = NodeBuilder::new("a")
-            .allocatable(&[("cpu", "2")])
-            .build_info();
-        a.add_pod(
-            PodBuilder::new("e")
-                .container("x", &[("cpu", "1")])
-                .build_info_on("a"),
-        );
-        let b = NodeBuilder::new("b")
-            .allocatable(&[("cpu", "2")])
-            .build_info();
-        let c = NodeBuilder::new("c")
-            .allocatable(&[("cpu", "2")])
-            .build_info();
-        let nodes = vec![&a, &b, &c];
-        let statuses = vec![
+        let a = node("a", "2", &[("e", 0, "1", 0)]);
+        let b = node("b", "2", &[]);
+        let c = node("c", "2", &[]);
+        let unresolvable = |i| {
             (
-                0,
-                Status::reject(Code::Unschedulable, "NodeResourcesFit", "Insufficient cpu"),
-            ),
-            (
-                1,
+                i,
                 Status::reject(Code::UnschedulableAndUnresolvable, "NodeAffinity", "x"),
-            ),
-            (
-                2,
-                Status::reject(Code::UnschedulableAndUnresolvable, "NodeAffinity", "x"),
-            ),
-        ];
-        let msg = post_filter(&state, &nodes, &statuses, |n| {
-            node_resources_fit::filter(&state, n, &Default::default())
-        });
+            )
+        };
+        let statuses = vec![insufficient(0), unresolvable(1), unresolvable(2)];
         assert_eq!(
-            msg,
-            "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+            run(&state, &[&a, &b, &c], &statuses),
+            failed("preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.")
         );
     }
 
@@ -138,25 +377,10 @@ mod tests {
             .container("x", &[("cpu", "3")])
             .build();
         let state = CycleState::new(&pod);
-        let mut a = NodeBuilder::new("a")
-            .allocatable(&[("cpu", "2")])
-            .build_info();
-        a.add_pod(
-            PodBuilder::new("e")
-                .container("x", &[("cpu", "1")])
-                .build_info_on("a"),
-        );
-        let nodes = vec![&a];
-        let statuses = vec![(
-            0,
-            Status::reject(Code::Unschedulable, "NodeResourcesFit", "Insufficient cpu"),
-        )];
-        let msg = post_filter(&state, &nodes, &statuses, |n| {
-            node_resources_fit::filter(&state, n, &Default::default())
-        });
+        let a = node("a", "2", &[("e", 0, "1", 0)]);
         assert_eq!(
-            msg,
-            "preemption: 0/1 nodes are available: 1 Insufficient cpu."
+            run(&state, &[&a], &[insufficient(0)]),
+            failed("preemption: 0/1 nodes are available: 1 Insufficient cpu.")
         );
     }
 
@@ -168,8 +392,127 @@ mod tests {
         }
         let state = CycleState::new(&pod);
         assert_eq!(
-            post_filter(&state, &[], &[], |_| None),
-            "preemption: not eligible due to preemptionPolicy=Never."
+            run(&state, &[], &[]),
+            PostFilterOutcome::Failed {
+                message: "preemption: not eligible due to preemptionPolicy=Never.".into(),
+                clear_nomination: false,
+            }
+        );
+    }
+
+    #[test]
+    fn should_select_victims_and_reprieve_like_upstream() {
+        // SelectVictimsOnNode: every lower-priority pod is removed, then they come back most
+        // important first (priority, then earlier start) while the pod still fits.
+        let cases: Vec<(&str, i32, &str, NodeInfo, PostFilterOutcome)> = vec![
+            (
+                "one victim is enough; the more important pod is reprieved",
+                100,
+                "2",
+                node("n", "4", &[("low", 1, "2", 0), ("lower", 0, "2", 0)]),
+                nominated(0, &[("lower", 0)]),
+            ),
+            (
+                "equal priority: the older pod is reprieved first, the newer one goes",
+                100,
+                "2",
+                node("n", "4", &[("newer", 0, "2", 20), ("older", 0, "2", 10)]),
+                nominated(0, &[("newer", 0)]),
+            ),
+            (
+                "both must go",
+                100,
+                "4",
+                node("n", "4", &[("a", 1, "2", 0), ("b", 0, "2", 0)]),
+                nominated(0, &[("a", 1), ("b", 0)]),
+            ),
+            (
+                "pods of equal or higher priority are never victims",
+                100,
+                "2",
+                node("n", "4", &[("same", 100, "2", 0), ("higher", 200, "2", 0)]),
+                failed("preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."),
+            ),
+        ];
+        for (name, priority, cpu, n, want) in cases {
+            let pod = PodBuilder::new("p")
+                .priority(priority)
+                .container("x", &[("cpu", cpu)])
+                .build();
+            let state = CycleState::new(&pod);
+            assert_eq!(run(&state, &[&n], &[insufficient(0)]), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn should_pick_the_node_like_pick_one_node_for_preemption() {
+        let pod = PodBuilder::new("p")
+            .priority(100)
+            .container("x", &[("cpu", "2")])
+            .build();
+        let state = CycleState::new(&pod);
+        let cases: Vec<(&str, Vec<NodeInfo>, PostFilterOutcome)> = vec![
+            (
+                "the lowest highest-priority victim",
+                vec![
+                    node("a", "2", &[("a1", 10, "2", 0)]),
+                    node("b", "2", &[("b1", 5, "2", 0)]),
+                ],
+                nominated(1, &[("b1", 5)]),
+            ),
+            (
+                "then the lowest sum of priorities",
+                vec![
+                    node("a", "2", &[("a1", 5, "1", 0), ("a2", 5, "1", 0)]),
+                    node("b", "2", &[("b1", 5, "1", 0), ("b2", 1, "1", 0)]),
+                ],
+                nominated(1, &[("b1", 5), ("b2", 1)]),
+            ),
+            (
+                "then the fewest victims",
+                vec![
+                    node("a", "2", &[("a1", 0, "1", 0), ("a2", 0, "1", 0)]),
+                    node("b", "2", &[("b1", 0, "2", 0)]),
+                ],
+                nominated(1, &[("b1", 0)]),
+            ),
+            (
+                "then the latest start among the highest-priority victims",
+                vec![
+                    node("a", "2", &[("a1", 0, "2", 10)]),
+                    node("b", "2", &[("b1", 0, "2", 30)]),
+                    node("c", "2", &[("c1", 0, "2", 20)]),
+                ],
+                nominated(1, &[("b1", 0)]),
+            ),
+        ];
+        for (name, nodes, want) in cases {
+            let refs: Vec<&NodeInfo> = nodes.iter().collect();
+            let statuses: Vec<(usize, Status)> = (0..nodes.len()).map(insufficient).collect();
+            assert_eq!(run(&state, &refs, &statuses), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn should_wait_for_victims_terminating_on_the_nominated_node() {
+        let mut pod = PodBuilder::new("p")
+            .priority(100)
+            .container("x", &[("cpu", "2")])
+            .build();
+        pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+            nominated_node_name: Some("a".into()),
+            ..Default::default()
+        });
+        let state = CycleState::new(&pod);
+        let mut a = node("a", "2", &[("victim", 0, "2", 0)]);
+        a.pods[0].terminating_by_preemption = true;
+        assert_eq!(
+            run(&state, &[&a], &[insufficient(0)]),
+            PostFilterOutcome::Failed {
+                message: "preemption: not eligible due to a terminating pod on the nominated node."
+                    .into(),
+                clear_nomination: false,
+            }
         );
     }
 }
