@@ -526,7 +526,10 @@ fn annotate_entry(
                 node = Some(FlowNode::Filter);
             } else {
                 step = state.step;
-                node = state.node;
+                // A preemption victim the story has not shown yet was running before it.
+                node = state
+                    .node
+                    .or((reason == "Preempted").then_some(FlowNode::Running));
             }
         }
         (Component::Kubelet(_), stage) if is_pod => {
@@ -553,8 +556,10 @@ fn annotate_entry(
                     | "InspectFailed" => Some(FlowNode::Pull),
                     "Created" => Some(FlowNode::Create),
                     "Started" => Some(FlowNode::Start),
-                    _ => state.node,
+                    // Stopping a pod the story has not shown yet: it was running before it.
+                    _ => state.node.or(Some(FlowNode::Running)),
                 },
+                Stage::KillContainer => state.node.or(Some(FlowNode::Running)),
                 _ => state.node,
             };
             match stage {
@@ -739,7 +744,9 @@ impl TokenWalk {
                         .map_or(pod.as_str(), |(_, n)| n)
                         .to_string(),
                     node,
-                    status: if created {
+                    // A pod first seen past the API server (a kubelet stopping it, the scheduler
+                    // preempting it) was running before the story: it was created, just not in it.
+                    status: if created || existed_before_story(node) {
                         String::new()
                     } else {
                         STATUS_NOT_STORED.to_string()
@@ -749,6 +756,22 @@ impl TokenWalk {
             }
         }
     }
+}
+
+/// Whether a pod whose first step in the story is at `node` must already have existed: every box from
+/// Pod Pending on needs a stored pod.
+fn existed_before_story(node: FlowNode) -> bool {
+    !matches!(
+        node,
+        FlowNode::Kubectl
+            | FlowNode::Controllers
+            | FlowNode::Authn
+            | FlowNode::Authz
+            | FlowNode::Admission
+            | FlowNode::Validation
+            | FlowNode::EtcdStore
+            | FlowNode::Etcd
+    )
 }
 
 /// The first entry where the story reaches the seed's step `step` (1–9), for `#step=6` links: the
@@ -1048,6 +1071,11 @@ fn filter_caption(data: &Value, summary: &str) -> String {
         return format!(
             "PreFilter: {plugin} refuses the pod before any node is filtered: {}.",
             verdict_reasons(refusal)
+        );
+    }
+    if let Some(node) = str_field(data, "nominated") {
+        return format!(
+            "The pod's nominated node {node} is tried first, alone, as preemption made room on it: it passes the filters, so no other node is evaluated and nothing is scored."
         );
     }
     let (Some(feasible), Some(evaluated)) = (
@@ -1401,6 +1429,49 @@ mod tests {
         assert_eq!(tokens[0].node, FlowNode::Running);
         assert_eq!(tokens[0].status, "Running");
         assert_eq!(tokens[0].failure, None);
+    }
+
+    #[test]
+    fn should_tell_preemption_and_show_the_victim_running_then_deleted() {
+        let (mut playback, annotations) = annotated("preemption");
+        let start = playback.story_start();
+        let (preempt, entry) = find(&playback, Stage::Preempt, "pods/default/urgent");
+        assert_eq!(
+            caption(entry),
+            "No node fits urgent (priority 1000000), so DefaultPreemption looks for lower-priority pods to evict: on node-a, evicting default/batch-a (priority 0) makes room. The pod is nominated to node-a and waits for its victims to terminate."
+        );
+        playback.seek(preempt);
+        let victim_status = |playback: &Playback, position: usize| {
+            pod_tokens(&playback.view().store(), &annotations, start, position)
+                .into_iter()
+                .find(|t| t.pod == "default/batch-a")
+                .map(|t| t.status)
+        };
+        // The victim ran before the story: its first step (the Preempted event) shows it as it is.
+        let (kill, _) = find(&playback, Stage::KillContainer, "pods/default/batch-a");
+        playback.seek(kill);
+        assert_eq!(
+            victim_status(&playback, kill).as_deref(),
+            Some("Terminating")
+        );
+        let last = playback.last_position();
+        playback.seek(last);
+        assert_eq!(
+            victim_status(&playback, last).as_deref(),
+            Some(STATUS_DELETED)
+        );
+        let nominated = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .rev()
+            .find(|e| e.stage == Stage::Filter && e.object == "pods/default/urgent")
+            .map(caption);
+        assert_eq!(
+            nominated.as_deref(),
+            Some("The pod's nominated node node-a is tried first, alone, as preemption made room on it: it passes the filters, so no other node is evaluated and nothing is scored.")
+        );
     }
 
     #[test]

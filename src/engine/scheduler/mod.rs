@@ -207,6 +207,9 @@ struct FilterDetails<'a> {
     /// The PreFilter plugin that refused the pod before any Filter ran, and why.
     #[serde(rename = "preFilter", skip_serializing_if = "Option::is_none")]
     pre_filter: Option<VerdictDetails<'a>>,
+    /// The nominated node, when it was tried first and passed (`evaluateNominatedNode`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nominated: Option<&'a str>,
 }
 
 /// One plugin's score of one node in a Score trace entry.
@@ -1340,6 +1343,7 @@ impl Scheduler {
                     code: Some(status.code.as_str()),
                     reasons: Some(&status.reasons),
                 }),
+                nominated: None,
             };
             let summary = format!(
                 "PreFilter {plugin} rejected the pod: {}",
@@ -1401,6 +1405,7 @@ impl Scheduler {
             nodes: None,
             rejected: None,
             pre_filter: None,
+            nominated: nominated.map(|n| n.name.as_str()),
         };
         if evaluated <= TRACE_NODE_DETAIL_LIMIT {
             details.nodes = Some(
