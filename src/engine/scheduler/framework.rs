@@ -290,6 +290,10 @@ pub struct CycleState<'a> {
     pub nominated_node: Option<&'a str>,
     /// The cycle's time, for pods without a start time (`GetPodStartTime` uses now).
     pub now_ms: i64,
+    /// Pods waiting for a node preemption made room on, with priority at least this pod's: Filter
+    /// counts them on their node (`RunFilterPluginsWithNominatedPods`). Filled by the scheduler before
+    /// a cycle; empty from `new`.
+    pub nominated_pods: Vec<(String, super::cache::PodInfo)>,
     pub node_name: Option<&'a str>,
     pub tolerations: &'a [Toleration],
     /// Real requests (NodeResourcesFit Filter, BalancedAllocation).
@@ -347,6 +351,7 @@ impl<'a> CycleState<'a> {
                 .and_then(|s| s.nominated_node_name.as_deref())
                 .filter(|n| !n.is_empty()),
             now_ms: 0,
+            nominated_pods: Vec::new(),
             node_name: spec
                 .and_then(|s| s.node_name.as_deref())
                 .filter(|n| !n.is_empty()),

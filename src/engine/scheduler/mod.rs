@@ -931,6 +931,12 @@ impl Scheduler {
     ) -> CycleOutput {
         let mut state = CycleState::new(&queued.pod);
         state.now_ms = now_ms as i64;
+        state.nominated_pods = self
+            .queue
+            .nominated_pods()
+            .filter(|(_, q)| q.key != queued.key && q.priority >= state.priority)
+            .map(|(node, q)| (node.to_string(), cache::PodInfo::from_pod(&q.pod)))
+            .collect();
         state.claims = listed.claims;
         state.namespace_labels = listed.namespace_labels;
         state.default_spread_selector = listed.default_spread_selector;

@@ -136,6 +136,14 @@ impl SchedulingQueue {
         self.pods.get(key)
     }
 
+    /// The pods waiting with a nominated node (`status.nominatedNodeName`), with that node.
+    pub fn nominated_pods(&self) -> impl Iterator<Item = (&str, &QueuedPod)> {
+        self.pods.values().filter_map(|q| {
+            let node = q.pod.status.as_ref()?.nominated_node_name.as_deref()?;
+            (!node.is_empty()).then_some((node, q))
+        })
+    }
+
     pub fn active_len(&self) -> usize {
         self.active.len()
     }

@@ -307,6 +307,33 @@ impl Algorithm {
             .collect()
     }
 
+    /// `RunFilterPluginsWithNominatedPods`: on a node other pods of at least this pod's priority are
+    /// nominated to, Filter runs first with them added, then (if that passes) without them.
+    /// Simplification: the PreFilter states of PodTopologySpread and InterPodAffinity are not updated
+    /// for the added pods (`AddPod` extensions), so they count only for resources and host ports.
+    fn filter_with_nominated(
+        &self,
+        plugins: &[Plugin],
+        state: &CycleState,
+        node: &NodeInfo,
+        pre: &PreFilterState,
+    ) -> Option<Status> {
+        let mut with_nominated: Option<NodeInfo> = None;
+        for (name, pod) in &state.nominated_pods {
+            if *name == node.name {
+                with_nominated
+                    .get_or_insert_with(|| node.clone())
+                    .add_pod(pod.clone());
+            }
+        }
+        if let Some(with) = &with_nominated {
+            if let Some(status) = self.run_filter_list(plugins, state, with, pre) {
+                return Some(status);
+            }
+        }
+        self.run_filter_list(plugins, state, node, pre)
+    }
+
     /// `run_filters` over a list of Filter plugins.
     fn run_filter_list(
         &self,
@@ -461,7 +488,7 @@ impl Algorithm {
         if let Some(nominated) = state.nominated_node {
             if let Some(pos) = nodes.iter().position(|n| n.name == nominated) {
                 if self
-                    .run_filter_list(&filters, state, nodes[pos], &pre)
+                    .filter_with_nominated(&filters, state, nodes[pos], &pre)
                     .is_none()
                 {
                     result.evaluated.push((pos as u32, None));
@@ -490,7 +517,7 @@ impl Algorithm {
                 break;
             }
             let pos = candidates[(next_start + i) % candidates.len()];
-            let status = self.run_filter_list(&filters, state, nodes[pos], &pre);
+            let status = self.filter_with_nominated(&filters, state, nodes[pos], &pre);
             if status.is_none() {
                 result.feasible.push(pos as u32);
             }
@@ -1131,6 +1158,34 @@ mod tests {
             Some("0/3 nodes are available: 3 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.")
         );
         assert_eq!(r.processed, 0);
+    }
+
+    #[test]
+    fn should_count_pods_nominated_to_a_node_when_filtering_others() {
+        // node-a has 2 cpu free, but a pod nominated to it (after a preemption) will take 1500m: a
+        // pod asking 1 cpu does not fit there any more, so it goes to node-c.
+        let nodes = seed_cluster();
+        let refs: Vec<&NodeInfo> = nodes.iter().collect();
+        let pod = PodBuilder::new("late")
+            .container("nginx", &[("cpu", "1"), ("memory", "1Gi")])
+            .required_term(vec![requirement("zone", "In", &["us-east-1a"])])
+            .build();
+        let waiting = PodBuilder::new("waiting")
+            .container("nginx", &[("cpu", "1500m")])
+            .build_info_on("node-a");
+        let mut state = CycleState::new(&pod);
+        state.nominated_pods = vec![("node-a".to_string(), waiting)];
+        let r = default_algorithm().schedule(&state, &refs, 0, &mut SimRng::new(1), &|_| 0);
+        let node_a = r
+            .evaluated
+            .iter()
+            .find(|(p, _)| *p == 0)
+            .and_then(|(_, s)| s.clone());
+        assert_eq!(
+            node_a.map(|s| s.reasons),
+            Some(vec!["Insufficient cpu".to_string()])
+        );
+        assert_eq!(r.chosen, Some(2));
     }
 
     #[test]

@@ -8,8 +8,8 @@
 //! condition, their deletion, the `Preempted` events, the preemptor's `nominatedNodeName`) are the
 //! scheduler's (`scheduler/mod.rs`).
 //!
-//! Simplifications: no PodDisruptionBudgets (no victim ever violates one); pods nominated to a node
-//! are not added when filtering other pods (`RunFilterPluginsWithNominatedPods`), and lower-priority
+//! Simplifications: no PodDisruptionBudgets (no victim ever violates one); the victim search does not
+//! add the pods nominated to a node (other pods' Filter does, `schedule_one.rs`), and lower-priority
 //! pods nominated to the chosen node keep their nomination. Upstream evaluates candidate nodes in
 //! parallel from a random offset and breaks final ties by whichever node its map yields first; podflow
 //! draws the offset from the run's seeded generator (only when two candidates or more remain, the only
