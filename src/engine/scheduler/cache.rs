@@ -181,12 +181,10 @@ pub fn pod_requests(pod: &Pod, non_zero: bool) -> Resource {
     total.set_max(&init_max);
     if let Some(pod_level) = pod_level_requests(spec) {
         for (name, q) in pod_level {
-            let mut one = Resource::default();
-            one.add_list(&BTreeMap::from([(name.clone(), q.clone())]));
             match name.as_str() {
-                "cpu" => total.milli_cpu = one.milli_cpu,
-                "memory" => total.memory = one.memory,
-                other => *total.scalar_mut(other) = one.scalar(other),
+                "cpu" => total.milli_cpu = milli(q).unwrap_or(0),
+                "memory" => total.memory = value(q).unwrap_or(0),
+                hugepages => *total.scalar_mut(hugepages) = value(q).unwrap_or(0),
             }
         }
     }

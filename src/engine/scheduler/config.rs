@@ -266,10 +266,17 @@ impl Errors {
     fn string(&mut self, map: &Map<String, Value>, key: &str, go_struct: &str) -> Option<String> {
         match map.get(key)? {
             Value::Null => None,
+            value => self.string_value(value, &format!("{go_struct}.{key}")),
+        }
+    }
+
+    /// A string, or `json: cannot unmarshal ... into Go struct field <go_field> of type string`.
+    fn string_value(&mut self, value: &Value, go_field: &str) -> Option<String> {
+        match value {
             Value::String(s) => Some(s.clone()),
             other => {
                 self.decode.push(format!(
-                    "json: cannot unmarshal {} into Go struct field {go_struct}.{key} of type string",
+                    "json: cannot unmarshal {} into Go struct field {go_field} of type string",
                     go_type(other)
                 ));
                 None
@@ -589,54 +596,32 @@ fn parse_fit_args(
     let Some(map) = args.as_object() else {
         return (strategy, ignored);
     };
-    let names = errs
-        .array(map, "ignoredResources", "NodeResourcesFitArgs")
-        .to_vec();
-    for (i, value) in names.iter().enumerate() {
-        let Some(name) = string_item(value, "NodeResourcesFitArgs.ignoredResources", errs) else {
-            continue;
-        };
-        let item = format!("{path}.ignoredResources[{i}]");
-        for e in crate::engine::api::validation::meta::validate_label_name(&name, &item) {
-            errs.invalid.push(e.to_string());
+    // ValidateNodeResourcesFitArgs: names and groups are label names; a group has no '/'.
+    for (field, is_group) in [("ignoredResources", false), ("ignoredResourceGroups", true)] {
+        let values = errs.array(map, field, "NodeResourcesFitArgs").to_vec();
+        for (i, value) in values.iter().enumerate() {
+            let go_field = format!("NodeResourcesFitArgs.{field}");
+            let Some(name) = errs.string_value(value, &go_field) else {
+                continue;
+            };
+            let item = format!("{path}.{field}[{i}]");
+            if is_group && name.contains('/') {
+                errs.invalid.push(format!(
+                    "{item}: Invalid value: {}: resource group name can't contain '/'",
+                    crate::engine::api::validation::field::quote(&name)
+                ));
+            }
+            for e in crate::engine::api::validation::meta::validate_label_name(&name, &item) {
+                errs.invalid.push(e.to_string());
+            }
+            if is_group {
+                ignored.groups.insert(name);
+            } else {
+                ignored.names.insert(name);
+            }
         }
-        ignored.names.insert(name);
-    }
-    let groups = errs
-        .array(map, "ignoredResourceGroups", "NodeResourcesFitArgs")
-        .to_vec();
-    for (i, value) in groups.iter().enumerate() {
-        let Some(group) = string_item(value, "NodeResourcesFitArgs.ignoredResourceGroups", errs)
-        else {
-            continue;
-        };
-        let item = format!("{path}.ignoredResourceGroups[{i}]");
-        if group.contains('/') {
-            errs.invalid.push(format!(
-                "{item}: Invalid value: {}: resource group name can't contain '/'",
-                crate::engine::api::validation::field::quote(&group)
-            ));
-        }
-        for e in crate::engine::api::validation::meta::validate_label_name(&group, &item) {
-            errs.invalid.push(e.to_string());
-        }
-        ignored.groups.insert(group);
     }
     (strategy, ignored)
-}
-
-/// One string of a string list (`json: cannot unmarshal ... of type string` otherwise).
-fn string_item(value: &Value, go_field: &str, errs: &mut Errors) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        other => {
-            errs.decode.push(format!(
-                "json: cannot unmarshal {} into Go struct field {go_field} of type string",
-                go_type(other)
-            ));
-            None
-        }
-    }
 }
 
 /// `NodeResourcesFitArgs.scoringStrategy`, defaulted and validated.

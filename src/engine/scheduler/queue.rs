@@ -112,6 +112,9 @@ pub struct SchedulingQueue {
     /// Ordered by backoff expiry, then as activeQ (`lessBackoffCompleted`).
     backoff: BTreeSet<(u64, Reverse<i32>, u64, u64, String)>,
     unschedulable: BTreeSet<String>,
+    /// The queued pods with a `status.nominatedNodeName`, so a cycle finds them without walking the
+    /// whole queue.
+    nominated: BTreeSet<String>,
     next_seq: u64,
     scheduling_cycle: u64,
     initial_backoff_ms: u64,
@@ -125,6 +128,7 @@ impl SchedulingQueue {
             active: BTreeSet::new(),
             backoff: BTreeSet::new(),
             unschedulable: BTreeSet::new(),
+            nominated: BTreeSet::new(),
             next_seq: 0,
             scheduling_cycle: 0,
             initial_backoff_ms,
@@ -138,10 +142,19 @@ impl SchedulingQueue {
 
     /// The pods waiting with a nominated node (`status.nominatedNodeName`), with that node.
     pub fn nominated_pods(&self) -> impl Iterator<Item = (&str, &QueuedPod)> {
-        self.pods.values().filter_map(|q| {
-            let node = q.pod.status.as_ref()?.nominated_node_name.as_deref()?;
-            (!node.is_empty()).then_some((node, q))
+        self.nominated.iter().filter_map(|key| {
+            let q = self.pods.get(key)?;
+            nominated_node(&q.pod).map(|node| (node, q))
         })
+    }
+
+    /// Keeps `nominated` in step with a pod just stored under `key`.
+    fn track_nomination(&mut self, key: &str, pod: &Pod) {
+        if nominated_node(pod).is_some() {
+            self.nominated.insert(key.to_string());
+        } else {
+            self.nominated.remove(key);
+        }
     }
 
     pub fn active_len(&self) -> usize {
@@ -237,6 +250,7 @@ impl SchedulingQueue {
     /// QueueingHints to say (`PriorityQueue.Update`).
     pub fn add_or_update_shared(&mut self, pod: &Arc<Pod>, now_ms: u64) -> Upsert {
         let key = pod_key(pod);
+        self.track_nomination(&key, pod);
         if let Some(q) = self.pods.get_mut(&key) {
             let previous = std::mem::replace(&mut q.pod, Arc::clone(pod));
             return Upsert::Updated {
@@ -267,6 +281,7 @@ impl SchedulingQueue {
     /// Removes a pod (deleted, or bound by someone else).
     pub fn delete(&mut self, key: &str) -> bool {
         self.detach(key);
+        self.nominated.remove(key);
         self.pods.remove(key).is_some()
     }
 
@@ -403,6 +418,15 @@ impl SchedulingQueue {
     }
 }
 
+/// A pod's `status.nominatedNodeName`, when set.
+fn nominated_node(pod: &Pod) -> Option<&str> {
+    pod.status
+        .as_ref()?
+        .nominated_node_name
+        .as_deref()
+        .filter(|n| !n.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +453,33 @@ mod tests {
                 "default/low-same-time"
             ]
         );
+    }
+
+    #[test]
+    fn should_list_the_pods_with_a_nominated_node_as_their_status_changes() {
+        let nominated = |node: &str| {
+            let mut pod = PodBuilder::new("p").build();
+            pod.status = Some(k8s_openapi::api::core::v1::PodStatus {
+                nominated_node_name: Some(node.into()),
+                ..Default::default()
+            });
+            pod
+        };
+        let listed = |q: &SchedulingQueue| -> Vec<(String, String)> {
+            q.nominated_pods()
+                .map(|(node, p)| (node.to_string(), p.key.clone()))
+                .collect()
+        };
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("other").build(), 0);
+        q.add_or_update(&nominated("node-a"), 0);
+        assert_eq!(listed(&q), vec![("node-a".into(), "default/p".into())]);
+        q.add_or_update(&nominated(""), 1);
+        assert!(listed(&q).is_empty());
+        q.add_or_update(&nominated("node-b"), 2);
+        assert_eq!(listed(&q), vec![("node-b".into(), "default/p".into())]);
+        q.delete("default/p");
+        assert!(listed(&q).is_empty());
     }
 
     #[test]
