@@ -952,3 +952,79 @@ fn a_high_priority_pod_preempts_the_cheapest_victim_and_lands_on_its_nominated_n
         "DefaultPreemption nominates node-a: evicting default/batch-a makes room"
     );
 }
+
+#[test]
+fn a_higher_priority_preemptor_clears_the_nomination_of_a_lower_priority_one_on_its_node() {
+    let low = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  nodeName: node-a\n  containers:\n  - name: worker\n    image: nginx:1.27\n    resources:\n      requests: {{cpu: \"2\"}}\n---\n"
+        )
+    };
+    let class = |name: &str, value: i32| {
+        format!("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: {name}\nvalue: {value}\n---\n")
+    };
+    let pending = |name: &str, class: &str, cpu: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  priorityClassName: {class}\n  containers:\n  - name: app\n    image: nginx:1.27\n    resources:\n      requests: {{cpu: \"{cpu}\"}}\n---\n"
+        )
+    };
+    let text = [
+        format!("{ONE_NODE}---\n"),
+        low("low-1"),
+        low("low-2"),
+        class("mid", 100),
+        class("high", 1000),
+        pending("mid", "mid", "2"),
+        pending("high", "high", "4"),
+    ]
+    .concat();
+    let sim = run_text("nominations", &text);
+    // mid preempts one low pod and is nominated to node-a; high then needs the whole node: its
+    // preemption takes the other low pod and clears mid's nomination, with a status PATCH.
+    let calls: Vec<(String, String)> = sim
+        .api
+        .requests
+        .iter()
+        .filter(|r| r.user == "system:kube-scheduler" && r.path.contains("/pods/"))
+        .map(|r| (r.verb.clone(), r.path.clone()))
+        .collect();
+    let position = |verb: &str, path: &str| {
+        calls
+            .iter()
+            .position(|(v, p)| v == verb && p.ends_with(path))
+            .unwrap_or_else(|| panic!("{verb} {path} in {calls:?}"))
+    };
+    let high_nominated = position("update", "/pods/high/status");
+    let cleared = position("patch", "/pods/mid/status");
+    let second_victim = calls
+        .iter()
+        .rposition(|(v, p)| v == "delete" && p.contains("/pods/low-"))
+        .expect("a second victim");
+    assert!(
+        high_nominated < cleared && cleared < second_victim,
+        "{calls:?}"
+    );
+    let high = pod(&sim, "high");
+    assert_eq!(high.spec.unwrap().node_name.as_deref(), Some("node-a"));
+    let mid = pod(&sim, "mid");
+    assert_eq!(mid.spec.and_then(|s| s.node_name), None);
+    assert_eq!(mid.status.and_then(|s| s.nominated_node_name), None);
+    // Each Preempted event names the preemptor as its related object.
+    let preempted: Vec<_> = report::events(&sim)
+        .into_iter()
+        .filter(|e| e.reason.as_deref() == Some("Preempted"))
+        .map(|e| {
+            (
+                e.involved_object.name.clone().unwrap_or_default(),
+                e.related.and_then(|r| r.name).unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(preempted.len(), 2, "{preempted:?}");
+    assert!(
+        preempted.contains(&("low-2".to_string(), "high".to_string()))
+            || preempted.contains(&("low-1".to_string(), "high".to_string())),
+        "{preempted:?}"
+    );
+    assert!(preempted.iter().any(|(_, by)| by == "mid"), "{preempted:?}");
+}

@@ -137,6 +137,25 @@ pub fn record(
     action: &str,
     message: &str,
 ) {
+    record_related(
+        ctx, reporter, regarding, None, event_type, reason, action, message,
+    );
+}
+
+/// [`record`] for an event that also names a `related` object (events/v1 `Eventf(regarding, related,
+/// …)`, e.g. the preemptor of a `Preempted` pod). The related object is part of the scheduler
+/// broadcaster's series key, as in client-go's `getKey`.
+#[allow(clippy::too_many_arguments)]
+pub fn record_related(
+    ctx: &mut Ctx,
+    reporter: &Reporter,
+    regarding: ObjectReference,
+    related: Option<ObjectReference>,
+    event_type: EventType,
+    reason: &str,
+    action: &str,
+    message: &str,
+) {
     let namespace = regarding
         .namespace
         .clone()
@@ -164,7 +183,18 @@ pub fn record(
         Reporter::Kubelet(node) => legacy_key("kubelet", node),
         Reporter::Controller(controller) => legacy_key(controller, ""),
         Reporter::Scheduler => {
-            ["default-scheduler|", &reference, "|", action, "|", reason].concat()
+            let related = related.as_ref().map(reference_key).unwrap_or_default();
+            let parts = [
+                "default-scheduler|",
+                &reference,
+                "|",
+                &related,
+                "|",
+                action,
+                "|",
+                reason,
+            ];
+            parts.concat()
         }
     };
     if let Some(previous) = ctx.recorders.seen.get(&key).cloned() {
@@ -186,6 +216,7 @@ pub fn record(
             ..Default::default()
         },
         involved_object: regarding.clone(),
+        related,
         reason: Some(reason.to_string()),
         message: Some(message.to_string()),
         type_: Some(event_type.as_str().to_string()),

@@ -704,7 +704,14 @@ pub fn node_row(node: &Node, now_ms: u64) -> NodeRow {
         internal_ip: address("InternalIP"),
         external_ip: address("ExternalIP"),
         os_image: or_unknown(info.map(|i| &i.os_image)),
-        kernel_version: or_unknown(info.map(|i| &i.kernel_version)),
+        // Since v1.35 the kernel column also names the architecture (kubernetes#132402).
+        kernel_version: match info
+            .map(|i| i.architecture.as_str())
+            .filter(|a| !a.is_empty())
+        {
+            Some(arch) => format!("{} ({arch})", or_unknown(info.map(|i| &i.kernel_version))),
+            None => or_unknown(info.map(|i| &i.kernel_version)),
+        },
         container_runtime: or_unknown(info.map(|i| &i.container_runtime_version)),
     }
 }
@@ -1861,6 +1868,40 @@ mod tests {
                     "1.1.1.1",
                     "<unknown>",
                     "fake-kernel-version",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "a kernel version with the architecture",
+                json!({"metadata": {"name": "foo"}, "status": {"nodeInfo": {"kernelVersion": "fake-kernel-version",
+                    "architecture": "fake-arch-amd64"}, "addresses": external}}),
+                [
+                    "foo",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "<unknown>",
+                    "fake-kernel-version (fake-arch-amd64)",
+                    "<unknown>",
+                ],
+            ),
+            (
+                "no kernel version, an architecture",
+                json!({"metadata": {"name": "foo"}, "status": {"nodeInfo": {"architecture": "fake-arch-arm64"},
+                    "addresses": external}}),
+                [
+                    "foo",
+                    "Unknown",
+                    "<none>",
+                    "<unknown>",
+                    "",
+                    "<none>",
+                    "1.1.1.1",
+                    "<unknown>",
+                    "<unknown> (fake-arch-arm64)",
                     "<unknown>",
                 ],
             ),

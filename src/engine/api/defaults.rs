@@ -134,6 +134,13 @@ pub fn default_pod(pod: &mut Pod) {
         }
     }
     default_pod_level_resources(spec);
+    // Convert_v1_Pod_To_core_Pod: a pod's negative grace period becomes 1 (pods only; a template keeps
+    // its value and gets a warning).
+    if let Some(seconds) = spec.termination_grace_period_seconds.as_mut() {
+        if *seconds < 0 {
+            *seconds = 1;
+        }
+    }
     if spec.enable_service_links.is_none() {
         spec.enable_service_links = Some(true);
     }
@@ -291,11 +298,18 @@ pub fn image_tag(image: &str) -> Option<String> {
     }
 }
 
-/// `SetDefaults_ObjectFieldSelector` on env `valueFrom.fieldRef`.
+/// `SetDefaults_ObjectFieldSelector` on env `valueFrom.fieldRef`, and the declarative
+/// `+default=false` of `valueFrom.fileKeyRef.optional` (EnvFiles, on in v1.36).
 fn default_env(env: Option<&mut Vec<EnvVar>>) {
     for var in env.into_iter().flatten() {
-        if let Some(field_ref) = var.value_from.as_mut().and_then(|v| v.field_ref.as_mut()) {
+        let Some(value_from) = var.value_from.as_mut() else {
+            continue;
+        };
+        if let Some(field_ref) = value_from.field_ref.as_mut() {
             set_if_empty(&mut field_ref.api_version, "v1");
+        }
+        if let Some(file_key_ref) = value_from.file_key_ref.as_mut() {
+            file_key_ref.optional.get_or_insert(false);
         }
     }
 }
@@ -765,6 +779,21 @@ mod tests {
         assert_eq!(container["terminationMessagePath"], "/dev/termination-log");
         assert_eq!(container["terminationMessagePolicy"], "File");
         assert_eq!(container["resources"], json!({}));
+    }
+
+    #[test]
+    fn should_default_an_env_file_key_ref_to_not_optional() {
+        let file_key_ref = |optional: Option<bool>| {
+            let mut selector = json!({"volumeName": "config", "path": "vars.env", "key": "MODE"});
+            if let Some(optional) = optional {
+                selector["optional"] = json!(optional);
+            }
+            let pod = defaulted_pod(json!({"spec": {"containers": [{"name": "c", "image": "x",
+                "env": [{"name": "MODE", "valueFrom": {"fileKeyRef": selector}}]}]}}));
+            pod["spec"]["containers"][0]["env"][0]["valueFrom"]["fileKeyRef"]["optional"].clone()
+        };
+        assert_eq!(file_key_ref(None), json!(false));
+        assert_eq!(file_key_ref(Some(true)), json!(true));
     }
 
     #[test]

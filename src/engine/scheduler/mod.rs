@@ -28,7 +28,9 @@ use k8s_openapi::api::core::v1::{Node, Pod, PodCondition};
 use serde_json::{json, Value};
 
 use crate::engine::api::{ApiRequest, Credentials, RequestBody, Verb};
-use crate::engine::events::{pod_reference, record as record_event, EventType, Reporter};
+use crate::engine::events::{
+    pod_reference, record as record_event, record_related, EventType, Reporter,
+};
 use crate::engine::objects::{object_ref, Object};
 use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{list_prefix, Store, WatchEvent, WatchEventType};
@@ -1078,16 +1080,29 @@ impl Scheduler {
         victims: &[default_preemption::Victim],
     ) {
         let uid = preemptor.metadata.uid.clone().unwrap_or_default();
-        for victim in victims {
-            let (namespace, name) = victim
-                .key
-                .split_once('/')
-                .unwrap_or(("default", &victim.key));
-            let store_key = crate::engine::store::key("pods", Some(namespace), name);
-            let Some(Object::Pod(stored)) = ctx.api.store.get(&store_key).map(|s| s.object.clone())
-            else {
-                continue;
-            };
+        // prepareCandidateAsync: victims already terminating get no API call; with none left, nothing
+        // is written at all (not even the nominations below).
+        let stored_victims: Vec<(&str, &str, Arc<Pod>)> = victims
+            .iter()
+            .filter_map(|victim| {
+                let (namespace, name) = victim
+                    .key
+                    .split_once('/')
+                    .unwrap_or(("default", &victim.key));
+                let store_key = crate::engine::store::key("pods", Some(namespace), name);
+                match ctx.api.store.get(&store_key).map(|s| &s.object) {
+                    Some(Object::Pod(stored)) if stored.metadata.deletion_timestamp.is_none() => {
+                        Some((namespace, name, stored.clone()))
+                    }
+                    _ => None,
+                }
+            })
+            .collect();
+        if stored_victims.is_empty() {
+            return;
+        }
+        self.clear_lower_priority_nominations(ctx, preemptor, node);
+        for (namespace, name, stored) in stored_victims {
             let mut updated = Pod::clone(&stored);
             let status = updated.status.get_or_insert_with(Default::default);
             let conditions = status.conditions.get_or_insert_with(Vec::new);
@@ -1127,15 +1142,44 @@ impl Scheduler {
             if !ctx.call(request).is_success() {
                 continue;
             }
-            record_event(
+            record_related(
                 ctx,
                 &Reporter::Scheduler,
                 pod_reference(&stored, None),
+                Some(pod_reference(preemptor, None)),
                 EventType::Normal,
                 "Preempted",
                 "Preempting",
                 &format!("Preempted by pod {uid} on node {node}"),
             );
+        }
+    }
+
+    /// `getLowerPriorityNominatedPods` + `clearNominatedNodeName`: pods nominated to `node` with a lower
+    /// priority than the preemptor lose their nomination (a status PATCH setting it to null; no event),
+    /// since the room preemption makes is for the preemptor.
+    fn clear_lower_priority_nominations(&mut self, ctx: &mut Ctx, preemptor: &Pod, node: &str) {
+        let priority = preemptor
+            .spec
+            .as_ref()
+            .and_then(|s| s.priority)
+            .unwrap_or(0);
+        let lower: Vec<String> = self
+            .queue
+            .nominated_pods()
+            .filter(|(nominated, q)| *nominated == node && q.priority < priority)
+            .map(|(_, q)| q.key.clone())
+            .collect();
+        for key in lower {
+            let (namespace, name) = key.split_once('/').unwrap_or(("default", &key));
+            let request = ApiRequest::new(Credentials::Scheduler, Verb::Patch, "pods")
+                .namespace(namespace.to_string())
+                .name(name.to_string())
+                .subresource("status")
+                .body(RequestBody::Json(
+                    json!({"status": {"nominatedNodeName": null}}),
+                ));
+            let _ = ctx.call(request);
         }
     }
 

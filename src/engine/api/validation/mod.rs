@@ -252,8 +252,24 @@ pub fn validate_create_request(object: &Object, selector_given: bool) -> Vec<Fie
 }
 
 /// Warnings a create returns alongside success (`WarningsOnCreate`); the pipeline adds them to the
-/// response's `Warning` headers. Simplification: of `GetWarningsForPod` only the pod-name rule is modelled.
+/// response's `Warning` headers. Simplification: of `GetWarningsForPod` and
+/// `GetWarningsForPodTemplate` only the pod-name rule and the negative grace period are modelled.
 pub fn warnings_on_create(object: &Object) -> Vec<String> {
+    let template_spec = match object {
+        Object::Deployment(d) => d.spec.as_ref().and_then(|s| s.template.spec.as_ref()),
+        Object::ReplicaSet(rs) => rs
+            .spec
+            .as_ref()
+            .and_then(|s| s.template.as_ref())
+            .and_then(|t| t.spec.as_ref()),
+        _ => None,
+    };
+    if template_spec
+        .and_then(|s| s.termination_grace_period_seconds)
+        .is_some_and(|seconds| seconds < 0)
+    {
+        return vec!["spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1".into()];
+    }
     match object {
         Object::Pod(pod) => {
             let name = pod.metadata.name.as_deref().unwrap_or("");

@@ -2522,13 +2522,13 @@ fn validate_pod_resources(
         let entry = aggregate.entry(k).or_insert(0);
         *entry = (*entry).max(v);
     }
+    // A resource the pod level does not request is not compared (defaulting fills what it can).
     for (name, container_total) in &aggregate {
-        let pod_value = requests.get(name).and_then(parse_quantity);
-        let pod_milli = pod_value.map(|p| p.milli_value()).unwrap_or(0);
-        if *container_total > pod_milli {
-            let shown = pod_value
-                .map(|p| p.canonical())
-                .unwrap_or_else(|| "0".into());
+        let Some(pod_value) = requests.get(name).and_then(parse_quantity) else {
+            continue;
+        };
+        if *container_total > pod_value.milli_value() {
+            let shown = pod_value.canonical();
             let total = Quantity::parse(&format!("{container_total}m"))
                 .map(|q| q.canonical())
                 .unwrap_or_default();

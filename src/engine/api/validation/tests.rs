@@ -1215,3 +1215,55 @@ fn should_apply_only_legacy_rules_to_core_events() {
         "involvedObject": {"kind": "Node", "name": "node-a"}, "reason": "Starting"});
     assert!(errors_of(node_event).is_empty());
 }
+
+#[test]
+fn should_compare_pod_level_requests_only_for_the_resources_the_pod_level_names() {
+    let container = |cpu: &str| {
+        json!({"name": format!("c{cpu}"), "image": "x",
+               "resources": {"requests": {"cpu": cpu, "memory": "1Gi"}}})
+    };
+    let cases = [
+        ("empty pod-level resources", json!({}), Vec::<&str>::new()),
+        (
+            "cpu below the containers' sum; memory not named",
+            json!({"requests": {"cpu": "1"}}),
+            vec!["spec.resources.requests[cpu]: Invalid value: \"1\": must be greater than or equal to aggregate container requests of 1500m"],
+        ),
+        (
+            "both covered",
+            json!({"requests": {"cpu": "2", "memory": "2Gi"}}),
+            vec![],
+        ),
+    ];
+    for (name, resources, want) in cases {
+        let body = pod(json!({"resources": resources,
+                              "containers": [container("500m"), container("1")]}));
+        assert_eq!(errors_of(body), want, "case: {name}");
+    }
+}
+
+#[test]
+fn should_warn_about_a_negative_grace_period_in_a_template_and_clamp_it_in_a_pod() {
+    let template = json!({"metadata": {"labels": {"app": "web"}},
+        "spec": {"terminationGracePeriodSeconds": -1, "containers": [nginx()]}});
+    for kind in ["Deployment", "ReplicaSet"] {
+        let body = json!({"apiVersion": "apps/v1", "kind": kind,
+            "metadata": {"name": "web", "namespace": "default"},
+            "spec": {"selector": {"matchLabels": {"app": "web"}}, "template": template.clone()}});
+        let object = object(body);
+        assert_eq!(
+            warnings_on_create(&object),
+            vec!["spec.template.spec.terminationGracePeriodSeconds: must be >= 0; negative values are invalid and will be treated as 1"],
+            "{kind}"
+        );
+        assert_eq!(
+            object.to_json()["spec"]["template"]["spec"]["terminationGracePeriodSeconds"],
+            -1
+        );
+    }
+    let pod = object(pod(
+        json!({"terminationGracePeriodSeconds": -5, "containers": [nginx()]}),
+    ));
+    assert_eq!(pod.to_json()["spec"]["terminationGracePeriodSeconds"], 1);
+    assert!(warnings_on_create(&pod).is_empty());
+}
