@@ -1028,3 +1028,33 @@ fn a_higher_priority_preemptor_clears_the_nomination_of_a_lower_priority_one_on_
     );
     assert!(preempted.iter().any(|(_, by)| by == "mid"), "{preempted:?}");
 }
+
+#[test]
+fn preemption_removes_a_pod_that_the_preemptors_anti_affinity_rejects() {
+    let text = format!(
+        "{ONE_NODE}---\n\
+apiVersion: v1\nkind: Pod\nmetadata:\n  name: db\n  labels: {{app: db}}\nspec:\n  nodeName: node-a\n  containers:\n  - name: db\n    image: nginx:1.27\n---\n\
+apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: 1000\n---\n\
+apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  priorityClassName: high\n  affinity:\n    podAntiAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector: {{matchLabels: {{app: db}}}}\n        topologyKey: kubernetes.io/hostname\n  containers:\n  - name: web\n    image: nginx:1.27\n"
+    );
+    let sim = run_text("anti-affinity-preemption", &text);
+    let attempts: Vec<SchedulingAttempt> = sim
+        .scheduler
+        .attempts()
+        .into_iter()
+        .filter(|a| a.pod == "default/web")
+        .collect();
+    // The victim search removes db from the node and from InterPodAffinity's counts (RemovePod):
+    // without it, the node still looks taken and preemption would not help.
+    assert_eq!(
+        attempts[0].message,
+        "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules."
+    );
+    let uid = pod(&sim, "web").metadata.uid.unwrap();
+    assert!(event_lines(&sim, "db").contains(&format!(
+        "Normal Preempted: Preempted by pod {uid} on node node-a"
+    )));
+    let last = attempts.last().unwrap();
+    assert_eq!(last.result, AttemptResult::Scheduled, "{attempts:?}");
+    assert_eq!(last.node.as_deref(), Some("node-a"));
+}

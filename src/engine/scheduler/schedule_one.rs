@@ -8,7 +8,7 @@
 //! gives the same node set as upstream's parallel search up to the order in which feasible nodes are
 //! found.
 
-use super::cache::NodeInfo;
+use super::cache::{NodeInfo, PodInfo};
 use super::config::{Profile, ScoringStrategyType};
 use super::fit_error::FitError;
 use super::framework::{
@@ -63,6 +63,25 @@ pub struct PreFilterState {
     pub affinity: Option<inter_pod_affinity::AffinityState>,
     /// PodTopologySpread's counts; `None` when its PreFilter skipped.
     pub spread: Option<pod_topology_spread::SpreadState>,
+}
+
+impl PreFilterState {
+    /// `RunPreFilterExtensionAddPod` (`delta` 1) / `RunPreFilterExtensionRemovePod` (-1): the
+    /// counting plugins' states as if `pod` were added to or removed from `node`.
+    pub fn update_with_pod(
+        &mut self,
+        state: &CycleState,
+        pod: &PodInfo,
+        node: &NodeInfo,
+        delta: i64,
+    ) {
+        if let Some(spread) = &mut self.spread {
+            pod_topology_spread::update_with_pod(state, spread, pod, node, delta);
+        }
+        if let Some(affinity) = &mut self.affinity {
+            inter_pod_affinity::update_with_pod(state, affinity, pod, node, delta);
+        }
+    }
 }
 
 /// What the PreScore of the plugins that keep state computed for one cycle; `None` when it returned
@@ -240,9 +259,10 @@ impl Algorithm {
         {
             return;
         }
-        let outcome = default_preemption::post_filter(state, nodes, statuses, rng, |n| {
-            self.run_filters(state, n, pre)
-        });
+        let outcome =
+            default_preemption::post_filter(state, nodes, statuses, pre, rng, |n, pre| {
+                self.filter_with_nominated(&self.profile.filter, state, n, pre)
+            });
         fit.post_filter_msg = outcome.message().to_string();
         match outcome {
             default_preemption::PostFilterOutcome::Nominated(candidate) => {
@@ -308,26 +328,26 @@ impl Algorithm {
     }
 
     /// `RunFilterPluginsWithNominatedPods`: on a node other pods of at least this pod's priority are
-    /// nominated to, Filter runs first with them added, then (if that passes) without them.
-    /// Simplification: the PreFilter states of PodTopologySpread and InterPodAffinity are not updated
-    /// for the added pods (`AddPod` extensions), so they count only for resources and host ports.
-    fn filter_with_nominated(
+    /// nominated to, Filter runs first with them added (to the node and, through the AddPod
+    /// extensions, to the PreFilter states), then (if that passes) without them.
+    pub fn filter_with_nominated(
         &self,
         plugins: &[Plugin],
         state: &CycleState,
         node: &NodeInfo,
         pre: &PreFilterState,
     ) -> Option<Status> {
-        let mut with_nominated: Option<NodeInfo> = None;
+        let mut with_nominated: Option<(NodeInfo, PreFilterState)> = None;
         for (name, pod) in &state.nominated_pods {
             if *name == node.name {
-                with_nominated
-                    .get_or_insert_with(|| node.clone())
-                    .add_pod(pod.clone());
+                let (with, pre_with) =
+                    with_nominated.get_or_insert_with(|| (node.clone(), pre.clone()));
+                with.add_pod(pod.clone());
+                pre_with.update_with_pod(state, pod, node, 1);
             }
         }
-        if let Some(with) = &with_nominated {
-            if let Some(status) = self.run_filter_list(plugins, state, with, pre) {
+        if let Some((with, pre_with)) = &with_nominated {
+            if let Some(status) = self.run_filter_list(plugins, state, with, pre_with) {
                 return Some(status);
             }
         }

@@ -19,6 +19,7 @@ use crate::engine::rng::SimRng;
 use crate::engine::scheduler::cache::NodeInfo;
 use crate::engine::scheduler::fit_error::FitError;
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::schedule_one::PreFilterState;
 
 pub const NAME: &str = "DefaultPreemption";
 pub const MSG_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
@@ -79,13 +80,16 @@ pub fn num_candidates(num_nodes: usize) -> usize {
 /// `PostFilter` → `Preempt`.
 ///
 /// `statuses` are the filter statuses of the nodes that failed, by snapshot position (nodes absent
-/// from it count as UnschedulableAndUnresolvable); `refilter` runs the Filter plugins against a node.
+/// from it count as UnschedulableAndUnresolvable); `pre` is the cycle's PreFilter state; `refilter`
+/// runs the Filter plugins (with the nominated pods, `RunFilterPluginsWithNominatedPods`) against a
+/// node and a PreFilter state.
 pub fn post_filter(
     state: &CycleState,
     nodes: &[&NodeInfo],
     statuses: &[(usize, Status)],
+    pre: &PreFilterState,
     rng: &mut SimRng,
-    refilter: impl Fn(&NodeInfo) -> Option<Status>,
+    refilter: impl Fn(&NodeInfo, &PreFilterState) -> Option<Status>,
 ) -> PostFilterOutcome {
     if let Some(reason) = not_eligible(state, nodes, statuses) {
         return PostFilterOutcome::Failed {
@@ -115,7 +119,7 @@ pub fn post_filter(
         if candidates.len() >= wanted && !candidates.is_empty() {
             break;
         }
-        match select_victims_on_node(state, nodes[index], &refilter) {
+        match select_victims_on_node(state, nodes[index], pre, &refilter) {
             Ok(victims) => candidates.push(Candidate {
                 node: index,
                 victims,
@@ -190,7 +194,8 @@ fn more_important_first(
 fn select_victims_on_node(
     state: &CycleState,
     node: &NodeInfo,
-    refilter: &impl Fn(&NodeInfo) -> Option<Status>,
+    pre: &PreFilterState,
+    refilter: &impl Fn(&NodeInfo, &PreFilterState) -> Option<Status>,
 ) -> Result<Vec<Victim>, Status> {
     let mut potential: Vec<&crate::engine::scheduler::cache::PodInfo> = node
         .pods
@@ -204,19 +209,25 @@ fn select_victims_on_node(
             MSG_NO_VICTIMS,
         ));
     }
+    // Each removal and return also goes through the PreFilter extensions (RemovePod / AddPod), so
+    // spreading and inter-pod affinity see the node as it would be.
     let mut without = node.clone();
+    let mut pre_without = pre.clone();
     for pod in &potential {
         without.remove_pod(&pod.key);
+        pre_without.update_with_pod(state, pod, node, -1);
     }
-    if let Some(status) = refilter(&without) {
+    if let Some(status) = refilter(&without, &pre_without) {
         return Err(status);
     }
     potential.sort_by(|a, b| more_important_first(state, a, b));
     let mut victims = Vec::new();
     for pod in potential {
         without.add_pod((*pod).clone());
-        if refilter(&without).is_some() {
+        pre_without.update_with_pod(state, pod, node, 1);
+        if refilter(&without, &pre_without).is_some() {
             without.remove_pod(&pod.key);
+            pre_without.update_with_pod(state, pod, node, -1);
             victims.push(Victim {
                 key: pod.key.clone(),
                 priority: pod.priority,
@@ -300,7 +311,13 @@ mod tests {
         nodes: &[&NodeInfo],
         statuses: &[(usize, Status)],
     ) -> PostFilterOutcome {
-        post_filter(state, nodes, statuses, &mut SimRng::new(1), |n| {
+        let pre = PreFilterState {
+            node_affinity_skips: true,
+            node_ports_skips: true,
+            affinity: None,
+            spread: None,
+        };
+        post_filter(state, nodes, statuses, &pre, &mut SimRng::new(1), |n, _| {
             node_resources_fit::filter(state, n, &Default::default())
         })
     }

@@ -253,9 +253,16 @@ pub fn scoring_terms(pod: &Pod) -> Option<Box<ScoringTerms>> {
 /// Matching pods per topology domain (`topologyToMatchedTermCount`).
 type Counts = BTreeMap<(String, String), i64>;
 
-fn add_count(counts: &mut Counts, node: &NodeInfo, key: &str) {
+/// `topologyToMatchedTermCount.update`: moves the count of the node's domain for `key` (a node
+/// without the key has no domain); a domain whose count reaches zero is forgotten.
+fn update_count(counts: &mut Counts, node: &NodeInfo, key: &str, multiplier: i64) {
     if let Some(v) = node.labels.get(key) {
-        *counts.entry((key.to_string(), v.clone())).or_insert(0) += 1;
+        let pair = (key.to_string(), v.clone());
+        let count = counts.entry(pair.clone()).or_insert(0);
+        *count += multiplier;
+        if *count == 0 {
+            counts.remove(&pair);
+        }
     }
 }
 
@@ -344,45 +351,66 @@ pub fn pre_filter(state: &CycleState, nodes: &[&NodeInfo]) -> Option<AffinitySta
     for term in affinity.iter_mut().chain(anti_affinity.iter_mut()) {
         term.merge_namespaces(&state.namespace_labels);
     }
-    let ns = namespace_of(state.pod);
-    let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
-    let labels = state.pod.metadata.labels.clone().unwrap_or_default();
-    let mut existing_anti_affinity_counts = Counts::new();
-    let mut affinity_counts = Counts::new();
-    let mut anti_affinity_counts = Counts::new();
-    let incoming_terms = !affinity.is_empty() || !anti_affinity.is_empty();
+    let mut s = AffinityState {
+        affinity,
+        anti_affinity,
+        existing_anti_affinity_counts: Counts::new(),
+        affinity_counts: Counts::new(),
+        anti_affinity_counts: Counts::new(),
+    };
+    let incoming_terms = !s.affinity.is_empty() || !s.anti_affinity.is_empty();
     for node in nodes {
         if !incoming_terms && node.pods_with_required_anti_affinity == 0 {
             continue;
         }
         for existing in &node.pods {
-            for term in &existing.required_anti_affinity {
-                if term.matches(ns, ns_labels, &labels) {
-                    add_count(&mut existing_anti_affinity_counts, node, &term.topology_key);
-                }
-            }
-            if matches_all(&affinity, &existing.namespace, &existing.labels) {
-                for term in &affinity {
-                    add_count(&mut affinity_counts, node, &term.topology_key);
-                }
-            }
-            for term in &anti_affinity {
-                if matches_existing(term, existing) {
-                    add_count(&mut anti_affinity_counts, node, &term.topology_key);
-                }
-            }
+            update_with_pod(state, &mut s, existing, node, 1);
         }
     }
-    if existing_anti_affinity_counts.is_empty() && affinity.is_empty() && anti_affinity.is_empty() {
+    if s.existing_anti_affinity_counts.is_empty()
+        && s.affinity.is_empty()
+        && s.anti_affinity.is_empty()
+    {
         return None;
     }
-    Some(AffinityState {
-        affinity,
-        anti_affinity,
-        existing_anti_affinity_counts,
-        affinity_counts,
-        anti_affinity_counts,
-    })
+    Some(s)
+}
+
+/// `preFilterState.updateWithPod`, PreFilter's count of one pod on `node`; also the AddPod (`1`) and
+/// RemovePod (`-1`) extensions, for a pod added to or removed from a node in a what-if (a nominated
+/// pod, a preemption victim): the existing pod's anti-affinity against the incoming pod, and the
+/// incoming pod's affinity and anti-affinity against the existing pod.
+pub fn update_with_pod(
+    state: &CycleState,
+    s: &mut AffinityState,
+    existing: &PodInfo,
+    node: &NodeInfo,
+    multiplier: i64,
+) {
+    let ns = namespace_of(state.pod);
+    let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
+    let labels = state.pod.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
+    for term in &existing.required_anti_affinity {
+        if term.matches(ns, ns_labels, labels) {
+            let key = &term.topology_key;
+            update_count(&mut s.existing_anti_affinity_counts, node, key, multiplier);
+        }
+    }
+    if matches_all(&s.affinity, &existing.namespace, &existing.labels) {
+        for term in &s.affinity {
+            update_count(&mut s.affinity_counts, node, &term.topology_key, multiplier);
+        }
+    }
+    for term in &s.anti_affinity {
+        if matches_existing(term, existing) {
+            update_count(
+                &mut s.anti_affinity_counts,
+                node,
+                &term.topology_key,
+                multiplier,
+            );
+        }
+    }
 }
 
 fn count(counts: &Counts, key: &str, value: &str) -> i64 {
@@ -962,6 +990,45 @@ mod tests {
         for (name, got, want) in cases {
             assert_eq!(got, want, "{name}");
         }
+    }
+
+    #[test]
+    fn should_update_the_counts_as_upstream_add_pod_and_remove_pod_do() {
+        // Each what-if change equals PreFilter run over the changed snapshot; counts that reach
+        // zero are forgotten (so "no matching pod anywhere" holds again).
+        let db = pod("db", &[("app", "db")], vec![], vec![]);
+        let guard = pod("guard", &[], vec![], vec![term("app", "web", "zone")]);
+        let n1 = NodeBuilder::new("n1").label("zone", "z1").build_info();
+        let n2 = NodeBuilder::new("n2").label("zone", "z2").build_info();
+        let incoming = pod(
+            "web",
+            &[("app", "web")],
+            vec![term("app", "db", "zone")],
+            vec![term("app", "web", "zone")],
+        );
+        let state = CycleState::new(&incoming);
+        let with_pods = |pods: &[(&Pod, &str)]| {
+            let (mut a, mut b) = (n1.clone(), n2.clone());
+            for (p, node) in pods {
+                if *node == "n1" {
+                    a.add_pod(on(p, node))
+                } else {
+                    b.add_pod(on(p, node))
+                }
+            }
+            pre_filter(&state, &[&a, &b]).unwrap()
+        };
+        let empty = with_pods(&[]);
+        let mut s = empty.clone();
+        update_with_pod(&state, &mut s, &on(&db, "n1"), &n1, 1);
+        update_with_pod(&state, &mut s, &on(&guard, "n2"), &n2, 1);
+        assert_eq!(s, with_pods(&[(&db, "n1"), (&guard, "n2")]));
+        assert!(filter(&state, &s, &n1).is_none());
+        assert!(filter(&state, &s, &n2).is_some());
+        update_with_pod(&state, &mut s, &on(&guard, "n2"), &n2, -1);
+        update_with_pod(&state, &mut s, &on(&db, "n1"), &n1, -1);
+        assert_eq!(s, empty);
+        assert!(s.affinity_counts.is_empty() && s.existing_anti_affinity_counts.is_empty());
     }
 
     #[test]

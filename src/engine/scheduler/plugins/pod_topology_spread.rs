@@ -389,17 +389,58 @@ pub fn pre_filter(
             *pair_counts.entry(pair).or_insert(0) += count;
         }
     }
-    let mut key_minimums: BTreeMap<String, (i64, i64)> = BTreeMap::new();
-    for ((key, _), count) in &pair_counts {
-        let entry = key_minimums.entry(key.clone()).or_insert((0, *count));
+    Some(SpreadState {
+        constraints,
+        key_minimums: key_minimums(&pair_counts),
+        pair_counts,
+    })
+}
+
+/// Per topology key, the number of domains and the smallest count among them.
+fn key_minimums(pair_counts: &BTreeMap<Pair, i64>) -> BTreeMap<String, (i64, i64)> {
+    let mut minimums: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for ((key, _), count) in pair_counts {
+        let entry = minimums.entry(key.clone()).or_insert((0, *count));
         entry.0 += 1;
         entry.1 = entry.1.min(*count);
     }
-    Some(SpreadState {
-        constraints,
-        pair_counts,
-        key_minimums,
-    })
+    minimums
+}
+
+/// `preFilterState.updateWithPod`, the AddPod (`1`) and RemovePod (`-1`) extensions: a pod of the
+/// incoming pod's namespace added to or removed from `node` in a what-if (a nominated pod, a
+/// preemption victim) moves the count of each domain whose constraint selects it. No node inclusion
+/// policy is checked here, as upstream does not; only domains PreFilter counted are moved.
+/// Simplification: the minimum is recomputed over every domain, where upstream's two-entry
+/// `criticalPaths` can miss a third domain in rare cases (and depends on Go's map order).
+pub fn update_with_pod(
+    state: &CycleState,
+    spread: &mut SpreadState,
+    pod: &PodInfo,
+    node: &NodeInfo,
+    delta: i64,
+) {
+    if pod.namespace != pod_namespace(state) || !has_all_keys(node, &spread.constraints) {
+        return;
+    }
+    let mut moved = false;
+    for c in &spread.constraints {
+        if !c.selector.matches(&pod.labels) {
+            continue;
+        }
+        let value = node
+            .labels
+            .get(&c.topology_key)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(count) = spread.pair_counts.get_mut(&(c.topology_key.clone(), value)) {
+            *count += delta;
+            moved = true;
+        }
+    }
+    if moved {
+        spread.key_minimums = key_minimums(&spread.pair_counts);
+    }
 }
 
 pub fn filter(state: &CycleState, spread: &SpreadState, node: &NodeInfo) -> Option<Status> {
@@ -656,6 +697,50 @@ mod tests {
             &SpreadDefaults::default()
         )
         .is_none());
+    }
+
+    #[test]
+    fn should_move_domain_counts_when_a_pod_is_added_or_removed_in_a_what_if() {
+        let mut a = NodeBuilder::new("node-a")
+            .label("zone", "zone1")
+            .build_info();
+        let x = NodeBuilder::new("node-x")
+            .label("zone", "zone2")
+            .build_info();
+        let nolabel = NodeBuilder::new("node-y").build_info();
+        a.add_pod(labelled("p1", "node-a"));
+        let pod = spread_pod("incoming", 1);
+        let state = CycleState::new(&pod);
+        let before = pre_filter(&state, &[&a, &x, &nolabel], &SpreadDefaults::default()).unwrap();
+        // RemovePod of p1 (a preemption victim): zone1 drops to 0, so node-a passes.
+        let mut without = before.clone();
+        update_with_pod(&state, &mut without, &labelled("p1", "node-a"), &a, -1);
+        assert_eq!(without.key_minimums.get("zone"), Some(&(2, 0)));
+        assert!(filter(&state, &without, &a).is_none());
+        assert!(filter(&state, &before, &a).is_some());
+        // AddPod of a nominated pod on node-x: zone2 rises to 1; zone1 keeps the minimum at 0.
+        let mut with = without.clone();
+        update_with_pod(&state, &mut with, &labelled("n1", "node-x"), &x, 1);
+        assert_eq!(with.key_minimums.get("zone"), Some(&(2, 0)));
+        update_with_pod(&state, &mut with, &labelled("p1", "node-a"), &a, 1);
+        assert_eq!(with, {
+            let mut x = x.clone();
+            x.add_pod(labelled("n1", "node-x"));
+            pre_filter(&state, &[&a, &x, &nolabel], &SpreadDefaults::default()).unwrap()
+        });
+        // Another namespace's pod, or a node without the key, moves nothing.
+        let mut other = labelled("q1", "node-a");
+        other.namespace = "other".into();
+        let mut unchanged = before.clone();
+        update_with_pod(&state, &mut unchanged, &other, &a, 1);
+        update_with_pod(
+            &state,
+            &mut unchanged,
+            &labelled("q2", "node-y"),
+            &nolabel,
+            1,
+        );
+        assert_eq!(unchanged, before);
     }
 
     #[test]
