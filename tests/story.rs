@@ -676,9 +676,11 @@ fn node_changes_move_only_the_pods_whose_rejecting_plugins_hint_queue() {
             node: "node-a".into(),
         },
     );
+    // Its fifth failure (at 990 s, after the five-minute flushes) backs off 10 s, into the window the
+    // uncordon falls in: isPodBackingoff still holds there, so backoffQ, then the next second's flush.
     assert_eq!(
         lines,
-        vec!["pods/default/tolerant moved to activeQ (NodeUpdateNodeTaint: NodeUnschedulable's QueueingHint returned Queue)"],
+        vec!["pods/default/tolerant moved to backoffQ (NodeUpdateNodeTaint: NodeUnschedulable's QueueingHint returned Queue)"],
     );
     assert_eq!(
         last(&sim, "default/tolerant"),
@@ -816,6 +818,17 @@ fn out_of_range_score_fails_the_cycle_with_scheduler_error() {
         event_lines(&sim, "tiny")[0],
         format!("Warning FailedScheduling: {message}")
     );
+    // An error names no rejecting plugin: the pod is retried after its backoff (podErrorBackoffQ,
+    // released by the whole-second flush after its backoff's window), not parked until an event.
+    let times: Vec<u64> = sim
+        .scheduler
+        .attempts()
+        .iter()
+        .filter(|a| a.pod == "default/tiny")
+        .map(|a| a.time_ms)
+        .take(5)
+        .collect();
+    assert_eq!(times, vec![105, 2_001, 5_001, 10_001, 19_001]);
 }
 
 #[test]

@@ -739,7 +739,7 @@ impl Scheduler {
         match location {
             Location::Active => self.ensure_cycle(ctx, POP_DELAY_MS),
             Location::Backoff => {
-                if let Some(at) = self.queue.next_backoff_expiry() {
+                if let Some(at) = self.queue.next_backoff_release() {
                     ctx.after(
                         at.saturating_sub(ctx.now_ms),
                         Event::Scheduler(SchedulerWake::BackoffExpired),
@@ -761,8 +761,7 @@ impl Scheduler {
     }
 
     fn ensure_cycle(&mut self, ctx: &mut Ctx, delay: u64) {
-        let work = self.queue.active_len() > 0 || self.queue.backoff_len() > 0;
-        if !self.cycle_pending && work {
+        if !self.cycle_pending && self.queue.can_pop() {
             self.cycle_pending = true;
             ctx.after(delay, Event::Scheduler(SchedulerWake::Cycle));
         }
@@ -1204,9 +1203,15 @@ impl Scheduler {
             json!({"message": message}),
         );
         // handleSchedulingFailure: back to the queue first, then the event, then the pod condition.
-        let location = self
-            .queue
-            .requeue_unschedulable(key, ctx.now_ms, rejected_by);
+        // A failure no plugin is behind (an error, such as no nodes at all) is retried after the
+        // backoff (`determineSchedulingHintForInFlightPod` → queueAfterBackoff) instead of waiting
+        // in unschedulablePods for an event.
+        let location = if rejected_by.is_empty() {
+            self.queue.requeue_backoff(key, ctx.now_ms)
+        } else {
+            self.queue
+                .requeue_unschedulable(key, ctx.now_ms, rejected_by)
+        };
         if let Some(location) = location {
             self.trace_queue(
                 ctx,

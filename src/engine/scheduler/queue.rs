@@ -191,6 +191,12 @@ impl SchedulingQueue {
         end - end % BACKOFF_ORDERING_WINDOW_MS
     }
 
+    /// `isPodBackingoff`: until the window after the one its backoff ends in (a backoff ending in the
+    /// current window still counts); a pod never tried is not backing off.
+    fn is_backing_off(&self, q: &QueuedPod, now_ms: u64) -> bool {
+        q.attempts > 0 && self.backoff_expiry_ms(q) >= now_ms - now_ms % BACKOFF_ORDERING_WINDOW_MS
+    }
+
     fn detach(&mut self, key: &str) {
         let Some(q) = self.pods.get(key) else {
             return;
@@ -286,6 +292,21 @@ impl SchedulingQueue {
     }
 
     /// Pops the head of activeQ and starts a scheduling cycle for it.
+    /// Whether `Pop` has a pod to give: activeQ's head, or a pod of podBackoffQ.
+    pub fn can_pop(&self) -> bool {
+        !self.active.is_empty() || self.first_poppable_backoff().is_some()
+    }
+
+    /// popBackoff takes from podBackoffQ only: a pod whose last cycle ended in an error (no plugin
+    /// rejected it) sits in podErrorBackoffQ until its backoff ends.
+    fn first_poppable_backoff(&self) -> Option<&(u64, Reverse<i32>, u64, u64, String)> {
+        self.backoff.iter().find(|entry| {
+            self.pods
+                .get(&entry.4)
+                .is_some_and(|q| !q.unschedulable_plugins.is_empty())
+        })
+    }
+
     pub fn pop(&mut self) -> Option<QueuedPod> {
         self.pop_with_source().map(|(q, _)| q)
     }
@@ -296,8 +317,9 @@ impl SchedulingQueue {
         let (key, source) = match self.active.pop_first() {
             Some((_, _, _, key)) => (key, Location::Active),
             None => {
-                let (_, _, _, _, key) = self.backoff.pop_first()?;
-                (key, Location::Backoff)
+                let entry = self.first_poppable_backoff()?.clone();
+                self.backoff.remove(&entry);
+                (entry.4, Location::Backoff)
             }
         };
         self.scheduling_cycle += 1;
@@ -332,13 +354,16 @@ impl SchedulingQueue {
         Some(Location::Unschedulable)
     }
 
-    /// A pod whose cycle ended in an error (e.g. the binding failed) goes to backoffQ.
+    /// A pod whose cycle ended in an error (the binding failed, a score out of range, no nodes at
+    /// all) goes to backoffQ (upstream's podErrorBackoffQ: no rejecting plugins, and not popped
+    /// before its backoff ends).
     pub fn requeue_backoff(&mut self, key: &str, now_ms: u64) -> Option<Location> {
         let q = self.pods.get_mut(key)?;
         if q.location != Location::InFlight {
             return None;
         }
         q.timestamp_ms = now_ms;
+        q.unschedulable_plugins = Vec::new();
         self.attach(key, Location::Backoff);
         Some(Location::Backoff)
     }
@@ -348,7 +373,7 @@ impl SchedulingQueue {
         let backing_off = self
             .pods
             .get(key)
-            .is_some_and(|q| self.backoff_expiry_ms(q) > now_ms);
+            .is_some_and(|q| self.is_backing_off(q, now_ms));
         let location = if backing_off {
             Location::Backoff
         } else {
@@ -375,8 +400,9 @@ impl SchedulingQueue {
     /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ.
     pub fn flush_backoff_completed(&mut self, now_ms: u64) -> Vec<String> {
         let mut moved = Vec::new();
+        let window = now_ms - now_ms % BACKOFF_ORDERING_WINDOW_MS;
         while let Some((expiry, _, _, _, key)) = self.backoff.first().cloned() {
-            if expiry > now_ms {
+            if expiry >= window {
                 break;
             }
             self.backoff.pop_first();
@@ -408,8 +434,12 @@ impl SchedulingQueue {
     }
 
     /// The earliest backoff expiry, if any pod is backing off.
-    pub fn next_backoff_expiry(&self) -> Option<u64> {
-        self.backoff.first().map(|(t, ..)| *t)
+    /// The flush tick (`flushBackoffQCompleted` runs at each whole second) that releases the first pod
+    /// of backoffQ: the one after its backoff's window.
+    pub fn next_backoff_release(&self) -> Option<u64> {
+        self.backoff
+            .first()
+            .map(|(t, ..)| *t + BACKOFF_ORDERING_WINDOW_MS)
     }
 
     /// Pending pods in activeQ order (for inspection).
@@ -501,23 +531,53 @@ mod tests {
         );
         assert_eq!(q.unschedulable_len(), 1);
         // A node arrives 500 ms later: still backing off (100 + 1 s, truncated to the 1 s window:
-        // until 1000) → backoffQ.
+        // 1000; isPodBackingoff holds through that window) → backoffQ, released by the 2 s tick.
         assert_eq!(
             q.move_to_active_or_backoff(&p.key, 600),
             Some(Location::Backoff)
         );
         assert_eq!(q.move_to_active_or_backoff(&p.key, 600), None);
-        assert_eq!(q.next_backoff_expiry(), Some(1000));
-        assert!(q.flush_backoff_completed(999).is_empty());
-        assert_eq!(q.flush_backoff_completed(1000), vec![p.key.clone()]);
+        assert_eq!(q.next_backoff_release(), Some(2000));
+        assert!(q.flush_backoff_completed(1000).is_empty());
+        assert!(q.flush_backoff_completed(1999).is_empty());
+        assert_eq!(q.flush_backoff_completed(2000), vec![p.key.clone()]);
         assert_eq!(q.active_len(), 1);
-        // Second failure: 2 s backoff; a move after it ended goes straight to activeQ.
+        // Second failure at 2 s: a 2 s backoff ending in the 4 s window; a move in that window still
+        // backs off, a move after it goes straight to activeQ.
         let p = q.pop().unwrap();
         assert_eq!(p.attempts, 2);
-        q.requeue_unschedulable(&p.key, 2000, Vec::new());
+        q.requeue_unschedulable(&p.key, 2000, vec!["NodeResourcesFit"]);
         assert_eq!(
-            q.move_to_active_or_backoff(&p.key, 4000),
+            q.move_to_active_or_backoff(&p.key, 4500),
+            Some(Location::Backoff)
+        );
+        assert_eq!(q.flush_backoff_completed(5000), vec![p.key.clone()]);
+        let p = q.pop().unwrap();
+        q.requeue_unschedulable(&p.key, 6000, vec!["NodeResourcesFit"]);
+        assert_eq!(
+            q.move_to_active_or_backoff(&p.key, 6000 + 4000 + 1000),
             Some(Location::Active)
+        );
+    }
+
+    #[test]
+    fn should_keep_pods_that_failed_with_an_error_out_of_pop_from_backoff() {
+        // podErrorBackoffQ: a pod no plugin rejected (an error) is not popped early; a rejected one is.
+        let mut q = queue();
+        q.add_or_update(&PodBuilder::new("error").build(), 0);
+        let p = q.pop().unwrap();
+        assert_eq!(q.requeue_backoff(&p.key, 100), Some(Location::Backoff));
+        assert!(!q.can_pop());
+        assert!(q.pop().is_none());
+        q.add_or_update(&PodBuilder::new("rejected").build(), 200);
+        let p = q.pop().unwrap();
+        q.requeue_unschedulable(&p.key, 300, vec!["NodeResourcesFit"]);
+        q.move_to_active_or_backoff(&p.key, 400);
+        assert!(q.can_pop());
+        assert_eq!(q.pop().map(|p| p.key), Some("default/rejected".to_string()));
+        assert_eq!(
+            q.flush_backoff_completed(2000),
+            vec!["default/error".to_string()]
         );
     }
 
