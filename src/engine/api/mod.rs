@@ -36,6 +36,7 @@ pub mod defaults;
 pub mod drop_disabled;
 pub mod go_time;
 pub mod rbac;
+pub mod service_alloc;
 pub mod status;
 pub mod strategy;
 pub mod types;
@@ -945,6 +946,17 @@ impl ApiServer {
             }
         }
         t.object = object.reference();
+        // The Service REST storage's BeginCreate allocates before the strategy and validation run.
+        if let Object::Service(service) = &mut object {
+            let mut allocated = service_alloc::Allocated::default();
+            for (_, stored) in self.store.list(&list_prefix("services", None)) {
+                if let Object::Service(existing) = &stored.object {
+                    allocated.note(existing);
+                }
+            }
+            let service = std::sync::Arc::make_mut(service);
+            service_alloc::allocate_create(service, &allocated, &mut self.rng);
+        }
         strategy::prepare_for_create(&mut object);
         let mut errors = validation::validate_create_request(&object, selector_given);
         if errors.is_empty() && object.name().is_empty() {

@@ -773,3 +773,57 @@ fn should_empty_and_then_remove_a_deleted_namespace() {
     assert_eq!(response.code, 200);
     assert!(server.store.get("/registry/namespaces/shop").is_none());
 }
+
+#[test]
+fn should_allocate_a_cluster_ip_before_validating_and_storing_a_service() {
+    let mut server = server();
+    let create = |server: &mut ApiServer, name: &str, spec: Value| {
+        let body = json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": name}, "spec": spec});
+        let request = ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "services")
+            .namespace("default")
+            .body(RequestBody::Json(body));
+        call(server, request)
+    };
+    let stored = |server: &ApiServer, name: &str| {
+        server
+            .store
+            .get(&key("services", Some("default"), name))
+            .map(|s| s.object.to_json())
+            .expect("stored")
+    };
+    assert!(create(
+        &mut server,
+        "a",
+        json!({"selector": {"app": "a"}, "ports": [{"port": 80}]})
+    )
+    .is_success());
+    assert!(create(
+        &mut server,
+        "b",
+        json!({"selector": {"app": "b"}, "ports": [{"port": 80}]})
+    )
+    .is_success());
+    let (a, b) = (stored(&server, "a"), stored(&server, "b"));
+    for spec in [&a["spec"], &b["spec"]] {
+        let ip: std::net::Ipv4Addr = spec["clusterIP"].as_str().unwrap().parse().unwrap();
+        assert_eq!(
+            u32::from(ip) >> 20,
+            u32::from(std::net::Ipv4Addr::new(10, 96, 0, 0)) >> 20
+        );
+        assert_eq!(spec["clusterIPs"], json!([ip.to_string()]));
+        assert_eq!(spec["ipFamilies"], json!(["IPv4"]));
+        assert_eq!(spec["ipFamilyPolicy"], "SingleStack");
+    }
+    assert_ne!(a["spec"]["clusterIP"], b["spec"]["clusterIP"]);
+    // A refused Service allocates nothing that stays.
+    let refused = create(
+        &mut server,
+        "c",
+        json!({"selector": {"app": "c"}, "ports": [{"port": 0}]}),
+    );
+    assert!(!refused.is_success());
+    assert!(server
+        .store
+        .get(&key("services", Some("default"), "c"))
+        .is_none());
+}

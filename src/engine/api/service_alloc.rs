@@ -1,0 +1,214 @@
+//! What a Service gets on create besides its defaults: its IP family fields, a cluster IP and node
+//! ports. Mirrors `pkg/registry/core/service/storage/alloc.go` (`allocateCreate`, `initIPFamilyFields`)
+//! with the IP allocator's static/dynamic bands (`pkg/registry/core/service/ipallocator`), for a
+//! single-stack IPv4 cluster with kubeadm's service range `10.96.0.0/12` and the default node-port
+//! range 30000-32767.
+//!
+//! Simplifications: a headless Service without a selector keeps the IP family fields it was given
+//! (upstream defaults them for every family the cluster has); an IP or node port the user names is
+//! not checked against the ones already allocated; node ports are drawn from the whole range.
+
+use std::collections::BTreeSet;
+
+use k8s_openapi::api::core::v1::Service;
+
+use crate::engine::rng::SimRng;
+
+/// kubeadm's `--service-cluster-ip-range` default, 10.96.0.0/12.
+const SERVICE_RANGE_BASE: u32 = u32::from_be_bytes([10, 96, 0, 0]);
+const SERVICE_RANGE_BITS: u32 = 20;
+/// `--service-node-port-range` default.
+const NODE_PORTS: std::ops::RangeInclusive<i32> = 30000..=32767;
+
+/// The cluster IPs and node ports stored Services already hold.
+#[derive(Default)]
+pub struct Allocated {
+    pub ips: BTreeSet<String>,
+    pub node_ports: BTreeSet<i32>,
+}
+
+impl Allocated {
+    pub fn note(&mut self, service: &Service) {
+        let Some(spec) = &service.spec else {
+            return;
+        };
+        self.ips.extend(spec.cluster_ips.iter().flatten().cloned());
+        self.ips.extend(spec.cluster_ip.iter().cloned());
+        for port in spec.ports.iter().flatten() {
+            self.node_ports.extend(port.node_port.filter(|p| *p > 0));
+        }
+    }
+}
+
+/// `calculateRangeOffset`: the low band kept for static (user-chosen) IPs; dynamic allocation draws
+/// from above it: size / 16, at least 16 and at most 256.
+fn static_band(size: u32) -> u32 {
+    (size / 16).clamp(16, 256)
+}
+
+/// `allocateCreate` for a Service about to be created.
+pub fn allocate_create(service: &mut Service, allocated: &Allocated, rng: &mut SimRng) {
+    let Some(spec) = service.spec.as_mut() else {
+        return;
+    };
+    let kind = spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    if kind == "ExternalName" {
+        return;
+    }
+    let headless = spec.cluster_ip.as_deref() == Some("None")
+        || spec
+            .cluster_ips
+            .as_ref()
+            .and_then(|ips| ips.first())
+            .map(String::as_str)
+            == Some("None");
+    let selectorless = spec.selector.as_ref().is_none_or(|s| s.is_empty());
+    if !(headless && selectorless) {
+        spec.ip_family_policy
+            .get_or_insert_with(|| "SingleStack".into());
+        if spec.ip_families.as_ref().is_none_or(|f| f.is_empty()) {
+            spec.ip_families = Some(vec!["IPv4".into()]);
+        }
+    }
+    if headless {
+        spec.cluster_ip = Some("None".into());
+        spec.cluster_ips = Some(vec!["None".into()]);
+    } else {
+        let chosen = spec
+            .cluster_ip
+            .clone()
+            .filter(|ip| !ip.is_empty())
+            .or_else(|| {
+                spec.cluster_ips
+                    .as_ref()
+                    .and_then(|ips| ips.first().cloned())
+            })
+            .or_else(|| next_ip(allocated, rng));
+        if let Some(ip) = chosen {
+            if spec.cluster_ips.as_ref().is_none_or(|ips| ips.is_empty()) {
+                spec.cluster_ips = Some(vec![ip.clone()]);
+            }
+            spec.cluster_ip = Some(ip);
+        }
+    }
+    if kind == "NodePort" || kind == "LoadBalancer" {
+        let mut taken = allocated.node_ports.clone();
+        taken.extend(spec.ports.iter().flatten().filter_map(|p| p.node_port));
+        for port in spec.ports.iter_mut().flatten() {
+            if port.node_port.is_none_or(|p| p == 0) {
+                if let Some(chosen) = next_node_port(&taken, rng) {
+                    taken.insert(chosen);
+                    port.node_port = Some(chosen);
+                }
+            }
+        }
+    }
+}
+
+/// `allocateNextService`: a random free address of the dynamic band (the range without its network
+/// and broadcast addresses, above the static band), then of the static band.
+fn next_ip(allocated: &Allocated, rng: &mut SimRng) -> Option<String> {
+    let size = (1u32 << SERVICE_RANGE_BITS) - 2;
+    let band = static_band(size);
+    let address =
+        |offset: u32| std::net::Ipv4Addr::from(SERVICE_RANGE_BASE + 1 + offset).to_string();
+    for (low, high) in [(band, size), (0, band)] {
+        let span = u64::from(high - low);
+        let start = rng.below(span) as u32;
+        for step in 0..(high - low) {
+            let ip = address(low + (start + step) % (high - low));
+            if !allocated.ips.contains(&ip) {
+                return Some(ip);
+            }
+        }
+    }
+    None
+}
+
+fn next_node_port(taken: &BTreeSet<i32>, rng: &mut SimRng) -> Option<i32> {
+    let span = NODE_PORTS.end() - NODE_PORTS.start() + 1;
+    let start = rng.below(span as u64) as i32;
+    (0..span)
+        .map(|step| NODE_PORTS.start() + (start + step) % span)
+        .find(|port| !taken.contains(port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn service(spec: serde_json::Value) -> Service {
+        serde_json::from_value(json!({"metadata": {"name": "web"}, "spec": spec})).expect("service")
+    }
+
+    fn allocated_fields(spec: serde_json::Value, allocated: &Allocated) -> serde_json::Value {
+        let mut s = service(spec);
+        allocate_create(&mut s, allocated, &mut SimRng::new(3));
+        serde_json::to_value(s.spec).expect("json")
+    }
+
+    #[test]
+    fn should_give_a_cluster_ip_service_an_ipv4_address_from_the_dynamic_band() {
+        let spec = allocated_fields(
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}),
+            &Allocated::default(),
+        );
+        assert_eq!(spec["ipFamilyPolicy"], "SingleStack");
+        assert_eq!(spec["ipFamilies"], json!(["IPv4"]));
+        let ip: std::net::Ipv4Addr = spec["clusterIP"].as_str().unwrap().parse().unwrap();
+        assert_eq!(spec["clusterIPs"], json!([ip.to_string()]));
+        let offset = u32::from(ip) - SERVICE_RANGE_BASE - 1;
+        assert!((256..(1 << 20) - 2).contains(&offset), "{ip}");
+        assert!(spec["ports"][0].get("nodePort").is_none());
+    }
+
+    #[test]
+    fn should_not_hand_out_an_address_twice() {
+        let mut allocated = Allocated::default();
+        let mut rng = SimRng::new(1);
+        for _ in 0..50 {
+            let mut s = service(json!({"selector": {"app": "web"}}));
+            allocate_create(&mut s, &allocated, &mut rng);
+            let before = allocated.ips.len();
+            allocated.note(&s);
+            assert_eq!(allocated.ips.len(), before + 1);
+        }
+    }
+
+    #[test]
+    fn should_keep_user_choices_and_headless_and_external_name_services() {
+        let none = Allocated::default();
+        let chosen = allocated_fields(
+            json!({"clusterIP": "10.96.0.10", "selector": {"a": "b"}}),
+            &none,
+        );
+        assert_eq!(
+            (chosen["clusterIP"].clone(), chosen["clusterIPs"].clone()),
+            (json!("10.96.0.10"), json!(["10.96.0.10"]))
+        );
+        let headless =
+            allocated_fields(json!({"clusterIP": "None", "selector": {"a": "b"}}), &none);
+        assert_eq!(headless["clusterIPs"], json!(["None"]));
+        assert_eq!(headless["ipFamilyPolicy"], "SingleStack");
+        let external = allocated_fields(
+            json!({"type": "ExternalName", "externalName": "db.example.com"}),
+            &none,
+        );
+        assert!(external.get("clusterIP").is_none() && external.get("ipFamilies").is_none());
+    }
+
+    #[test]
+    fn should_give_node_ports_to_node_port_services_only_where_unset() {
+        let mut allocated = Allocated::default();
+        allocated.node_ports.insert(30080);
+        let spec = allocated_fields(
+            json!({"type": "NodePort", "selector": {"a": "b"},
+                   "ports": [{"port": 80, "nodePort": 30080}, {"name": "b", "port": 81}]}),
+            &allocated,
+        );
+        assert_eq!(spec["ports"][0]["nodePort"], 30080);
+        let port = spec["ports"][1]["nodePort"].as_i64().unwrap();
+        assert!((30000..=32767).contains(&port) && port != 30080);
+    }
+}
