@@ -6,7 +6,7 @@
 //!
 //! Simplifications: a headless Service without a selector keeps the IP family fields it was given
 //! (upstream defaults them for every family the cluster has); an IP or node port the user names is
-//! not checked against the ones already allocated; node ports are drawn from the whole range.
+//! not checked against the ones already allocated.
 
 use std::collections::BTreeSet;
 
@@ -40,10 +40,39 @@ impl Allocated {
     }
 }
 
-/// `calculateRangeOffset`: the low band kept for static (user-chosen) IPs; dynamic allocation draws
-/// from above it: size / 16, at least 16 and at most 256.
-fn static_band(size: u32) -> u32 {
+/// `calculateRangeOffset` of the IP allocator: the low band kept for static (user-chosen) IPs;
+/// dynamic allocation draws from above it first: size / 16, at least 16 and at most 256.
+fn static_ip_band(size: u32) -> u32 {
     (size / 16).clamp(16, 256)
+}
+
+/// `calculateRangeOffset` of the port allocator: size / 32, at least 16 and at most 128.
+fn static_port_band(size: u32) -> u32 {
+    (size / 32).clamp(16, 128)
+}
+
+/// The bitmap allocator's random scan with an offset: a random free slot of `[band, size)`, then of
+/// `[0, band)`.
+fn random_free_offset(
+    size: u32,
+    band: u32,
+    rng: &mut SimRng,
+    taken: impl Fn(u32) -> bool,
+) -> Option<u32> {
+    for (low, high) in [(band, size), (0, band)] {
+        if high <= low {
+            continue;
+        }
+        let span = high - low;
+        let start = rng.below(u64::from(span)) as u32;
+        if let Some(offset) = (0..span)
+            .map(|step| low + (start + step) % span)
+            .find(|offset| !taken(*offset))
+        {
+            return Some(offset);
+        }
+    }
+    None
 }
 
 /// `allocateCreate` for a Service about to be created.
@@ -105,32 +134,29 @@ pub fn allocate_create(service: &mut Service, allocated: &Allocated, rng: &mut S
     }
 }
 
-/// `allocateNextService`: a random free address of the dynamic band (the range without its network
-/// and broadcast addresses, above the static band), then of the static band.
+/// `allocateNextService`: a random free address of the range without its network and broadcast
+/// addresses, above the static band first.
 fn next_ip(allocated: &Allocated, rng: &mut SimRng) -> Option<String> {
     let size = (1u32 << SERVICE_RANGE_BITS) - 2;
-    let band = static_band(size);
     let address =
         |offset: u32| std::net::Ipv4Addr::from(SERVICE_RANGE_BASE + 1 + offset).to_string();
-    for (low, high) in [(band, size), (0, band)] {
-        let span = u64::from(high - low);
-        let start = rng.below(span) as u32;
-        for step in 0..(high - low) {
-            let ip = address(low + (start + step) % (high - low));
-            if !allocated.ips.contains(&ip) {
-                return Some(ip);
-            }
-        }
-    }
-    None
+    let offset = random_free_offset(
+        size,
+        static_ip_band(1 << SERVICE_RANGE_BITS),
+        rng,
+        |offset| allocated.ips.contains(&address(offset)),
+    )?;
+    Some(address(offset))
 }
 
+/// `AllocateNext` of the node-port allocator: a random free port above the static band first.
 fn next_node_port(taken: &BTreeSet<i32>, rng: &mut SimRng) -> Option<i32> {
-    let span = NODE_PORTS.end() - NODE_PORTS.start() + 1;
-    let start = rng.below(span as u64) as i32;
-    (0..span)
-        .map(|step| NODE_PORTS.start() + (start + step) % span)
-        .find(|port| !taken.contains(port))
+    let first = *NODE_PORTS.start();
+    let size = (NODE_PORTS.end() - first + 1) as u32;
+    let offset = random_free_offset(size, static_port_band(size), rng, |offset| {
+        taken.contains(&(first + offset as i32))
+    })?;
+    Some(first + offset as i32)
 }
 
 #[cfg(test)]
@@ -161,6 +187,16 @@ mod tests {
         let offset = u32::from(ip) - SERVICE_RANGE_BASE - 1;
         assert!((256..(1 << 20) - 2).contains(&offset), "{ip}");
         assert!(spec["ports"][0].get("nodePort").is_none());
+    }
+
+    #[test]
+    fn should_fall_back_to_the_static_band_when_the_dynamic_one_is_full() {
+        let mut rng = SimRng::new(9);
+        assert_eq!(static_ip_band(1 << 20), 256);
+        assert_eq!(static_port_band(2768), 86);
+        let got = random_free_offset(100, 20, &mut rng, |o| o >= 20 || o == 3);
+        assert!(got.is_some_and(|o| o < 20 && o != 3), "{got:?}");
+        assert_eq!(random_free_offset(100, 20, &mut rng, |_| true), None);
     }
 
     #[test]
@@ -208,7 +244,8 @@ mod tests {
             &allocated,
         );
         assert_eq!(spec["ports"][0]["nodePort"], 30080);
+        // Above the static band of 2768 / 32 = 86 ports.
         let port = spec["ports"][1]["nodePort"].as_i64().unwrap();
-        assert!((30000..=32767).contains(&port) && port != 30080);
+        assert!((30086..=32767).contains(&port) && port != 30080, "{port}");
     }
 }
