@@ -4,9 +4,8 @@
 //! single-stack IPv4 cluster with kubeadm's service range `10.96.0.0/12` and the default node-port
 //! range 30000-32767.
 //!
-//! Simplifications: a headless Service without a selector keeps the IP family fields it was given
-//! (upstream defaults them for every family the cluster has); an IP or node port the user names is
-//! not checked against the ones already allocated.
+//! Simplifications: an IP or node port the user names is not checked against the ones already
+//! allocated, and a family or dual-stack policy this single-stack cluster lacks is not refused here.
 
 use std::collections::BTreeSet;
 
@@ -92,12 +91,37 @@ pub fn allocate_create(service: &mut Service, allocated: &Allocated, rng: &mut S
             .map(String::as_str)
             == Some("None");
     let selectorless = spec.selector.as_ref().is_none_or(|s| s.is_empty());
-    if !(headless && selectorless) {
-        spec.ip_family_policy
-            .get_or_insert_with(|| "SingleStack".into());
-        if spec.ip_families.as_ref().is_none_or(|f| f.is_empty()) {
-            spec.ip_families = Some(vec!["IPv4".into()]);
+    // initIPFamilyFields: a headless Service without a selector defaults to RequireDualStack (and, on
+    // this single-stack cluster, gets both families); any other one to SingleStack. Families missing
+    // for the IPs given are inferred from them; none at all gives the cluster's IPv4.
+    let policy = spec.ip_family_policy.get_or_insert_with(|| {
+        if headless && selectorless {
+            "RequireDualStack".into()
+        } else {
+            "SingleStack".into()
         }
+    });
+    let dual = policy.as_str() != "SingleStack";
+    let families = spec.ip_families.get_or_insert_with(Vec::new);
+    for (i, ip) in spec.cluster_ips.iter().flatten().enumerate() {
+        if ip == "None" {
+            break;
+        }
+        if i >= families.len() {
+            let v6 = ip.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_ipv6());
+            families.push(if v6 { "IPv6" } else { "IPv4" }.into());
+        }
+    }
+    if families.is_empty() {
+        families.push("IPv4".into());
+    }
+    if headless && selectorless && dual && families.len() < 2 {
+        let other = if families[0] == "IPv4" {
+            "IPv6"
+        } else {
+            "IPv4"
+        };
+        families.push(other.into());
     }
     if headless {
         spec.cluster_ip = Some("None".into());
@@ -227,6 +251,10 @@ mod tests {
             allocated_fields(json!({"clusterIP": "None", "selector": {"a": "b"}}), &none);
         assert_eq!(headless["clusterIPs"], json!(["None"]));
         assert_eq!(headless["ipFamilyPolicy"], "SingleStack");
+        let selectorless =
+            allocated_fields(json!({"clusterIP": "None", "ports": [{"port": 80}]}), &none);
+        assert_eq!(selectorless["ipFamilyPolicy"], "RequireDualStack");
+        assert_eq!(selectorless["ipFamilies"], json!(["IPv4", "IPv6"]));
         let external = allocated_fields(
             json!({"type": "ExternalName", "externalName": "db.example.com"}),
             &none,
