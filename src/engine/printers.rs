@@ -688,6 +688,11 @@ pub fn node_row(node: &Node, now_ms: u64) -> NodeRow {
         s.filter(|s| !s.is_empty())
             .map_or_else(|| "<unknown>".to_string(), String::clone)
     };
+    // Since v1.35 the kernel column also names the architecture (kubernetes#132402).
+    let mut kernel_version = or_unknown(info.map(|i| &i.kernel_version));
+    if let Some(arch) = info.map(|i| &i.architecture).filter(|a| !a.is_empty()) {
+        kernel_version = format!("{kernel_version} ({arch})");
+    }
     NodeRow {
         name: node.metadata.name.clone().unwrap_or_default(),
         status: words.join(","),
@@ -704,14 +709,7 @@ pub fn node_row(node: &Node, now_ms: u64) -> NodeRow {
         internal_ip: address("InternalIP"),
         external_ip: address("ExternalIP"),
         os_image: or_unknown(info.map(|i| &i.os_image)),
-        // Since v1.35 the kernel column also names the architecture (kubernetes#132402).
-        kernel_version: match info
-            .map(|i| i.architecture.as_str())
-            .filter(|a| !a.is_empty())
-        {
-            Some(arch) => format!("{} ({arch})", or_unknown(info.map(|i| &i.kernel_version))),
-            None => or_unknown(info.map(|i| &i.kernel_version)),
-        },
+        kernel_version,
         container_runtime: or_unknown(info.map(|i| &i.container_runtime_version)),
     }
 }

@@ -7,7 +7,7 @@
 //! Simplifications: an IP or node port the user names is not checked against the ones already
 //! allocated, and a family or dual-stack policy this single-stack cluster lacks is not refused here.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use k8s_openapi::api::core::v1::Service;
 
@@ -83,13 +83,21 @@ pub fn allocate_create(service: &mut Service, allocated: &Allocated, rng: &mut S
     if kind == "ExternalName" {
         return;
     }
-    let headless = spec.cluster_ip.as_deref() == Some("None")
-        || spec
-            .cluster_ips
-            .as_ref()
-            .and_then(|ips| ips.first())
-            .map(String::as_str)
-            == Some("None");
+    // normalizeClusterIPs: a lone `clusterIP` becomes the first of `clusterIPs`, and the other way.
+    if spec.cluster_ips.as_ref().is_none_or(|ips| ips.is_empty()) {
+        if let Some(ip) = spec.cluster_ip.clone().filter(|ip| !ip.is_empty()) {
+            spec.cluster_ips = Some(vec![ip]);
+        }
+    }
+    let first_ip = spec
+        .cluster_ips
+        .as_ref()
+        .and_then(|ips| ips.first())
+        .cloned();
+    if spec.cluster_ip.as_deref().is_none_or(str::is_empty) {
+        spec.cluster_ip.clone_from(&first_ip);
+    }
+    let headless = first_ip.as_deref() == Some("None");
     let selectorless = spec.selector.as_ref().is_none_or(|s| s.is_empty());
     // initIPFamilyFields: a headless Service without a selector defaults to RequireDualStack (and, on
     // this single-stack cluster, gets both families); any other one to SingleStack. Families missing
@@ -123,37 +131,44 @@ pub fn allocate_create(service: &mut Service, allocated: &Allocated, rng: &mut S
         };
         families.push(other.into());
     }
-    if headless {
-        spec.cluster_ip = Some("None".into());
-        spec.cluster_ips = Some(vec!["None".into()]);
-    } else {
-        let chosen = spec
-            .cluster_ip
-            .clone()
-            .filter(|ip| !ip.is_empty())
-            .or_else(|| {
-                spec.cluster_ips
-                    .as_ref()
-                    .and_then(|ips| ips.first().cloned())
-            })
-            .or_else(|| next_ip(allocated, rng));
-        if let Some(ip) = chosen {
-            if spec.cluster_ips.as_ref().is_none_or(|ips| ips.is_empty()) {
-                spec.cluster_ips = Some(vec![ip.clone()]);
-            }
+    // allocClusterIPs: headless Services get none; an IP the user gave is kept.
+    if !headless {
+        if let Some(ip) = first_ip.or_else(|| next_ip(allocated, rng)) {
+            spec.cluster_ips = Some(vec![ip.clone()]);
             spec.cluster_ip = Some(ip);
         }
     }
-    if kind == "NodePort" || kind == "LoadBalancer" {
+    // initNodePorts: NodePort Services, and LoadBalancer ones unless allocateLoadBalancerNodePorts is
+    // false, get a node port per service port; ports sharing a port number (TCP and UDP 53) share
+    // one, a number the user gave for it included.
+    let allocates = kind == "NodePort"
+        || (kind == "LoadBalancer" && spec.allocate_load_balancer_node_ports != Some(false));
+    if allocates {
         let mut taken = allocated.node_ports.clone();
-        taken.extend(spec.ports.iter().flatten().filter_map(|p| p.node_port));
+        let requested: Vec<(i32, i32)> = spec
+            .ports
+            .iter()
+            .flatten()
+            .filter_map(|p| p.node_port.filter(|n| *n > 0).map(|n| (p.port, n)))
+            .collect();
+        taken.extend(requested.iter().map(|(_, n)| *n));
+        let mut by_port: BTreeMap<i32, i32> = BTreeMap::new();
         for port in spec.ports.iter_mut().flatten() {
-            if port.node_port.is_none_or(|p| p == 0) {
-                if let Some(chosen) = next_node_port(&taken, rng) {
-                    taken.insert(chosen);
-                    port.node_port = Some(chosen);
-                }
+            if port.node_port.is_some_and(|n| n > 0) {
+                continue;
             }
+            let shared = by_port.get(&port.port).copied().or_else(|| {
+                requested
+                    .iter()
+                    .find(|(number, _)| *number == port.port)
+                    .map(|(_, n)| *n)
+            });
+            let Some(chosen) = shared.or_else(|| next_node_port(&taken, rng)) else {
+                continue;
+            };
+            taken.insert(chosen);
+            by_port.insert(port.port, chosen);
+            port.node_port = Some(chosen);
         }
     }
 }
@@ -247,9 +262,12 @@ mod tests {
             (chosen["clusterIP"].clone(), chosen["clusterIPs"].clone()),
             (json!("10.96.0.10"), json!(["10.96.0.10"]))
         );
-        let headless =
-            allocated_fields(json!({"clusterIP": "None", "selector": {"a": "b"}}), &none);
+        let headless = allocated_fields(
+            json!({"clusterIPs": ["None"], "selector": {"a": "b"}}),
+            &none,
+        );
         assert_eq!(headless["clusterIPs"], json!(["None"]));
+        assert_eq!(headless["clusterIP"], "None");
         assert_eq!(headless["ipFamilyPolicy"], "SingleStack");
         let selectorless =
             allocated_fields(json!({"clusterIP": "None", "ports": [{"port": 80}]}), &none);
@@ -260,6 +278,27 @@ mod tests {
             &none,
         );
         assert!(external.get("clusterIP").is_none() && external.get("ipFamilies").is_none());
+    }
+
+    #[test]
+    fn should_share_a_node_port_between_ports_of_the_same_number() {
+        let none = Allocated::default();
+        let spec = allocated_fields(
+            json!({"type": "NodePort", "selector": {"a": "b"}, "ports": [
+                {"name": "dns", "port": 53, "protocol": "UDP"},
+                {"name": "dns-tcp", "port": 53, "protocol": "TCP"},
+                {"name": "http", "port": 80, "nodePort": 30080},
+                {"name": "http-udp", "port": 80, "protocol": "UDP"}]}),
+            &none,
+        );
+        assert_eq!(spec["ports"][0]["nodePort"], spec["ports"][1]["nodePort"]);
+        assert_eq!(spec["ports"][3]["nodePort"], 30080);
+        let lb = allocated_fields(
+            json!({"type": "LoadBalancer", "allocateLoadBalancerNodePorts": false,
+                   "selector": {"a": "b"}, "ports": [{"port": 80}]}),
+            &none,
+        );
+        assert!(lb["ports"][0].get("nodePort").is_none());
     }
 
     #[test]

@@ -816,7 +816,11 @@ fn should_allocate_a_cluster_ip_before_validating_and_storing_a_service() {
     }
     assert_ne!(a["spec"]["clusterIP"], b["spec"]["clusterIP"]);
     // A headless Service without a selector is dual-stack by default, even on this IPv4 cluster.
-    let headless = create(&mut server, "h", json!({"clusterIP": "None", "ports": [{"port": 80}]}));
+    let headless = create(
+        &mut server,
+        "h",
+        json!({"clusterIP": "None", "ports": [{"port": 80}]}),
+    );
     assert!(headless.is_success(), "{:?}", headless.result.err());
     let h = stored(&server, "h");
     assert_eq!(h["spec"]["ipFamilies"], json!(["IPv4", "IPv6"]));

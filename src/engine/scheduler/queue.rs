@@ -104,13 +104,20 @@ pub enum Upsert {
     },
 }
 
+/// A backoffQ entry: expiry, then activeQ's order (priority, requeue time, arrival), then the key.
+type BackoffEntry = (u64, Reverse<i32>, u64, u64, String);
+
 /// The three queues.
 #[derive(Clone, Debug)]
 pub struct SchedulingQueue {
     pods: BTreeMap<String, QueuedPod>,
     active: BTreeSet<(Reverse<i32>, u64, u64, String)>,
-    /// Ordered by backoff expiry, then as activeQ (`lessBackoffCompleted`).
-    backoff: BTreeSet<(u64, Reverse<i32>, u64, u64, String)>,
+    /// podBackoffQ: pods a plugin rejected, ordered by backoff expiry, then as activeQ
+    /// (`lessBackoffCompletedWithPriority`); `Pop` may take its head early.
+    backoff: BTreeSet<BackoffEntry>,
+    /// podErrorBackoffQ: pods whose cycle ended in an error (no rejecting plugin); only the flush
+    /// takes them out.
+    error_backoff: BTreeSet<BackoffEntry>,
     unschedulable: BTreeSet<String>,
     /// The queued pods with a `status.nominatedNodeName`, so a cycle finds them without walking the
     /// whole queue.
@@ -127,6 +134,7 @@ impl SchedulingQueue {
             pods: BTreeMap::new(),
             active: BTreeSet::new(),
             backoff: BTreeSet::new(),
+            error_backoff: BTreeSet::new(),
             unschedulable: BTreeSet::new(),
             nominated: BTreeSet::new(),
             next_seq: 0,
@@ -162,7 +170,7 @@ impl SchedulingQueue {
     }
 
     pub fn backoff_len(&self) -> usize {
-        self.backoff.len()
+        self.backoff.len() + self.error_backoff.len()
     }
 
     pub fn unschedulable_len(&self) -> usize {
@@ -197,6 +205,17 @@ impl SchedulingQueue {
         q.attempts > 0 && self.backoff_expiry_ms(q) >= now_ms - now_ms % BACKOFF_ORDERING_WINDOW_MS
     }
 
+    fn backoff_entry(&self, q: &QueuedPod) -> BackoffEntry {
+        let expiry = self.backoff_expiry_ms(q);
+        (
+            expiry,
+            Reverse(q.priority),
+            q.timestamp_ms,
+            q.seq,
+            q.key.clone(),
+        )
+    }
+
     fn detach(&mut self, key: &str) {
         let Some(q) = self.pods.get(key) else {
             return;
@@ -207,14 +226,10 @@ impl SchedulingQueue {
                     .remove(&(Reverse(q.priority), q.timestamp_ms, q.seq, key.to_string()));
             }
             Location::Backoff => {
-                let expiry = self.backoff_expiry_ms(q);
-                self.backoff.remove(&(
-                    expiry,
-                    Reverse(q.priority),
-                    q.timestamp_ms,
-                    q.seq,
-                    key.to_string(),
-                ));
+                let entry = self.backoff_entry(q);
+                if !self.backoff.remove(&entry) {
+                    self.error_backoff.remove(&entry);
+                }
             }
             Location::Unschedulable => {
                 self.unschedulable.remove(key);
@@ -235,9 +250,12 @@ impl SchedulingQueue {
                     .insert((Reverse(q.priority), q.timestamp_ms, q.seq, q.key));
             }
             Location::Backoff => {
-                let expiry = self.backoff_expiry_ms(&q);
-                self.backoff
-                    .insert((expiry, Reverse(q.priority), q.timestamp_ms, q.seq, q.key));
+                let entry = self.backoff_entry(&q);
+                if q.unschedulable_plugins.is_empty() {
+                    self.error_backoff.insert(entry);
+                } else {
+                    self.backoff.insert(entry);
+                }
             }
             Location::Unschedulable => {
                 self.unschedulable.insert(q.key);
@@ -291,22 +309,12 @@ impl SchedulingQueue {
         self.pods.remove(key).is_some()
     }
 
-    /// Pops the head of activeQ and starts a scheduling cycle for it.
-    /// Whether `Pop` has a pod to give: activeQ's head, or a pod of podBackoffQ.
+    /// Whether `Pop` has a pod to give: activeQ's head, or podBackoffQ's (never podErrorBackoffQ's).
     pub fn can_pop(&self) -> bool {
-        !self.active.is_empty() || self.first_poppable_backoff().is_some()
+        !self.active.is_empty() || !self.backoff.is_empty()
     }
 
-    /// popBackoff takes from podBackoffQ only: a pod whose last cycle ended in an error (no plugin
-    /// rejected it) sits in podErrorBackoffQ until its backoff ends.
-    fn first_poppable_backoff(&self) -> Option<&(u64, Reverse<i32>, u64, u64, String)> {
-        self.backoff.iter().find(|entry| {
-            self.pods
-                .get(&entry.4)
-                .is_some_and(|q| !q.unschedulable_plugins.is_empty())
-        })
-    }
-
+    /// Pops the head of activeQ and starts a scheduling cycle for it.
     pub fn pop(&mut self) -> Option<QueuedPod> {
         self.pop_with_source().map(|(q, _)| q)
     }
@@ -316,10 +324,10 @@ impl SchedulingQueue {
     pub fn pop_with_source(&mut self) -> Option<(QueuedPod, Location)> {
         let (key, source) = match self.active.pop_first() {
             Some((_, _, _, key)) => (key, Location::Active),
+            // popBackoff takes from podBackoffQ only.
             None => {
-                let entry = self.first_poppable_backoff()?.clone();
-                self.backoff.remove(&entry);
-                (entry.4, Location::Backoff)
+                let (_, _, _, _, key) = self.backoff.pop_first()?;
+                (key, Location::Backoff)
             }
         };
         self.scheduling_cycle += 1;
@@ -397,17 +405,25 @@ impl SchedulingQueue {
             .then(|| self.move_one(key, now_ms))
     }
 
-    /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ.
+    /// `flushBackoffQCompleted`: pods whose backoff ended move to activeQ, podBackoffQ's first, then
+    /// podErrorBackoffQ's (`popAllBackoffCompleted`).
     pub fn flush_backoff_completed(&mut self, now_ms: u64) -> Vec<String> {
-        let mut moved = Vec::new();
         let window = now_ms - now_ms % BACKOFF_ORDERING_WINDOW_MS;
-        while let Some((expiry, _, _, _, key)) = self.backoff.first().cloned() {
-            if expiry >= window {
-                break;
+        let mut moved = Vec::new();
+        for errors in [false, true] {
+            let set = if errors {
+                &mut self.error_backoff
+            } else {
+                &mut self.backoff
+            };
+            while set.first().is_some_and(|(expiry, ..)| *expiry < window) {
+                if let Some((_, _, _, _, key)) = set.pop_first() {
+                    moved.push(key);
+                }
             }
-            self.backoff.pop_first();
-            self.attach(&key, Location::Active);
-            moved.push(key);
+        }
+        for key in &moved {
+            self.attach(key, Location::Active);
         }
         moved
     }
@@ -433,13 +449,15 @@ impl SchedulingQueue {
             .collect()
     }
 
-    /// The earliest backoff expiry, if any pod is backing off.
     /// The flush tick (`flushBackoffQCompleted` runs at each whole second) that releases the first pod
     /// of backoffQ: the one after its backoff's window.
     pub fn next_backoff_release(&self) -> Option<u64> {
-        self.backoff
-            .first()
-            .map(|(t, ..)| *t + BACKOFF_ORDERING_WINDOW_MS)
+        let first = |set: &BTreeSet<BackoffEntry>| set.first().map(|(t, ..)| *t);
+        let earliest = match (first(&self.backoff), first(&self.error_backoff)) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        earliest.map(|t| t + BACKOFF_ORDERING_WINDOW_MS)
     }
 
     /// Pending pods in activeQ order (for inspection).

@@ -274,16 +274,6 @@ impl Algorithm {
         }
     }
 
-    /// `RunFilterPlugins`: the first rejecting plugin's status, in profile order.
-    pub fn run_filters(
-        &self,
-        state: &CycleState,
-        node: &NodeInfo,
-        pre: &PreFilterState,
-    ) -> Option<Status> {
-        self.run_filter_list(&self.profile.filter, state, node, pre)
-    }
-
     /// The profile's Filter plugins whose PreFilter returns Skip for this pod (NodeAffinity without
     /// required terms or a nodeSelector, NodePorts without host ports, PodTopologySpread without
     /// `DoNotSchedule` constraints, InterPodAffinity without required terms that matter, and the
@@ -304,8 +294,8 @@ impl Algorithm {
     }
 
     /// The profile's Filter plugins that can reject a node in this cycle, in profile order: those
-    /// with a Filter here whose PreFilter did not skip (`run_filters` gives the same verdicts over
-    /// this list as over the whole profile).
+    /// with a Filter here whose PreFilter did not skip (`run_filter_list` gives the same verdicts
+    /// over this list as over the whole profile).
     fn active_filters(&self, skipped: &[Plugin]) -> Vec<Plugin> {
         self.profile
             .filter
@@ -330,7 +320,7 @@ impl Algorithm {
     /// `RunFilterPluginsWithNominatedPods`: on a node other pods of at least this pod's priority are
     /// nominated to, Filter runs first with them added (to the node and, through the AddPod
     /// extensions, to the PreFilter states), then (if that passes) without them.
-    pub fn filter_with_nominated(
+    fn filter_with_nominated(
         &self,
         plugins: &[Plugin],
         state: &CycleState,
@@ -354,7 +344,7 @@ impl Algorithm {
         self.run_filter_list(plugins, state, node, pre)
     }
 
-    /// `run_filters` over a list of Filter plugins.
+    /// `RunFilterPlugins` over a list of Filter plugins: the first rejecting plugin's status, in order.
     fn run_filter_list(
         &self,
         plugins: &[Plugin],

@@ -5,12 +5,10 @@
 //! `pkg/scheduler/framework/preemption/preemption.go` (`Preempt`, `PodEligibleToPreemptOthers`,
 //! `nodesWherePreemptionMightHelp`, `DryRunPreemption`, `SelectVictimsOnNode`,
 //! `pickOneNodeForPreemption`). The API calls that follow (the victims' `DisruptionTarget`
-//! condition, their deletion, the `Preempted` events, the preemptor's `nominatedNodeName`) are the
-//! scheduler's (`scheduler/mod.rs`).
+//! condition, their deletion, the `Preempted` events, the preemptor's `nominatedNodeName`, clearing
+//! lower-priority pods' nominations to the chosen node) are the scheduler's (`scheduler/mod.rs`).
 //!
-//! Simplifications: no PodDisruptionBudgets (no victim ever violates one); the victim search does not
-//! add the pods nominated to a node (other pods' Filter does, `schedule_one.rs`), and lower-priority
-//! pods nominated to the chosen node keep their nomination. Upstream evaluates candidate nodes in
+//! Simplifications: no PodDisruptionBudgets (no victim ever violates one). Upstream evaluates candidate nodes in
 //! parallel from a random offset and breaks final ties by whichever node its map yields first; podflow
 //! draws the offset from the run's seeded generator (only when two candidates or more remain, the only
 //! case where the offset can change the choice) and takes candidates in node order from it.

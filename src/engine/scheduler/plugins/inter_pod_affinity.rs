@@ -387,13 +387,15 @@ pub fn update_with_pod(
     node: &NodeInfo,
     multiplier: i64,
 ) {
-    let ns = namespace_of(state.pod);
-    let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
-    let labels = state.pod.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
-    for term in &existing.required_anti_affinity {
-        if term.matches(ns, ns_labels, labels) {
-            let key = &term.topology_key;
-            update_count(&mut s.existing_anti_affinity_counts, node, key, multiplier);
+    if !existing.required_anti_affinity.is_empty() {
+        let ns = namespace_of(state.pod);
+        let ns_labels = state.namespace_labels.get(ns).unwrap_or(&NO_LABELS);
+        let labels = state.pod.metadata.labels.as_ref().unwrap_or(&NO_LABELS);
+        for term in &existing.required_anti_affinity {
+            if term.matches(ns, ns_labels, labels) {
+                let key = &term.topology_key;
+                update_count(&mut s.existing_anti_affinity_counts, node, key, multiplier);
+            }
         }
     }
     if matches_all(&s.affinity, &existing.namespace, &existing.labels) {
