@@ -617,3 +617,56 @@ async fn should_follow_a_deployments_three_pods_from_the_controllers_to_running(
     }
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn should_describe_a_node_from_its_card_and_go_back_to_the_pod() {
+    let config = AppConfig::from_fragment("#scenario=demo-pod&entry=999");
+    let (root, handle) = support::mount_with("flow-describe-node", config).await;
+    wait_until("the demo pod to run on node-c", || {
+        text(&root, "[data-testid=pf-node][data-node=node-c]").contains("demo-pod")
+    })
+    .await;
+    button_in(
+        &root,
+        "[data-testid=pf-node][data-node=node-c] [data-testid=pf-node-describe]",
+    )
+    .click();
+    wait_until("the Describe tab to describe node-c", || {
+        text(&root, "[data-testid=pf-describe-command]") == "kubectl describe node node-c"
+    })
+    .await;
+    let output = text(&root, "[data-testid=pf-describe-text]");
+    assert!(
+        output.starts_with("Name:               node-c\n"),
+        "{output}"
+    );
+    assert!(
+        output.contains("Non-terminated Pods:          (1 in total)\n"),
+        "{output}"
+    );
+    assert!(
+        output.contains("  default                     demo-pod"),
+        "{output}"
+    );
+    // The picker in the tab goes back to the followed pod.
+    let select: HtmlSelectElement = root
+        .query_selector("[data-testid=pf-describe-pick]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("the describe picker");
+    assert_eq!(select.value(), "node/node-c");
+    select.set_value("pod");
+    let event = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("an event");
+    select.dispatch_event(&event).expect("dispatch");
+    wait_until("the Describe tab to describe the pod again", || {
+        text(&root, "[data-testid=pf-describe-command]") == "kubectl describe pod demo-pod"
+    })
+    .await;
+    handle.destroy();
+}

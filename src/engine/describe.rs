@@ -1,4 +1,5 @@
-//! What `kubectl describe pod` prints, computed from the stored Pod and its Events.
+//! What `kubectl describe pod` prints, computed from the stored Pod and its Events (`kubectl describe
+//! node` is in [`node`]).
 //!
 //! Mirrors `k8s.io/kubectl/pkg/describe` (`describePod`, `describeContainers`, `describeVolumes`,
 //! `DescribeProbe`, `printLabelsMultiline`, `printAnnotationsMultiline`, `printTolerationsMultiline`,
@@ -26,6 +27,9 @@ use crate::engine::api::go_time::civil_from_days;
 use crate::engine::api::strategy::compute_pod_qos;
 use crate::engine::printers::{describe_event_age, describe_sort_time, since};
 use crate::engine::quantity::Quantity;
+
+mod node;
+pub use node::{describe_node, events_about_node, pods_on_node};
 
 /// kubectl's last-applied annotation, which `describe` never prints.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

@@ -639,7 +639,7 @@ impl NodeRow {
 
 /// `findNodeRoles`: the sorted, distinct roles named by `node-role.kubernetes.io/<role>` label keys
 /// and by a non-empty `kubernetes.io/role` label value.
-fn node_roles(node: &Node) -> Vec<String> {
+pub(crate) fn node_roles(node: &Node) -> Vec<String> {
     let mut roles = std::collections::BTreeSet::new();
     for (key, value) in node.metadata.labels.iter().flatten() {
         if let Some(role) = key.strip_prefix("node-role.kubernetes.io/") {

@@ -63,6 +63,14 @@ fn checked_pow10(exp: u32) -> Option<i128> {
 }
 
 impl Quantity {
+    /// Zero, as a missing entry of a resource list reads (`String()` prints `0`).
+    pub const ZERO: Quantity = Quantity {
+        mantissa: 0,
+        exponent: 0,
+        format: Format::DecimalSI,
+        saturated: false,
+    };
+
     /// Parses a quantity string exactly as `resource.ParseQuantity` does.
     pub fn parse(input: &str) -> Result<Quantity, QuantityError> {
         let s = input;
@@ -330,6 +338,41 @@ impl Quantity {
         format!("{mantissa}{suffix}")
     }
 
+    /// Adds `other` exactly (upstream `Add`): a zero quantity takes `other`'s format, so sums print
+    /// in the format of their first non-zero term. A sum beyond the mantissa's range saturates.
+    pub fn add(&mut self, other: &Quantity) {
+        if self.is_zero() {
+            self.format = other.format;
+        }
+        if self.saturated || other.saturated {
+            self.saturated = true;
+            self.mantissa = if self.mantissa < 0 && other.mantissa <= 0 {
+                -1
+            } else {
+                1
+            };
+            return;
+        }
+        let e = self.exponent.min(other.exponent);
+        let scaled = |q: &Quantity| -> Option<i128> {
+            u32::try_from(q.exponent - e)
+                .ok()
+                .and_then(checked_pow10)
+                .and_then(|p| q.mantissa.checked_mul(p))
+        };
+        match scaled(self).zip(scaled(other)) {
+            Some((a, b)) if a.checked_add(b).is_some() => {
+                self.mantissa = a + b;
+                self.exponent = e;
+                self.normalize();
+            }
+            _ => {
+                self.saturated = true;
+                self.mantissa = if self.mantissa < 0 { -1 } else { 1 };
+            }
+        }
+    }
+
     /// Compares by value.
     pub fn cmp_value(&self, other: &Quantity) -> Ordering {
         if self.saturated || other.saturated {
@@ -495,6 +538,26 @@ mod tests {
         assert!(Quantity::parse("1e100000").is_err());
         let tiny = Quantity::parse("1e-1000").unwrap();
         assert_eq!(tiny.milli_value(), 1);
+    }
+
+    #[test]
+    fn sums_print_in_their_first_non_zero_terms_format() {
+        let cases = [
+            (&["100m", "1"][..], "1100m"),
+            (&["1Gi", "512Mi"][..], "1536Mi"),
+            (&["1", "1Gi"][..], "1073741825"),
+            (&["0", "64Mi"][..], "64Mi"),
+            (&["1.5", "500m"][..], "2"),
+            (&["64Mi", "100M"][..], "167108864"),
+            (&["-1", "1"][..], "0"),
+        ];
+        for (terms, want) in cases {
+            let mut sum = Quantity::ZERO;
+            for t in terms {
+                sum.add(&Quantity::parse(t).unwrap());
+            }
+            assert_eq!(sum.canonical(), want, "{terms:?}");
+        }
     }
 
     #[test]

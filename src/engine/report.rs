@@ -7,7 +7,9 @@
 use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
-use crate::engine::describe::{describe_pod, events_about};
+use crate::engine::describe::{
+    describe_node, describe_pod, events_about, events_about_node, pods_on_node,
+};
 use crate::engine::objects::Object;
 use crate::engine::printers::{
     deployment_row, node_row, pod_row, replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS,
@@ -40,9 +42,13 @@ pub fn stored_pods(sim: &Simulation) -> Vec<&Pod> {
 
 /// The stored nodes, in key order (`kubectl get nodes`).
 pub fn stored_nodes(sim: &Simulation) -> Vec<&k8s_openapi::api::core::v1::Node> {
+    nodes_in(&sim.api.store.current())
+}
+
+/// The nodes `store` holds, in key order.
+pub fn nodes_in<'a>(store: &StoreAt<'a>) -> Vec<&'a k8s_openapi::api::core::v1::Node> {
     let prefix = crate::engine::store::list_prefix("nodes", None);
-    sim.api
-        .store
+    store
         .list(&prefix)
         .filter_map(|(_, stored)| stored.object.as_node())
         .collect()
@@ -325,6 +331,13 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     for pod in &pods {
         out.push_str("\n== kubectl describe pod\n");
         out.push_str(&describe_pod(pod, &events_about(pod, &events), sim.now_ms));
+    }
+    for node in stored_nodes(sim) {
+        out.push_str("\n== kubectl describe node\n");
+        let all: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().collect();
+        let on_node = pods_on_node(node, &all);
+        let about = events_about_node(node, &events);
+        out.push_str(&describe_node(node, &on_node, &about, sim.now_ms));
     }
     out.push_str("\n== Trace\n");
     out.push_str(&sim.trace.to_lines());

@@ -474,8 +474,10 @@ impl Reducible for Page {
                             | UserCommand::Client(_)
                             | UserCommand::AddNode { .. }
                     );
-                    if let UserCommand::Open(tab) = &command {
-                        next.tab = *tab;
+                    match &command {
+                        UserCommand::Open(tab) => next.tab = *tab,
+                        UserCommand::DescribeNode(Some(_)) => next.tab = InspectorTab::Describe,
+                        _ => {}
                     }
                     playback.command(command);
                     if changes_cluster {
@@ -612,6 +614,12 @@ fn initial_page(config: &AppConfig) -> Page {
             playback
                 .borrow_mut()
                 .command(UserCommand::SelectPod(pod.clone()));
+        }
+        if let Some(node) = &config.node {
+            page.tab = InspectorTab::Describe;
+            playback
+                .borrow_mut()
+                .command(UserCommand::DescribeNode(Some(node.clone())));
         }
         if let Some(tab) = config.tab {
             page.tab = tab;
@@ -810,6 +818,10 @@ fn AppPage(props: &AppProps) -> Html {
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
     let share_state = (host == Host::Page).then(|| shared_state(&page)).flatten();
+    let described_node = page
+        .playback
+        .as_ref()
+        .and_then(|p| p.borrow().described_node().map(String::from));
 
     html! {
         <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"), (host == Host::Frame).then_some("pf-app--frame"), (host == Host::Widget).then_some("pf-app--widget"))}
@@ -846,7 +858,7 @@ fn AppPage(props: &AppProps) -> Html {
                                 on_open_default={on_select.reform(|_| AttrValue::from(DEFAULT_SCENARIO))} />
                         }
                         if let Some(state) = share_state {
-                            <ShareMenu state={state} tab={page.tab} />
+                            <ShareMenu state={state} tab={page.tab} node={described_node.clone()} />
                         }
                     </div>
                 }

@@ -107,6 +107,8 @@ pub struct AppConfig {
     pub commands: Vec<RecordedCommand>,
     /// The inspector tab to open; `None`: the Manifest tab.
     pub tab: Option<InspectorTab>,
+    /// The node the Describe tab describes (`node=node-c`), which opens that tab.
+    pub node: Option<String>,
     /// What podflow could not use, one sentence each, shown above the widget.
     pub problems: Vec<String>,
 }
@@ -258,8 +260,23 @@ impl AppConfig {
             },
             "tab" => match InspectorTab::parse(value) {
                 Some(tab) => self.tab = Some(tab),
-                None => refuse("one of manifest, request, stored, scheduler, events, pods"),
+                None => {
+                    refuse("one of manifest, request, stored, scheduler, events, pods, describe")
+                }
             },
+            "node" => {
+                let name = value.trim();
+                let valid = !name.is_empty()
+                    && name.len() <= 253
+                    && name.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                    });
+                if valid {
+                    self.node = Some(name.to_string());
+                } else {
+                    refuse("a node name");
+                }
+            }
             "entry" => match value.trim().parse::<usize>() {
                 Ok(entry) => self.entry = Some(entry),
                 Err(_) => refuse("an entry number"),
@@ -533,7 +550,7 @@ mod tests {
             ),
             (
                 "#tab=logs",
-                "The tab setting \"logs\" is not one of manifest, request, stored, scheduler, events, pods; podflow used its default.",
+                "The tab setting \"logs\" is not one of manifest, request, stored, scheduler, events, pods, describe; podflow used its default.",
             ),
             (
                 "#theme=%3Cscript%3E",

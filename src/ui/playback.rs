@@ -113,6 +113,8 @@ pub struct Playback {
     position: usize,
     story_start: usize,
     selected_pod: Option<String>,
+    /// The node the Describe tab describes (`None`: the followed pod).
+    described_node: Option<String>,
     tab: InspectorTab,
     generation: u64,
     /// The last state handed out by `seek`, keyed by step count.
@@ -212,6 +214,7 @@ impl Playback {
             position: story_start,
             story_start,
             selected_pod: None,
+            described_node: None,
             tab: InspectorTab::Manifest,
             generation: next_generation(),
             cached: RefCell::new(None),
@@ -272,6 +275,11 @@ impl Playback {
 
     pub fn selected_pod(&self) -> Option<&str> {
         self.selected_pod.as_deref()
+    }
+
+    /// The node the Describe tab describes, when one was picked.
+    pub fn described_node(&self) -> Option<&str> {
+        self.described_node.as_deref()
     }
 
     pub fn tab(&self) -> InspectorTab {
@@ -482,6 +490,7 @@ impl Playback {
             self.selected_pod.clone(),
             self.generation,
         )
+        .with_described_node(self.described_node.clone())
     }
 
     /// The pods the story's trace is about (`namespace/name`), in the order they first appear; the
@@ -510,6 +519,15 @@ impl Playback {
         match command {
             UserCommand::SelectPod(pod) => {
                 self.selected_pod = Some(pod);
+                self.described_node = None;
+                self.generation = next_generation();
+                false
+            }
+            UserCommand::DescribeNode(node) => {
+                if node.is_some() {
+                    self.tab = InspectorTab::Describe;
+                }
+                self.described_node = node;
                 self.generation = next_generation();
                 false
             }

@@ -231,7 +231,7 @@ fn command_json(recorded: &RecordedCommand) -> Value {
             }
         },
         // Not cluster changes: never recorded.
-        UserCommand::SelectPod(_) | UserCommand::Open(_) => None,
+        UserCommand::SelectPod(_) | UserCommand::DescribeNode(_) | UserCommand::Open(_) => None,
     };
     if let Some(credentials) = credentials.filter(|c| **c != Credentials::ClusterAdmin) {
         put(
@@ -524,12 +524,20 @@ pub fn base_url(href: &str) -> String {
 }
 
 /// The share link for `state` with inspector tab `tab` open, on the page at `href`. The Manifest tab,
-/// where the page opens anyway, is left out.
-pub fn share_link(href: &str, state: &SharedState, tab: InspectorTab) -> String {
-    let tab = match tab {
+/// where the page opens anyway, is left out; the Describe tab names the node it describes, if any.
+pub fn share_link(
+    href: &str,
+    state: &SharedState,
+    tab: InspectorTab,
+    node: Option<&str>,
+) -> String {
+    let mut tab = match tab {
         InspectorTab::Manifest => String::new(),
         other => format!("&tab={}", other.key()),
     };
+    if let Some(node) = node.filter(|_| tab == "&tab=describe") {
+        tab.push_str(&format!("&node={}", percent_encode(node)));
+    }
     format!("{}{}{tab}", base_url(href), fragment(state))
 }
 
@@ -786,7 +794,12 @@ mod tests {
                 pod: Some("default/second".into()),
                 commands: some_commands(),
             };
-            let link = share_link(&format!("{BASE}index.html"), &state, InspectorTab::Manifest);
+            let link = share_link(
+                &format!("{BASE}index.html"),
+                &state,
+                InspectorTab::Manifest,
+                None,
+            );
             assert!(link.len() < 2000, "{name}: {} characters", link.len());
             longest = longest.max(link.len());
             let decoded = decode_state(link.split_once("#state=").map_or("", |(_, s)| s));
@@ -814,7 +827,7 @@ mod tests {
         ];
         for (tab, suffix) in cases {
             assert_eq!(
-                share_link(&page, &state, tab),
+                share_link(&page, &state, tab, None),
                 format!("{BASE}#scenario=constrained-pod&entry=14{suffix}")
             );
             // The link opens the same tab.
@@ -825,8 +838,25 @@ mod tests {
         // A state link carries the tab after its state.
         let mut with_commands = state.clone();
         with_commands.commands = some_commands();
-        let link = share_link(&page, &with_commands, InspectorTab::Stored);
+        let link = share_link(&page, &with_commands, InspectorTab::Stored, None);
         assert!(link.ends_with("&tab=stored"), "{link}");
+        // The Describe tab names the node it describes; other tabs never do.
+        let link = share_link(&page, &state, InspectorTab::Describe, Some("node-c"));
+        assert!(
+            link.ends_with("&entry=14&tab=describe&node=node-c"),
+            "{link}"
+        );
+        let opened = crate::ui::config::AppConfig::from_fragment(
+            "#scenario=constrained-pod&entry=14&tab=describe&node=node-c",
+        );
+        assert_eq!(opened.node.as_deref(), Some("node-c"));
+        assert!(opened.problems.is_empty(), "{:?}", opened.problems);
+        let link = share_link(&page, &state, InspectorTab::Events, Some("node-c"));
+        assert!(link.ends_with("&tab=events"), "{link}");
+        assert_eq!(
+            crate::ui::config::AppConfig::from_fragment("#node=%3Cb%3E").problems,
+            ["The node setting \"<b>\" is not a node name; podflow used its default."]
+        );
     }
 
     fn packed(json: &str) -> String {

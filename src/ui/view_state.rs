@@ -27,6 +27,9 @@ pub struct ViewState {
     pub story_start: usize,
     /// The pod the user follows, as `namespace/name`.
     pub selected_pod: Option<String>,
+    /// The node the Describe tab describes instead of the followed pod (picked on a node card or in
+    /// the tab).
+    pub described_node: Option<String>,
     /// Bumped whenever `sim` is replaced (a new scenario, a user command, a seek); with `position` and
     /// `selected_pod` it decides whether panels re-render.
     pub generation: u64,
@@ -37,6 +40,7 @@ impl PartialEq for ViewState {
         self.generation == other.generation
             && self.position == other.position
             && self.selected_pod == other.selected_pod
+            && self.described_node == other.described_node
     }
 }
 
@@ -59,8 +63,15 @@ impl ViewState {
             store_revision,
             story_start,
             selected_pod,
+            described_node: None,
             generation,
         }
+    }
+
+    /// This view with the Describe tab on node `node` (`None`: on the followed pod).
+    pub fn with_described_node(mut self, node: Option<String>) -> ViewState {
+        self.described_node = node;
+        self
     }
 
     /// The store (etcd) as it stood right after the current entry.
@@ -94,7 +105,7 @@ pub enum InspectorTab {
     Events,
     /// `kubectl get pods -o wide`.
     Pods,
-    /// `kubectl describe pod` of the followed pod.
+    /// `kubectl describe pod` of the followed pod, or `kubectl describe node` of a picked node.
     Describe,
 }
 
@@ -153,8 +164,11 @@ pub enum UserCommand {
     Client(ClientAction),
     /// Register a new node (as its kubelet would) from a Node manifest.
     AddNode { node: serde_json::Value },
-    /// Follow another pod.
+    /// Follow another pod (the Describe tab goes back to describing the followed pod).
     SelectPod(String),
+    /// Describe node `Some(name)` in the Describe tab and open it; `None` describes the followed pod
+    /// again.
+    DescribeNode(Option<String>),
     /// Show an inspector tab.
     Open(InspectorTab),
 }

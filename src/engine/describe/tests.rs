@@ -443,3 +443,299 @@ fn should_describe_every_kubernetes_io_example_pod_without_panicking() {
     }
     assert!(described >= 100, "described {described} example pods");
 }
+
+fn node(value: Value) -> k8s_openapi::api::core::v1::Node {
+    serde_json::from_value(value).expect("node")
+}
+
+fn event(value: Value) -> Event {
+    serde_json::from_value(value).expect("event")
+}
+
+/// A node with 4 cpu, 12Gi memory and 2Gi of 2Mi hugepages allocatable, as `kubectl describe node`
+/// tables compare pods against.
+fn big_node() -> k8s_openapi::api::core::v1::Node {
+    node(json!({
+        "metadata": {"name": "worker", "uid": "7d0c2c57-0000-4000-8000-000000000001",
+                     "creationTimestamp": "2026-01-01T00:00:00Z",
+                     "labels": {"node-role.kubernetes.io/worker": "", "kubernetes.io/role": "edge"}},
+        "spec": {"unschedulable": true, "taints": [
+            {"key": "node.kubernetes.io/unschedulable", "effect": "NoSchedule"},
+            {"key": "gpu", "value": "true", "effect": "NoExecute"},
+            {"key": "dedicated", "effect": "NoSchedule"}]},
+        "status": {
+            "capacity": {"cpu": "8", "memory": "24Gi", "hugepages-2Mi": "4Gi", "hugepages-1Gi": "0",
+                         "example.com/dongle": "3", "pods": "110"},
+            "allocatable": {"cpu": "4", "memory": "12Gi", "hugepages-2Mi": "2Gi", "hugepages-1Gi": "0",
+                            "example.com/dongle": "3", "pods": "110"}}
+    }))
+}
+
+fn running(value: Value) -> Pod {
+    let mut pod = pod(value);
+    let status = pod.status.get_or_insert_with(Default::default);
+    status.phase = status.phase.clone().or(Some("Running".into()));
+    pod
+}
+
+#[test]
+fn should_sum_node_requests_and_limits_as_describe_node_does() {
+    let node = big_node();
+    let with_hugepages = running(json!({
+        "metadata": {"name": "hungry", "namespace": "team", "creationTimestamp": "2026-01-01T00:00:00Z"},
+        "spec": {"nodeName": "worker", "containers": [
+            {"name": "main", "image": "i", "resources": {
+                "requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}}},
+            {"name": "pages", "image": "i", "resources": {
+                "requests": {"hugepages-2Mi": "512Mi", "example.com/dongle": "1"},
+                "limits": {"hugepages-2Mi": "512Mi", "example.com/dongle": "1"}}}]}
+    }));
+    let pods = [&with_hugepages];
+    let text = describe_node(&node, &pods, &[], 60_000);
+    assert!(
+        text.contains(concat!(
+            "Allocated resources:\n",
+            "  (Total limits may be over 100 percent, i.e., overcommitted.)\n",
+            "  Resource            Requests     Limits\n",
+            "  --------            --------     ------\n",
+            "  cpu                 1 (25%)      2 (50%)\n",
+            "  memory              1Gi (8%)     2Gi (16%)\n",
+            "  ephemeral-storage   0 (0%)       0 (0%)\n",
+            "  hugepages-1Gi       0 (0%)       0 (0%)\n",
+            "  hugepages-2Mi       512Mi (25%)  512Mi (25%)\n",
+            "  example.com/dongle  1            1\n",
+        )),
+        "{text}"
+    );
+    assert!(text.contains(
+        "  team                        hungry    1 (25%)       2 (50%)     1Gi (8%)         2Gi (16%)      60s\n"
+    ), "{text}");
+    assert!(text.contains("Roles:              edge,worker\n"), "{text}");
+    // Taints ordered by effect, then key.
+    assert!(
+        text.contains(concat!(
+            "Taints:             gpu=true:NoExecute\n",
+            "                    dedicated:NoSchedule\n",
+            "                    node.kubernetes.io/unschedulable:NoSchedule\n",
+            "Unschedulable:      true\n",
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn should_count_sidecars_pod_level_resources_and_overhead_on_the_node() {
+    let node = big_node();
+    // A sidecar adds to the total; a plain init container only raises it to what it needs.
+    let sidecar = running(json!({
+        "metadata": {"name": "sidecar", "namespace": "a"},
+        "spec": {"nodeName": "worker",
+            "initContainers": [
+                {"name": "proxy", "image": "i", "restartPolicy": "Always",
+                 "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}},
+                {"name": "setup", "image": "i", "resources": {"requests": {"cpu": "1", "memory": "1Gi"}}}],
+            "containers": [{"name": "main", "image": "i", "resources": {
+                "requests": {"cpu": "1", "memory": "1Gi"}, "limits": {"cpu": "2", "memory": "2Gi"}}}]}
+    }));
+    // Pod-level requests and limits replace the containers' figures.
+    let pod_level = running(json!({
+        "metadata": {"name": "pod-level", "namespace": "b"},
+        "spec": {"nodeName": "worker",
+            "resources": {"requests": {"cpu": "2", "memory": "4Gi"}, "limits": {"cpu": "4", "memory": "8Gi"}},
+            "containers": [{"name": "one", "image": "i"}, {"name": "two", "image": "i"}]}
+    }));
+    // The overhead adds to requests, and to limits only where there is one; sums keep the first
+    // term's format.
+    let overhead = running(json!({
+        "metadata": {"name": "kata", "namespace": "c"},
+        "spec": {"nodeName": "worker", "overhead": {"cpu": "250m", "memory": "120Mi"},
+            "containers": [{"name": "main", "image": "i", "resources": {
+                "requests": {"cpu": "100m", "memory": "64Mi"}, "limits": {"memory": "128Mi"}}}]}
+    }));
+    let pods = [&sidecar, &pod_level, &overhead];
+    let text = describe_node(&node, &pods, &[], 0);
+    let rows: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Non-terminated Pods:"))
+        .take(6)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Non-terminated Pods:          (3 in total)",
+            "  Namespace                   Name         CPU Requests  CPU Limits  Memory Requests  Memory Limits  Age",
+            "  ---------                   ----         ------------  ----------  ---------------  -------------  ---",
+            "  a                           sidecar      2 (50%)       2 (50%)     2Gi (16%)        2Gi (16%)      <unknown>",
+            "  b                           pod-level    2 (50%)       4 (100%)    4Gi (33%)        8Gi (66%)      <unknown>",
+            "  c                           kata         350m (8%)     0 (0%)      184Mi (1%)       248Mi (2%)     <unknown>",
+        ],
+        "{text}"
+    );
+    assert!(
+        text.contains("  cpu                 4350m (108%)  6 (150%)\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  memory              6328Mi (51%)  10488Mi (85%)\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn should_list_node_events_by_uid_and_by_name_and_only_the_nodes_pods() {
+    let node = big_node();
+    let about = |name: &str, uid: &str, message: &str, at: &str| {
+        event(json!({
+            "metadata": {"name": message, "namespace": "default"},
+            "involvedObject": {"kind": "Node", "name": name, "uid": uid},
+            "reason": message, "message": format!("Node {name} status is now: {message}"),
+            "source": {"component": "kubelet", "host": name}, "type": "Normal", "count": 1,
+            "firstTimestamp": at, "lastTimestamp": at,
+        }))
+    };
+    let events = [
+        about(
+            "worker",
+            "worker",
+            "NodeNotSchedulable",
+            "2026-01-01T00:00:30Z",
+        ),
+        about(
+            "worker",
+            "7d0c2c57-0000-4000-8000-000000000001",
+            "RegisteredNode",
+            "2026-01-01T00:00:10Z",
+        ),
+        about("other", "other", "NodeReady", "2026-01-01T00:00:05Z"),
+    ];
+    let refs: Vec<&Event> = events.iter().collect();
+    let found = events_about_node(&node, &refs);
+    let reasons: Vec<_> = found
+        .iter()
+        .map(|e| e.reason.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(reasons, ["RegisteredNode", "NodeNotSchedulable"]);
+    let text = describe_node(&node, &[], &found, 40_000);
+    assert!(text.ends_with(concat!(
+        "Events:\n",
+        "  Type    Reason              Age   From     Message\n",
+        "  ----    ------              ----  ----     -------\n",
+        "  Normal  RegisteredNode      30s   kubelet  Node worker status is now: RegisteredNode\n",
+        "  Normal  NodeNotSchedulable  10s   kubelet  Node worker status is now: NodeNotSchedulable\n",
+    )), "{text}");
+    // The lease the kubelet renews every 10 s since registration.
+    assert!(
+        text.contains(concat!(
+            "Lease:\n",
+            "  HolderIdentity:  worker\n",
+            "  AcquireTime:     <unset>\n",
+            "  RenewTime:       Thu, 01 Jan 2026 00:00:40 +0000\n",
+        )),
+        "{text}"
+    );
+
+    let elsewhere = running(json!({"metadata": {"name": "x", "namespace": "d"},
+        "spec": {"nodeName": "other", "containers": [{"name": "c", "image": "i"}]}}));
+    let done = pod(json!({"metadata": {"name": "y", "namespace": "d"},
+        "spec": {"nodeName": "worker", "containers": [{"name": "c", "image": "i"}]},
+        "status": {"phase": "Succeeded"}}));
+    let pending = pod(json!({"metadata": {"name": "z", "namespace": "d"},
+        "spec": {"containers": [{"name": "c", "image": "i"}]}, "status": {"phase": "Pending"}}));
+    let second = running(json!({"metadata": {"name": "b", "namespace": "a"},
+        "spec": {"nodeName": "worker", "containers": [{"name": "c", "image": "i"}]}}));
+    let first = running(json!({"metadata": {"name": "a", "namespace": "a"},
+        "spec": {"nodeName": "worker", "containers": [{"name": "c", "image": "i"}]}}));
+    let all = [&elsewhere, &done, &pending, &second, &first];
+    let names: Vec<_> = pods_on_node(&node, &all)
+        .iter()
+        .map(|p| p.metadata.name.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(names, ["a", "b"]);
+}
+
+#[test]
+fn should_print_go_amd64_shares_of_a_node_without_allocatable() {
+    let bare = node(json!({"metadata": {"name": "bare"}}));
+    let pod = running(json!({"metadata": {"name": "p", "namespace": "n"},
+        "spec": {"nodeName": "bare", "containers": [{"name": "c", "image": "i",
+            "resources": {"requests": {"cpu": "1"}}}]}}));
+    let text = describe_node(&bare, &[&pod], &[], 0);
+    assert!(
+        text.contains("  n                           p       1 (-9223372036854775808%)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  cpu                1 (0%)    0 (0%)\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Capacity:") && !text.contains("Conditions:"),
+        "{text}"
+    );
+    assert!(text.contains("Lease:\n  HolderIdentity:  bare\n  AcquireTime:     <unset>\n  RenewTime:       <unset>\n"), "{text}");
+}
+
+#[test]
+fn should_describe_the_seed_clusters_nodes_with_the_demo_pod_on_its_node() {
+    let sim = run_builtin("demo-pod");
+    let nodes = crate::engine::report::stored_nodes(&sim);
+    assert_eq!(nodes.len(), 3);
+    let pods = stored_pods(&sim);
+    let refs: Vec<&Pod> = pods.iter().collect();
+    let bound = pods[0]
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.clone())
+        .expect("bound");
+    for node in nodes {
+        let on_node = pods_on_node(node, &refs);
+        let text = describe_node(node, &on_node, &[], sim.now_ms);
+        let here = node.metadata.name.as_deref() == Some(bound.as_str());
+        assert_eq!(
+            text.contains("default                     demo-pod"),
+            here,
+            "{text}"
+        );
+        assert!(
+            text.contains(if here { "(1 in total)" } else { "(0 in total)" }),
+            "{text}"
+        );
+        assert!(
+            text.contains("Kubelet Version:            v1.36.0\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn should_show_the_kubelets_node_not_schedulable_event_after_a_cordon() {
+    use crate::engine::api::Credentials;
+    use crate::engine::kubectl::ClientAction;
+    let mut sim = run_builtin("demo-pod");
+    sim.schedule(
+        sim.now_ms,
+        crate::engine::sim::Event::Client(ClientAction::Cordon {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-a".into(),
+        }),
+    );
+    sim.run_to_quiescence(100_000);
+    let nodes = crate::engine::report::stored_nodes(&sim);
+    let node_a = nodes
+        .iter()
+        .find(|n| n.metadata.name.as_deref() == Some("node-a"))
+        .expect("node-a");
+    let events = stored_events(&sim);
+    let about = events_about_node(node_a, &events);
+    let text = describe_node(node_a, &[], &about, sim.now_ms);
+    assert!(
+        text.contains("Taints:             node.kubernetes.io/unschedulable:NoSchedule\n"),
+        "{text}"
+    );
+    assert!(text.contains("Unschedulable:      true\n"), "{text}");
+    assert!(
+        text.contains("  Normal  NodeNotSchedulable  ")
+            && text.contains("  kubelet  Node node-a status is now: NodeNotSchedulable\n"),
+        "{text}"
+    );
+}

@@ -1,5 +1,5 @@
 //! The cluster panel: one card per node (requested vs allocatable cpu and memory, labels, taints, the
-//! cordoned mark, the pods bound to it), a Pending area for pods without a node, and the cluster
+//! cordoned mark, the pods bound to it, a Describe button that opens `kubectl describe node`), a Pending area for pods without a node, and the cluster
 //! actions (cordon, uncordon, taint, label, delete a pod, add a node), each sent as a [`UserCommand`]
 //! that the playback runs through the engine's API server as the cluster admin.
 //!
@@ -150,6 +150,13 @@ fn NodeCard(props: &NodeCardProps) -> Html {
         let cordoned = node.cordoned;
         Callback::from(move |_: MouseEvent| on_command.emit(cordon_command(&name, !cordoned)))
     };
+    let on_describe = {
+        let on_command = props.on_command.clone();
+        let name = node.name.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_command.emit(UserCommand::DescribeNode(Some(name.clone())))
+        })
+    };
     let taint_action = |remove: bool| {
         let send = send.clone();
         let taint = taint.clone();
@@ -177,15 +184,20 @@ fn NodeCard(props: &NodeCardProps) -> Html {
             aria-labelledby={id("name")} data-testid="pf-node" data-node={node.name.clone()}>
             <header class="pf-node-head">
                 <h3 class="pf-node-name pf-mono" id={id("name")}>{ node.name.clone() }</h3>
-                if node.cordoned {
-                    <span class="pf-cordoned" data-testid="pf-cordoned">
-                        <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
-                            <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="2" />
-                            <path d="M3.8 12.2 L12.2 3.8" stroke="currentColor" stroke-width="2" />
-                        </svg>
-                        { "cordoned" }
-                    </span>
-                }
+                <span class="pf-node-head-end">
+                    if node.cordoned {
+                        <span class="pf-cordoned" data-testid="pf-cordoned">
+                            <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" focusable="false">
+                                <circle cx="8" cy="8" r="6" fill="none" stroke="currentColor" stroke-width="2" />
+                                <path d="M3.8 12.2 L12.2 3.8" stroke="currentColor" stroke-width="2" />
+                            </svg>
+                            { "cordoned" }
+                        </span>
+                    }
+                    <button type="button" class="pf-button pf-button--small" onclick={on_describe}
+                        data-testid="pf-node-describe"
+                        aria-label={format!("Describe node {}", node.name)}>{ "Describe" }</button>
+                </span>
             </header>
             { bar("cpu", &node.cpu) }
             { bar("memory", &node.memory) }

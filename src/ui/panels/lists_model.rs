@@ -1,8 +1,8 @@
-//! The kubectl views: `kubectl get events`, `kubectl get pods -o wide`, `kubectl describe pod`, and the
-//! lines the latest kubectl command printed.
+//! The kubectl views: `kubectl get events`, `kubectl get pods -o wide`, `kubectl describe pod` and
+//! `kubectl describe node`, and the lines the latest kubectl command printed.
 //!
 //! Rows come from `engine::printers` (`event_row`, `pod_row`: upstream's `printEvent` / `printPod`) and
-//! the description from `engine::describe` (kubectl's `describePod`), at the view's virtual time and
+//! the descriptions from `engine::describe` (kubectl's `describePod`, `describeNode`), at the view's virtual time and
 //! store revision; the printed lines are the kubectl `Result` trace entry's `data.lines`.
 
 use serde_json::Value;
@@ -58,19 +58,60 @@ pub fn pod_cells(row: &PodRow) -> [&str; 9] {
     row.cells()
 }
 
-/// `kubectl describe pod` of the followed pod at the view's position.
+/// `kubectl describe pod` of the followed pod, or `kubectl describe node` of the picked node, at the
+/// view's position.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Described {
-    /// The command, `kubectl describe pod demo-pod` (`-n <namespace>` outside `default`).
+    /// The command, `kubectl describe pod demo-pod` (`-n <namespace>` outside `default`) or
+    /// `kubectl describe node node-a`.
     pub command: String,
     /// What kubectl prints: the description, or its NotFound error.
     pub text: String,
-    /// False when the pod is not stored (not created yet, refused, or deleted).
+    /// False when the object is not stored (not created yet, refused, or deleted).
     pub found: bool,
 }
 
-/// [`Described`] for the pod the inspectors follow; `None` before any pod appears in the trace.
+/// What the Describe tab can show: the followed pod (`namespace/name`) and every stored node, at the
+/// view's position.
+pub fn describe_choices(view: &ViewState) -> (Option<String>, Vec<String>) {
+    let store = view.store();
+    let nodes = report::nodes_in(&store)
+        .into_iter()
+        .filter_map(|node| node.metadata.name.clone())
+        .collect();
+    (focus_pod(view), nodes)
+}
+
+/// `kubectl describe node <name>` at the view's position.
+fn describe_node_named(view: &ViewState, name: &str) -> Described {
+    let command = format!("kubectl describe node {name}");
+    let store = view.store();
+    let node = report::nodes_in(&store)
+        .into_iter()
+        .find(|node| node.metadata.name.as_deref() == Some(name));
+    let Some(node) = node else {
+        return Described {
+            command,
+            text: format!("Error from server (NotFound): nodes \"{name}\" not found"),
+            found: false,
+        };
+    };
+    let pods = report::pods_in(&store);
+    let on_node = describe::pods_on_node(node, &pods);
+    let events = describe::events_about_node(node, &report::events_in(&store));
+    Described {
+        command,
+        text: describe::describe_node(node, &on_node, &events, view.now_ms()),
+        found: true,
+    }
+}
+
+/// [`Described`] for the node picked for the Describe tab, else for the pod the inspectors follow;
+/// `None` before any pod appears in the trace.
 pub fn describe_focused(view: &ViewState) -> Option<Described> {
+    if let Some(node) = &view.described_node {
+        return Some(describe_node_named(view, node));
+    }
     let key = focus_pod(view)?;
     let (namespace, name) = key.split_once('/').unwrap_or(("default", key.as_str()));
     let command = if namespace == "default" {
@@ -180,6 +221,50 @@ mod tests {
                 "{reason}: {text}"
             );
         }
+    }
+
+    #[test]
+    fn should_describe_a_picked_node_at_the_views_position() {
+        // Before the bind the pod is not on node-c; after it, node-c lists it.
+        let stored = view_until("demo-pod", |e| {
+            e.component == Component::Etcd && e.object == "pods/default/demo-pod"
+        })
+        .with_described_node(Some("node-c".into()));
+        let described = describe_focused(&stored).expect("described");
+        assert_eq!(described.command, "kubectl describe node node-c");
+        assert!(described.found);
+        assert!(
+            described.text.starts_with("Name:               node-c\n"),
+            "{}",
+            described.text
+        );
+        assert!(
+            described.text.contains("(0 in total)"),
+            "{}",
+            described.text
+        );
+        let end = view_of_builtin("demo-pod").with_described_node(Some("node-c".into()));
+        let text = describe_focused(&end).expect("described").text;
+        assert!(
+            text.contains("Non-terminated Pods:          (1 in total)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  default                     demo-pod"),
+            "{text}"
+        );
+        // Choices: the followed pod and every node.
+        let (pod, nodes) = describe_choices(&end);
+        assert_eq!(pod.as_deref(), Some("default/demo-pod"));
+        assert_eq!(nodes, ["node-a", "node-b", "node-c"]);
+        // A node that is not stored: kubectl's NotFound.
+        let missing = view_of_builtin("demo-pod").with_described_node(Some("node-z".into()));
+        let described = describe_focused(&missing).expect("described");
+        assert!(!described.found);
+        assert_eq!(
+            described.text,
+            "Error from server (NotFound): nodes \"node-z\" not found"
+        );
     }
 
     #[test]

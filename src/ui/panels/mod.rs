@@ -94,7 +94,7 @@ pub fn Inspector(props: &InspectorProps) -> Html {
                     InspectorTab::Scheduler => html! { <scheduler::SchedulerPanel {view} /> },
                     InspectorTab::Events => html! { <events::EventsPanel {view} /> },
                     InspectorTab::Pods => html! { <pods::PodsPanel {view} {on_command} /> },
-                    InspectorTab::Describe => html! { <describe::DescribePanel {view} /> },
+                    InspectorTab::Describe => html! { <describe::DescribePanel {view} {on_command} /> },
                 };
                 html! {
                     <div key={tab.label()}
