@@ -955,7 +955,16 @@ impl ApiServer {
                 }
             }
             let service = std::sync::Arc::make_mut(service);
-            service_alloc::allocate_create(service, &allocated, &mut self.rng);
+            let name = service.metadata.name.clone().unwrap_or_default();
+            match service_alloc::allocate_create(service, &allocated, &mut self.rng) {
+                Ok(()) => {}
+                Err(service_alloc::AllocError::Invalid(errors)) => {
+                    self.validation_result(info, &name, errors, t)?;
+                }
+                Err(service_alloc::AllocError::Internal(message)) => {
+                    return Err(t.fail(Stage::Validation, status::internal_error(&message)));
+                }
+            }
         }
         strategy::prepare_for_create(&mut object);
         let mut errors = validation::validate_create_request(&object, selector_given);

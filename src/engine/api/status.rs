@@ -198,6 +198,22 @@ pub fn internal_plain(message: &str) -> Status {
     failure(500, "", message.to_string(), None)
 }
 
+/// `apierrors.NewInternalError`: 500 InternalError, the error as the one cause.
+pub fn internal_error(message: &str) -> Status {
+    failure(
+        500,
+        "InternalError",
+        format!("Internal error occurred: {message}"),
+        Some(StatusDetails {
+            causes: Some(vec![StatusCause {
+                message: Some(message.to_string()),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        }),
+    )
+}
+
 /// A Status of success, as the create handler returns for a Binding (`code` filled in by the handler).
 pub fn success(code: i32) -> Status {
     Status {

@@ -836,4 +836,34 @@ fn should_allocate_a_cluster_ip_before_validating_and_storing_a_service() {
         .store
         .get(&key("services", Some("default"), "c"))
         .is_none());
+    // Asking for a's address is refused with the allocator's message, and nothing is stored.
+    let taken = a["spec"]["clusterIP"].as_str().expect("a's IP").to_string();
+    let revision = server.store.revision();
+    let clash = create(
+        &mut server,
+        "d",
+        json!({"selector": {"app": "d"}, "clusterIP": taken, "ports": [{"port": 80}]}),
+    );
+    let status = clash.result.as_ref().expect_err("refused");
+    assert_eq!(status.code, Some(422));
+    assert_eq!(
+        status.message.as_deref(),
+        Some(
+            format!(
+                "Service \"d\" is invalid: spec.clusterIPs: Invalid value: []string{{\"{taken}\"}}: failed to allocate IP {taken}: provided IP is already allocated"
+            )
+            .as_str()
+        )
+    );
+    assert_eq!(server.store.revision(), revision);
+    // Dual-stack is refused on this single-stack cluster.
+    let dual = create(
+        &mut server,
+        "e",
+        json!({"selector": {"app": "e"}, "ipFamilyPolicy": "RequireDualStack", "ports": [{"port": 80}]}),
+    );
+    assert_eq!(
+        dual.result.as_ref().err().and_then(|s| s.message.clone()).as_deref(),
+        Some("Service \"e\" is invalid: spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": this cluster is not configured for dual-stack services")
+    );
 }

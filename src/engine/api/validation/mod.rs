@@ -937,6 +937,127 @@ fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> 
     errs
 }
 
+/// Go's `%#v` of a `[]string`, as a field error prints a list value: `[]string{"a", "b"}`.
+pub fn go_string_slice(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| field::quote(s)).collect();
+    format!("[]string{{{}}}", quoted.join(", "))
+}
+
+/// `ValidateServiceClusterIPsRelatedFields`: `clusterIP` and `clusterIPs` agree, `ipFamilies` and
+/// `ipFamilyPolicy` hold supported values, each cluster IP is an address (`None` only alone), at most
+/// one per family and two in all, and each matches its family. The allocator runs it before it
+/// allocates, and validation again after.
+pub fn validate_service_cluster_ips_related_fields(service: &Service) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let Some(spec) = service.spec.as_ref() else {
+        return errs;
+    };
+    if spec.type_.as_deref() == Some("ExternalName") {
+        return errs;
+    }
+    let ips = spec.cluster_ips.as_deref().unwrap_or_default();
+    let list = || go_string_slice(ips);
+    match spec.cluster_ip.as_deref().filter(|ip| !ip.is_empty()) {
+        Some(_) if ips.is_empty() => errs.push(FieldError::required("spec.clusterIPs", "")),
+        Some(ip) if ips[0] != ip => errs.push(FieldError::invalid_raw(
+            "spec.clusterIPs",
+            list(),
+            "first value must match `clusterIP`",
+        )),
+        Some(_) => {}
+        None if !ips.is_empty() => errs.push(FieldError::invalid_raw(
+            "spec.clusterIPs",
+            list(),
+            "must be empty when `clusterIP` is not specified",
+        )),
+        None => {}
+    }
+    let families = spec.ip_families.as_deref().unwrap_or_default();
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, family) in families.iter().enumerate() {
+        let path = format!("spec.ipFamilies[{i}]");
+        if !matches!(family.as_str(), "IPv4" | "IPv6") {
+            errs.push(FieldError::not_supported(&path, family, &["IPv4", "IPv6"]));
+        }
+        if seen.contains(&family.as_str()) {
+            errs.push(FieldError::duplicate(&path, family));
+        }
+        seen.push(family);
+    }
+    if let Some(policy) = &spec.ip_family_policy {
+        if !matches!(
+            policy.as_str(),
+            "PreferDualStack" | "RequireDualStack" | "SingleStack"
+        ) {
+            errs.push(FieldError::not_supported(
+                "spec.ipFamilyPolicy",
+                policy,
+                &["PreferDualStack", "RequireDualStack", "SingleStack"],
+            ));
+        }
+    }
+    let mut invalid_ips = false;
+    for (i, ip) in ips.iter().enumerate() {
+        if i == 0 && ip == "None" {
+            if ips.len() > 1 {
+                invalid_ips = true;
+                errs.push(FieldError::invalid_raw(
+                    "spec.clusterIPs",
+                    list(),
+                    "'None' must be the first and only value",
+                ));
+            }
+            continue;
+        }
+        if parse_sloppy_ip(ip).is_none() {
+            invalid_ips = true;
+            errs.push(FieldError::invalid(
+                &format!("spec.clusterIPs[{i}]"),
+                ip,
+                INVALID_IP,
+            ));
+        }
+    }
+    if ips.len() > 2 {
+        errs.push(FieldError::invalid_raw(
+            "spec.clusterIPs",
+            list(),
+            "may only hold up to 2 values",
+        ));
+    }
+    if invalid_ips {
+        return errs;
+    }
+    let is_v6 = |ip: &str| parse_sloppy_ip(ip).is_some_and(|a| a.is_ipv6());
+    if ips.len() > 1 {
+        // `IsDualStackIPStrings`: at least one address of each family.
+        let v6 = ips.iter().filter(|ip| is_v6(ip)).count();
+        if v6 == 0 || v6 == ips.len() {
+            errs.push(FieldError::invalid_raw(
+                "spec.clusterIPs",
+                list(),
+                "may specify no more than one IP for each IP family",
+            ));
+        }
+    }
+    let headless = ips.len() == 1 && ips[0] == "None";
+    if !headless {
+        for (i, (ip, family)) in ips.iter().zip(families).enumerate() {
+            let want = match family.as_str() {
+                "IPv4" if is_v6(ip) => "IPv4",
+                "IPv6" if !is_v6(ip) => "IPv6",
+                _ => continue,
+            };
+            errs.push(FieldError::invalid(
+                &format!("spec.clusterIPs[{i}]"),
+                ip,
+                &format!("expected an {want} value as indicated by `ipFamilies[{i}]`"),
+            ));
+        }
+    }
+    errs
+}
+
 /// Service basics: DNS-1035 name, type, ports, selector labels.
 /// `ValidateService` (create), in upstream's order: name, the topology-mode annotation, ports (required
 /// unless headless or ExternalName), the type-specific checks, each port (`validateServicePort`), the
@@ -944,8 +1065,7 @@ fn validate_event(event: &k8s_openapi::api::core::v1::Event) -> Vec<FieldError> 
 /// duplicate node ports and ports, load-balancer source ranges (field or annotation),
 /// `allocateLoadBalancerNodePorts`, `loadBalancerClass`, the traffic policies and `trafficDistribution`.
 /// Paths keep upstream's quirks (`spec.LoadBalancerSourceRanges`, a bare `allocateLoadBalancerNodePorts`).
-/// Not modelled: the cluster IP allocator and the IP-family fields, and the health-check node port the
-/// allocator assigns.
+/// The allocator (`api::service_alloc`) has set the IP-family fields, cluster IPs and node ports by now.
 fn validate_service(service: &Service) -> Vec<FieldError> {
     let mut errs = validate_object_meta(&service.metadata, true, name_is_dns1035_label, "metadata");
     let no_annotations = std::collections::BTreeMap::new();
@@ -1119,6 +1239,7 @@ fn validate_service(service: &Service) -> Vec<FieldError> {
             &["ClientIP", "None"],
         )),
     }
+    errs.extend(validate_service_cluster_ips_related_fields(service));
     for (i, ip) in spec.external_ips.iter().flatten().enumerate() {
         let path = format!("spec.externalIPs[{i}]");
         let Some(address) = parse_sloppy_ip(ip) else {
