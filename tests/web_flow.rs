@@ -75,6 +75,18 @@ async fn step_to_end(root: &Element) -> Vec<String> {
     captions
 }
 
+/// Chooses `value` in a `<select>` as a user would: sets it and fires the bubbling `change` event.
+fn choose(select: &HtmlSelectElement, value: &str) {
+    select.set_value(value);
+    let event = web_sys::Event::new_with_event_init_dict("change", &{
+        let init = web_sys::EventInit::new();
+        init.set_bubbles(true);
+        init
+    })
+    .expect("an event");
+    select.dispatch_event(&event).expect("dispatch");
+}
+
 /// Chooses a scenario in the picker as a user would.
 async fn pick(root: &Element, name: &str) {
     let select: HtmlSelectElement = root
@@ -83,14 +95,7 @@ async fn pick(root: &Element, name: &str) {
         .flatten()
         .and_then(|e| e.dyn_into().ok())
         .expect("the scenario picker");
-    select.set_value(name);
-    let event = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .expect("an event");
-    select.dispatch_event(&event).expect("dispatch");
+    choose(&select, name);
     let title = podflow::engine::scenario::builtin_title(name).unwrap_or_default();
     wait_until(&format!("scenario {name} to load"), || {
         text(root, "[data-testid=scenario-title]") == title
@@ -656,14 +661,7 @@ async fn should_describe_a_node_from_its_card_and_go_back_to_the_pod() {
         .and_then(|e| e.dyn_into().ok())
         .expect("the describe picker");
     assert_eq!(select.value(), "node/node-c");
-    select.set_value("pod");
-    let event = web_sys::Event::new_with_event_init_dict("change", &{
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        init
-    })
-    .expect("an event");
-    select.dispatch_event(&event).expect("dispatch");
+    choose(&select, "pod");
     wait_until("the Describe tab to describe the pod again", || {
         text(&root, "[data-testid=pf-describe-command]") == "kubectl describe pod demo-pod"
     })

@@ -338,6 +338,19 @@ impl Quantity {
         format!("{mantissa}{suffix}")
     }
 
+    /// Both mantissas scaled to the smaller of the two exponents, and that exponent; `None` when a
+    /// scaled mantissa would overflow.
+    fn aligned(&self, other: &Quantity) -> Option<(i128, i128, i32)> {
+        let e = self.exponent.min(other.exponent);
+        let scale = |q: &Quantity| -> Option<i128> {
+            u32::try_from(q.exponent - e)
+                .ok()
+                .and_then(checked_pow10)
+                .and_then(|p| q.mantissa.checked_mul(p))
+        };
+        Some((scale(self)?, scale(other)?, e))
+    }
+
     /// Adds `other` exactly (upstream `Add`): a zero quantity takes `other`'s format, so sums print
     /// in the format of their first non-zero term. A sum beyond the mantissa's range saturates.
     pub fn add(&mut self, other: &Quantity) {
@@ -353,15 +366,8 @@ impl Quantity {
             };
             return;
         }
-        let e = self.exponent.min(other.exponent);
-        let scaled = |q: &Quantity| -> Option<i128> {
-            u32::try_from(q.exponent - e)
-                .ok()
-                .and_then(checked_pow10)
-                .and_then(|p| q.mantissa.checked_mul(p))
-        };
-        match scaled(self).zip(scaled(other)) {
-            Some((a, b)) if a.checked_add(b).is_some() => {
+        match self.aligned(other) {
+            Some((a, b, e)) if a.checked_add(b).is_some() => {
                 self.mantissa = a + b;
                 self.exponent = e;
                 self.normalize();
@@ -378,16 +384,9 @@ impl Quantity {
         if self.saturated || other.saturated {
             return self.milli_value().cmp(&other.milli_value());
         }
-        let e = self.exponent.min(other.exponent);
-        let scale = |q: &Quantity| -> Option<i128> {
-            u32::try_from(q.exponent - e)
-                .ok()
-                .and_then(checked_pow10)
-                .and_then(|p| q.mantissa.checked_mul(p))
-        };
-        match (scale(self), scale(other)) {
-            (Some(a), Some(b)) => a.cmp(&b),
-            _ => self.milli_value().cmp(&other.milli_value()),
+        match self.aligned(other) {
+            Some((a, b, _)) => a.cmp(&b),
+            None => self.milli_value().cmp(&other.milli_value()),
         }
     }
 }
