@@ -613,6 +613,9 @@ mod tests {
         let full = AppConfig::from_widget([("mode", "full"), ("autoplay", "false")], None);
         assert_eq!(full.layout, Layout::Full);
         assert!(!full.autoplay);
+        let described = AppConfig::from_widget([("mode", "full"), ("node", "node-b")], None);
+        assert_eq!(described.node.as_deref(), Some("node-b"));
+        assert!(described.problems.is_empty(), "{:?}", described.problems);
     }
 
     #[test]
