@@ -332,10 +332,10 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         out.push_str("\n== kubectl describe pod\n");
         out.push_str(&describe_pod(pod, &events_about(pod, &events), sim.now_ms));
     }
+    let all_pods: Vec<&Pod> = pods.iter().collect();
     for node in stored_nodes(sim) {
         out.push_str("\n== kubectl describe node\n");
-        let all: Vec<&k8s_openapi::api::core::v1::Pod> = pods.iter().collect();
-        let on_node = pods_on_node(node, &all);
+        let on_node = pods_on_node(node, &all_pods);
         let about = events_about_node(node, &events);
         out.push_str(&describe_node(node, &on_node, &about, sim.now_ms));
     }

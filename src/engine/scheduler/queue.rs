@@ -453,11 +453,11 @@ impl SchedulingQueue {
     /// of backoffQ: the one after its backoff's window.
     pub fn next_backoff_release(&self) -> Option<u64> {
         let first = |set: &BTreeSet<BackoffEntry>| set.first().map(|(t, ..)| *t);
-        let earliest = match (first(&self.backoff), first(&self.error_backoff)) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        earliest.map(|t| t + BACKOFF_ORDERING_WINDOW_MS)
+        first(&self.backoff)
+            .into_iter()
+            .chain(first(&self.error_backoff))
+            .min()
+            .map(|t| t + BACKOFF_ORDERING_WINDOW_MS)
     }
 
     /// Pending pods in activeQ order (for inspection).
