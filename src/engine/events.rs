@@ -58,6 +58,16 @@ pub enum Reporter {
     Controller(String),
 }
 
+/// The source component a controller's legacy recorder writes: the disruption controller's recorder
+/// calls itself `controllermanager` (`NewDisruptionController`); the others use their own names.
+fn recorder_component(controller: &str) -> &str {
+    if controller == crate::engine::controllers::DISRUPTION_CONTROLLER {
+        "controllermanager"
+    } else {
+        controller
+    }
+}
+
 /// The object reference of any stored object (`ref.GetReference`): its apiVersion, kind, name,
 /// namespace, uid and resourceVersion.
 pub fn object_reference(object: &Object) -> ObjectReference {
@@ -181,7 +191,7 @@ pub fn record_related(
     };
     let key = match reporter {
         Reporter::Kubelet(node) => legacy_key("kubelet", node),
-        Reporter::Controller(controller) => legacy_key(controller, ""),
+        Reporter::Controller(controller) => legacy_key(recorder_component(controller), ""),
         Reporter::Scheduler => {
             let related = related.as_ref().map(reference_key).unwrap_or_default();
             let parts = [
@@ -247,14 +257,15 @@ pub fn record_related(
             )
         }
         Reporter::Controller(controller) => {
+            let component = recorder_component(controller);
             event.source = Some(EventSource {
-                component: Some(controller.clone()),
+                component: Some(component.to_string()),
                 host: None,
             });
             event.first_timestamp = Some(meta_time(ctx.now_ms));
             event.last_timestamp = Some(meta_time(ctx.now_ms));
             event.count = Some(1);
-            event.reporting_component = Some(controller.clone());
+            event.reporting_component = Some(component.to_string());
             event.reporting_instance = Some(String::new());
             (
                 Credentials::Controller(controller.clone()),
@@ -291,7 +302,7 @@ pub fn record_related(
         message,
         stored: response.is_success(),
         source: match reporter {
-            Reporter::Controller(controller) => Some(controller.as_str()),
+            Reporter::Controller(controller) => Some(recorder_component(controller)),
             _ => None,
         },
     });

@@ -9,6 +9,7 @@ use k8s_openapi::api::core::v1::{
     ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod, Secret,
     Service, ServiceAccount,
 };
+use k8s_openapi::api::policy::v1::PodDisruptionBudget;
 use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
 use k8s_openapi::api::scheduling::v1::PriorityClass;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -114,6 +115,7 @@ objects! {
     PersistentVolume(PersistentVolume) => "persistentvolumes", "", "v1", false;
     Deployment(Deployment) => "deployments", "apps", "v1", true;
     ReplicaSet(ReplicaSet) => "replicasets", "apps", "v1", true;
+    PodDisruptionBudget(PodDisruptionBudget) => "poddisruptionbudgets", "policy", "v1", true;
     PriorityClass(PriorityClass) => "priorityclasses", "scheduling.k8s.io", "v1", false;
     Role(Role) => "roles", "rbac.authorization.k8s.io", "v1", true;
     ClusterRole(ClusterRole) => "clusterroles", "rbac.authorization.k8s.io", "v1", false;

@@ -768,6 +768,44 @@ pub fn replica_set_row(rs: &k8s_openapi::api::apps::v1::ReplicaSet, now_ms: u64)
     ]
 }
 
+/// The `kubectl get poddisruptionbudgets` header.
+pub const PDB_COLUMNS: [&str; 5] = [
+    "NAME",
+    "MIN AVAILABLE",
+    "MAX UNAVAILABLE",
+    "ALLOWED DISRUPTIONS",
+    "AGE",
+];
+
+/// The row `kubectl get pdb` prints (`printPodDisruptionBudget`): each budget as written, `N/A` when
+/// it is not set, and the status's allowed disruptions.
+pub fn pdb_row(
+    pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    now_ms: u64,
+) -> Vec<String> {
+    use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+    let budget = |value: Option<&IntOrString>| match value {
+        Some(IntOrString::Int(n)) => n.to_string(),
+        Some(IntOrString::String(s)) => s.clone(),
+        None => "N/A".into(),
+    };
+    let spec = pdb.spec.as_ref();
+    vec![
+        pdb.metadata.name.clone().unwrap_or_default(),
+        budget(spec.and_then(|s| s.min_available.as_ref())),
+        budget(spec.and_then(|s| s.max_unavailable.as_ref())),
+        pdb.status
+            .as_ref()
+            .and_then(|s| s.disruptions_allowed)
+            .unwrap_or(0)
+            .to_string(),
+        since(
+            now_ms,
+            pdb.metadata.creation_timestamp.as_ref().map(|t| &t.0),
+        ),
+    ]
+}
+
 /// Formats rows as kubectl does: columns padded to their widest cell, separated by three spaces.
 pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.len()).collect();

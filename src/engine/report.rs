@@ -12,8 +12,8 @@ use crate::engine::describe::{
 };
 use crate::engine::objects::Object;
 use crate::engine::printers::{
-    deployment_row, node_row, pod_row, replica_set_row, table, DEPLOYMENT_COLUMNS, NODE_COLUMNS,
-    POD_COLUMNS, REPLICA_SET_COLUMNS,
+    deployment_row, node_row, pdb_row, pod_row, replica_set_row, table, DEPLOYMENT_COLUMNS,
+    NODE_COLUMNS, PDB_COLUMNS, POD_COLUMNS, REPLICA_SET_COLUMNS,
 };
 use crate::engine::scheduler::{AttemptResult, SchedulingAttempt};
 use crate::engine::sim::Simulation;
@@ -97,6 +97,17 @@ pub fn replica_set_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
         .list(&format!("{ETCD_PREFIX}/replicasets/"))
         .filter_map(|(_, stored)| match &stored.object {
             Object::ReplicaSet(rs) => Some(replica_set_row(rs, now_ms)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `kubectl get pdb` rows of every PodDisruptionBudget `store` holds, in key order, at `now_ms`.
+pub fn pdb_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
+    store
+        .list(&format!("{ETCD_PREFIX}/poddisruptionbudgets/"))
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::PodDisruptionBudget(pdb) => Some(pdb_row(pdb, now_ms)),
             _ => None,
         })
         .collect()
@@ -319,6 +330,11 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
     if !replica_sets.is_empty() {
         out.push_str("\n== kubectl get replicasets\n");
         out.push_str(&table(&REPLICA_SET_COLUMNS, &replica_sets));
+    }
+    let budgets = pdb_rows(&store, sim.now_ms);
+    if !budgets.is_empty() {
+        out.push_str("\n== kubectl get poddisruptionbudgets\n");
+        out.push_str(&table(&PDB_COLUMNS, &budgets));
     }
     out.push_str("\n== Scheduling\n");
     if sim.scheduler.attempts().is_empty() {

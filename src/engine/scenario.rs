@@ -152,6 +152,12 @@ const BUILTINS: &[Builtin] = &[
         text: include_str!("../../scenarios/preemption.yaml"),
     },
     Builtin {
+        name: "preemption-pdb",
+        title: "Preemption and a PodDisruptionBudget: the victim that breaks no budget goes",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/preemption-pdb.yaml"),
+    },
+    Builtin {
         name: "cordoned-node",
         title: "node-c cordoned: the scheduler skips it",
         on_seed_cluster: true,

@@ -303,7 +303,7 @@ impl Simulation {
                 self.last_change_ms = self.now_ms;
             }
             let deliver_at = self.now_ms + WATCH_LATENCY_MS;
-            if ControllerManager::watches(&event.object) {
+            if ControllerManager::watches(&self.api.store, &event.object) {
                 let reference = event.object.reference();
                 self.record_delivery(Component::ControllerManager, &reference, &event);
                 self.schedule(

@@ -662,6 +662,7 @@ mod tests {
         Binding, ConfigMap, Event, Namespace, Node, PersistentVolume, PersistentVolumeClaim, Pod,
         Secret, Service, ServiceAccount, Taint,
     };
+    use k8s_openapi::api::policy::v1::PodDisruptionBudget;
     use k8s_openapi::api::rbac::v1::{ClusterRole, ClusterRoleBinding, Role, RoleBinding};
     use k8s_openapi::api::scheduling::v1::PriorityClass;
     use serde::Deserialize;

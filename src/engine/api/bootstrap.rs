@@ -176,8 +176,8 @@ fn events_rule() -> PolicyRule {
     )
 }
 
-/// `bootstrappolicy.ControllerRoles` for the controllers podflow runs: the deployment and replicaset
-/// controllers and the garbage collector.
+/// `bootstrappolicy.ControllerRoles` for the controllers podflow runs: the deployment, disruption
+/// and replicaset controllers and the garbage collector.
 fn controller_roles() -> Vec<Object> {
     vec![
         cluster_role(
@@ -206,6 +206,36 @@ fn controller_roles() -> Vec<Object> {
                     &["replicasets"],
                 ),
                 rule(&["get", "list", "watch", "update"], &[""], &["pods"]),
+                events_rule(),
+            ],
+        ),
+        cluster_role(
+            "system:controller:disruption-controller",
+            vec![
+                rule(
+                    &["get", "list", "watch"],
+                    &["extensions", "apps"],
+                    &["deployments"],
+                ),
+                rule(
+                    &["get", "list", "watch"],
+                    &["apps", "extensions"],
+                    &["replicasets"],
+                ),
+                rule(
+                    &["get", "list", "watch"],
+                    &[""],
+                    &["replicationcontrollers"],
+                ),
+                rule(
+                    &["get", "list", "watch"],
+                    &["policy"],
+                    &["poddisruptionbudgets"],
+                ),
+                rule(&["get", "list", "watch"], &["apps"], &["statefulsets"]),
+                rule(&["update"], &["policy"], &["poddisruptionbudgets/status"]),
+                rule(&["patch", "update"], &[""], &["pods/status"]),
+                rule(&["get"], &["*"], &["*/scale"]),
                 events_rule(),
             ],
         ),
@@ -244,6 +274,7 @@ fn controller_roles() -> Vec<Object> {
             ],
         ),
         controller_binding("deployment-controller"),
+        controller_binding("disruption-controller"),
         controller_binding("generic-garbage-collector"),
         controller_binding("replicaset-controller"),
     ]
@@ -309,6 +340,11 @@ fn view_rules() -> Vec<PolicyRule> {
                 "statefulsets/status",
             ],
         ),
+        rule(
+            &READ,
+            &["policy"],
+            &["poddisruptionbudgets", "poddisruptionbudgets/status"],
+        ),
     ]
 }
 
@@ -357,6 +393,7 @@ fn edit_rules() -> Vec<PolicyRule> {
                 "statefulsets/scale",
             ],
         ),
+        rule(&WRITE, &["policy"], &["poddisruptionbudgets"]),
         rule(
             &READ,
             &[""],
@@ -554,8 +591,9 @@ pub fn objects() -> Vec<Object> {
 
 /// The service accounts kube-controller-manager (`--use-service-account-credentials`, as kubeadm
 /// runs it) creates in `kube-system` for the controllers podflow models.
-pub const CONTROLLER_SERVICE_ACCOUNTS: [&str; 3] = [
+pub const CONTROLLER_SERVICE_ACCOUNTS: [&str; 4] = [
     "deployment-controller",
+    "disruption-controller",
     "generic-garbage-collector",
     "replicaset-controller",
 ];

@@ -87,7 +87,9 @@ pub fn apply_defaults(object: &mut Object) {
         | Object::Event(_)
         | Object::ConfigMap(_)
         | Object::Role(_)
-        | Object::ClusterRole(_) => {}
+        | Object::ClusterRole(_)
+        // policy/v1 has no defaulting: neither budget nor the eviction policy gets a value.
+        | Object::PodDisruptionBudget(_) => {}
     }
 }
 

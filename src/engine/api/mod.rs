@@ -553,7 +553,10 @@ impl ApiServer {
                 | ("pods", "binding" | "status")
                 | ("nodes", "status")
                 | ("namespaces", "status")
-                | ("deployments" | "replicasets", "status")
+                | (
+                    "deployments" | "replicasets" | "poddisruptionbudgets",
+                    "status"
+                )
         );
         if !scoped_correctly || !known_sub {
             return Err(status::resource_not_served());

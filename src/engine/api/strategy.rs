@@ -3,7 +3,8 @@
 //! Mirrors `pkg/registry/core/pod/strategy.go` (PrepareForCreate/PrepareForUpdate, the status strategy,
 //! `applySchedulingGatedCondition`, `mutatePodAffinity`, `mutateTopologySpreadConstraints`,
 //! `updatePodGeneration`), `pkg/apis/core/helper/qos/qos.go ComputePodQOS`, and the equivalent strategies of
-//! namespaces, nodes, services and deployments.
+//! namespaces, nodes, services, deployments and PodDisruptionBudgets
+//! (`pkg/registry/policy/poddisruptionbudget/strategy.go`).
 //!
 //! `DropDisabledPodFields` / `DropDisabledTemplateFields` run as upstream runs them, before validation
 //! (`drop_disabled`).
@@ -76,6 +77,19 @@ pub fn prepare_for_create(object: &mut Object) {
                 drop_disabled_template_fields(template, None);
             }
         }
+        Object::PodDisruptionBudget(pdb) => {
+            // podDisruptionBudgetStrategy.PrepareForCreate: a zero status (its four counters are
+            // always written) and generation 1.
+            let pdb = std::sync::Arc::make_mut(pdb);
+            pdb.status = Some(k8s_openapi::api::policy::v1::PodDisruptionBudgetStatus {
+                current_healthy: Some(0),
+                desired_healthy: Some(0),
+                disruptions_allowed: Some(0),
+                expected_pods: Some(0),
+                ..Default::default()
+            });
+            pdb.metadata.generation = Some(1);
+        }
         Object::PersistentVolumeClaim(pvc) => {
             let pvc = std::sync::Arc::make_mut(pvc);
             pvc.status = Some(k8s_openapi::api::core::v1::PersistentVolumeClaimStatus {
@@ -147,6 +161,14 @@ pub fn prepare_for_update(new: &mut Object, old: &Object) {
                 new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
             }
         }
+        (Object::PodDisruptionBudget(new), Object::PodDisruptionBudget(old)) => {
+            // The spec is mutable; a change to it is a new generation.
+            let new = std::sync::Arc::make_mut(new);
+            new.status = old.status.clone();
+            if new.spec != old.spec {
+                new.metadata.generation = Some(old.metadata.generation.unwrap_or(0) + 1);
+            }
+        }
         _ => {}
     }
 }
@@ -191,6 +213,9 @@ pub fn prepare_for_status_update(new: &mut Object, old: &Object) {
             new.metadata.labels = old.metadata.labels.clone();
         }
         (Object::ReplicaSet(new), Object::ReplicaSet(old)) => {
+            std::sync::Arc::make_mut(new).spec = old.spec.clone()
+        }
+        (Object::PodDisruptionBudget(new), Object::PodDisruptionBudget(old)) => {
             std::sync::Arc::make_mut(new).spec = old.spec.clone()
         }
         _ => {}

@@ -1,11 +1,12 @@
 //! kube-controller-manager: the controllers that turn a Deployment into a ReplicaSet and a ReplicaSet
-//! into Pods, and the garbage collector that deletes what an owner leaves behind.
+//! into Pods, keep PodDisruptionBudgets' status, and the garbage collector that deletes what an owner
+//! leaves behind.
 //!
 //! Mirrors `cmd/kube-controller-manager` run as kubeadm runs it (`--use-service-account-credentials`:
 //! each controller talks to the API server as its own service account in `kube-system`, authorized by
-//! its `system:controller:<name>` role) with three of its controllers: `pkg/controller/deployment`
-//! (`deployment`), `pkg/controller/replicaset` (`replica_set`) and `pkg/controller/garbagecollector`
-//! (`garbage_collector`).
+//! its `system:controller:<name>` role) with four of its controllers: `pkg/controller/deployment`
+//! (`deployment`), `pkg/controller/replicaset` (`replica_set`), `pkg/controller/disruption`
+//! (`disruption`) and `pkg/controller/garbagecollector` (`garbage_collector`).
 //!
 //! Simplifications: the controllers read the API server's store directly where upstream reads its
 //! informers' caches, and sync a key as soon as its watch event arrives (no work queue, no rate
@@ -15,6 +16,7 @@
 //! names it. Other controllers (StatefulSet, DaemonSet, Job, ...) are not modelled.
 
 pub mod deployment;
+pub mod disruption;
 pub mod garbage_collector;
 pub mod replica_set;
 
@@ -29,6 +31,8 @@ use crate::engine::store::{WatchEvent, WatchEventType};
 pub const DEPLOYMENT_CONTROLLER: &str = "deployment-controller";
 /// The replicaset controller's name.
 pub const REPLICASET_CONTROLLER: &str = "replicaset-controller";
+/// The disruption controller's name (its service account; its events' source is `controllermanager`).
+pub const DISRUPTION_CONTROLLER: &str = "disruption-controller";
 /// The garbage collector's name.
 pub const GARBAGE_COLLECTOR: &str = "generic-garbage-collector";
 
@@ -47,11 +51,14 @@ pub struct ControllerManager;
 
 impl ControllerManager {
     /// Whether kube-controller-manager's informers care about this watch event: Deployments,
-    /// ReplicaSets, and pods a ReplicaSet controls.
-    pub fn watches(object: &Object) -> bool {
+    /// ReplicaSets, PodDisruptionBudgets, and pods a ReplicaSet controls or a budget selects.
+    pub fn watches(store: &crate::engine::store::Store, object: &Object) -> bool {
         match object {
-            Object::Deployment(_) | Object::ReplicaSet(_) => true,
-            Object::Pod(pod) => controller_of(&pod.metadata, "ReplicaSet").is_some(),
+            Object::Deployment(_) | Object::ReplicaSet(_) | Object::PodDisruptionBudget(_) => true,
+            Object::Pod(pod) => {
+                controller_of(&pod.metadata, "ReplicaSet").is_some()
+                    || !disruption::pdbs_for_pod(store, pod).is_empty()
+            }
             _ => false,
         }
     }
@@ -94,6 +101,10 @@ impl ControllerManager {
                 if let Some(owner) = controller_of(&pod.metadata, "ReplicaSet") {
                     replica_set::sync(ctx, &namespace, &owner.name);
                 }
+                disruption::on_pod(ctx, pod);
+            }
+            Object::PodDisruptionBudget(_) if !deleted => {
+                disruption::sync(ctx, &namespace, event.object.name());
             }
             _ => {}
         }
@@ -123,11 +134,15 @@ pub fn rollout_in_progress(store: &crate::engine::store::Store) -> bool {
 
 /// The owner reference marked `controller: true`, if it is of `kind` (`metav1.GetControllerOf`).
 pub fn controller_of<'a>(meta: &'a ObjectMeta, kind: &str) -> Option<&'a OwnerReference> {
+    controller_of_any(meta).filter(|r| r.kind == kind)
+}
+
+/// The owner reference marked `controller: true`, whatever its kind (`metav1.GetControllerOf`).
+pub fn controller_of_any(meta: &ObjectMeta) -> Option<&OwnerReference> {
     meta.owner_references
         .iter()
         .flatten()
         .find(|r| r.controller == Some(true))
-        .filter(|r| r.kind == kind)
 }
 
 /// Whether `meta`'s controller is the object with this uid.

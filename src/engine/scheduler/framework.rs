@@ -315,6 +315,9 @@ pub struct CycleState<'a> {
     /// The merged selectors of the Services that select the pod (`helper.DefaultSelector`), which
     /// PodTopologySpread's system-default constraints use; `None` when no Service selects it.
     pub default_spread_selector: Option<Selector>,
+    /// Every PodDisruptionBudget as the PDB lister holds it (DefaultPreemption; filled by the
+    /// scheduler before a cycle, empty from `new`).
+    pub pdbs: Vec<crate::engine::scheduler::plugins::default_preemption::Budget>,
 }
 
 impl<'a> CycleState<'a> {
@@ -342,6 +345,7 @@ impl<'a> CycleState<'a> {
             claims: Vec::new(),
             namespace_labels: BTreeMap::new(),
             default_spread_selector: None,
+            pdbs: Vec::new(),
             key: pod_key(pod),
             priority: spec.and_then(|s| s.priority).unwrap_or(0),
             preemption_never: spec.and_then(|s| s.preemption_policy.as_deref()) == Some("Never"),

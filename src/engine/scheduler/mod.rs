@@ -65,6 +65,7 @@ struct Listed {
     claims: Vec<volume_claims::PodClaim>,
     namespace_labels: BTreeMap<String, BTreeMap<String, String>>,
     default_spread_selector: Option<Selector>,
+    pdbs: Vec<default_preemption::Budget>,
 }
 
 /// The namespace labels InterPodAffinity reads from the namespace lister for this pod: every
@@ -155,7 +156,7 @@ struct CycleOutput {
     /// The cycle ended in an error, not a FitError (`PodReasonSchedulerError`).
     scheduler_error: bool,
     /// DefaultPreemption's choice: the node to nominate and the pods to evict there.
-    preemption: Option<(String, Vec<default_preemption::Victim>)>,
+    preemption: Option<(String, Vec<default_preemption::Victim>, i64)>,
     /// Preemption found no candidate and the pod's nomination is cleared.
     clear_nomination: bool,
     cost: u64,
@@ -167,6 +168,9 @@ struct PreemptDetails<'a> {
     node: &'a str,
     priority: i32,
     victims: Vec<VictimDetails<'a>>,
+    /// Victims whose eviction breaks a PodDisruptionBudget.
+    #[serde(rename = "pdbViolations")]
+    pdb_violations: i64,
 }
 
 #[derive(serde::Serialize)]
@@ -834,6 +838,15 @@ impl Scheduler {
             claims,
             namespace_labels: namespace_labels(store, &pod),
             default_spread_selector: default_spread_selector(store, &pod),
+            pdbs: store
+                .list(&list_prefix("poddisruptionbudgets", None))
+                .filter_map(|(_, stored)| match &stored.object {
+                    Object::PodDisruptionBudget(pdb) => {
+                        Some(default_preemption::Budget::from_pdb(pdb))
+                    }
+                    _ => None,
+                })
+                .collect(),
         };
         let out = self.run_cycle(&queued, listed, ctx.now_ms, ctx.rng);
         let (outcome, summary, data) = out.filter_trace;
@@ -875,9 +888,10 @@ impl Scheduler {
                     "Unschedulable"
                 };
                 let nomination = match &out.preemption {
-                    Some((node, victims)) => {
+                    Some((node, victims, pdb_violations)) => {
                         let details = PreemptDetails {
                             node,
+                            pdb_violations: *pdb_violations,
                             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
                             victims: victims
                                 .iter()
@@ -893,10 +907,16 @@ impl Scheduler {
                             Stage::Preempt,
                             pod_ref(&pod),
                             Outcome::Info,
-                            format!(
-                                "DefaultPreemption nominates {node}: evicting {} makes room",
-                                names.join(", ")
-                            ),
+                            match pdb_violations {
+                                0 => format!(
+                                    "DefaultPreemption nominates {node}: evicting {} makes room",
+                                    names.join(", ")
+                                ),
+                                n => format!(
+                                    "DefaultPreemption nominates {node}: evicting {} makes room ({n} of them beyond a PodDisruptionBudget's allowed disruptions)",
+                                    names.join(", ")
+                                ),
+                            },
                             TraceData::from_serialize(&details),
                         );
                         Some(node.as_str())
@@ -913,7 +933,7 @@ impl Scheduler {
                     reason,
                     nomination,
                 );
-                if let Some((node, victims)) = &out.preemption {
+                if let Some((node, victims, _)) = &out.preemption {
                     self.preempt(ctx, &pod, node, victims);
                 }
             }
@@ -941,6 +961,7 @@ impl Scheduler {
         state.claims = listed.claims;
         state.namespace_labels = listed.namespace_labels;
         state.default_spread_selector = listed.default_spread_selector;
+        state.pdbs = listed.pdbs;
         self.cache.refresh_order();
         let nodes = self.cache.snapshot();
         let cache = &self.cache;
@@ -977,7 +998,7 @@ impl Scheduler {
         let preemption = result.preemption.as_ref().and_then(|c| {
             nodes
                 .get(c.node)
-                .map(|n| (n.name.clone(), c.victims.clone()))
+                .map(|n| (n.name.clone(), c.victims.clone(), c.num_pdb_violations))
         });
         CycleOutput {
             filter_trace,

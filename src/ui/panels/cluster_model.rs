@@ -537,7 +537,7 @@ mod tests {
         assert_eq!(constrained_pod_at(stage_of(Stage::Filter)), pending);
         assert_eq!(constrained_pod_at(stage_of(Stage::Score)), pending);
         let binding_written = |e: &TraceEntry| {
-            e.stage == Stage::Write && e.object == pod && e.written_revision() == Some(42)
+            e.stage == Stage::Write && e.object == pod && e.written_revision() == Some(45)
         };
         assert_eq!(constrained_pod_at(binding_written), bound);
         assert_eq!(constrained_pod_at(stage_of(Stage::Bind)), bound);

@@ -14,6 +14,7 @@ pub mod field;
 pub mod meta;
 pub mod names;
 pub mod pod;
+pub mod policy;
 
 pub use field::*;
 
@@ -198,6 +199,7 @@ pub fn validate_create_request(object: &Object, selector_given: bool) -> Vec<Fie
             }
             errs
         }
+        Object::PodDisruptionBudget(pdb) => policy::validate_pod_disruption_budget(pdb),
         Object::PriorityClass(class) => validate_priority_class(class),
         Object::Role(role) => {
             let mut errs =
@@ -446,6 +448,11 @@ pub fn validate_status_update(new: &Object, old: &Object) -> Vec<FieldError> {
         (Object::Node(n), Object::Node(o)) => {
             let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
             errs.extend(validate_node(n));
+            errs
+        }
+        (Object::PodDisruptionBudget(n), Object::PodDisruptionBudget(o)) => {
+            let mut errs = validate_object_meta_update(&n.metadata, &o.metadata, "metadata");
+            errs.extend(policy::validate_status(n.status.as_ref()));
             errs
         }
         _ => validate_object_meta_update(new.metadata(), old.metadata(), "metadata"),

@@ -8,15 +8,22 @@
 //! condition, their deletion, the `Preempted` events, the preemptor's `nominatedNodeName`, clearing
 //! lower-priority pods' nominations to the chosen node) are the scheduler's (`scheduler/mod.rs`).
 //!
-//! Simplifications: no PodDisruptionBudgets (no victim ever violates one). Upstream evaluates candidate nodes in
+//! PodDisruptionBudgets are best effort, as upstream: victims whose eviction would take a budget's
+//! `disruptionsAllowed` below zero are reprieved first (`filterPodsWithPDBViolation`), and the node
+//! with the fewest such victims is preferred; they never stop a preemption.
+//!
+//! Simplifications: upstream evaluates candidate nodes in
 //! parallel from a random offset and breaks final ties by whichever node its map yields first; podflow
 //! draws the offset from the run's seeded generator (only when two candidates or more remain, the only
 //! case where the offset can change the choice) and takes candidates in node order from it.
+
+use std::collections::BTreeSet;
 
 use crate::engine::rng::SimRng;
 use crate::engine::scheduler::cache::NodeInfo;
 use crate::engine::scheduler::fit_error::FitError;
 use crate::engine::scheduler::framework::{Code, CycleState, Status};
+use crate::engine::scheduler::plugins::pod_topology_spread::Selector;
 use crate::engine::scheduler::schedule_one::PreFilterState;
 
 pub const NAME: &str = "DefaultPreemption";
@@ -43,6 +50,38 @@ pub struct Candidate {
     /// Snapshot position of the node.
     pub node: usize,
     pub victims: Vec<Victim>,
+    /// Victims whose eviction breaks a PodDisruptionBudget (`Victims.NumPDBViolations`).
+    pub num_pdb_violations: i64,
+}
+
+/// A PodDisruptionBudget as the scheduler's PDB lister holds it: what preemption reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Budget {
+    pub namespace: String,
+    pub selector: Selector,
+    /// `status.disruptionsAllowed` as the disruption controller last wrote it.
+    pub disruptions_allowed: i32,
+    /// `status.disruptedPods`: pods already counted as disrupted.
+    pub disrupted_pods: BTreeSet<String>,
+}
+
+impl Budget {
+    pub fn from_pdb(pdb: &k8s_openapi::api::policy::v1::PodDisruptionBudget) -> Budget {
+        let status = pdb.status.as_ref();
+        Budget {
+            namespace: pdb
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into()),
+            selector: Selector::new(pdb.spec.as_ref().and_then(|s| s.selector.as_ref())),
+            disruptions_allowed: status.and_then(|s| s.disruptions_allowed).unwrap_or(0),
+            disrupted_pods: status
+                .and_then(|s| s.disrupted_pods.as_ref())
+                .map(|m| m.keys().cloned().collect())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// What PostFilter concluded.
@@ -114,13 +153,16 @@ pub fn post_filter(
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut failures: Vec<(usize, Status)> = Vec::new();
     for &index in &potential {
-        if candidates.len() >= wanted && !candidates.is_empty() {
+        // DryRunPreemption stops once it has a candidate without PDB violations and enough in all.
+        let non_violating = candidates.iter().filter(|c| c.num_pdb_violations == 0);
+        if non_violating.count() > 0 && candidates.len() >= wanted {
             break;
         }
         match select_victims_on_node(state, nodes[index], pre, &refilter) {
-            Ok(victims) => candidates.push(Candidate {
+            Ok((victims, num_pdb_violations)) => candidates.push(Candidate {
                 node: index,
                 victims,
+                num_pdb_violations,
             }),
             Err(status) => failures.push((index, status)),
         }
@@ -140,6 +182,8 @@ pub fn post_filter(
         // getOffsetAndNumCandidates: the dry run starts at a random node.
         let offset = rng.below(candidates.len() as u64) as usize;
         candidates.rotate_left(offset);
+        // The candidates without PDB violations come first.
+        candidates.sort_by_key(|c| c.num_pdb_violations > 0);
     }
     let chosen = pick_one_node_for_preemption(state, nodes, &candidates);
     PostFilterOutcome::Nominated(candidates.swap_remove(chosen))
@@ -187,14 +231,16 @@ fn more_important_first(
 }
 
 /// `SelectVictimsOnNode`: remove every lower-priority pod; if the pod still does not fit, the node's
-/// status says why; otherwise add the potential victims back, most important first, keeping each one
-/// whose return still lets the pod fit (a reprieve). What stays removed are the victims.
+/// status says why; otherwise add the potential victims back, most important first — those whose
+/// eviction would break a PodDisruptionBudget before the others — keeping each one whose return still
+/// lets the pod fit (a reprieve). What stays removed are the victims; the count is of victims from the
+/// PDB-violating group.
 fn select_victims_on_node(
     state: &CycleState,
     node: &NodeInfo,
     pre: &PreFilterState,
     refilter: &impl Fn(&NodeInfo, &PreFilterState) -> Option<Status>,
-) -> Result<Vec<Victim>, Status> {
+) -> Result<(Vec<Victim>, i64), Status> {
     let mut potential: Vec<&crate::engine::scheduler::cache::PodInfo> = node
         .pods
         .iter()
@@ -219,18 +265,24 @@ fn select_victims_on_node(
         return Err(status);
     }
     potential.sort_by(|a, b| more_important_first(state, a, b));
+    let (violating, non_violating) = split_by_pdb_violation(&potential, &state.pdbs);
+    let mixed = !violating.is_empty() && !non_violating.is_empty();
     let mut victims = Vec::new();
-    for pod in potential {
-        without.add_pod((*pod).clone());
-        pre_without.update_with_pod(state, pod, node, 1);
-        if refilter(&without, &pre_without).is_some() {
-            without.remove_pod(&pod.key);
-            pre_without.update_with_pod(state, pod, node, -1);
-            victims.push(Victim {
-                key: pod.key.clone(),
-                priority: pod.priority,
-            });
+    let mut num_violating = 0;
+    for (group_violates, group) in [(true, violating), (false, non_violating)] {
+        for pod in group {
+            without.add_pod(pod.clone());
+            pre_without.update_with_pod(state, pod, node, 1);
+            if refilter(&without, &pre_without).is_some() {
+                without.remove_pod(&pod.key);
+                pre_without.update_with_pod(state, pod, node, -1);
+                victims.push(pod);
+                num_violating += i64::from(group_violates);
+            }
         }
+    }
+    if mixed {
+        victims.sort_by(|a, b| more_important_first(state, a, b));
     }
     if victims.is_empty() {
         // DryRunPreemption: a node that fits without evicting anything is an error, not a candidate.
@@ -240,13 +292,64 @@ fn select_victims_on_node(
             &format!("expected at least one victim pod on node {:?}", node.name),
         ));
     }
-    Ok(victims)
+    let victims = victims
+        .into_iter()
+        .map(|pod| Victim {
+            key: pod.key.clone(),
+            priority: pod.priority,
+        })
+        .collect();
+    Ok((victims, num_violating))
 }
 
-/// `pickOneNodeForPreemption` with the default criteria, in order: the lowest highest-priority victim,
-/// the lowest sum of priorities (each shifted by 2^31 so negative priorities count), the fewest
-/// victims, the latest start among the highest-priority victims; then the first candidate. (The first
-/// criterion upstream, the fewest PodDisruptionBudget violations, is always a tie here.)
+/// `filterPodsWithPDBViolation`: walks the potential victims (most important first) taking one
+/// disruption from every budget that selects each; a pod that takes a budget below zero is
+/// violating. A pod without labels never is; a budget with an empty selector selects nothing here;
+/// a pod already in a budget's `disruptedPods` takes nothing from it. Both groups keep their order.
+fn split_by_pdb_violation<'a>(
+    pods: &[&'a crate::engine::scheduler::cache::PodInfo],
+    budgets: &[Budget],
+) -> (
+    Vec<&'a crate::engine::scheduler::cache::PodInfo>,
+    Vec<&'a crate::engine::scheduler::cache::PodInfo>,
+) {
+    let mut allowed: Vec<i32> = budgets.iter().map(|b| b.disruptions_allowed).collect();
+    let mut violating = Vec::new();
+    let mut non_violating = Vec::new();
+    for pod in pods {
+        let mut violates = false;
+        if !pod.labels.is_empty() {
+            let name = pod
+                .key
+                .rsplit_once('/')
+                .map_or(pod.key.as_str(), |(_, n)| n);
+            for (budget, allowed) in budgets.iter().zip(allowed.iter_mut()) {
+                if budget.namespace != pod.namespace
+                    || budget.selector.is_empty()
+                    || !budget.selector.matches(&pod.labels)
+                    || budget.disrupted_pods.contains(name)
+                {
+                    continue;
+                }
+                *allowed -= 1;
+                if *allowed < 0 {
+                    violates = true;
+                }
+            }
+        }
+        if violates {
+            violating.push(*pod);
+        } else {
+            non_violating.push(*pod);
+        }
+    }
+    (violating, non_violating)
+}
+
+/// `pickOneNodeForPreemption` with the default criteria, in order: the fewest PodDisruptionBudget
+/// violations, the lowest highest-priority victim, the lowest sum of priorities (each shifted by 2^31
+/// so negative priorities count), the fewest victims, the latest start among the highest-priority
+/// victims; then the first candidate.
 fn pick_one_node_for_preemption(
     state: &CycleState,
     nodes: &[&NodeInfo],
@@ -263,7 +366,8 @@ fn pick_one_node_for_preemption(
             .and_then(|p| p.start_time_ms)
             .unwrap_or(state.now_ms)
     };
-    let criteria: [&dyn Fn(&Candidate) -> i64; 4] = [
+    let criteria: [&dyn Fn(&Candidate) -> i64; 5] = [
+        &|c| -c.num_pdb_violations,
         &|c| -i64::from(c.victims.first().map_or(0, |v| v.priority)),
         &|c| {
             -c.victims
@@ -360,6 +464,7 @@ mod tests {
                     priority: *priority,
                 })
                 .collect(),
+            num_pdb_violations: 0,
         })
     }
 

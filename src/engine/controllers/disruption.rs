@@ -1,0 +1,580 @@
+//! The disruption controller: computes each PodDisruptionBudget's status — how many of the pods it
+//! selects are healthy, how many must stay healthy, and so how many may be disrupted now.
+//!
+//! Mirrors `pkg/controller/disruption/disruption.go` (`getPdbForPod`, `sync`, `trySync`,
+//! `getExpectedPodCount`, `getExpectedScale` and its controller finders, `countHealthyPods`,
+//! `updatePdbStatus`, `failSafe`) with component-helpers' `UpdateDisruptionAllowedCondition` /
+//! `ConditionsAreUpToDate` and apimachinery's `meta.SetStatusCondition`. Its events come from a
+//! recorder whose source is `controllermanager`; it writes through `poddisruptionbudgets/status`.
+//!
+//! Simplifications: podflow serves no eviction API, so nothing ever fills `status.disruptedPods` and
+//! the controller's recheck queue and `NotDeleted` events never come into play; the scheduler
+//! deletes its preemption victims directly, as upstream does, and never leaves a stale
+//! `DisruptionTarget` condition to clean up. Of the controller finders, ReplicaSets and Deployments
+//! are found in the store (podflow serves no ReplicationControllers or StatefulSets: a pod they
+//! own counts as one whose controller is missing).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use serde_json::json;
+
+use super::{controller_of_any, record_sync, send, stored, DISRUPTION_CONTROLLER};
+use crate::engine::api::Verb;
+use crate::engine::events::{self, object_reference, pod_reference, EventType, Reporter};
+use crate::engine::objects::Object;
+use crate::engine::scheduler::plugins::pod_topology_spread::Selector;
+use crate::engine::sim::Ctx;
+use crate::engine::store::{list_prefix, Store};
+use crate::engine::time::meta_time;
+
+/// The condition type the controller maintains.
+pub const DISRUPTION_ALLOWED: &str = "DisruptionAllowed";
+/// Its reasons.
+pub const SUFFICIENT_PODS: &str = "SufficientPods";
+pub const INSUFFICIENT_PODS: &str = "InsufficientPods";
+pub const SYNC_FAILED: &str = "SyncFailed";
+
+/// The PodDisruptionBudgets in the pod's namespace whose selector matches its labels
+/// (`GetPodPodDisruptionBudgets`: a missing selector matches nothing, an empty one everything), in
+/// list order.
+pub fn pdbs_for_pod(store: &Store, pod: &Pod) -> Vec<Arc<PodDisruptionBudget>> {
+    let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let empty = BTreeMap::new();
+    let labels = pod.metadata.labels.as_ref().unwrap_or(&empty);
+    store
+        .list(&list_prefix("poddisruptionbudgets", Some(namespace)))
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::PodDisruptionBudget(pdb) => Some(pdb.clone()),
+            _ => None,
+        })
+        .filter(|pdb| selector_of(pdb).matches(labels))
+        .collect()
+}
+
+/// `metav1.LabelSelectorAsSelector` of the budget's selector.
+pub fn selector_of(pdb: &PodDisruptionBudget) -> Selector {
+    Selector::new(pdb.spec.as_ref().and_then(|s| s.selector.as_ref()))
+}
+
+/// A pod was added, updated or deleted (`addPod`/`updatePod`/`deletePod` → `getPdbForPod`): the
+/// budget that selects it syncs. When several do, only the first is synced, and the pod gets a
+/// `MultiplePodDisruptionBudgets` warning.
+pub fn on_pod(ctx: &mut Ctx, pod: &Pod) {
+    let pdbs = pdbs_for_pod(&ctx.api.store, pod);
+    let Some(first) = pdbs.first() else {
+        return;
+    };
+    let name = first.metadata.name.clone().unwrap_or_default();
+    let namespace = first
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    if pdbs.len() > 1 {
+        let message = format!(
+            "Pod {:?}/{:?} matches multiple PodDisruptionBudgets.  Chose {:?} arbitrarily.",
+            pod.metadata.namespace.as_deref().unwrap_or(""),
+            pod.metadata.name.as_deref().unwrap_or(""),
+            name
+        );
+        events::record(
+            ctx,
+            &Reporter::Controller(DISRUPTION_CONTROLLER.into()),
+            pod_reference(pod, None),
+            EventType::Warning,
+            "MultiplePodDisruptionBudgets",
+            "",
+            &message,
+        );
+    }
+    sync(ctx, &namespace, &name);
+}
+
+/// What `trySync` computed for a budget.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Computed {
+    pub expected_pods: i32,
+    pub desired_healthy: i32,
+    pub current_healthy: i32,
+    pub disruptions_allowed: i32,
+}
+
+/// `sync`: compute the budget's status and write it when it changed; on an error other than a
+/// conflict, `failSafe` (no disruptions allowed, condition `SyncFailed`).
+pub fn sync(ctx: &mut Ctx, namespace: &str, name: &str) {
+    let Some(Object::PodDisruptionBudget(pdb)) =
+        stored(ctx, "poddisruptionbudgets", namespace, name)
+    else {
+        return;
+    };
+    let reporter = Reporter::Controller(DISRUPTION_CONTROLLER.into());
+    let regarding = object_reference(&Object::PodDisruptionBudget(pdb.clone()));
+    let pods = selected_pods(&ctx.api.store, &pdb);
+    if pods.is_empty() {
+        events::record(
+            ctx,
+            &reporter,
+            regarding.clone(),
+            EventType::Normal,
+            "NoPods",
+            "",
+            "No matching pods found",
+        );
+    }
+    let counted = match expected_pod_count(&ctx.api.store, &pdb, &pods) {
+        Ok(counted) => counted,
+        Err(error) => {
+            events::record(
+                ctx,
+                &reporter,
+                regarding,
+                EventType::Warning,
+                "CalculateExpectedPodCountFailed",
+                "",
+                &format!("Failed to calculate the number of expected pods: {error}"),
+            );
+            fail_safe(ctx, &pdb, &error);
+            return;
+        }
+    };
+    if !counted.unmanaged.is_empty() {
+        let selector = pdb.spec.as_ref().and_then(|s| s.selector.as_ref());
+        events::record(
+            ctx,
+            &reporter,
+            regarding,
+            EventType::Warning,
+            "UnmanagedPods",
+            "",
+            &format!(
+                "Pods selected by this PodDisruptionBudget (selector: {}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.",
+                go_selector_string(selector)
+            ),
+        );
+    }
+    let current_healthy = pods.iter().filter(|p| is_healthy(p)).count() as i32;
+    let computed = Computed {
+        expected_pods: counted.expected,
+        desired_healthy: counted.desired,
+        current_healthy,
+        disruptions_allowed: disruptions_allowed(
+            counted.expected,
+            counted.desired,
+            current_healthy,
+        ),
+    };
+    update_status(ctx, &pdb, &computed, pods.len(), &counted.unmanaged);
+}
+
+/// `countHealthyPods`: not being deleted and Ready (phase, containers and node are not looked at).
+fn is_healthy(pod: &Pod) -> bool {
+    pod.metadata.deletion_timestamp.is_none() && super::replica_set::is_pod_ready(pod)
+}
+
+/// `currentHealthy - desiredHealthy`, and 0 when nothing is expected or that is not positive.
+pub fn disruptions_allowed(expected: i32, desired: i32, current: i32) -> i32 {
+    let allowed = current.saturating_sub(desired);
+    if expected <= 0 || allowed <= 0 {
+        0
+    } else {
+        allowed
+    }
+}
+
+/// The pods in the budget's namespace its selector selects, in every phase and being deleted too
+/// (`podLister.Pods(ns).List(selector)`).
+fn selected_pods(store: &Store, pdb: &PodDisruptionBudget) -> Vec<Arc<Pod>> {
+    let namespace = pdb.metadata.namespace.as_deref().unwrap_or("default");
+    let selector = selector_of(pdb);
+    let empty = BTreeMap::new();
+    store
+        .list(&list_prefix("pods", Some(namespace)))
+        .filter_map(|(_, stored)| stored.object.shared_pod().cloned())
+        .filter(|pod| selector.matches(pod.metadata.labels.as_ref().unwrap_or(&empty)))
+        .collect()
+}
+
+/// What `getExpectedPodCount` returns.
+struct Counted {
+    expected: i32,
+    desired: i32,
+    /// Selected pods without a controller (only looked for when the budget needs the controllers'
+    /// scale).
+    unmanaged: Vec<String>,
+}
+
+/// `getExpectedPodCount`: `maxUnavailable` first (the expected count is the controllers' scale);
+/// an integer `minAvailable` counts the selected pods themselves; a percentage needs the scale.
+fn expected_pod_count(
+    store: &Store,
+    pdb: &PodDisruptionBudget,
+    pods: &[Arc<Pod>],
+) -> Result<Counted, String> {
+    let spec = pdb.spec.as_ref();
+    let min_available = spec.and_then(|s| s.min_available.as_ref());
+    let max_unavailable = spec.and_then(|s| s.max_unavailable.as_ref());
+    if let Some(max_unavailable) = max_unavailable {
+        let (expected, unmanaged) = expected_scale(store, pods)?;
+        let unavailable = scaled_value(max_unavailable, expected)?;
+        return Ok(Counted {
+            expected,
+            desired: expected.saturating_sub(unavailable).max(0),
+            unmanaged,
+        });
+    }
+    match min_available {
+        Some(IntOrString::Int(n)) => Ok(Counted {
+            expected: pods.len() as i32,
+            desired: *n,
+            unmanaged: Vec::new(),
+        }),
+        Some(percent @ IntOrString::String(_)) => {
+            let (expected, unmanaged) = expected_scale(store, pods)?;
+            Ok(Counted {
+                expected,
+                desired: scaled_value(percent, expected)?,
+                unmanaged,
+            })
+        }
+        None => Ok(Counted {
+            expected: 0,
+            desired: 0,
+            unmanaged: Vec::new(),
+        }),
+    }
+}
+
+/// `intstr.GetScaledValueFromIntOrPercent(value, total, roundUp=true)`: an integer as is, `N%` of
+/// the total rounded up.
+fn scaled_value(value: &IntOrString, total: i32) -> Result<i32, String> {
+    match value {
+        IntOrString::Int(n) => Ok(*n),
+        IntOrString::String(text) => {
+            let percent = text
+                .strip_suffix('%')
+                .and_then(|digits| digits.parse::<i64>().ok())
+                .ok_or("invalid value for IntOrString: invalid type: string is not a percentage")?;
+            let scaled = (percent * i64::from(total) + 99).div_euclid(100);
+            Ok(i32::try_from(scaled).unwrap_or(i32::MAX))
+        }
+    }
+}
+
+/// `getExpectedScale`: the sum of the declared replicas of the distinct controllers of the selected
+/// pods. Pods without a controller are left out (and named); a controller that cannot be found is an
+/// error.
+fn expected_scale(store: &Store, pods: &[Arc<Pod>]) -> Result<(i32, Vec<String>), String> {
+    let mut scales: BTreeMap<String, i32> = BTreeMap::new();
+    let mut unmanaged = Vec::new();
+    for pod in pods {
+        let pod_name = pod.metadata.name.clone().unwrap_or_default();
+        let Some(owner) = controller_of_any(&pod.metadata) else {
+            unmanaged.push(pod_name);
+            continue;
+        };
+        if scales.contains_key(&owner.uid) {
+            continue;
+        }
+        let namespace = pod.metadata.namespace.as_deref().unwrap_or("default");
+        let (uid, replicas) = find_controller(store, namespace, owner)?
+            .ok_or_else(|| format!("found no controllers for pod {pod_name:?}"))?;
+        scales.insert(uid, replicas);
+    }
+    let expected = scales.values().fold(0i32, |sum, r| sum.saturating_add(*r));
+    Ok((expected, unmanaged))
+}
+
+/// The controller finders in upstream's order: a ReplicaSet owned by a Deployment counts as the
+/// Deployment; a ReplicaSet of its own (or one whose Deployment is gone, through the generic scale
+/// finder) as itself. Kinds without a scale subresource and unknown kinds are errors.
+fn find_controller(
+    store: &Store,
+    namespace: &str,
+    owner: &k8s_openapi::apimachinery::pkg::apis::meta::v1::OwnerReference,
+) -> Result<Option<(String, i32)>, String> {
+    let group = group_of(&owner.api_version);
+    let get = |resource: &str, name: &str| {
+        store
+            .get(&crate::engine::store::key(resource, Some(namespace), name))
+            .map(|s| s.object.clone())
+    };
+    match (owner.kind.as_str(), group) {
+        ("ReplicaSet", "apps" | "extensions") => {
+            let Some(Object::ReplicaSet(rs)) = get("replicasets", &owner.name) else {
+                return Ok(None);
+            };
+            if rs.metadata.uid.as_deref() != Some(owner.uid.as_str()) {
+                return Ok(None);
+            }
+            if let Some(deployment_ref) = controller_of_any(&rs.metadata)
+                .filter(|r| r.kind == "Deployment")
+                .filter(|r| matches!(group_of(&r.api_version), "apps" | "extensions"))
+            {
+                if let Some(Object::Deployment(d)) = get("deployments", &deployment_ref.name) {
+                    if d.metadata.uid.as_deref() == Some(deployment_ref.uid.as_str()) {
+                        let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+                        return Ok(Some((deployment_ref.uid.clone(), replicas)));
+                    }
+                }
+            }
+            // The ReplicaSet finder skips one a Deployment controls; the generic scale finder then
+            // reads the ReplicaSet's own scale.
+            let replicas = rs.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+            Ok(Some((owner.uid.clone(), replicas)))
+        }
+        ("Deployment", "apps" | "extensions") => {
+            // A pod owned directly by a Deployment: only the generic scale finder applies.
+            match get("deployments", &owner.name) {
+                Some(Object::Deployment(d))
+                    if d.metadata.uid.as_deref() == Some(owner.uid.as_str()) =>
+                {
+                    let replicas = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
+                    Ok(Some((owner.uid.clone(), replicas)))
+                }
+                _ => Ok(None),
+            }
+        }
+        // Served by a real cluster but not stored here: the object is missing.
+        ("ReplicationController", "") | ("StatefulSet", "apps") => Ok(None),
+        ("Job", "batch") => Err("jobs.batch does not implement the scale subresource".into()),
+        ("DaemonSet", "apps") => {
+            Err("daemonsets.apps does not implement the scale subresource".into())
+        }
+        ("Node", "") => Err("nodes does not implement the scale subresource".into()),
+        ("Pod", "") => Err("pods does not implement the scale subresource".into()),
+        (kind, _) => Err(format!(
+            "no matches for kind {kind:?} in version {:?}",
+            owner.api_version
+        )),
+    }
+}
+
+/// The group of an `apiVersion` (`apps/v1` → `apps`, `v1` → the core group).
+fn group_of(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// `updatePdbStatus`: nothing is written when the counters, the observed generation and the
+/// `DisruptionAllowed` condition are already what they should be.
+fn update_status(
+    ctx: &mut Ctx,
+    pdb: &Arc<PodDisruptionBudget>,
+    computed: &Computed,
+    selected: usize,
+    unmanaged: &[String],
+) {
+    let generation = pdb.metadata.generation;
+    let old = pdb.status.clone().unwrap_or_default();
+    let allowed = computed.disruptions_allowed;
+    let unchanged = old.current_healthy.unwrap_or(0) == computed.current_healthy
+        && old.desired_healthy.unwrap_or(0) == computed.desired_healthy
+        && old.expected_pods.unwrap_or(0) == computed.expected_pods
+        && old.disruptions_allowed.unwrap_or(0) == allowed
+        && old.disrupted_pods.as_ref().is_none_or(BTreeMap::is_empty)
+        && old.observed_generation == generation
+        && conditions_up_to_date(&old, generation, allowed);
+    if unchanged {
+        return;
+    }
+    let mut status = PodDisruptionBudgetStatus {
+        current_healthy: Some(computed.current_healthy),
+        desired_healthy: Some(computed.desired_healthy),
+        expected_pods: Some(computed.expected_pods),
+        disruptions_allowed: Some(allowed),
+        disrupted_pods: None,
+        observed_generation: generation,
+        conditions: old.conditions.clone(),
+    };
+    let (condition_status, reason) = if allowed > 0 {
+        ("True", SUFFICIENT_PODS)
+    } else {
+        ("False", INSUFFICIENT_PODS)
+    };
+    set_status_condition(
+        &mut status,
+        condition_status,
+        reason,
+        String::new(),
+        generation,
+        ctx.now_ms,
+    );
+    let reference = Object::PodDisruptionBudget(pdb.clone()).reference();
+    let summary = format!(
+        "{DISRUPTION_CONTROLLER}: {} of {} expected pod(s) healthy, {} must stay healthy: {} disruption(s) allowed",
+        computed.current_healthy, computed.expected_pods, computed.desired_healthy, allowed
+    );
+    record_sync(
+        ctx,
+        reference,
+        summary,
+        json!({"controller": DISRUPTION_CONTROLLER, "selected": selected,
+               "unmanaged": unmanaged, "expectedPods": computed.expected_pods,
+               "desiredHealthy": computed.desired_healthy,
+               "currentHealthy": computed.current_healthy, "disruptionsAllowed": allowed}),
+    );
+    write_status(ctx, pdb, status);
+}
+
+/// `failSafe`: the stored status with no disruptions allowed and the error in a `SyncFailed`
+/// condition, always written.
+fn fail_safe(ctx: &mut Ctx, pdb: &Arc<PodDisruptionBudget>, error: &str) {
+    let mut status = pdb.status.clone().unwrap_or_default();
+    status.disruptions_allowed = Some(0);
+    let observed = status.observed_generation;
+    set_status_condition(
+        &mut status,
+        "False",
+        SYNC_FAILED,
+        error.to_string(),
+        observed,
+        ctx.now_ms,
+    );
+    let reference = Object::PodDisruptionBudget(pdb.clone()).reference();
+    record_sync(
+        ctx,
+        reference,
+        format!("{DISRUPTION_CONTROLLER}: sync failed, no disruptions allowed: {error}"),
+        json!({"controller": DISRUPTION_CONTROLLER, "error": error}),
+    );
+    write_status(ctx, pdb, status);
+}
+
+fn write_status(ctx: &mut Ctx, pdb: &Arc<PodDisruptionBudget>, status: PodDisruptionBudgetStatus) {
+    let mut updated = (**pdb).clone();
+    updated.status = Some(status);
+    send(
+        ctx,
+        DISRUPTION_CONTROLLER,
+        Verb::Update,
+        Object::PodDisruptionBudget(Arc::new(updated)),
+        Some("status"),
+    );
+}
+
+/// `ConditionsAreUpToDate`.
+fn conditions_up_to_date(
+    status: &PodDisruptionBudgetStatus,
+    generation: Option<i64>,
+    allowed: i32,
+) -> bool {
+    let Some(condition) = status
+        .conditions
+        .iter()
+        .flatten()
+        .find(|c| c.type_ == DISRUPTION_ALLOWED)
+    else {
+        return false;
+    };
+    condition.observed_generation == generation
+        && if allowed > 0 {
+            condition.status == "True" && condition.reason == SUFFICIENT_PODS
+        } else {
+            condition.status == "False" && condition.reason == INSUFFICIENT_PODS
+        }
+}
+
+/// `meta.SetStatusCondition` of the `DisruptionAllowed` condition: a new condition, or a changed
+/// status, takes the current time as its transition time; reason, message and observed generation
+/// are always replaced.
+fn set_status_condition(
+    status: &mut PodDisruptionBudgetStatus,
+    condition_status: &str,
+    reason: &str,
+    message: String,
+    observed_generation: Option<i64>,
+    now_ms: u64,
+) {
+    let conditions = status.conditions.get_or_insert_with(Vec::new);
+    match conditions
+        .iter_mut()
+        .find(|c| c.type_ == DISRUPTION_ALLOWED)
+    {
+        Some(existing) => {
+            if existing.status != condition_status {
+                existing.status = condition_status.to_string();
+                existing.last_transition_time = meta_time(now_ms);
+            }
+            existing.reason = reason.to_string();
+            existing.message = message;
+            existing.observed_generation = observed_generation;
+        }
+        None => conditions.push(Condition {
+            type_: DISRUPTION_ALLOWED.into(),
+            status: condition_status.into(),
+            reason: reason.into(),
+            message,
+            observed_generation,
+            last_transition_time: meta_time(now_ms),
+        }),
+    }
+}
+
+/// A `*metav1.LabelSelector` as Go's `%v` prints it (its generated `String()`): labels sorted by key,
+/// each expression's values as `[a b]`.
+fn go_selector_string(selector: Option<&LabelSelector>) -> String {
+    let Some(selector) = selector else {
+        return "nil".into();
+    };
+    let mut out = String::from("&LabelSelector{MatchLabels:map[string]string{");
+    for (key, value) in selector.match_labels.iter().flatten() {
+        out.push_str(&format!("{key}: {value},"));
+    }
+    out.push_str("},MatchExpressions:[]LabelSelectorRequirement{");
+    for requirement in selector.match_expressions.iter().flatten() {
+        out.push_str(&format!(
+            "LabelSelectorRequirement{{Key:{},Operator:{},Values:[{}],}},",
+            requirement.key,
+            requirement.operator,
+            requirement.values.as_deref().unwrap_or(&[]).join(" ")
+        ));
+    }
+    out.push_str("},}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disruptions_allowed_is_never_negative_and_zero_without_expected_pods() {
+        assert_eq!(disruptions_allowed(3, 2, 3), 1);
+        assert_eq!(disruptions_allowed(3, 3, 3), 0);
+        assert_eq!(disruptions_allowed(5, 4, 3), 0);
+        assert_eq!(disruptions_allowed(0, 0, 3), 0);
+        assert_eq!(disruptions_allowed(3, 1, 3), 2);
+    }
+
+    #[test]
+    fn percentages_round_up() {
+        let percent = |s: &str| IntOrString::String(s.into());
+        assert_eq!(scaled_value(&percent("50%"), 3), Ok(2));
+        assert_eq!(scaled_value(&percent("25%"), 3), Ok(1));
+        assert_eq!(scaled_value(&percent("34%"), 3), Ok(2));
+        assert_eq!(scaled_value(&percent("0%"), 3), Ok(0));
+        assert_eq!(scaled_value(&percent("100%"), 0), Ok(0));
+        assert_eq!(scaled_value(&IntOrString::Int(7), 3), Ok(7));
+    }
+
+    #[test]
+    fn selectors_print_as_go_prints_them() {
+        let selector: LabelSelector = serde_json::from_value(json!({
+            "matchLabels": {"tier": "web", "app": "shop"},
+            "matchExpressions": [{"key": "env", "operator": "In", "values": ["a", "b"]}],
+        }))
+        .unwrap();
+        assert_eq!(
+            go_selector_string(Some(&selector)),
+            "&LabelSelector{MatchLabels:map[string]string{app: shop,tier: web,},MatchExpressions:[]LabelSelectorRequirement{LabelSelectorRequirement{Key:env,Operator:In,Values:[a b],},},}"
+        );
+        assert_eq!(
+            go_selector_string(Some(&LabelSelector::default())),
+            "&LabelSelector{MatchLabels:map[string]string{},MatchExpressions:[]LabelSelectorRequirement{},}"
+        );
+    }
+}
