@@ -126,7 +126,7 @@ impl FlowNode {
         match self {
             FlowNode::Kubectl => "User (kubectl apply)",
             FlowNode::Controllers => {
-                "kube-controller-manager: Deployment and ReplicaSet controllers"
+                "kube-controller-manager: Deployment, ReplicaSet and disruption controllers"
             }
             FlowNode::Authn => "API Server: Authentication",
             FlowNode::Authz => "API Server: Authorization (RBAC)",
@@ -991,8 +991,42 @@ pub fn caption(entry: &TraceEntry) -> String {
                 })
                 .unwrap_or_default();
             let priority = data.get("priority").and_then(Value::as_i64).unwrap_or(0);
+            let violations = data
+                .get("pdbViolations")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            let mut budgets = match violations {
+                0 => String::new(),
+                n => format!(" {n} of them take a PodDisruptionBudget below its allowed disruptions: budgets are best effort, and no candidate node could do with fewer."),
+            };
+            // Candidates passed over because evicting there breaks more budgets.
+            let worse: Vec<String> = data
+                .get("others")
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter(|o| {
+                            o.get("pdbViolations").and_then(Value::as_i64).unwrap_or(0) > violations
+                        })
+                        .map(|o| {
+                            let n = o.get("pdbViolations").and_then(Value::as_i64).unwrap_or(0);
+                            format!(
+                                "{} ({n} PodDisruptionBudget violation{})",
+                                str_field(o, "node").unwrap_or(""),
+                                if n == 1 { "" } else { "s" }
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            if !worse.is_empty() {
+                budgets.push_str(&format!(
+                    " It prefers {node} to {}: the fewest budget violations come first.",
+                    worse.join(" and ")
+                ));
+            }
             format!(
-                "No node fits {who} (priority {priority}), so DefaultPreemption looks for lower-priority pods to evict: on {node}, evicting {} makes room. The pod is nominated to {node} and waits for its victims to terminate.",
+                "No node fits {who} (priority {priority}), so DefaultPreemption looks for lower-priority pods to evict: on {node}, evicting {} makes room.{budgets} The pod is nominated to {node} and waits for its victims to terminate.",
                 victims.join(" and ")
             )
         }
@@ -1429,6 +1463,21 @@ mod tests {
         assert_eq!(tokens[0].node, FlowNode::Running);
         assert_eq!(tokens[0].status, "Running");
         assert_eq!(tokens[0].failure, None);
+    }
+
+    #[test]
+    fn should_tell_which_node_preemption_preferred_because_of_a_budget() {
+        let (playback, _) = annotated("preemption-pdb");
+        let (_, entry) = find(&playback, Stage::Preempt, "pods/default/urgent");
+        assert_eq!(
+            caption(entry),
+            "No node fits urgent (priority 1000000), so DefaultPreemption looks for lower-priority pods to evict: on node-c, evicting default/batch-c (priority 0) makes room. It prefers node-c to node-a (1 PodDisruptionBudget violation): the fewest budget violations come first. The pod is nominated to node-c and waits for its victims to terminate."
+        );
+        let (_, sync) = find(&playback, Stage::Sync, "poddisruptionbudgets/default/web");
+        assert_eq!(
+            caption(sync),
+            "kube-controller-manager's disruption-controller: 2 of 2 expected pod(s) healthy, 2 must stay healthy: 0 disruption(s) allowed."
+        );
     }
 
     #[test]

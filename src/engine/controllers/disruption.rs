@@ -540,6 +540,287 @@ fn go_selector_string(selector: Option<&LabelSelector>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::controllers::tests::{apply, delete, events_about, run_builtin, running};
+    use crate::engine::sim::Simulation;
+
+    fn pdb(name: &str, spec: serde_json::Value) -> serde_json::Value {
+        json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+               "metadata": {"name": name}, "spec": spec})
+    }
+
+    fn stored_pdb(sim: &Simulation, name: &str) -> PodDisruptionBudget {
+        match sim
+            .api
+            .store
+            .get(&crate::engine::store::key(
+                "poddisruptionbudgets",
+                Some("default"),
+                name,
+            ))
+            .map(|s| s.object.clone())
+        {
+            Some(Object::PodDisruptionBudget(pdb)) => (*pdb).clone(),
+            other => panic!("no budget {name}: {other:?}"),
+        }
+    }
+
+    /// (expectedPods, desiredHealthy, currentHealthy, disruptionsAllowed, condition status, reason,
+    /// observedGeneration).
+    fn summary(pdb: &PodDisruptionBudget) -> (i32, i32, i32, i32, String, String, Option<i64>) {
+        let status = pdb.status.clone().unwrap_or_default();
+        let (condition_status, reason) = status
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == DISRUPTION_ALLOWED)
+            .map(|c| (c.status.clone(), c.reason.clone()))
+            .unwrap_or_default();
+        (
+            status.expected_pods.unwrap_or(-1),
+            status.desired_healthy.unwrap_or(-1),
+            status.current_healthy.unwrap_or(-1),
+            status.disruptions_allowed.unwrap_or(-1),
+            condition_status,
+            reason,
+            status.observed_generation,
+        )
+    }
+
+    /// The worked examples of upstream's disruption controller over the three-replica `deployment`
+    /// scenario (all pods Ready).
+    #[test]
+    fn should_compute_the_status_of_budgets_over_a_deployment() {
+        let cases = [
+            (
+                json!({"minAvailable": 2, "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 2, 3, 1, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"minAvailable": "50%", "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 2, 3, 1, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"maxUnavailable": 1, "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 2, 3, 1, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 2, 3, 1, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"maxUnavailable": "34%", "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 1, 3, 2, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"maxUnavailable": 0, "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 3, 3, 0, "False", INSUFFICIENT_PODS),
+            ),
+            (
+                json!({"minAvailable": "100%", "selector": {"matchLabels": {"app": "nginx"}}}),
+                (3, 3, 3, 0, "False", INSUFFICIENT_PODS),
+            ),
+            (
+                json!({"selector": {"matchLabels": {"app": "nginx"}}}),
+                (0, 0, 3, 0, "False", INSUFFICIENT_PODS),
+            ),
+            (
+                json!({"minAvailable": 1, "selector": {}}),
+                (3, 1, 3, 2, "True", SUFFICIENT_PODS),
+            ),
+            (
+                json!({"minAvailable": 1}),
+                (0, 1, 0, 0, "False", INSUFFICIENT_PODS),
+            ),
+        ];
+        for (spec, (expected, desired, current, allowed, status, reason)) in cases {
+            let mut sim = run_builtin("deployment");
+            apply(&mut sim, pdb("budget", spec.clone()));
+            let got = summary(&stored_pdb(&sim, "budget"));
+            assert_eq!(
+                got,
+                (
+                    expected,
+                    desired,
+                    current,
+                    allowed,
+                    status.to_string(),
+                    reason.to_string(),
+                    Some(1)
+                ),
+                "{spec}"
+            );
+        }
+    }
+
+    #[test]
+    fn should_follow_pods_and_spec_changes() {
+        let mut sim = run_builtin("deployment");
+        let spec = json!({"minAvailable": 2, "selector": {"matchLabels": {"app": "nginx"}}});
+        apply(&mut sim, pdb("budget", spec));
+        let first = stored_pdb(&sim, "budget");
+        let since = first
+            .status
+            .as_ref()
+            .and_then(|s| s.conditions.clone())
+            .unwrap_or_default()[0]
+            .last_transition_time
+            .clone();
+        // A deleted pod is replaced; once the replacement is Ready the budget is back to one.
+        let victim = running(&sim)[0].clone();
+        delete(&mut sim, "pods", &victim);
+        let after = stored_pdb(&sim, "budget");
+        assert_eq!(summary(&after).3, 1);
+        // A spec change is a new generation, observed by the controller.
+        let spec = json!({"minAvailable": 3, "selector": {"matchLabels": {"app": "nginx"}}});
+        apply(&mut sim, pdb("budget", spec));
+        let changed = stored_pdb(&sim, "budget");
+        assert_eq!(changed.metadata.generation, Some(2));
+        assert_eq!(
+            summary(&changed),
+            (
+                3,
+                3,
+                3,
+                0,
+                "False".into(),
+                INSUFFICIENT_PODS.into(),
+                Some(2)
+            )
+        );
+        let condition = changed
+            .status
+            .and_then(|s| s.conditions)
+            .unwrap_or_default();
+        assert_eq!(condition.len(), 1);
+        assert!(condition[0].last_transition_time.0 > since.0);
+        assert_eq!(condition[0].message, "");
+    }
+
+    #[test]
+    fn should_warn_about_unmanaged_pods_missing_controllers_and_overlapping_budgets() {
+        let mut sim = run_builtin("demo-pod");
+        // A pod without a controller: maxUnavailable cannot be resolved against a scale.
+        apply(
+            &mut sim,
+            json!({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": "lone", "labels": {"app": "demo"}},
+                   "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}}),
+        );
+        apply(
+            &mut sim,
+            pdb(
+                "demo",
+                json!({"maxUnavailable": 1, "selector": {"matchLabels": {"app": "demo"}}}),
+            ),
+        );
+        let demo = stored_pdb(&sim, "demo");
+        assert_eq!(summary(&demo).0, 0);
+        let events = events_about(&sim, "PodDisruptionBudget");
+        assert!(
+            events.contains(&"UnmanagedPods: Pods selected by this PodDisruptionBudget (selector: &LabelSelector{MatchLabels:map[string]string{app: demo,},MatchExpressions:[]LabelSelectorRequirement{},}) were found to be unmanaged. As a result, the status of the PDB cannot be calculated correctly, which may result in undefined behavior. To account for these pods please set \".spec.minAvailable\" field of the PDB to an integer value.".to_string()),
+            "{events:?}"
+        );
+        // A second budget over the same pod: the pod is told that one was chosen arbitrarily.
+        apply(
+            &mut sim,
+            pdb(
+                "demo-too",
+                json!({"minAvailable": 1, "selector": {"matchLabels": {"app": "demo"}}}),
+            ),
+        );
+        delete(&mut sim, "pods", "lone");
+        let pod_events = events_about(&sim, "Pod");
+        assert!(
+            pod_events.contains(&"MultiplePodDisruptionBudgets: Pod \"default\"/\"lone\" matches multiple PodDisruptionBudgets.  Chose \"demo\" arbitrarily.".to_string()),
+            "{pod_events:?}"
+        );
+        // A pod whose controller is a Job: Jobs have no scale, so the sync fails safe.
+        apply(
+            &mut sim,
+            json!({"apiVersion": "v1", "kind": "Pod",
+                   "metadata": {"name": "job-pod", "labels": {"app": "batch"},
+                                "ownerReferences": [{"apiVersion": "batch/v1", "kind": "Job",
+                                    "name": "work", "uid": "8a1f0f5e-0000-4000-8000-000000000001",
+                                    "controller": true}]},
+                   "spec": {"containers": [{"name": "c", "image": "busybox:1.36"}]}}),
+        );
+        apply(
+            &mut sim,
+            pdb(
+                "batch",
+                json!({"minAvailable": "50%", "selector": {"matchLabels": {"app": "batch"}}}),
+            ),
+        );
+        let batch = stored_pdb(&sim, "batch");
+        let condition = batch.status.and_then(|s| s.conditions).unwrap_or_default();
+        assert_eq!(
+            (
+                condition[0].status.as_str(),
+                condition[0].reason.as_str(),
+                condition[0].message.as_str()
+            ),
+            (
+                "False",
+                SYNC_FAILED,
+                "jobs.batch does not implement the scale subresource"
+            )
+        );
+        assert!(events_about(&sim, "PodDisruptionBudget").contains(
+            &"CalculateExpectedPodCountFailed: Failed to calculate the number of expected pods: jobs.batch does not implement the scale subresource".to_string()
+        ));
+    }
+
+    #[test]
+    fn should_write_events_as_controllermanager_with_the_controllers_credentials() {
+        let mut sim = run_builtin("demo-pod");
+        apply(
+            &mut sim,
+            pdb(
+                "empty",
+                json!({"minAvailable": 1, "selector": {"matchLabels": {"app": "none"}}}),
+            ),
+        );
+        let event = sim
+            .api
+            .store
+            .list(&list_prefix("events", Some("default")))
+            .find_map(|(_, s)| match &s.object {
+                Object::Event(e) if e.reason.as_deref() == Some("NoPods") => Some(e.clone()),
+                _ => None,
+            })
+            .expect("a NoPods event");
+        assert_eq!(event.message.as_deref(), Some("No matching pods found"));
+        assert_eq!(event.type_.as_deref(), Some("Normal"));
+        let source = event.source.clone().unwrap_or_default();
+        assert_eq!(source.component.as_deref(), Some("controllermanager"));
+        assert_eq!(
+            event.reporting_component.as_deref(),
+            Some("controllermanager")
+        );
+        // The sync after its own status write finds no pods again: the event is counted twice.
+        assert_eq!(event.count, Some(2));
+    }
+
+    #[test]
+    fn should_keep_budgeted_pods_when_preempting() {
+        let sim = run_builtin("preemption-pdb");
+        let mut names = running(&sim);
+        names.sort();
+        assert_eq!(names, ["urgent", "web-a", "web-c"]);
+        let web = stored_pdb(&sim, "web");
+        assert_eq!(
+            summary(&web),
+            (
+                2,
+                2,
+                2,
+                0,
+                "False".into(),
+                INSUFFICIENT_PODS.into(),
+                Some(1)
+            )
+        );
+    }
 
     #[test]
     fn disruptions_allowed_is_never_negative_and_zero_without_expected_pods() {

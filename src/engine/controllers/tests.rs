@@ -37,7 +37,7 @@ fn act(sim: &mut Simulation, action: ClientAction) {
     sim.run_to_quiescence(100_000);
 }
 
-fn apply(sim: &mut Simulation, manifest: Value) {
+pub(crate) fn apply(sim: &mut Simulation, manifest: Value) {
     act(
         sim,
         ClientAction::Apply {
@@ -49,7 +49,7 @@ fn apply(sim: &mut Simulation, manifest: Value) {
     );
 }
 
-fn delete(sim: &mut Simulation, resource: &str, name: &str) {
+pub(crate) fn delete(sim: &mut Simulation, resource: &str, name: &str) {
     act(
         sim,
         ClientAction::Delete {
@@ -94,7 +94,7 @@ fn deployment(sim: &Simulation) -> Deployment {
 }
 
 /// The `reason: message` of every event about `kind` objects, in the order they were written.
-fn events_about(sim: &Simulation, kind: &str) -> Vec<String> {
+pub(crate) fn events_about(sim: &Simulation, kind: &str) -> Vec<String> {
     let mut events: Vec<(i64, String)> = sim
         .api
         .store
@@ -115,7 +115,7 @@ fn events_about(sim: &Simulation, kind: &str) -> Vec<String> {
     events.into_iter().map(|(_, e)| e).collect()
 }
 
-fn running(sim: &Simulation) -> Vec<String> {
+pub(crate) fn running(sim: &Simulation) -> Vec<String> {
     pods(sim)
         .into_iter()
         .filter(|p| p.metadata.deletion_timestamp.is_none())

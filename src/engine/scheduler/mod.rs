@@ -156,10 +156,28 @@ struct CycleOutput {
     /// The cycle ended in an error, not a FitError (`PodReasonSchedulerError`).
     scheduler_error: bool,
     /// DefaultPreemption's choice: the node to nominate and the pods to evict there.
-    preemption: Option<(String, Vec<default_preemption::Victim>, i64)>,
+    preemption: Option<Preemption>,
     /// Preemption found no candidate and the pod's nomination is cleared.
     clear_nomination: bool,
     cost: u64,
+}
+
+/// DefaultPreemption's choice, by node name.
+struct Preemption {
+    node: String,
+    victims: Vec<default_preemption::Victim>,
+    pdb_violations: i64,
+    /// The other candidate nodes: (name, victims, PDB violations).
+    others: Vec<(String, usize, i64)>,
+}
+
+/// Another candidate node in a Preempt trace entry.
+#[derive(serde::Serialize)]
+struct OtherCandidate<'a> {
+    node: &'a str,
+    victims: usize,
+    #[serde(rename = "pdbViolations")]
+    pdb_violations: i64,
 }
 
 /// The details of a Preempt trace entry.
@@ -171,6 +189,8 @@ struct PreemptDetails<'a> {
     /// Victims whose eviction breaks a PodDisruptionBudget.
     #[serde(rename = "pdbViolations")]
     pdb_violations: i64,
+    /// The other candidate nodes DefaultPreemption compared this one with.
+    others: Vec<OtherCandidate<'a>>,
 }
 
 #[derive(serde::Serialize)]
@@ -888,10 +908,23 @@ impl Scheduler {
                     "Unschedulable"
                 };
                 let nomination = match &out.preemption {
-                    Some((node, victims, pdb_violations)) => {
+                    Some(Preemption {
+                        node,
+                        victims,
+                        pdb_violations,
+                        others,
+                    }) => {
                         let details = PreemptDetails {
                             node,
                             pdb_violations: *pdb_violations,
+                            others: others
+                                .iter()
+                                .map(|(node, victims, pdb_violations)| OtherCandidate {
+                                    node,
+                                    victims: *victims,
+                                    pdb_violations: *pdb_violations,
+                                })
+                                .collect(),
                             priority: pod.spec.as_ref().and_then(|s| s.priority).unwrap_or(0),
                             victims: victims
                                 .iter()
@@ -933,7 +966,7 @@ impl Scheduler {
                     reason,
                     nomination,
                 );
-                if let Some((node, victims, _)) = &out.preemption {
+                if let Some(Preemption { node, victims, .. }) = &out.preemption {
                     self.preempt(ctx, &pod, node, victims);
                 }
             }
@@ -996,9 +1029,20 @@ impl Scheduler {
             rejected_by.clear();
         }
         let preemption = result.preemption.as_ref().and_then(|c| {
-            nodes
-                .get(c.node)
-                .map(|n| (n.name.clone(), c.victims.clone(), c.num_pdb_violations))
+            nodes.get(c.node).map(|n| Preemption {
+                node: n.name.clone(),
+                victims: c.victims.clone(),
+                pdb_violations: c.num_pdb_violations,
+                others: c
+                    .others
+                    .iter()
+                    .filter_map(|(i, victims, violations)| {
+                        nodes
+                            .get(*i)
+                            .map(|o| (o.name.clone(), *victims, *violations))
+                    })
+                    .collect(),
+            })
         });
         CycleOutput {
             filter_trace,

@@ -7,7 +7,7 @@ use crate::ui::story::step_title;
 
 /// The heading of kube-controller-manager's entries (the seed's story has no step for them).
 pub const CONTROLLER_HEADING: &str =
-    "kube-controller-manager · Deployment and ReplicaSet controllers";
+    "kube-controller-manager · Deployment, ReplicaSet and disruption controllers";
 
 #[derive(Properties, PartialEq)]
 pub struct CaptionProps {

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::engine::printers::{DEPLOYMENT_COLUMNS, REPLICA_SET_COLUMNS};
+use crate::engine::printers::{DEPLOYMENT_COLUMNS, PDB_COLUMNS, REPLICA_SET_COLUMNS};
 use crate::ui::view_state::{UserCommand, ViewState};
 
 use super::cluster_model::{
@@ -61,11 +61,12 @@ pub fn ClusterPanel(props: &ClusterPanelProps) -> Html {
                     </ul>
                 }
             </section>
-            if !model.deployments.is_empty() || !model.replica_sets.is_empty() {
+            if !model.deployments.is_empty() || !model.replica_sets.is_empty() || !model.budgets.is_empty() {
                 <section class="pf-workloads" aria-labelledby="pf-workloads-title" data-testid="pf-workloads">
                     <h3 class="pf-subtitle" id="pf-workloads-title">{ "Workloads" }</h3>
                     { workload_table("kubectl get deployments", &DEPLOYMENT_COLUMNS, &model.deployments) }
                     { workload_table("kubectl get replicasets", &REPLICA_SET_COLUMNS, &model.replica_sets) }
+                    { workload_table("kubectl get poddisruptionbudgets", &PDB_COLUMNS, &model.budgets) }
                 </section>
             }
             <AddNodeForm node_count={node_count} on_command={props.on_command.clone()} />

@@ -144,6 +144,8 @@ pub struct ClusterModel {
     pub deployments: Vec<Vec<String>>,
     /// `kubectl get replicasets` rows (engine's printer), empty when there are none.
     pub replica_sets: Vec<Vec<String>>,
+    /// `kubectl get poddisruptionbudgets` rows (engine's printer), empty when there are none.
+    pub budgets: Vec<Vec<String>>,
 }
 
 /// Milli-cpu as Kubernetes writes it: `2`, `500m`, `1.5` is written `1500m`.
@@ -264,9 +266,11 @@ pub fn cluster_model(view: &ViewState) -> ClusterModel {
     let now = view.now_ms();
     let deployments = report::deployment_rows(&store, now);
     let replica_sets = report::replica_set_rows(&store, now);
+    let budgets = report::pdb_rows(&store, now);
     ClusterModel {
         deployments,
         replica_sets,
+        budgets,
         nodes,
         pending: unbound
             .iter()
@@ -556,6 +560,7 @@ mod tests {
         assert_eq!(model.replica_sets[0][1..4], ["3", "3", "3"]);
         let plain = cluster_model(&view_of_builtin("demo-pod"));
         assert!(plain.deployments.is_empty() && plain.replica_sets.is_empty());
+        assert!(plain.budgets.is_empty());
     }
 
     #[test]

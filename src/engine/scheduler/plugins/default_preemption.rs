@@ -52,6 +52,9 @@ pub struct Candidate {
     pub victims: Vec<Victim>,
     /// Victims whose eviction breaks a PodDisruptionBudget (`Victims.NumPDBViolations`).
     pub num_pdb_violations: i64,
+    /// The other candidates of the dry run, by snapshot position, with their victim and PDB
+    /// violation counts (what the chosen node was preferred to; filled for the chosen one only).
+    pub others: Vec<(usize, usize, i64)>,
 }
 
 /// A PodDisruptionBudget as the scheduler's PDB lister holds it: what preemption reads.
@@ -163,6 +166,7 @@ pub fn post_filter(
                 node: index,
                 victims,
                 num_pdb_violations,
+                others: Vec::new(),
             }),
             Err(status) => failures.push((index, status)),
         }
@@ -186,7 +190,15 @@ pub fn post_filter(
         candidates.sort_by_key(|c| c.num_pdb_violations > 0);
     }
     let chosen = pick_one_node_for_preemption(state, nodes, &candidates);
-    PostFilterOutcome::Nominated(candidates.swap_remove(chosen))
+    let others = candidates
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != chosen)
+        .map(|(_, c)| (c.node, c.victims.len(), c.num_pdb_violations))
+        .collect();
+    let mut candidate = candidates.swap_remove(chosen);
+    candidate.others = others;
+    PostFilterOutcome::Nominated(candidate)
 }
 
 /// `PodEligibleToPreemptOthers`.
@@ -419,9 +431,17 @@ mod tests {
             affinity: None,
             spread: None,
         };
-        post_filter(state, nodes, statuses, &pre, &mut SimRng::new(1), |n, _| {
+        let outcome = post_filter(state, nodes, statuses, &pre, &mut SimRng::new(1), |n, _| {
             node_resources_fit::filter(state, n, &Default::default())
-        })
+        });
+        // The other candidates are checked where they matter (the preemption-pdb scenario).
+        match outcome {
+            PostFilterOutcome::Nominated(mut c) => {
+                c.others.clear();
+                PostFilterOutcome::Nominated(c)
+            }
+            other => other,
+        }
     }
 
     fn failed(message: &str) -> PostFilterOutcome {
@@ -465,6 +485,7 @@ mod tests {
                 })
                 .collect(),
             num_pdb_violations: 0,
+            others: Vec::new(),
         })
     }
 
@@ -607,6 +628,131 @@ mod tests {
             ),
         ];
         for (name, nodes, want) in cases {
+            let refs: Vec<&NodeInfo> = nodes.iter().collect();
+            let statuses: Vec<(usize, Status)> = (0..nodes.len()).map(insufficient).collect();
+            assert_eq!(run(&state, &refs, &statuses), want, "{name}");
+        }
+    }
+
+    /// A budget over `app=foo` in `default` with `allowed` disruptions and these disrupted pods.
+    fn foo_budget(allowed: i32, disrupted: &[&str]) -> Budget {
+        Budget {
+            namespace: "default".into(),
+            selector: Selector::from_set([("app".to_string(), "foo".to_string())].into()),
+            disruptions_allowed: allowed,
+            disrupted_pods: disrupted.iter().map(|p| p.to_string()).collect(),
+        }
+    }
+
+    /// `node` with the label `app=foo` on its pods whose names start with `foo`.
+    fn foo_node(name: &str, cpu: &str, pods: &[(&str, i32, &str, i64)]) -> NodeInfo {
+        let mut info = node(name, cpu, pods);
+        for pod in &mut info.pods {
+            if pod.key.starts_with("default/foo") {
+                pod.labels.insert("app".into(), "foo".into());
+            }
+        }
+        info
+    }
+
+    fn violating(node: usize, victims: &[(&str, i32)], count: i64) -> PostFilterOutcome {
+        match nominated(node, victims) {
+            PostFilterOutcome::Nominated(mut c) => {
+                c.num_pdb_violations = count;
+                PostFilterOutcome::Nominated(c)
+            }
+            other => other,
+        }
+    }
+
+    /// Upstream's `TestDryRunPreemption` PDB cases (`filterPodsWithPDBViolation`, `NumPDBViolations`)
+    /// and `pickOneNodeForPreemption`'s first criterion.
+    #[test]
+    fn should_count_and_avoid_pdb_violations_like_upstream() {
+        let pod = PodBuilder::new("p")
+            .priority(100)
+            .container("x", &[("cpu", "4")])
+            .build();
+        let two = || foo_node("n", "4", &[("foo1", 10, "2", 1), ("foo2", 10, "2", 2)]);
+        let three = || {
+            foo_node(
+                "n",
+                "4",
+                &[
+                    ("foo1", 10, "1", 1),
+                    ("foo2", 10, "1", 2),
+                    ("foo3", 10, "2", 3),
+                ],
+            )
+        };
+        let both = [("foo1", 10), ("foo2", 10)];
+        let cases: Vec<(&str, Vec<Budget>, Vec<NodeInfo>, PostFilterOutcome)> = vec![
+            (
+                "both pods of one budget allowing one disruption: one violation",
+                vec![foo_budget(1, &[])],
+                vec![two()],
+                violating(0, &both, 1),
+            ),
+            (
+                "a disrupted pod that is not a victim changes nothing",
+                vec![foo_budget(1, &["foo3"])],
+                vec![two()],
+                violating(0, &both, 1),
+            ),
+            (
+                "a victim already in disruptedPods takes nothing from the budget",
+                vec![foo_budget(1, &["foo2"])],
+                vec![two()],
+                violating(0, &both, 0),
+            ),
+            (
+                "three victims, one already disrupted: still one violation",
+                vec![foo_budget(1, &["foo3"])],
+                vec![three()],
+                violating(0, &[("foo1", 10), ("foo2", 10), ("foo3", 10)], 1),
+            ),
+            (
+                "an empty selector selects nothing for the scheduler",
+                vec![Budget {
+                    selector: Selector::new(Some(&Default::default())),
+                    ..foo_budget(0, &[])
+                }],
+                vec![two()],
+                violating(0, &both, 0),
+            ),
+            (
+                "a budget in another namespace does not count",
+                vec![Budget {
+                    namespace: "other".into(),
+                    ..foo_budget(0, &[])
+                }],
+                vec![two()],
+                violating(0, &both, 0),
+            ),
+            (
+                "the node without violations wins over an otherwise better one",
+                vec![foo_budget(0, &[])],
+                vec![
+                    foo_node("a", "4", &[("foo1", 1, "4", 1)]),
+                    node("b", "4", &[("bar1", 5, "4", 1)]),
+                ],
+                violating(1, &[("bar1", 5)], 0),
+            ),
+            (
+                "pods whose eviction breaks the budget are reprieved first",
+                vec![foo_budget(0, &[])],
+                // Without the budget the older bar1 would be reprieved and foo1 evicted.
+                vec![foo_node(
+                    "n",
+                    "6",
+                    &[("bar1", 10, "2", 1), ("foo1", 10, "2", 2)],
+                )],
+                violating(0, &[("bar1", 10)], 0),
+            ),
+        ];
+        for (name, budgets, nodes, want) in cases {
+            let mut state = CycleState::new(&pod);
+            state.pdbs = budgets;
             let refs: Vec<&NodeInfo> = nodes.iter().collect();
             let statuses: Vec<(usize, Status)> = (0..nodes.len()).map(insufficient).collect();
             assert_eq!(run(&state, &refs, &statuses), want, "{name}");
