@@ -340,6 +340,38 @@ async fn should_show_the_pod_chip_running_on_node_c_and_select_it_on_click() {
 }
 
 #[wasm_bindgen_test]
+async fn should_list_the_budget_preemption_kept_as_kubectl_get_pdb_prints_it() {
+    let root = test_root("budget-under-test");
+    let (on_command, _) = recorder();
+    yew::Renderer::<ClusterPanel>::with_root_and_props(
+        root.clone(),
+        ClusterPanelProps {
+            view: view("preemption-pdb", None),
+            on_command,
+        },
+    )
+    .render();
+    let workloads = wait_for(&root, "[data-testid=pf-workloads]").await;
+    let tables = text(&workloads);
+    assert!(
+        tables.contains("kubectl get poddisruptionbudgets"),
+        "{tables}"
+    );
+    assert!(
+        tables.contains("NAMEMIN AVAILABLEMAX UNAVAILABLEALLOWED DISRUPTIONSAGE"),
+        "{tables}"
+    );
+    assert!(tables.contains("web2N/A0"), "{tables}");
+    // The budget kept both web pods; the batch pod was the victim.
+    let node_c = text(&wait_for(&root, "[data-testid=pf-node][data-node=node-c]").await);
+    assert!(
+        node_c.contains("web-c") && node_c.contains("urgent"),
+        "{node_c}"
+    );
+    assert!(!node_c.contains("batch-c"), "{node_c}");
+}
+
+#[wasm_bindgen_test]
 async fn should_show_the_strict_decoding_error_for_the_seed_yaml_as_written() {
     let (root, sent) = mount_inspector(
         "manifest-under-test",

@@ -29,7 +29,9 @@ use crate::engine::printers::{describe_event_age, describe_sort_time, since};
 use crate::engine::quantity::Quantity;
 
 mod node;
+mod pdb;
 pub use node::{describe_node, events_about_node, pods_on_node};
+pub use pdb::{describe_pdb, events_about_pdb};
 
 /// kubectl's last-applied annotation, which `describe` never prints.
 const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";

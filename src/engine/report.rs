@@ -8,7 +8,8 @@ use k8s_openapi::api::core::v1::{Event, Pod};
 use serde_json::{json, Value};
 
 use crate::engine::describe::{
-    describe_node, describe_pod, events_about, events_about_node, pods_on_node,
+    describe_node, describe_pdb, describe_pod, events_about, events_about_node, events_about_pdb,
+    pods_on_node,
 };
 use crate::engine::objects::Object;
 use crate::engine::printers::{
@@ -51,6 +52,19 @@ pub fn nodes_in<'a>(store: &StoreAt<'a>) -> Vec<&'a k8s_openapi::api::core::v1::
     store
         .list(&prefix)
         .filter_map(|(_, stored)| stored.object.as_node())
+        .collect()
+}
+
+/// Every PodDisruptionBudget `store` holds, in key order (namespace, then name).
+pub fn pdbs_in<'a>(
+    store: &StoreAt<'a>,
+) -> Vec<&'a k8s_openapi::api::policy::v1::PodDisruptionBudget> {
+    store
+        .list(&format!("{ETCD_PREFIX}/poddisruptionbudgets/"))
+        .filter_map(|(_, stored)| match &stored.object {
+            Object::PodDisruptionBudget(pdb) => Some(&**pdb),
+            _ => None,
+        })
         .collect()
 }
 
@@ -104,12 +118,9 @@ pub fn replica_set_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
 
 /// `kubectl get pdb` rows of every PodDisruptionBudget `store` holds, in key order, at `now_ms`.
 pub fn pdb_rows(store: &StoreAt, now_ms: u64) -> Vec<Vec<String>> {
-    store
-        .list(&format!("{ETCD_PREFIX}/poddisruptionbudgets/"))
-        .filter_map(|(_, stored)| match &stored.object {
-            Object::PodDisruptionBudget(pdb) => Some(pdb_row(pdb, now_ms)),
-            _ => None,
-        })
+    pdbs_in(store)
+        .into_iter()
+        .map(|pdb| pdb_row(pdb, now_ms))
         .collect()
 }
 
@@ -354,6 +365,11 @@ pub fn text_report(sim: &Simulation, scenario: &str, seed: u64) -> String {
         let on_node = pods_on_node(node, &all_pods);
         let about = events_about_node(node, &events);
         out.push_str(&describe_node(node, &on_node, &about, sim.now_ms));
+    }
+    for pdb in pdbs_in(&store) {
+        out.push_str("\n== kubectl describe poddisruptionbudget\n");
+        let about = events_about_pdb(pdb, &events);
+        out.push_str(&describe_pdb(pdb, &about, sim.now_ms));
     }
     out.push_str("\n== Trace\n");
     out.push_str(&sim.trace.to_lines());

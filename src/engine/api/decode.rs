@@ -401,7 +401,7 @@ fn typed_decode(kind: &str, body: &Value) -> Result<Object, String> {
     let result = crate::engine::objects::with_each_kind!(decode_as);
     debug_assert_eq!(
         RESOURCES.len(),
-        17,
+        18,
         "every kind must be listed in typed_decode"
     );
     result.map_err(|err| {
