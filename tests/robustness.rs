@@ -33,6 +33,27 @@ fn malformed_yaml_is_a_clear_error() {
 }
 
 #[test]
+fn odd_pod_disruption_budgets_end_in_a_status_or_a_refusal() {
+    let pods = "apiVersion: v1\nkind: Pod\nmetadata: {name: a, labels: {app: x}}\nspec:\n  nodeName: node-a\n  containers:\n  - name: c\n    image: nginx\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n  labels: {app: x}\n  ownerReferences: [{apiVersion: example.com/v1, kind: Widget, name: w, uid: u1, controller: true}]\nspec:\n  containers:\n  - name: c\n    image: nginx";
+    for spec in [
+        "{minAvailable: 2147483647, selector: {}}",
+        "{maxUnavailable: '100%', selector: {}}",
+        "{minAvailable: '99999999999999999999%', selector: {}}",
+        "{minAvailable: '0%', selector: {matchExpressions: [{key: app, operator: Foo}]}}",
+        "{maxUnavailable: -2147483648}",
+        "{minAvailable: 1, maxUnavailable: 1, unhealthyPodEvictionPolicy: Never}",
+        "{minAvailable: [1], selector: 3}",
+        "{selector: {matchLabels: {'': ''}}}",
+        "{maxUnavailable: 1, selector: {matchLabels: {app: x}}}",
+    ] {
+        let doc = format!(
+            "{pods}\n---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: p}}\nspec: {spec}\nstatus: {{disruptionsAllowed: -5, disruptedPods: {{a: 'not a time'}}}}"
+        );
+        run_text(&with_seed_cluster(&doc)).unwrap_or_else(|e| panic!("{spec}: {e}"));
+    }
+}
+
+#[test]
 fn wrong_kinds_and_versions_are_refused_by_the_server_not_the_loader() {
     for doc in [
         "apiVersion: v1\nkind: Pood\nmetadata: {name: x}",

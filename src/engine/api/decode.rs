@@ -333,6 +333,8 @@ fn time_field_layout(kind: &str, container: Option<&str>, field: &str) -> Option
         (Some("status"), "lastPhaseTransitionTime") if kind == "PersistentVolume" => time,
         (Some("running"), "startedAt") | (Some("terminated"), "startedAt" | "finishedAt") => time,
         (Some("taints"), "timeAdded") => time,
+        // A PodDisruptionBudget's `status.disruptedPods` maps pod names to times.
+        (Some("disruptedPods"), _) if kind == "PodDisruptionBudget" => time,
         (None, "firstTimestamp" | "lastTimestamp") if kind == "Event" => time,
         (None, "eventTime") if kind == "Event" => micro,
         (Some("series"), "lastObservedTime") if kind == "Event" => micro,
@@ -1073,13 +1075,20 @@ spec:
                 json!({"apiVersion": "v1", "kind": "Event", "metadata": {"name": "e"}, "lastTimestamp": "2024-01-01T00:00:00Zjunk"}),
                 r#"parsing time "2024-01-01T00:00:00Zjunk": extra text: "junk""#,
             ),
+            (
+                "poddisruptionbudgets",
+                json!({"apiVersion": "policy/v1", "kind": "PodDisruptionBudget", "metadata": {"name": "b"},
+                       "status": {"disruptedPods": {"web-1": "later"}}}),
+                r#"parsing time "later" as "2006-01-02T15:04:05Z07:00": cannot parse "later" as "2006""#,
+            ),
         ];
         for (resource, body, want) in cases {
             let info = resource_by_name(resource).expect("registered");
             let message = message(decode(info, body.clone(), FieldValidation::Strict));
             let prefix = format!(
-                "{kind} in version \"v1\" cannot be handled as a {kind}: ",
-                kind = info.kind
+                "{kind} in version \"{version}\" cannot be handled as a {kind}: ",
+                kind = info.kind,
+                version = info.version
             );
             assert_eq!(message, format!("{prefix}{want}"), "{body}");
         }

@@ -259,7 +259,10 @@ fn scaled_value(value: &IntOrString, total: i32) -> Result<i32, String> {
                 .strip_suffix('%')
                 .and_then(|digits| digits.parse::<i64>().ok())
                 .ok_or("invalid value for IntOrString: invalid type: string is not a percentage")?;
-            let scaled = (percent * i64::from(total) + 99).div_euclid(100);
+            let scaled = percent
+                .saturating_mul(i64::from(total))
+                .saturating_add(99)
+                .div_euclid(100);
             Ok(i32::try_from(scaled).unwrap_or(i32::MAX))
         }
     }
