@@ -272,6 +272,40 @@ async fn should_describe_a_pod_as_kubectl_describe_prints_it() {
 }
 
 #[wasm_bindgen_test]
+async fn should_describe_a_budget_picked_in_the_object_list() {
+    let (root, sent) = mount_inspector(
+        "describe-pdb-under-test",
+        view("preemption-pdb", Some("default/urgent")),
+        InspectorTab::Describe,
+    );
+    let pick: web_sys::HtmlSelectElement = wait_for(&root, "[data-testid=pf-describe-pick]")
+        .await
+        .dyn_into()
+        .expect("a select");
+    let options = text(&pick);
+    assert!(options.contains("poddisruptionbudget web"), "{options}");
+    pick.set_value("pdb/default/web");
+    pick.dispatch_event(&web_sys::Event::new("change").expect("an event"))
+        .expect("dispatched");
+    assert_eq!(
+        sent.borrow().as_slice(),
+        [UserCommand::DescribePdb("default/web".into())]
+    );
+    // The tab as the page then shows it.
+    let described = Rc::new(
+        finished_builtin("preemption-pdb", Some("default/urgent".into()))
+            .expect("the scenario runs")
+            .with_described_pdb(Some("default/web".into())),
+    );
+    let (root, _) = mount_inspector("describe-pdb-shown", described, InspectorTab::Describe);
+    let command = text(&wait_for(&root, "[data-testid=pf-describe-command]").await);
+    assert_eq!(command, "kubectl describe poddisruptionbudget web");
+    let output = text(&wait_for(&root, "[data-testid=pf-describe-text]").await);
+    assert!(output.contains("Min available:  2\n"), "{output}");
+    assert!(output.contains("    Allowed disruptions:  0\n"), "{output}");
+}
+
+#[wasm_bindgen_test]
 async fn should_list_the_four_kubelet_events_of_demo_pod() {
     let (root, _) = mount_inspector(
         "events-under-test",

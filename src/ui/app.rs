@@ -476,7 +476,9 @@ impl Reducible for Page {
                     );
                     match &command {
                         UserCommand::Open(tab) => next.tab = *tab,
-                        UserCommand::DescribeNode(Some(_)) => next.tab = InspectorTab::Describe,
+                        UserCommand::DescribeNode(Some(_)) | UserCommand::DescribePdb(_) => {
+                            next.tab = InspectorTab::Describe
+                        }
                         _ => {}
                     }
                     playback.command(command);

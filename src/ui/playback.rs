@@ -115,6 +115,8 @@ pub struct Playback {
     selected_pod: Option<String>,
     /// The node the Describe tab describes (`None`: the followed pod).
     described_node: Option<String>,
+    /// The PodDisruptionBudget (`namespace/name`) the Describe tab describes instead.
+    described_pdb: Option<String>,
     tab: InspectorTab,
     generation: u64,
     /// The last state handed out by `seek`, keyed by step count.
@@ -215,6 +217,7 @@ impl Playback {
             story_start,
             selected_pod: None,
             described_node: None,
+            described_pdb: None,
             tab: InspectorTab::Manifest,
             generation: next_generation(),
             cached: RefCell::new(None),
@@ -491,6 +494,7 @@ impl Playback {
             self.generation,
         )
         .with_described_node(self.described_node.clone())
+        .with_described_pdb(self.described_pdb.clone())
     }
 
     /// The pods the story's trace is about (`namespace/name`), in the order they first appear; the
@@ -520,6 +524,7 @@ impl Playback {
             UserCommand::SelectPod(pod) => {
                 self.selected_pod = Some(pod);
                 self.described_node = None;
+                self.described_pdb = None;
                 self.generation = next_generation();
                 false
             }
@@ -528,6 +533,14 @@ impl Playback {
                     self.tab = InspectorTab::Describe;
                 }
                 self.described_node = node;
+                self.described_pdb = None;
+                self.generation = next_generation();
+                false
+            }
+            UserCommand::DescribePdb(pdb) => {
+                self.tab = InspectorTab::Describe;
+                self.described_node = None;
+                self.described_pdb = Some(pdb);
                 self.generation = next_generation();
                 false
             }

@@ -231,7 +231,10 @@ fn command_json(recorded: &RecordedCommand) -> Value {
             }
         },
         // Not cluster changes: never recorded.
-        UserCommand::SelectPod(_) | UserCommand::DescribeNode(_) | UserCommand::Open(_) => None,
+        UserCommand::SelectPod(_)
+        | UserCommand::DescribeNode(_)
+        | UserCommand::DescribePdb(_)
+        | UserCommand::Open(_) => None,
     };
     if let Some(credentials) = credentials.filter(|c| **c != Credentials::ClusterAdmin) {
         put(

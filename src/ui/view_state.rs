@@ -30,6 +30,9 @@ pub struct ViewState {
     /// The node the Describe tab describes instead of the followed pod (picked on a node card or in
     /// the tab).
     pub described_node: Option<String>,
+    /// The PodDisruptionBudget (`namespace/name`) the Describe tab describes instead (picked in the
+    /// tab).
+    pub described_pdb: Option<String>,
     /// Bumped whenever `sim` is replaced (a new scenario, a user command, a seek); with `position` and
     /// `selected_pod` it decides whether panels re-render.
     pub generation: u64,
@@ -41,6 +44,7 @@ impl PartialEq for ViewState {
             && self.position == other.position
             && self.selected_pod == other.selected_pod
             && self.described_node == other.described_node
+            && self.described_pdb == other.described_pdb
     }
 }
 
@@ -64,6 +68,7 @@ impl ViewState {
             story_start,
             selected_pod,
             described_node: None,
+            described_pdb: None,
             generation,
         }
     }
@@ -71,6 +76,12 @@ impl ViewState {
     /// This view with the Describe tab on node `node` (`None`: on the followed pod).
     pub fn with_described_node(mut self, node: Option<String>) -> ViewState {
         self.described_node = node;
+        self
+    }
+
+    /// This view with the Describe tab on the PodDisruptionBudget `namespace/name`.
+    pub fn with_described_pdb(mut self, pdb: Option<String>) -> ViewState {
+        self.described_pdb = pdb;
         self
     }
 
@@ -169,6 +180,8 @@ pub enum UserCommand {
     /// Describe node `Some(name)` in the Describe tab and open it; `None` describes the followed pod
     /// again.
     DescribeNode(Option<String>),
+    /// Describe the PodDisruptionBudget `namespace/name` in the Describe tab and open it.
+    DescribePdb(String),
     /// Show an inspector tab.
     Open(InspectorTab),
 }

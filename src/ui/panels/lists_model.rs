@@ -73,13 +73,68 @@ pub struct Described {
 
 /// What the Describe tab can show: the followed pod (`namespace/name`) and every stored node, at the
 /// view's position.
-pub fn describe_choices(view: &ViewState) -> (Option<String>, Vec<String>) {
+pub fn describe_choices(view: &ViewState) -> DescribeChoices {
     let store = view.store();
     let nodes = report::nodes_in(&store)
         .into_iter()
         .filter_map(|node| node.metadata.name.clone())
         .collect();
-    (focus_pod(view), nodes)
+    let budgets = report::pdbs_in(&store)
+        .into_iter()
+        .map(|pdb| {
+            format!(
+                "{}/{}",
+                pdb.metadata.namespace.as_deref().unwrap_or("default"),
+                pdb.metadata.name.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    DescribeChoices {
+        pod: focus_pod(view),
+        nodes,
+        budgets,
+    }
+}
+
+/// What the Describe tab's Object list offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DescribeChoices {
+    /// The followed pod (`namespace/name`).
+    pub pod: Option<String>,
+    /// Every node's name.
+    pub nodes: Vec<String>,
+    /// Every PodDisruptionBudget, as `namespace/name`.
+    pub budgets: Vec<String>,
+}
+
+/// `kubectl describe poddisruptionbudget <name>` at the view's position (`key` is `namespace/name`).
+fn describe_pdb_named(view: &ViewState, key: &str) -> Described {
+    let (namespace, name) = key.split_once('/').unwrap_or(("default", key));
+    let command = if namespace == "default" {
+        format!("kubectl describe poddisruptionbudget {name}")
+    } else {
+        format!("kubectl describe poddisruptionbudget {name} -n {namespace}")
+    };
+    let store = view.store();
+    let pdb = report::pdbs_in(&store).into_iter().find(|pdb| {
+        pdb.metadata.namespace.as_deref() == Some(namespace)
+            && pdb.metadata.name.as_deref() == Some(name)
+    });
+    let Some(pdb) = pdb else {
+        return Described {
+            command,
+            text: format!(
+                "Error from server (NotFound): poddisruptionbudgets.policy \"{name}\" not found"
+            ),
+            found: false,
+        };
+    };
+    let events = describe::events_about_pdb(pdb, &report::events_in(&store));
+    Described {
+        command,
+        text: describe::describe_pdb(pdb, &events, view.now_ms()),
+        found: true,
+    }
 }
 
 /// `kubectl describe node <name>` at the view's position.
@@ -111,6 +166,9 @@ fn describe_node_named(view: &ViewState, name: &str) -> Described {
 pub fn describe_focused(view: &ViewState) -> Option<Described> {
     if let Some(node) = &view.described_node {
         return Some(describe_node_named(view, node));
+    }
+    if let Some(pdb) = &view.described_pdb {
+        return Some(describe_pdb_named(view, pdb));
     }
     let key = focus_pod(view)?;
     let (namespace, name) = key.split_once('/').unwrap_or(("default", key.as_str()));
@@ -254,9 +312,10 @@ mod tests {
             "{text}"
         );
         // Choices: the followed pod and every node.
-        let (pod, nodes) = describe_choices(&end);
-        assert_eq!(pod.as_deref(), Some("default/demo-pod"));
-        assert_eq!(nodes, ["node-a", "node-b", "node-c"]);
+        let choices = describe_choices(&end);
+        assert_eq!(choices.pod.as_deref(), Some("default/demo-pod"));
+        assert_eq!(choices.nodes, ["node-a", "node-b", "node-c"]);
+        assert!(choices.budgets.is_empty());
         // A node that is not stored: kubectl's NotFound.
         let missing = view_of_builtin("demo-pod").with_described_node(Some("node-z".into()));
         let described = describe_focused(&missing).expect("described");
@@ -353,6 +412,31 @@ mod tests {
         assert_eq!(
             result.lines,
             ["Error from server (BadRequest): error when creating \"constrained-pod-as-written.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.nodeAffinity\""]
+        );
+    }
+
+    #[test]
+    fn should_describe_a_budget_picked_in_the_describe_tab() {
+        let view = view_of_builtin("preemption-pdb");
+        assert_eq!(describe_choices(&view).budgets, ["default/web"]);
+        let described = describe_focused(&view.with_described_pdb(Some("default/web".into())))
+            .expect("described");
+        assert!(described.found);
+        assert_eq!(
+            described.command,
+            "kubectl describe poddisruptionbudget web"
+        );
+        assert!(
+            described.text.starts_with(
+                "Name:           web\nNamespace:      default\nMin available:  2\nSelector:       app=web\nStatus:\n    Allowed disruptions:  0\n    Current:              2\n    Desired:              2\n    Total:                2\n"
+            ),
+            "{}",
+            described.text
+        );
+        let missing = view_of_builtin("demo-pod").with_described_pdb(Some("default/web".into()));
+        assert_eq!(
+            describe_focused(&missing).expect("described").text,
+            "Error from server (NotFound): poddisruptionbudgets.policy \"web\" not found"
         );
     }
 
