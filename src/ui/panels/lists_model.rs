@@ -107,14 +107,19 @@ pub struct DescribeChoices {
     pub budgets: Vec<String>,
 }
 
+/// The kubectl command that describes a namespaced object (`-n` outside `default`).
+fn describe_command(kind: &str, namespace: &str, name: &str) -> String {
+    if namespace == "default" {
+        format!("kubectl describe {kind} {name}")
+    } else {
+        format!("kubectl describe {kind} {name} -n {namespace}")
+    }
+}
+
 /// `kubectl describe poddisruptionbudget <name>` at the view's position (`key` is `namespace/name`).
 fn describe_pdb_named(view: &ViewState, key: &str) -> Described {
     let (namespace, name) = key.split_once('/').unwrap_or(("default", key));
-    let command = if namespace == "default" {
-        format!("kubectl describe poddisruptionbudget {name}")
-    } else {
-        format!("kubectl describe poddisruptionbudget {name} -n {namespace}")
-    };
+    let command = describe_command("poddisruptionbudget", namespace, name);
     let store = view.store();
     let pdb = report::pdbs_in(&store).into_iter().find(|pdb| {
         pdb.metadata.namespace.as_deref() == Some(namespace)
@@ -172,11 +177,7 @@ pub fn describe_focused(view: &ViewState) -> Option<Described> {
     }
     let key = focus_pod(view)?;
     let (namespace, name) = key.split_once('/').unwrap_or(("default", key.as_str()));
-    let command = if namespace == "default" {
-        format!("kubectl describe pod {name}")
-    } else {
-        format!("kubectl describe pod {name} -n {namespace}")
-    };
+    let command = describe_command("pod", namespace, name);
     let store = view.store();
     let pod = report::pods_in(&store).into_iter().find(|pod| {
         pod.metadata.namespace.as_deref() == Some(namespace)

@@ -7,12 +7,12 @@
 //! only when those pass.
 
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 use super::field::FieldError;
-use super::meta::validate_object_meta;
-use super::names::is_valid_path_segment_name;
+use super::meta::{validate_label_name, validate_object_meta};
+use super::names::{is_valid_path_segment_name, regex_error};
 use super::pod::validate_label_selector;
 use super::{int_or_string_json, nonnegative, percent_value, positive_int_or_percent};
 
@@ -95,19 +95,7 @@ pub fn validate_status(status: Option<&PodDisruptionBudgetStatus>) -> Vec<FieldE
             ));
         }
         seen.push(&condition.type_);
-        if !["False", "True", "Unknown"].contains(&condition.status.as_str()) {
-            errs.push(FieldError::not_supported(
-                &format!("{path}.status"),
-                &condition.status,
-                &["False", "True", "Unknown"],
-            ));
-        }
-        if condition.reason.is_empty() {
-            errs.push(FieldError::required(
-                &format!("{path}.reason"),
-                "the reason field is required",
-            ));
-        }
+        errs.extend(validate_condition(condition, &path));
     }
     for (value, path) in [
         (status.disruptions_allowed, "status.disruptionsAllowed"),
@@ -118,6 +106,83 @@ pub fn validate_status(status: Option<&PodDisruptionBudgetStatus>) -> Vec<FieldE
         nonnegative(i64::from(value.unwrap_or(0)), path, &mut errs);
     }
     errs
+}
+
+/// `conditionReasonFmt`.
+const CONDITION_REASON_FMT: &str = "[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?";
+/// `maxReasonLen` and `maxMessageLen`.
+const MAX_REASON_LEN: usize = 1024;
+const MAX_MESSAGE_LEN: usize = 32 * 1024;
+/// Go's zero `time.Time` (0001-01-01T00:00:00Z) in Unix seconds.
+const GO_ZERO_TIME_SECONDS: i64 = -62_135_596_800;
+
+/// apimachinery's `ValidateCondition`: the type a qualified name, a known status, a non-negative
+/// observed generation, a transition time, a well-formed reason, bounded lengths.
+fn validate_condition(condition: &Condition, path: &str) -> Vec<FieldError> {
+    let mut errs = validate_label_name(&condition.type_, &format!("{path}.type"));
+    if !["False", "True", "Unknown"].contains(&condition.status.as_str()) {
+        errs.push(FieldError::not_supported(
+            &format!("{path}.status"),
+            &condition.status,
+            &["False", "True", "Unknown"],
+        ));
+    }
+    if let Some(generation) = condition.observed_generation.filter(|g| *g < 0) {
+        errs.push(FieldError::invalid_raw(
+            &format!("{path}.observedGeneration"),
+            generation.to_string(),
+            "must be greater than or equal to zero",
+        ));
+    }
+    if condition.last_transition_time.0.as_second() == GO_ZERO_TIME_SECONDS {
+        errs.push(FieldError::required(
+            &format!("{path}.lastTransitionTime"),
+            "",
+        ));
+    }
+    let reason = condition.reason.as_str();
+    if reason.is_empty() {
+        errs.push(FieldError::required(&format!("{path}.reason"), ""));
+    } else {
+        if !is_condition_reason(reason) {
+            errs.push(FieldError::invalid(
+                &format!("{path}.reason"),
+                reason,
+                &regex_error(
+                    "a condition reason must start with alphabetic character, optionally followed by a string of alphanumeric characters or '_,:', and must end with an alphanumeric character or '_'",
+                    CONDITION_REASON_FMT,
+                    &["my_name", "MY_NAME", "MyName", "ReasonA,ReasonB", "ReasonA:ReasonB"],
+                ),
+            ));
+        }
+        if reason.len() > MAX_REASON_LEN {
+            errs.push(FieldError::too_long(
+                &format!("{path}.reason"),
+                MAX_REASON_LEN,
+            ));
+        }
+    }
+    if condition.message.len() > MAX_MESSAGE_LEN {
+        errs.push(FieldError::too_long(
+            &format!("{path}.message"),
+            MAX_MESSAGE_LEN,
+        ));
+    }
+    errs
+}
+
+/// Whether `reason` matches `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`.
+fn is_condition_reason(reason: &str) -> bool {
+    let bytes = reason.as_bytes();
+    let inner = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b',' | b':');
+    let last = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    match bytes {
+        [] => false,
+        [first] => first.is_ascii_alphabetic(),
+        [first, middle @ .., end] => {
+            first.is_ascii_alphabetic() && middle.iter().all(inner) && last(end)
+        }
+    }
 }
 
 /// The internal `policy.PodDisruptionBudgetSpec` as `json.Marshal` writes it into a field error:
@@ -276,6 +341,38 @@ mod tests {
         assert_eq!(
             errs,
             vec!["metadata.name: Invalid value: \"a/b\": may not contain '/'"]
+        );
+    }
+
+    /// apimachinery's `ValidateCondition` cases.
+    #[test]
+    fn conditions_are_checked_like_metav1_conditions() {
+        let status: PodDisruptionBudgetStatus = serde_json::from_value(serde_json::json!({
+            "conditions": [
+                {"type": "DisruptionAllowed", "status": "True", "reason": "SufficientPods",
+                 "message": "", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+                {"type": "DisruptionAllowed", "status": "Maybe", "reason": "1bad",
+                 "message": "", "observedGeneration": -1, "lastTransitionTime": "0001-01-01T00:00:00Z"},
+                {"type": "x/y/z", "status": "False", "reason": "",
+                 "message": "", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+            ]
+        }))
+        .unwrap();
+        let errs: Vec<String> = validate_status(Some(&status))
+            .iter()
+            .map(FieldError::to_string)
+            .collect();
+        assert_eq!(
+            errs,
+            vec![
+                "status.conditions[1].type: Duplicate value: \"DisruptionAllowed\"",
+                "status.conditions[1].status: Unsupported value: \"Maybe\": supported values: \"False\", \"True\", \"Unknown\"",
+                "status.conditions[1].observedGeneration: Invalid value: -1: must be greater than or equal to zero",
+                "status.conditions[1].lastTransitionTime: Required value",
+                "status.conditions[1].reason: Invalid value: \"1bad\": a condition reason must start with alphabetic character, optionally followed by a string of alphanumeric characters or '_,:', and must end with an alphanumeric character or '_' (e.g. 'my_name',  or 'MY_NAME',  or 'MyName',  or 'ReasonA,ReasonB',  or 'ReasonA:ReasonB', regex used for validation is '[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?')",
+                "status.conditions[2].type: Invalid value: \"x/y/z\": a valid label key must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                "status.conditions[2].reason: Required value",
+            ]
         );
     }
 

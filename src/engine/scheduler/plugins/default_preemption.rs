@@ -155,19 +155,22 @@ pub fn post_filter(
     let wanted = num_candidates(potential.len());
     let mut candidates: Vec<Candidate> = Vec::new();
     let mut failures: Vec<(usize, Status)> = Vec::new();
+    let mut non_violating = 0;
     for &index in &potential {
         // DryRunPreemption stops once it has a candidate without PDB violations and enough in all.
-        let non_violating = candidates.iter().filter(|c| c.num_pdb_violations == 0);
-        if non_violating.count() > 0 && candidates.len() >= wanted {
+        if non_violating > 0 && candidates.len() >= wanted {
             break;
         }
         match select_victims_on_node(state, nodes[index], pre, &refilter) {
-            Ok((victims, num_pdb_violations)) => candidates.push(Candidate {
-                node: index,
-                victims,
-                num_pdb_violations,
-                others: Vec::new(),
-            }),
+            Ok((victims, num_pdb_violations)) => {
+                non_violating += usize::from(num_pdb_violations == 0);
+                candidates.push(Candidate {
+                    node: index,
+                    victims,
+                    num_pdb_violations,
+                    others: Vec::new(),
+                });
+            }
             Err(status) => failures.push((index, status)),
         }
     }
