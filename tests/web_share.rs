@@ -478,3 +478,30 @@ async fn should_open_the_linked_inspector_tab_and_name_it_in_the_share_link() {
     handle.destroy();
     root.remove();
 }
+
+#[wasm_bindgen_test]
+async fn should_open_a_linked_budget_in_the_describe_tab_and_name_it_in_the_share_link() {
+    let (root, handle) = mount(
+        "share-pdb",
+        "#scenario=preemption-pdb&step=6&tab=describe&pdb=default/web",
+    )
+    .await;
+    wait_for(&root, "[data-testid=pf-describe-command]").await;
+    assert_eq!(
+        text(&root, "[data-testid=pf-describe-command]"),
+        "kubectl describe poddisruptionbudget web"
+    );
+    assert_eq!(text(&root, "[role=tab][aria-selected=true]"), "Describe");
+    button(&root, "share-toggle").click();
+    let link: HtmlInputElement = wait_for(&root, "[data-testid=share-link]")
+        .await
+        .dyn_into()
+        .expect("an input");
+    assert!(
+        link.value().ends_with("&tab=describe&pdb=default/web"),
+        "{}",
+        link.value()
+    );
+    handle.destroy();
+    root.remove();
+}

@@ -623,6 +623,12 @@ fn initial_page(config: &AppConfig) -> Page {
                 .borrow_mut()
                 .command(UserCommand::DescribeNode(Some(node.clone())));
         }
+        if let Some(budget) = &config.pdb {
+            page.tab = InspectorTab::Describe;
+            playback
+                .borrow_mut()
+                .command(UserCommand::DescribePdb(budget.clone()));
+        }
         if let Some(tab) = config.tab {
             page.tab = tab;
             playback.borrow_mut().command(UserCommand::Open(tab));
@@ -820,10 +826,10 @@ fn AppPage(props: &AppProps) -> Html {
     let layout = props.config.layout;
     let theme = props.config.theme.unwrap_or(Theme::Auto);
     let share_state = (host == Host::Page).then(|| shared_state(&page)).flatten();
-    let described_node = page
+    let described = page
         .playback
         .as_ref()
-        .and_then(|p| p.borrow().described_node().map(String::from));
+        .and_then(|p| p.borrow().described_object());
 
     html! {
         <div class={classes!("pf-app", (layout == Layout::Compact).then_some("pf-app--compact"), (host != Host::Page).then_some("pf-app--embedded"), (host == Host::Frame).then_some("pf-app--frame"), (host == Host::Widget).then_some("pf-app--widget"))}
@@ -860,7 +866,7 @@ fn AppPage(props: &AppProps) -> Html {
                                 on_open_default={on_select.reform(|_| AttrValue::from(DEFAULT_SCENARIO))} />
                         }
                         if let Some(state) = share_state {
-                            <ShareMenu state={state} tab={page.tab} node={described_node.clone()} />
+                            <ShareMenu state={state} tab={page.tab} described={described.clone()} />
                         }
                     </div>
                 }

@@ -109,6 +109,9 @@ pub struct AppConfig {
     pub tab: Option<InspectorTab>,
     /// The node the Describe tab describes (`node=node-c`), which opens that tab.
     pub node: Option<String>,
+    /// The PodDisruptionBudget the Describe tab describes (`pdb=default/web-pdb`), which opens that
+    /// tab.
+    pub pdb: Option<String>,
     /// What podflow could not use, one sentence each, shown above the widget.
     pub problems: Vec<String>,
 }
@@ -194,6 +197,16 @@ pub fn parse_height(text: &str) -> Option<String> {
     (value >= minimum && value <= 10_000.0).then(|| format!("{value}{unit}"))
 }
 
+/// Whether `name` can be an object's name in a link: a DNS subdomain's characters and length. The
+/// engine says whether such an object exists.
+fn is_object_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 253
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+}
+
 fn parse_flag(text: &str) -> Option<bool> {
     match text.trim().to_ascii_lowercase().as_str() {
         "" | "1" | "true" | "yes" | "on" | "autoplay" => Some(true),
@@ -266,17 +279,18 @@ impl AppConfig {
             },
             "node" => {
                 let name = value.trim();
-                let valid = !name.is_empty()
-                    && name.len() <= 253
-                    && name.bytes().all(|b| {
-                        b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
-                    });
-                if valid {
+                if is_object_name(name) {
                     self.node = Some(name.to_string());
                 } else {
                     refuse("a node name");
                 }
             }
+            "pdb" => match value.trim().split_once('/') {
+                Some((namespace, name)) if is_object_name(namespace) && is_object_name(name) => {
+                    self.pdb = Some(format!("{namespace}/{name}"))
+                }
+                _ => refuse("a PodDisruptionBudget written namespace/name"),
+            },
             "entry" => match value.trim().parse::<usize>() {
                 Ok(entry) => self.entry = Some(entry),
                 Err(_) => refuse("an entry number"),

@@ -30,6 +30,7 @@ use crate::engine::sim::{Event, Simulation};
 use crate::engine::store::StoreAt;
 use crate::engine::{store, synthetic};
 use crate::ui::config::ScenarioSource;
+use crate::ui::share::DescribedObject;
 use crate::ui::view_state::{InspectorTab, UserCommand, ViewState};
 
 /// The seed the page starts with.
@@ -280,9 +281,13 @@ impl Playback {
         self.selected_pod.as_deref()
     }
 
-    /// The node the Describe tab describes, when one was picked.
-    pub fn described_node(&self) -> Option<&str> {
-        self.described_node.as_deref()
+    /// The node or budget the Describe tab describes, when one was picked instead of the followed pod.
+    pub fn described_object(&self) -> Option<DescribedObject> {
+        match (&self.described_node, &self.described_pdb) {
+            (Some(node), _) => Some(DescribedObject::Node(node.clone())),
+            (None, Some(budget)) => Some(DescribedObject::Budget(budget.clone())),
+            (None, None) => None,
+        }
     }
 
     pub fn tab(&self) -> InspectorTab {

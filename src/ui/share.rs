@@ -526,20 +526,37 @@ pub fn base_url(href: &str) -> String {
     }
 }
 
+/// What the Describe tab describes when it is not the followed pod, as a share link names it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DescribedObject {
+    /// `kubectl describe node <name>`: `&node=<name>`.
+    Node(String),
+    /// `kubectl describe poddisruptionbudget` of `namespace/name`: `&pdb=<namespace>/<name>`.
+    Budget(String),
+}
+
 /// The share link for `state` with inspector tab `tab` open, on the page at `href`. The Manifest tab,
-/// where the page opens anyway, is left out; the Describe tab names the node it describes, if any.
+/// where the page opens anyway, is left out; the Describe tab names the object it describes, if any.
 pub fn share_link(
     href: &str,
     state: &SharedState,
     tab: InspectorTab,
-    node: Option<&str>,
+    described: Option<&DescribedObject>,
 ) -> String {
     let mut tab = match tab {
         InspectorTab::Manifest => String::new(),
         other => format!("&tab={}", other.key()),
     };
-    if let Some(node) = node.filter(|_| tab == "&tab=describe") {
-        tab.push_str(&format!("&node={}", percent_encode(node)));
+    if tab == "&tab=describe" {
+        match described {
+            Some(DescribedObject::Node(node)) => {
+                tab.push_str(&format!("&node={}", percent_encode(node)))
+            }
+            Some(DescribedObject::Budget(budget)) => {
+                tab.push_str(&format!("&pdb={}", percent_encode(budget)))
+            }
+            None => {}
+        }
     }
     format!("{}{}{tab}", base_url(href), fragment(state))
 }
@@ -844,7 +861,12 @@ mod tests {
         let link = share_link(&page, &with_commands, InspectorTab::Stored, None);
         assert!(link.ends_with("&tab=stored"), "{link}");
         // The Describe tab names the node it describes; other tabs never do.
-        let link = share_link(&page, &state, InspectorTab::Describe, Some("node-c"));
+        let link = share_link(
+            &page,
+            &state,
+            InspectorTab::Describe,
+            Some(&DescribedObject::Node("node-c".into())),
+        );
         assert!(
             link.ends_with("&entry=14&tab=describe&node=node-c"),
             "{link}"
@@ -854,8 +876,33 @@ mod tests {
         );
         assert_eq!(opened.node.as_deref(), Some("node-c"));
         assert!(opened.problems.is_empty(), "{:?}", opened.problems);
-        let link = share_link(&page, &state, InspectorTab::Events, Some("node-c"));
+        let link = share_link(
+            &page,
+            &state,
+            InspectorTab::Events,
+            Some(&DescribedObject::Node("node-c".into())),
+        );
         assert!(link.ends_with("&tab=events"), "{link}");
+        // A described budget is named as namespace/name.
+        let link = share_link(
+            &page,
+            &state,
+            InspectorTab::Describe,
+            Some(&DescribedObject::Budget("default/web-pdb".into())),
+        );
+        assert!(
+            link.ends_with("&tab=describe&pdb=default/web-pdb"),
+            "{link}"
+        );
+        let opened = crate::ui::config::AppConfig::from_fragment(
+            "#scenario=preemption-pdb&tab=describe&pdb=default/web-pdb",
+        );
+        assert_eq!(opened.pdb.as_deref(), Some("default/web-pdb"));
+        assert!(opened.problems.is_empty(), "{:?}", opened.problems);
+        assert_eq!(
+            crate::ui::config::AppConfig::from_fragment("#pdb=web-pdb").problems,
+            ["The pdb setting \"web-pdb\" is not a PodDisruptionBudget written namespace/name; podflow used its default."]
+        );
         assert_eq!(
             crate::ui::config::AppConfig::from_fragment("#node=%3Cb%3E").problems,
             ["The node setting \"<b>\" is not a node name; podflow used its default."]

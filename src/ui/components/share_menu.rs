@@ -22,9 +22,9 @@ pub struct ShareMenuProps {
     pub state: Rc<SharedState>,
     /// The inspector tab shown, which the link opens too.
     pub tab: InspectorTab,
-    /// The node the Describe tab describes, which the link names when that tab is shown.
+    /// The object the Describe tab describes, which the link names when that tab is shown.
     #[prop_or_default]
-    pub node: Option<String>,
+    pub described: Option<share::DescribedObject>,
 }
 
 const SHARE_ICON: &str = "M18 16a3 3 0 0 0-2.4 1.2l-6.7-3.4a3 3 0 0 0 0-1.6l6.7-3.4A3 3 0 1 0 15 7c0 .3 0 .5.1.8L8.4 11.2a3 3 0 1 0 0 3.6l6.7 3.4-.1.8a3 3 0 1 0 3-3z";
@@ -101,7 +101,7 @@ pub fn ShareMenu(props: &ShareMenuProps) -> Html {
     let href = if *open { page_href() } else { String::new() };
     let base = share::base_url(&href);
     let link = if *open {
-        share::share_link(&href, &props.state, props.tab, props.node.as_deref())
+        share::share_link(&href, &props.state, props.tab, props.described.as_ref())
     } else {
         String::new()
     };
