@@ -1,5 +1,5 @@
-//! kubectl, the client: what `kubectl apply`, `delete`, `cordon`, `uncordon`, `taint` and `label` send
-//! to the API server, and the lines they print.
+//! kubectl, the client: what `kubectl apply`, `delete`, `cordon`, `uncordon`, `drain`, `taint` and
+//! `label` send to the API server, and the lines they print.
 //!
 //! Mirrors `k8s.io/kubectl/pkg/cmd/apply` (client-side apply: GET, then POST with the
 //! `last-applied-configuration` annotation, or a three-way PATCH; `created` / `unchanged` /
@@ -25,6 +25,8 @@ use crate::engine::objects::{
 };
 use crate::engine::sim::Ctx;
 use crate::engine::trace::{Component, Outcome, Stage, TraceData};
+
+pub mod drain;
 
 /// The annotation client-side apply keeps the last applied manifest in.
 pub const LAST_APPLIED_ANNOTATION: &str = "kubectl.kubernetes.io/last-applied-configuration";
@@ -65,6 +67,14 @@ pub enum ClientAction {
         credentials: Credentials,
         node: String,
     },
+    /// `kubectl drain <node> [flags]`: cordon, then evict the node's pods (see [`drain`]).
+    Drain {
+        credentials: Credentials,
+        node: String,
+        options: drain::DrainOptions,
+    },
+    /// A drain under way: its next evictions and polls (not a command of its own).
+    DrainProgress(Box<drain::DrainRun>),
     /// `kubectl taint nodes <node> key=value:Effect` (or `key:Effect-` with `remove`).
     Taint {
         credentials: Credentials,
@@ -492,6 +502,15 @@ impl ClientAction {
             ),
             ClientAction::Cordon { credentials, node } => cordon(ctx, credentials, &node, true),
             ClientAction::Uncordon { credentials, node } => cordon(ctx, credentials, &node, false),
+            ClientAction::Drain {
+                credentials,
+                node,
+                options,
+            } => drain::start(ctx, credentials, &node, options),
+            ClientAction::DrainProgress(run) => {
+                drain::resume(ctx, *run);
+                KubectlOutput::default()
+            }
             ClientAction::Taint {
                 credentials,
                 node,

@@ -6,15 +6,20 @@
 //! before the story starts, after the Namespaces, PriorityClasses and ServiceAccounts they need; the rest
 //! is applied in document order, one `kubectl apply` per document.
 //!
-//! Two podflow-only conventions, both removed before anything reaches the API server:
+//! Three podflow-only conventions, all removed before anything reaches the API server:
 //! - a document `apiVersion: podflow.dev/v1alpha1, kind: User` (`metadata.name`, `groups`) declares a
 //!   user the API server's authenticator knows;
+//! - a document `apiVersion: podflow.dev/v1alpha1, kind: Kubectl` runs a kubectl command in its place
+//!   in the story: `command: kubectl drain node-a --ignore-daemonsets` (also `cordon`, `uncordon`
+//!   and `delete <resource> <name> [-n <namespace>] [--grace-period=<n>]`), optionally
+//!   `afterSeconds: 30` to wait that long after the document before it;
 //! - the annotation `podflow.dev/user: <name>` on an object means that user runs the `kubectl apply`
 //!   (otherwise the cluster admin does).
 
 use serde_json::Value;
 
 use crate::engine::api::{Credentials, FieldValidation};
+use crate::engine::kubectl::drain::DrainOptions;
 use crate::engine::kubectl::ClientAction;
 use crate::engine::node_registration;
 use crate::engine::scheduler::Scheduler;
@@ -65,11 +70,104 @@ pub struct ScenarioUser {
     pub groups: Vec<String>,
 }
 
-/// One object to apply, with who applies it.
+/// One object to apply, or one kubectl command to run, with who runs it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Application {
     pub credentials: Credentials,
+    /// The object to apply (for a command: its `Kubectl` document).
     pub manifest: Value,
+    /// A command to run instead of applying `manifest`.
+    pub command: Option<ClientAction>,
+    /// How long to wait after the previous document, beyond the usual spacing.
+    pub after_ms: u64,
+}
+
+impl Application {
+    /// `kubectl apply` of `manifest` as `credentials`.
+    pub fn apply(credentials: Credentials, manifest: Value) -> Self {
+        Application {
+            credentials,
+            manifest,
+            command: None,
+            after_ms: 0,
+        }
+    }
+
+    /// The event that runs it.
+    fn event(&self, source: &str) -> Event {
+        match &self.command {
+            Some(command) => Event::Client(command.clone()),
+            None => Event::Client(ClientAction::Apply {
+                credentials: self.credentials.clone(),
+                manifest: self.manifest.clone(),
+                source: source.to_string(),
+                validate: FieldValidation::Strict,
+            }),
+        }
+    }
+}
+
+/// The most a `Kubectl` document may wait (`afterSeconds`): one day.
+pub const MAX_AFTER_SECONDS: u64 = 24 * 60 * 60;
+
+/// A `Kubectl` document's command, as `credentials` would run it.
+pub fn parse_command(text: &str, credentials: Credentials) -> Result<ClientAction, String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let words = match words.as_slice() {
+        ["kubectl", rest @ ..] => rest,
+        _ => return Err("a command starts with kubectl".into()),
+    };
+    let node_command = |rest: &[&str], verb: &str| -> Result<String, String> {
+        match rest {
+            [node] if !node.starts_with('-') => Ok(node.to_string()),
+            _ => Err(format!("write it as kubectl {verb} <node>")),
+        }
+    };
+    match words {
+        ["cordon", rest @ ..] => Ok(ClientAction::Cordon {
+            credentials,
+            node: node_command(rest, "cordon")?,
+        }),
+        ["uncordon", rest @ ..] => Ok(ClientAction::Uncordon {
+            credentials,
+            node: node_command(rest, "uncordon")?,
+        }),
+        ["drain", node, flags @ ..] if !node.starts_with('-') => Ok(ClientAction::Drain {
+            credentials,
+            node: node.to_string(),
+            options: DrainOptions::parse(flags)?,
+        }),
+        ["delete", resource, name, flags @ ..] => {
+            let mut namespace = None;
+            let mut grace_period_seconds = None;
+            let mut rest = flags.iter();
+            while let Some(flag) = rest.next() {
+                match *flag {
+                    "-n" | "--namespace" => namespace = rest.next().map(|n| n.to_string()),
+                    f if f.starts_with("--namespace=") => {
+                        namespace = Some(f["--namespace=".len()..].to_string())
+                    }
+                    f if f.starts_with("--grace-period=") => {
+                        let value = &f["--grace-period=".len()..];
+                        grace_period_seconds = Some(value.parse::<i64>().map_err(|_| {
+                            format!("invalid argument {value:?} for \"--grace-period\" flag")
+                        })?);
+                    }
+                    other => return Err(format!("unknown flag: {other}")),
+                }
+            }
+            Ok(ClientAction::Delete {
+                credentials,
+                resource: resource.to_string(),
+                namespace,
+                name: name.to_string(),
+                grace_period_seconds,
+            })
+        }
+        _ => {
+            Err("podflow runs kubectl drain, cordon, uncordon and delete <resource> <name>".into())
+        }
+    }
 }
 
 /// A parsed scenario.
@@ -156,6 +254,12 @@ const BUILTINS: &[Builtin] = &[
         title: "Preemption and a PodDisruptionBudget: the victim that breaks no budget goes",
         on_seed_cluster: true,
         text: include_str!("../../scenarios/preemption-pdb.yaml"),
+    },
+    Builtin {
+        name: "drain-pdb",
+        title: "kubectl drain and a PodDisruptionBudget: evictions wait for the budget",
+        on_seed_cluster: true,
+        text: include_str!("../../scenarios/drain-pdb.yaml"),
     },
     Builtin {
         name: "cordoned-node",
@@ -346,6 +450,32 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
             });
             continue;
         }
+        if api_version == PODFLOW_API_VERSION && kind == "Kubectl" {
+            let at = |what: String| ScenarioError::new(format!("document {}: {what}", index + 1));
+            let user = take_user_annotation(&mut doc);
+            let credentials = user.map_or(Credentials::ClusterAdmin, Credentials::User);
+            let text = str_at(&doc, "/command")
+                .ok_or_else(|| at("a Kubectl document needs a command".into()))?;
+            let command = parse_command(text, credentials.clone()).map_err(at)?;
+            let after_seconds = match doc.get("afterSeconds") {
+                None | Some(Value::Null) => 0,
+                Some(v) => v
+                    .as_u64()
+                    .filter(|s| *s <= MAX_AFTER_SECONDS)
+                    .ok_or_else(|| {
+                        at(format!(
+                            "afterSeconds must be a whole number from 0 to {MAX_AFTER_SECONDS}"
+                        ))
+                    })?,
+            };
+            scenario.applications.push(Application {
+                credentials,
+                manifest: doc,
+                command: Some(command),
+                after_ms: after_seconds * 1000,
+            });
+            continue;
+        }
         if kind == "KubeSchedulerConfiguration" {
             if scenario.scheduler_config.is_some() {
                 return Err(ScenarioError::new(
@@ -366,10 +496,9 @@ pub fn parse(name: &str, text: &str) -> Result<Scenario, ScenarioError> {
         } else if api_version == "v1" && kind == "Pod" && node_name.is_some() {
             scenario.existing_pods.push(doc);
         } else {
-            scenario.applications.push(Application {
-                credentials,
-                manifest: doc,
-            });
+            scenario
+                .applications
+                .push(Application::apply(credentials, doc));
         }
     }
     let (prerequisites, story): (Vec<_>, Vec<_>) = std::mem::take(&mut scenario.applications)
@@ -439,16 +568,9 @@ pub fn start(scenario: &Scenario, seed: u64) -> Result<Simulation, ScenarioError
     for node in &scenario.nodes {
         node_registration::register(&mut sim, node)?;
     }
+    let source = format!("{}.yaml", scenario.name);
     for app in &scenario.prerequisites {
-        sim.schedule(
-            sim.now_ms,
-            Event::Client(ClientAction::Apply {
-                credentials: app.credentials.clone(),
-                manifest: app.manifest.clone(),
-                source: format!("{}.yaml", scenario.name),
-                validate: FieldValidation::Strict,
-            }),
-        );
+        sim.schedule(sim.now_ms, app.event(&source));
     }
     sim.run_to_quiescence(SETUP_MAX_STEPS);
     for pod in &scenario.existing_pods {
@@ -464,17 +586,13 @@ pub fn start(scenario: &Scenario, seed: u64) -> Result<Simulation, ScenarioError
     }
     sim.run_to_quiescence(SETUP_MAX_STEPS);
     sim.story_start_seq = sim.trace.len() as u64;
-    let first = sim.now_ms + STORY_START_DELAY_MS;
+    let mut at = sim.now_ms + STORY_START_DELAY_MS;
     for (i, app) in scenario.applications.iter().enumerate() {
-        sim.schedule(
-            first + APPLY_SPACING_MS * i as u64,
-            Event::Client(ClientAction::Apply {
-                credentials: app.credentials.clone(),
-                manifest: app.manifest.clone(),
-                source: format!("{}.yaml", scenario.name),
-                validate: FieldValidation::Strict,
-            }),
-        );
+        if i > 0 {
+            at += APPLY_SPACING_MS;
+        }
+        at = at.saturating_add(app.after_ms);
+        sim.schedule(at, app.event(&source));
     }
     Ok(sim)
 }
@@ -561,5 +679,50 @@ mod tests {
         assert!(parse("deep", &deep).is_err());
         let deep_yaml = format!("a: {}1{}", "[".repeat(5_000), "]".repeat(5_000));
         assert!(parse("deep", &deep_yaml).is_err());
+    }
+
+    #[test]
+    fn should_run_kubectl_documents_in_their_place_as_their_user() {
+        let text = "apiVersion: podflow.dev/v1alpha1\nkind: Kubectl\nmetadata:\n  annotations: {podflow.dev/user: jane}\nafterSeconds: 30\ncommand: kubectl delete pod web -n team --grace-period=0\n";
+        let parsed = parse("commands", text).expect("parses");
+        let app = &parsed.applications[0];
+        assert_eq!(app.after_ms, 30_000);
+        assert_eq!(
+            app.command,
+            Some(ClientAction::Delete {
+                credentials: Credentials::User("jane".into()),
+                resource: "pod".into(),
+                namespace: Some("team".into()),
+                name: "web".into(),
+                grace_period_seconds: Some(0),
+            })
+        );
+        let cordon = parse_command("kubectl cordon node-a", Credentials::ClusterAdmin);
+        assert!(matches!(cordon, Ok(ClientAction::Cordon { node, .. }) if node == "node-a"));
+        for (command, error) in [
+            ("drain node-a", "a command starts with kubectl"),
+            ("kubectl cordon", "write it as kubectl cordon <node>"),
+            (
+                "kubectl drain node-a --chunk-size=5",
+                "unknown flag: --chunk-size",
+            ),
+            (
+                "kubectl logs web",
+                "podflow runs kubectl drain, cordon, uncordon and delete <resource> <name>",
+            ),
+        ] {
+            assert_eq!(
+                parse_command(command, Credentials::ClusterAdmin),
+                Err(error.to_string()),
+                "{command}"
+            );
+        }
+        let late = "apiVersion: podflow.dev/v1alpha1\nkind: Kubectl\nafterSeconds: -1\ncommand: kubectl cordon a\n";
+        assert_eq!(
+            parse("late", late).map(|_| ()),
+            Err(ScenarioError::new(
+                "document 1: afterSeconds must be a whole number from 0 to 86400"
+            ))
+        );
     }
 }

@@ -47,9 +47,9 @@ pub fn cluster(nodes: usize, pods: usize, seed: u64) -> Scenario {
     for i in 0..pods {
         let (cpu, memory) = POD_SIZES[rng.below(POD_SIZES.len() as u64) as usize];
         let image = IMAGES[rng.below(IMAGES.len() as u64) as usize];
-        applications.push(Application {
-            credentials: Credentials::ClusterAdmin,
-            manifest: json!({
+        applications.push(Application::apply(
+            Credentials::ClusterAdmin,
+            json!({
                 "apiVersion": "v1", "kind": "Pod",
                 "metadata": {"name": format!("pod-{i:05}"), "labels": {"app": "bench"}},
                 "spec": {"containers": [{
@@ -57,7 +57,7 @@ pub fn cluster(nodes: usize, pods: usize, seed: u64) -> Scenario {
                     "resources": {"requests": {"cpu": cpu, "memory": memory}},
                 }]},
             }),
-        });
+        ));
     }
     let documents: Vec<Value> = node_docs
         .iter()

@@ -54,6 +54,8 @@ fn kubectl_line(action: &ClientAction) -> Option<String> {
         ClientAction::Apply { .. } => return None,
         ClientAction::Cordon { node, .. } => format!("kubectl cordon {node}"),
         ClientAction::Uncordon { node, .. } => format!("kubectl uncordon {node}"),
+        ClientAction::Drain { node, options, .. } => options.command_line(node),
+        ClientAction::DrainProgress(_) => return None,
         ClientAction::Taint {
             node,
             taint,

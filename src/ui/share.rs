@@ -23,6 +23,7 @@ use k8s_openapi::api::core::v1::Taint;
 use serde_json::{json, Map, Value};
 
 use crate::engine::api::Credentials;
+use crate::engine::kubectl::drain::DrainOptions;
 use crate::engine::kubectl::ClientAction;
 use crate::engine::scenario;
 use crate::ui::config::{quoted, ScenarioSource};
@@ -163,6 +164,21 @@ fn command_json(recorded: &RecordedCommand) -> Value {
                 put("node", json!(node));
                 Some(credentials)
             }
+            ClientAction::Drain {
+                credentials,
+                node,
+                options,
+            } => {
+                put("do", json!("drain"));
+                put("node", json!(node));
+                let flags = options.flags();
+                if !flags.is_empty() {
+                    put("flags", json!(flags));
+                }
+                Some(credentials)
+            }
+            // A drain's later steps are events of the drain itself.
+            ClientAction::DrainProgress(_) => None,
             ClientAction::Taint {
                 credentials,
                 node,
@@ -409,6 +425,25 @@ fn command_from_json(number: usize, item: &Value) -> Result<RecordedCommand, Str
             credentials,
             node: text("node")?,
         }),
+        "drain" => {
+            let flags: Vec<&str> = match object.get("flags") {
+                None => Vec::new(),
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .map(|f| {
+                        f.as_str()
+                            .ok_or_else(|| bad("with a flag that is not text"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                Some(_) => return Err(bad("whose flags are not a list")),
+            };
+            UserCommand::Client(ClientAction::Drain {
+                credentials,
+                node: text("node")?,
+                options: DrainOptions::parse(&flags)
+                    .map_err(|e| bad(&format!("with flags kubectl refuses ({e})")))?,
+            })
+        }
         "taint" => UserCommand::Client(ClientAction::Taint {
             credentials,
             node: text("node")?,

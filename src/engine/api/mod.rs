@@ -34,6 +34,7 @@ pub mod bootstrap;
 pub mod decode;
 pub mod defaults;
 pub mod drop_disabled;
+pub mod eviction;
 pub mod go_time;
 pub mod rbac;
 pub mod service_alloc;
@@ -229,6 +230,7 @@ fn reason_phrase(code: u16) -> &'static str {
         405 => "Method Not Allowed",
         409 => "Conflict",
         422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
         _ => "Internal Server Error",
     }
 }
@@ -550,7 +552,7 @@ impl ApiServer {
         let known_sub = matches!(
             (info.resource, sub),
             (_, "")
-                | ("pods", "binding" | "status")
+                | ("pods", "binding" | "eviction" | "status")
                 | ("nodes", "status")
                 | ("namespaces", "status")
                 | (
@@ -566,6 +568,7 @@ impl ApiServer {
             (Verb::List, "") => self.list(req, info, user),
             (Verb::Create, "") => self.create(now_ms, req, info, user, t),
             (Verb::Create, "binding") => self.bind(now_ms, req, info, user, t),
+            (Verb::Create, "eviction") => self.evict(now_ms, req, info, user, t),
             (Verb::Update, "" | "status") => self.update(now_ms, req, info, user, t),
             (Verb::Patch, "" | "status") => self.patch(now_ms, req, info, user, t),
             (Verb::Delete, "") => self.delete(now_ms, req, info, user, t),
@@ -644,8 +647,11 @@ impl ApiServer {
             .as_deref()
             .filter(|ns| !ns.is_empty() && info.namespaced);
         let prefix = list_prefix(info.resource, namespace);
-        // A kubelet lists only the pods bound to it (its spec.nodeName field selector).
-        let node = authn::node_identity(user).filter(|_| info.resource == "pods");
+        // A kubelet lists only the pods bound to it (its spec.nodeName field selector), as does a
+        // client that asks for that field selector.
+        let node = authn::node_identity(user)
+            .or(req.node_name_selector.as_deref())
+            .filter(|_| info.resource == "pods");
         let items: Vec<Object> = self
             .store
             .list(&prefix)
@@ -1306,69 +1312,8 @@ impl ApiServer {
         self.run_validating(&attrs, None, t)?;
 
         match &old {
-            Object::Pod(pod) => {
-                let spec = pod.spec.clone().unwrap_or_default();
-                let mut grace = requested_grace
-                    .unwrap_or_else(|| spec.termination_grace_period_seconds.unwrap_or(30));
-                if spec.node_name.as_deref().unwrap_or("").is_empty() {
-                    grace = 0;
-                }
-                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-                if matches!(phase, Some("Failed" | "Succeeded")) {
-                    grace = 0;
-                }
-                if grace < 0 {
-                    grace = 1;
-                }
-                let meta = old.metadata();
-                if meta.deletion_timestamp.is_some() {
-                    let existing = meta.deletion_grace_period_seconds.unwrap_or(0);
-                    if existing != 0 && existing <= grace {
-                        return Ok(Served {
-                            code: 200,
-                            body: ResponseBody::Object(old.clone()),
-                            warnings: Vec::new(),
-                            summary: format!(
-                                "{} is already terminating (grace period {existing}s)",
-                                old.reference()
-                            ),
-                        });
-                    }
-                }
-                if grace == 0 {
-                    return self.delete_now(&k, info, &name, t);
-                }
-                let mut updated = old.clone();
-                {
-                    let m = updated.metadata_mut();
-                    m.deletion_timestamp = Some(meta_time(
-                        now_ms.saturating_add((grace as u64).saturating_mul(1000)),
-                    ));
-                    m.deletion_grace_period_seconds = Some(grace);
-                    if let Some(g) = m.generation.filter(|g| *g > 0) {
-                        m.generation = Some(g + 1);
-                    }
-                }
-                match self.store.update(&k, updated, Some(revision)) {
-                    Ok(event) => {
-                        let event = self.record_write(event, &k, t);
-                        let summary = format!(
-                            "{} marked for graceful deletion ({grace}s, resourceVersion {})",
-                            event.object.reference(),
-                            event.revision
-                        );
-                        Ok(Served {
-                            code: 200,
-                            body: ResponseBody::Object(event.object),
-                            warnings: Vec::new(),
-                            summary,
-                        })
-                    }
-                    Err(_) => Err(t.fail(
-                        Stage::Write,
-                        status::optimistic_lock_conflict(info.resource, info.group, &name),
-                    )),
-                }
+            Object::Pod(_) => {
+                self.delete_pod(now_ms, &k, info, &name, &old, revision, requested_grace, t)
             }
             Object::Namespace(_) => {
                 if old.metadata().deletion_timestamp.is_some() {
@@ -1406,6 +1351,88 @@ impl ApiServer {
                 }
             }
             _ => self.delete_now(&k, info, &name, t),
+        }
+    }
+
+    /// A pod's deletion (the pod strategy's `CheckGracefulDelete`): the requested grace period, else
+    /// the pod's `terminationGracePeriodSeconds`; at once for an unscheduled or finished pod; a pod
+    /// already terminating keeps a shorter grace period. Shared by DELETE and the eviction subresource.
+    #[allow(clippy::too_many_arguments)]
+    fn delete_pod(
+        &mut self,
+        now_ms: u64,
+        k: &str,
+        info: &'static ResourceInfo,
+        name: &str,
+        old: &Object,
+        revision: i64,
+        requested_grace: Option<i64>,
+        t: &mut Tracer,
+    ) -> Result<Served, Status> {
+        let Object::Pod(pod) = old else {
+            return self.delete_now(k, info, name, t);
+        };
+        let spec = pod.spec.clone().unwrap_or_default();
+        let mut grace =
+            requested_grace.unwrap_or_else(|| spec.termination_grace_period_seconds.unwrap_or(30));
+        if spec.node_name.as_deref().unwrap_or("").is_empty() {
+            grace = 0;
+        }
+        let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+        if matches!(phase, Some("Failed" | "Succeeded")) {
+            grace = 0;
+        }
+        if grace < 0 {
+            grace = 1;
+        }
+        let meta = old.metadata();
+        if meta.deletion_timestamp.is_some() {
+            let existing = meta.deletion_grace_period_seconds.unwrap_or(0);
+            if existing != 0 && existing <= grace {
+                return Ok(Served {
+                    code: 200,
+                    body: ResponseBody::Object(old.clone()),
+                    warnings: Vec::new(),
+                    summary: format!(
+                        "{} is already terminating (grace period {existing}s)",
+                        old.reference()
+                    ),
+                });
+            }
+        }
+        if grace == 0 {
+            return self.delete_now(k, info, name, t);
+        }
+        let mut updated = old.clone();
+        {
+            let m = updated.metadata_mut();
+            m.deletion_timestamp = Some(meta_time(
+                now_ms.saturating_add((grace as u64).saturating_mul(1000)),
+            ));
+            m.deletion_grace_period_seconds = Some(grace);
+            if let Some(g) = m.generation.filter(|g| *g > 0) {
+                m.generation = Some(g + 1);
+            }
+        }
+        match self.store.update(k, updated, Some(revision)) {
+            Ok(event) => {
+                let event = self.record_write(event, k, t);
+                let summary = format!(
+                    "{} marked for graceful deletion ({grace}s, resourceVersion {})",
+                    event.object.reference(),
+                    event.revision
+                );
+                Ok(Served {
+                    code: 200,
+                    body: ResponseBody::Object(event.object),
+                    warnings: Vec::new(),
+                    summary,
+                })
+            }
+            Err(_) => Err(t.fail(
+                Stage::Write,
+                status::optimistic_lock_conflict(info.resource, info.group, name),
+            )),
         }
     }
 

@@ -182,6 +182,25 @@ pub fn method_not_supported(resource: &str, group: &str, action: &str) -> Status
     )
 }
 
+/// 429 TooManyRequests from the eviction subresource: the budget refused, its reason in one
+/// `DisruptionBudget` cause; `retry_after_seconds` (0: none) becomes `details.retryAfterSeconds`.
+pub fn disruption_budget_refusal(cause: &str, retry_after_seconds: i32) -> Status {
+    failure(
+        429,
+        "TooManyRequests",
+        "Cannot evict pod as it would violate the pod's disruption budget.".into(),
+        Some(StatusDetails {
+            causes: Some(vec![StatusCause {
+                reason: Some("DisruptionBudget".into()),
+                message: Some(cause.to_string()),
+                field: None,
+            }]),
+            retry_after_seconds: (retry_after_seconds > 0).then_some(retry_after_seconds),
+            ..Default::default()
+        }),
+    )
+}
+
 /// 405 for a verb the path does not serve (the router's answer, e.g. POST to `pods/status`).
 pub fn method_not_allowed() -> Status {
     failure(

@@ -610,6 +610,25 @@ fn should_never_panic_on_malformed_requests() {
             .subresource("exec"),
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
             .namespace("default")
+            .name("x")
+            .subresource("eviction"),
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
+            .name("x")
+            .subresource("eviction")
+            .body(RequestBody::Json(json!({"metadata": {"name": "x"},
+                "deleteOptions": {"gracePeriodSeconds": "soon", "dryRun": 3}}))),
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
+            .name("x")
+            .subresource("eviction")
+            .body(RequestBody::Json(json!([{"apiVersion": 7}]))),
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Get, "pods")
+            .namespace("default")
+            .name("x")
+            .subresource("eviction"),
+        ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
+            .namespace("default")
             .body(RequestBody::Object(bootstrap::namespace("x"))),
         ApiRequest::new(Credentials::ClusterAdmin, Verb::Create, "pods")
             .namespace("default")

@@ -105,6 +105,9 @@ pub struct ApiRequest {
     pub field_validation: FieldValidation,
     /// `fieldManager` query parameter (e.g. `kubectl-client-side-apply`).
     pub field_manager: Option<String>,
+    /// A list's `fieldSelector` on the node a pod is bound to (`spec.nodeName=<node>`), the one
+    /// field selector podflow serves.
+    pub node_name_selector: Option<String>,
 }
 
 impl ApiRequest {
@@ -120,6 +123,7 @@ impl ApiRequest {
             body: None,
             field_validation: FieldValidation::Strict,
             field_manager: None,
+            node_name_selector: None,
         }
     }
 
@@ -135,6 +139,12 @@ impl ApiRequest {
 
     pub fn subresource(mut self, subresource: impl Into<String>) -> Self {
         self.subresource = Some(subresource.into());
+        self
+    }
+
+    /// Lists only the pods bound to `node` (`?fieldSelector=spec.nodeName=<node>`).
+    pub fn on_node(mut self, node: impl Into<String>) -> Self {
+        self.node_name_selector = Some(node.into());
         self
     }
 
@@ -162,6 +172,9 @@ impl ApiRequest {
         if let Some(sub) = &self.subresource {
             path.push('/');
             path.push_str(sub);
+        }
+        if let Some(node) = &self.node_name_selector {
+            path.push_str(&format!("?fieldSelector=spec.nodeName%3D{node}"));
         }
         path
     }

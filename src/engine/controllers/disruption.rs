@@ -7,10 +7,14 @@
 //! `ConditionsAreUpToDate` and apimachinery's `meta.SetStatusCondition`. Its events come from a
 //! recorder whose source is `controllermanager`; it writes through `poddisruptionbudgets/status`.
 //!
-//! Simplifications: podflow serves no eviction API, so nothing ever fills `status.disruptedPods` and
-//! the controller's recheck queue and `NotDeleted` events never come into play; the scheduler
-//! deletes its preemption victims directly, as upstream does, and never leaves a stale
-//! `DisruptionTarget` condition to clean up. Of the controller finders, ReplicaSets and Deployments
+//! The eviction subresource records each pod it lets go in `status.disruptedPods`; the controller
+//! (`buildDisruptedPodMap`) drops an entry once the pod is being deleted, and after
+//! [`DELETION_TIMEOUT_MS`] drops it with a `NotDeleted` warning; until then the pod does not count as
+//! healthy, and the budget is synced again when the oldest entry expires (the recheck queue).
+//!
+//! Simplifications: the eviction subresource always deletes the pod it marks, and the scheduler
+//! deletes its preemption victims directly, so no stale `DisruptionTarget` condition is left for
+//! `syncStalePodDisruption` to reset; that path is not modelled. Of the controller finders, ReplicaSets and Deployments
 //! are found in the store (podflow serves no ReplicationControllers or StatefulSets: a pod they
 //! own counts as one whose controller is missing).
 
@@ -19,18 +23,22 @@ use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::Pod;
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetStatus};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{Condition, LabelSelector, Time};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use serde_json::json;
 
-use super::{controller_of_any, record_sync, send, stored, DISRUPTION_CONTROLLER};
+use super::{controller_of_any, record_sync, send, stored, ControllerWake, DISRUPTION_CONTROLLER};
 use crate::engine::api::Verb;
 use crate::engine::events::{self, object_reference, pod_reference, EventType, Reporter};
 use crate::engine::objects::Object;
 use crate::engine::scheduler::plugins::pod_topology_spread::Selector;
-use crate::engine::sim::Ctx;
+use crate::engine::sim::{Ctx, Event};
 use crate::engine::store::{list_prefix, Store};
-use crate::engine::time::meta_time;
+use crate::engine::time::{meta_time, ms_of};
+
+/// `DeletionTimeout`: how long an evicted pod may take to start its deletion before its
+/// `disruptedPods` entry is dropped.
+pub const DELETION_TIMEOUT_MS: u64 = 2 * 60 * 1000;
 
 /// The condition type the controller maintains.
 pub const DISRUPTION_ALLOWED: &str = "DisruptionAllowed";
@@ -157,7 +165,11 @@ pub fn sync(ctx: &mut Ctx, namespace: &str, name: &str) {
             ),
         );
     }
-    let current_healthy = pods.iter().filter(|p| is_healthy(p)).count() as i32;
+    let (disrupted, recheck_ms) = build_disrupted_pod_map(ctx, &pods, &pdb);
+    let current_healthy = pods
+        .iter()
+        .filter(|p| is_healthy(p, &disrupted, ctx.now_ms))
+        .count() as i32;
     let computed = Computed {
         expected_pods: counted.expected,
         desired_healthy: counted.desired,
@@ -168,12 +180,83 @@ pub fn sync(ctx: &mut Ctx, namespace: &str, name: &str) {
             current_healthy,
         ),
     };
-    update_status(ctx, &pdb, &computed, pods.len(), &counted.unmanaged);
+    let written = update_status(
+        ctx,
+        &pdb,
+        &computed,
+        &disrupted,
+        pods.len(),
+        &counted.unmanaged,
+    );
+    if let (true, Some(at)) = (written, recheck_ms) {
+        // Upstream's recheck runs a moment after the entry expires (its clock has moved on by
+        // then); at the very millisecond an entry would still be kept.
+        ctx.after(
+            at.saturating_add(1).saturating_sub(ctx.now_ms),
+            Event::Controller(ControllerWake::SyncDisruptionBudget {
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            }),
+        );
+    }
 }
 
-/// `countHealthyPods`: not being deleted and Ready (phase, containers and node are not looked at).
-fn is_healthy(pod: &Pod) -> bool {
-    pod.metadata.deletion_timestamp.is_none() && super::replica_set::is_pod_ready(pod)
+/// The `disruptedPods` entries still pending: each names a selected pod, not yet being deleted,
+/// evicted at most [`DELETION_TIMEOUT_MS`] ago (`buildDisruptedPodMap`). An older entry is dropped
+/// with a `NotDeleted` warning on its pod. Also returns when the oldest kept entry expires.
+fn build_disrupted_pod_map(
+    ctx: &mut Ctx,
+    pods: &[Arc<Pod>],
+    pdb: &PodDisruptionBudget,
+) -> (BTreeMap<String, Time>, Option<u64>) {
+    let mut kept = BTreeMap::new();
+    let mut recheck: Option<u64> = None;
+    let Some(recorded) = pdb.status.as_ref().and_then(|s| s.disrupted_pods.as_ref()) else {
+        return (kept, recheck);
+    };
+    let namespace = pdb.metadata.namespace.as_deref().unwrap_or("default");
+    for pod in pods {
+        let name = pod.metadata.name.clone().unwrap_or_default();
+        if pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        let Some(time) = recorded.get(&name) else {
+            continue;
+        };
+        let expires = ms_of(time).saturating_add(DELETION_TIMEOUT_MS);
+        if expires < ctx.now_ms {
+            events::record(
+                ctx,
+                &Reporter::Controller(DISRUPTION_CONTROLLER.into()),
+                pod_reference(pod, None),
+                EventType::Warning,
+                "NotDeleted",
+                "",
+                // Upstream formats the budget's namespace twice.
+                &format!(
+                    "Pod was expected by PDB {namespace}/{namespace} to be deleted but it wasn't"
+                ),
+            );
+            continue;
+        }
+        kept.insert(name, time.clone());
+        recheck = Some(recheck.map_or(expires, |r| r.min(expires)));
+    }
+    (kept, recheck)
+}
+
+/// `countHealthyPods`: not being deleted, not evicted in the last [`DELETION_TIMEOUT_MS`], and Ready
+/// (phase, containers and node are not looked at).
+fn is_healthy(pod: &Pod, disrupted: &BTreeMap<String, Time>, now_ms: u64) -> bool {
+    let recently_evicted = pod
+        .metadata
+        .name
+        .as_ref()
+        .and_then(|name| disrupted.get(name))
+        .is_some_and(|time| ms_of(time).saturating_add(DELETION_TIMEOUT_MS) > now_ms);
+    pod.metadata.deletion_timestamp.is_none()
+        && !recently_evicted
+        && super::replica_set::is_pod_ready(pod)
 }
 
 /// `currentHealthy - desiredHealthy`, and 0 when nothing is expected or that is not positive.
@@ -364,13 +447,15 @@ fn group_of(api_version: &str) -> &str {
 
 /// `updatePdbStatus`: nothing is written when the counters, the observed generation and the
 /// `DisruptionAllowed` condition are already what they should be.
+/// Returns whether it wrote.
 fn update_status(
     ctx: &mut Ctx,
     pdb: &Arc<PodDisruptionBudget>,
     computed: &Computed,
+    disrupted: &BTreeMap<String, Time>,
     selected: usize,
     unmanaged: &[String],
-) {
+) -> bool {
     let generation = pdb.metadata.generation;
     let old = pdb.status.clone().unwrap_or_default();
     let allowed = computed.disruptions_allowed;
@@ -378,18 +463,18 @@ fn update_status(
         && old.desired_healthy.unwrap_or(0) == computed.desired_healthy
         && old.expected_pods.unwrap_or(0) == computed.expected_pods
         && old.disruptions_allowed.unwrap_or(0) == allowed
-        && old.disrupted_pods.as_ref().is_none_or(BTreeMap::is_empty)
+        && old.disrupted_pods.clone().unwrap_or_default() == *disrupted
         && old.observed_generation == generation
         && conditions_up_to_date(&old, generation, allowed);
     if unchanged {
-        return;
+        return false;
     }
     let mut status = PodDisruptionBudgetStatus {
         current_healthy: Some(computed.current_healthy),
         desired_healthy: Some(computed.desired_healthy),
         expected_pods: Some(computed.expected_pods),
         disruptions_allowed: Some(allowed),
-        disrupted_pods: None,
+        disrupted_pods: (!disrupted.is_empty()).then(|| disrupted.clone()),
         observed_generation: generation,
         conditions: old.conditions.clone(),
     };
@@ -420,7 +505,7 @@ fn update_status(
                "desiredHealthy": computed.desired_healthy,
                "currentHealthy": computed.current_healthy, "disruptionsAllowed": allowed}),
     );
-    write_status(ctx, pdb, status);
+    write_status(ctx, pdb, status)
 }
 
 /// `failSafe`: the stored status with no disruptions allowed and the error in a `SyncFailed`
@@ -447,7 +532,11 @@ fn fail_safe(ctx: &mut Ctx, pdb: &Arc<PodDisruptionBudget>, error: &str) {
     write_status(ctx, pdb, status);
 }
 
-fn write_status(ctx: &mut Ctx, pdb: &Arc<PodDisruptionBudget>, status: PodDisruptionBudgetStatus) {
+fn write_status(
+    ctx: &mut Ctx,
+    pdb: &Arc<PodDisruptionBudget>,
+    status: PodDisruptionBudgetStatus,
+) -> bool {
     let mut updated = (**pdb).clone();
     updated.status = Some(status);
     send(
@@ -456,7 +545,9 @@ fn write_status(ctx: &mut Ctx, pdb: &Arc<PodDisruptionBudget>, status: PodDisrup
         Verb::Update,
         Object::PodDisruptionBudget(Arc::new(updated)),
         Some("status"),
-    );
+    )
+    .result
+    .is_ok()
 }
 
 /// `ConditionsAreUpToDate`.
@@ -484,7 +575,7 @@ fn conditions_up_to_date(
 /// `meta.SetStatusCondition` of the `DisruptionAllowed` condition: a new condition, or a changed
 /// status, takes the current time as its transition time; reason, message and observed generation
 /// are always replaced.
-fn set_status_condition(
+pub fn set_status_condition(
     status: &mut PodDisruptionBudgetStatus,
     condition_status: &str,
     reason: &str,
@@ -697,6 +788,50 @@ mod tests {
         assert_eq!(condition.len(), 1);
         assert!(condition[0].last_transition_time.0 > since.0);
         assert_eq!(condition[0].message, "");
+    }
+
+    /// `buildDisruptedPodMap`: an evicted pod that is not being deleted stops counting as healthy
+    /// for two minutes; then the recheck drops it with a `NotDeleted` warning (the namespace twice, as
+    /// upstream formats it) and it counts again.
+    #[test]
+    fn should_expire_disrupted_pods_that_were_not_deleted() {
+        let mut sim = run_builtin("deployment");
+        let spec = json!({"minAvailable": 1, "selector": {"matchLabels": {"app": "nginx"}}});
+        apply(&mut sim, pdb("budget", spec));
+        assert_eq!(summary(&stored_pdb(&sim, "budget")).2, 3);
+        // As the eviction subresource records a pod whose deletion then failed.
+        let lingering = running(&sim)[0].clone();
+        let mut budget = stored_pdb(&sim, "budget");
+        let evicted_at = sim.now_ms;
+        budget
+            .status
+            .get_or_insert_with(Default::default)
+            .disrupted_pods
+            .get_or_insert_with(Default::default)
+            .insert(lingering.clone(), meta_time(evicted_at));
+        let k = crate::engine::store::key("poddisruptionbudgets", Some("default"), "budget");
+        sim.api
+            .store
+            .update(&k, Object::PodDisruptionBudget(Arc::new(budget)), None)
+            .expect("updated");
+        sim.with_ctx(|ctx, _, _| sync(ctx, "default", "budget"));
+        let held = stored_pdb(&sim, "budget");
+        assert_eq!(summary(&held).2, 2, "the evicted pod is not healthy");
+        assert_eq!(summary(&held).3, 1);
+        assert!(held
+            .status
+            .as_ref()
+            .and_then(|s| s.disrupted_pods.as_ref())
+            .is_some_and(|d| d.contains_key(&lingering)));
+        sim.run_to_quiescence(100_000);
+        assert!(sim.now_ms > ms_of(&meta_time(evicted_at)) + DELETION_TIMEOUT_MS);
+        let after = stored_pdb(&sim, "budget");
+        assert_eq!(summary(&after).2, 3, "healthy again once the entry expired");
+        assert!(after.status.and_then(|s| s.disrupted_pods).is_none());
+        assert!(events_about(&sim, "Pod").contains(
+            &"NotDeleted: Pod was expected by PDB default/default to be deleted but it wasn't"
+                .to_string()
+        ));
     }
 
     #[test]

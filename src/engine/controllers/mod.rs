@@ -44,6 +44,9 @@ pub enum ControllerWake {
     SyncReplicaSet { namespace: String, name: String },
     /// A Deployment whose sync failed, retried (`handleErr`).
     SyncDeployment { namespace: String, name: String },
+    /// A PodDisruptionBudget whose oldest `disruptedPods` entry expires (the disruption controller's
+    /// recheck queue).
+    SyncDisruptionBudget { namespace: String, name: String },
 }
 
 /// kube-controller-manager. It keeps no state of its own: each sync reads the cluster as it is.
@@ -71,6 +74,9 @@ impl ControllerManager {
             }
             ControllerWake::SyncDeployment { namespace, name } => {
                 deployment::sync(ctx, &namespace, &name)
+            }
+            ControllerWake::SyncDisruptionBudget { namespace, name } => {
+                disruption::sync(ctx, &namespace, &name)
             }
         }
     }
