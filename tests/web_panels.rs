@@ -491,6 +491,20 @@ async fn should_send_cluster_actions_as_the_cluster_admin_and_reject_a_malformed
         }))
     );
 
+    click(&node_c, "[aria-label^='Drain node-c']");
+    assert_eq!(
+        sent.borrow().last(),
+        Some(&UserCommand::Client(ClientAction::Drain {
+            credentials: Credentials::ClusterAdmin,
+            node: "node-c".into(),
+            options: podflow::ui::panels::cluster_model::drain_options(),
+        }))
+    );
+    assert_eq!(
+        podflow::ui::panels::cluster_model::drain_options().command_line("node-c"),
+        "kubectl drain node-c --ignore-daemonsets --timeout=2m0s"
+    );
+
     let node_a = wait_for(&root, "[data-testid=pf-node][data-node=node-a]").await;
     let taint_input = wait_for(&node_a, "input[placeholder^='key=value:']").await;
     type_into(&taint_input, "dedicated=gpu");
@@ -614,4 +628,28 @@ async fn should_show_demo_pod_stored_with_its_resource_version_history() {
     );
     let stored = text(&wait_for(&root, "[data-testid=pf-stored-json]").await);
     assert!(stored.contains("\"nodeName\": \"node-c\""), "{stored}");
+}
+
+#[wasm_bindgen_test]
+async fn should_show_what_kubectl_drain_printed() {
+    let root = test_root("drain-under-test");
+    let (on_command, _) = recorder();
+    yew::Renderer::<ClusterPanel>::with_root_and_props(
+        root.clone(),
+        ClusterPanelProps {
+            view: view("drain-pdb", None),
+            on_command,
+        },
+    )
+    .render();
+    let printed = text(&wait_for(&root, "[data-testid=pf-kubectl-last] code").await);
+    let lines: Vec<&str> = printed.lines().collect();
+    assert_eq!(lines.first(), Some(&"node/node-c cordoned"), "{printed}");
+    assert!(
+        printed.contains("(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget."),
+        "{printed}"
+    );
+    assert_eq!(lines.last(), Some(&"node/node-c drained"), "{printed}");
+    let node_c = wait_for(&root, "[data-testid=pf-node][data-node=node-c]").await;
+    assert!(text(&node_c).contains("No pods"), "{}", text(&node_c));
 }

@@ -110,6 +110,9 @@ struct SentDetails<'a> {
     method: &'a str,
     path: &'a str,
     body: SentBody<'a>,
+    /// The command that sent it, when not the object's own apply (`drain`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    command: Option<&'static str>,
 }
 
 /// The details of a kubectl `Result` trace entry.
@@ -162,6 +165,8 @@ struct Session<'c, 'a> {
     credentials: Credentials,
     object: String,
     warnings: Vec<String>,
+    /// Set by commands whose requests are about objects they do not create (`drain`).
+    command: Option<&'static str>,
 }
 
 impl Session<'_, '_> {
@@ -181,6 +186,7 @@ impl Session<'_, '_> {
             method,
             path: &target,
             body: SentBody(request.body.as_ref()),
+            command: self.command,
         });
         self.ctx.record_data(
             Component::Kubectl,
@@ -550,6 +556,7 @@ fn session<'c, 'a>(
         credentials,
         object,
         warnings: Vec::new(),
+        command: None,
     }
 }
 

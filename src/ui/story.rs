@@ -244,6 +244,9 @@ struct Progress {
     failed_stage: Option<FlowNode>,
     /// The object's current request comes from a kube-controller-manager controller.
     by_controller: bool,
+    /// The object's current request is another command's business (`kubectl drain` evicting a
+    /// running pod): the pod stays where it is.
+    side_request: bool,
 }
 
 /// Whether an entry's `user` is a kube-controller-manager controller's service account.
@@ -335,6 +338,16 @@ fn annotate_entry(
     }
     let by_controller = state.by_controller;
     match (&entry.component, entry.stage) {
+        (Component::Kubectl, Stage::Apply) if str_field(&data, "command").is_some() => {
+            state.side_request = true;
+            node = state.node;
+        }
+        (Component::ApiServer, _) if state.side_request => {
+            node = state.node;
+            if entry.stage == Stage::Response {
+                state.side_request = false;
+            }
+        }
         (Component::Kubectl, Stage::Apply) => {
             let method = str_field(&data, "method").unwrap_or("").to_string();
             step = Some(if method == "GET" { 1 } else { 2 });
@@ -876,7 +889,13 @@ pub fn caption(entry: &TraceEntry) -> String {
         (Component::Kubectl, Stage::Apply) => {
             let method = str_field(&data, "method").unwrap_or("");
             let path = str_field(&data, "path").unwrap_or(&entry.summary);
-            if method == "GET" {
+            if path.ends_with("/eviction") {
+                format!("kubectl asks the API server to evict {who}, which checks its PodDisruptionBudget first: {method} {path}.")
+            } else if str_field(&data, "command").is_some() {
+                format!("kubectl reads {who} again before asking once more: {method} {path}.")
+            } else if path.starts_with("/api/v1/pods?") {
+                format!("kubectl lists the pods on the node: {method} {path}.")
+            } else if method == "GET" {
                 format!("kubectl apply asks the API server for {who} first: GET {path}.")
             } else {
                 format!("kubectl sends {who} to the API server as JSON: {method} {path}.")
@@ -1573,6 +1592,46 @@ mod tests {
                 (FlowNode::Running, "Running")
             );
         }
+    }
+
+    /// A drain's eviction is not the pod's own journey: a refused eviction leaves the running pod
+    /// where it is, not stopped at Validation.
+    #[test]
+    fn should_leave_a_pod_whose_eviction_was_refused_running() {
+        let (mut playback, annotations) = annotated("drain-pdb");
+        let start = playback.story_start();
+        let (refused, entry) = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.stage == Stage::Response && e.summary.starts_with("429 "))
+            .map(|(i, e)| (i, e.clone()))
+            .expect("a refused eviction");
+        assert_eq!(annotations[refused - start].failure, None);
+        playback.seek(refused);
+        let tokens = pod_tokens(&playback.view().store(), &annotations, start, refused);
+        let token = tokens
+            .iter()
+            .find(|t| entry.object.ends_with(&t.name))
+            .expect("the pod's token");
+        assert_eq!(
+            (token.node, token.failure.clone()),
+            (FlowNode::Running, None)
+        );
+        let asked = playback
+            .head()
+            .trace
+            .entries
+            .iter()
+            .find(|e| e.stage == Stage::Apply && e.summary.ends_with("/eviction"))
+            .expect("an eviction request");
+        assert!(
+            caption(asked).starts_with("kubectl asks the API server to evict "),
+            "{}",
+            caption(asked)
+        );
     }
 
     #[test]

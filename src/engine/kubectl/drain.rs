@@ -406,6 +406,7 @@ fn evict(
         run.credentials.clone(),
         object_ref("pods", Some(&namespace), &name),
     );
+    s.command = Some("drain");
     if pod.refused {
         // After a refusal kubectl reads the pod again (an error is ignored: the eviction says it).
         let _ = s.send(s.request(Verb::Get, pods, &namespace, &name));

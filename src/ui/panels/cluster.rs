@@ -14,8 +14,9 @@ use crate::engine::printers::{DEPLOYMENT_COLUMNS, PDB_COLUMNS, REPLICA_SET_COLUM
 use crate::ui::view_state::{UserCommand, ViewState};
 
 use super::cluster_model::{
-    add_node_command, cluster_model, cordon_command, delete_pod_command, label_command,
-    taint_command, NewNode, NodeCard as NodeCardModel, PodChip as PodChipModel, ResourceBar,
+    add_node_command, cluster_model, cordon_command, delete_pod_command, drain_command,
+    drain_options, label_command, taint_command, NewNode, NodeCard as NodeCardModel,
+    PodChip as PodChipModel, ResourceBar,
 };
 use super::status_icon::StatusIcon;
 
@@ -151,6 +152,11 @@ fn NodeCard(props: &NodeCardProps) -> Html {
         let cordoned = node.cordoned;
         Callback::from(move |_: MouseEvent| on_command.emit(cordon_command(&name, !cordoned)))
     };
+    let on_drain = {
+        let on_command = props.on_command.clone();
+        let name = node.name.clone();
+        Callback::from(move |_: MouseEvent| on_command.emit(drain_command(&name)))
+    };
     let on_describe = {
         let on_command = props.on_command.clone();
         let name = node.name.clone();
@@ -250,6 +256,11 @@ fn NodeCard(props: &NodeCardProps) -> Html {
                     <button type="button" class="pf-button" onclick={on_cordon}
                         aria-label={format!("{} {}", if node.cordoned { "Uncordon" } else { "Cordon" }, node.name)}>
                         { if node.cordoned { "Uncordon" } else { "Cordon" } }
+                    </button>
+                    <button type="button" class="pf-button" onclick={on_drain}
+                        title={drain_options().command_line(&node.name)}
+                        aria-label={format!("Drain {}: {}", node.name, drain_options().command_line(&node.name))}>
+                        { "Drain" }
                     </button>
                 </div>
                 <div class="pf-action-row">

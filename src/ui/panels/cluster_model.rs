@@ -12,6 +12,7 @@ use k8s_openapi::api::core::v1::{Node, Pod, Taint};
 use serde_json::{json, Value};
 
 use crate::engine::api::Credentials;
+use crate::engine::kubectl::drain::DrainOptions;
 use crate::engine::kubectl::{taint_string, ClientAction};
 use crate::engine::printers::pod_status;
 use crate::engine::report;
@@ -330,6 +331,26 @@ pub fn cordon_command(node: &str, cordon: bool) -> UserCommand {
         ClientAction::Cordon { credentials, node }
     } else {
         ClientAction::Uncordon { credentials, node }
+    })
+}
+
+/// The flags of the node card's Drain action: DaemonSet pods are left alone, as most drains are
+/// run, and a budget that never allows a disruption stops the drain after two minutes instead of
+/// retrying forever.
+pub fn drain_options() -> DrainOptions {
+    DrainOptions {
+        ignore_daemonsets: true,
+        timeout_seconds: Some(120),
+        ..DrainOptions::default()
+    }
+}
+
+/// `kubectl drain <node> --ignore-daemonsets --timeout=2m0s` as the cluster admin.
+pub fn drain_command(node: &str) -> UserCommand {
+    UserCommand::Client(ClientAction::Drain {
+        credentials: Credentials::ClusterAdmin,
+        node: node.to_string(),
+        options: drain_options(),
     })
 }
 
