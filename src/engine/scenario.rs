@@ -143,7 +143,14 @@ pub fn parse_command(text: &str, credentials: Credentials) -> Result<ClientActio
             let mut rest = flags.iter();
             while let Some(flag) = rest.next() {
                 match *flag {
-                    "-n" | "--namespace" => namespace = rest.next().map(|n| n.to_string()),
+                    "-n" => match rest.next() {
+                        Some(n) => namespace = Some(n.to_string()),
+                        None => return Err("flag needs an argument: 'n' in -n".into()),
+                    },
+                    "--namespace" => match rest.next() {
+                        Some(n) => namespace = Some(n.to_string()),
+                        None => return Err("flag needs an argument: --namespace".into()),
+                    },
                     f if f.starts_with("--namespace=") => {
                         namespace = Some(f["--namespace=".len()..].to_string())
                     }
@@ -705,6 +712,10 @@ mod tests {
             (
                 "kubectl drain node-a --chunk-size=5",
                 "unknown flag: --chunk-size",
+            ),
+            (
+                "kubectl delete pod web -n",
+                "flag needs an argument: 'n' in -n",
             ),
             (
                 "kubectl logs web",
