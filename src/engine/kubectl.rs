@@ -700,6 +700,35 @@ fn apply(
     }
 }
 
+/// The resource a command-line argument names, as kubectl's RESTMapper resolves it: the plural
+/// (`pods`), the singular (`pod`), or a short name (`po`), in any case.
+fn resource_from_argument(argument: &str) -> Option<&'static ResourceInfo> {
+    const SHORT_NAMES: [(&str, &str); 12] = [
+        ("po", "pods"),
+        ("no", "nodes"),
+        ("ns", "namespaces"),
+        ("svc", "services"),
+        ("deploy", "deployments"),
+        ("rs", "replicasets"),
+        ("pdb", "poddisruptionbudgets"),
+        ("pvc", "persistentvolumeclaims"),
+        ("pv", "persistentvolumes"),
+        ("sa", "serviceaccounts"),
+        ("cm", "configmaps"),
+        ("pc", "priorityclasses"),
+    ];
+    let argument = argument.to_ascii_lowercase();
+    let plural = SHORT_NAMES
+        .iter()
+        .find(|(short, _)| *short == argument)
+        .map_or(argument.as_str(), |(_, plural)| plural);
+    resource_by_name(plural).or_else(|| {
+        crate::engine::objects::RESOURCES
+            .iter()
+            .find(|r| r.kind.eq_ignore_ascii_case(&argument))
+    })
+}
+
 fn server_error(status: &Status) -> String {
     error_line(status, status.message.as_deref().unwrap_or(""))
 }
@@ -712,7 +741,7 @@ fn delete(
     name: &str,
     grace_period_seconds: Option<i64>,
 ) -> KubectlOutput {
-    let Some(info) = resource_by_name(resource) else {
+    let Some(info) = resource_from_argument(resource) else {
         let s = session(ctx, credentials, format!("{resource}/{name}"));
         return s.finish(Err(format!(
             "error: the server doesn't have a resource type {resource:?}"
@@ -913,7 +942,7 @@ fn label(
     value: Option<String>,
     overwrite: bool,
 ) -> KubectlOutput {
-    let Some(info) = resource_by_name(resource) else {
+    let Some(info) = resource_from_argument(resource) else {
         let s = session(ctx, credentials, format!("{resource}/{name}"));
         return s.finish(Err(format!(
             "error: the server doesn't have a resource type {resource:?}"

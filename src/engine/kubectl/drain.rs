@@ -896,6 +896,25 @@ mod tests {
         }
     }
 
+    /// A `Kubectl` document's resource argument resolves as kubectl's: singular and short names too.
+    #[test]
+    fn should_resolve_short_and_singular_resource_names_in_commands() {
+        for argument in ["po", "pod", "Pods"] {
+            let text = format!(
+                "{NODE}{}{}",
+                bare_pod("bare", "", ""),
+                drain_doc(&format!("kubectl delete {argument} bare --grace-period=0"))
+            );
+            let sim = run(&text);
+            assert_eq!(
+                transcript(&sim).last().map(String::as_str),
+                Some("pod \"bare\" force deleted from default namespace"),
+                "{argument}"
+            );
+            assert!(pod_names(&sim).is_empty(), "{argument}");
+        }
+    }
+
     #[test]
     fn should_read_and_write_drain_flags_as_kubectl_does() {
         let options =
